@@ -1,0 +1,31 @@
+/// What a staff member may do inside their organization. Case managers, trainers and analysts
+/// arrive with their modules.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    /// Manages the organization: users and settings. Sees no client content by virtue of the role.
+    case admin
+    /// Screens, responds and refers at the point of care.
+    case clinician
+    /// Keeps the organization's local entries in the resource directory current.
+    case directoryEditor = "directory_editor"
+    /// Reads the audit log; never client content.
+    case auditor
+
+    public var canManageUsers: Bool { self == .admin }
+    public var canReadAudit: Bool { self == .auditor || self == .admin }
+}
+
+/// Who is acting, for whom, and in which request. Every repository call that touches tenant-owned
+/// rows takes one of these, so there is no way to query without naming the tenant.
+public struct TenantContext: Sendable, Equatable {
+    public let orgId: String
+    public let userId: String
+    public let role: Role
+    public let requestId: String
+
+    public init(orgId: String, userId: String, role: Role, requestId: String) {
+        self.orgId = orgId
+        self.userId = userId
+        self.role = role
+        self.requestId = requestId
+    }
+}

@@ -1,0 +1,128 @@
+@preconcurrency import Crypto
+import Foundation
+
+/// One line of the tamper-evident audit log. It names who did what to which object and when —
+/// identifiers and actions only, never the sensitive values themselves.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    public var seq: Int64
+    /// Milliseconds since 1970, UTC.
+    public var at: Int64
+    /// Empty for events outside any organization (a failed sign-in with an unknown name).
+    public var orgId: String
+    /// A user id, or `anonymous` / `system`.
+    public var actorId: String
+    public var action: String
+    public var objectType: String
+    public var objectId: String
+    public var requestId: String
+    public var prevHash: String
+    public var hash: String
+
+    public init(
+        seq: Int64, at: Int64, orgId: String, actorId: String, action: String,
+        objectType: String, objectId: String, requestId: String, prevHash: String, hash: String = ""
+    ) {
+        self.seq = seq
+        self.at = at
+        self.orgId = orgId
+        self.actorId = actorId
+        self.action = action
+        self.objectType = objectType
+        self.objectId = objectId
+        self.requestId = requestId
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    /// Length-prefixed fields, so no value can be shifted into its neighbour to forge the same bytes.
+    public var canonical: String {
+        [String(seq), String(at), orgId, actorId, action, objectType, objectId, requestId]
+            .map { "\($0.utf8.count):\($0)" }
+            .joined(separator: "|")
+    }
+
+    /// `SHA-256(previous hash ‖ canonical entry)` as lowercase hex.
+    public func computedHash() -> String {
+        Tokens.hex(SHA256.hash(data: Data((prevHash + canonical).utf8)))
+    }
+
+    /// This entry with `prevHash` and `hash` filled in as the successor of `previous`.
+    public func chained(after previousHash: String) -> AuditEntry {
+        var entry = self
+        entry.prevHash = previousHash
+        entry.hash = entry.computedHash()
+        return entry
+    }
+}
+
+/// The newest entry's sequence number and hash, kept apart from the log and authenticated with a key
+/// derived from the master key: deleting the tail of the log, or rewriting the whole chain, leaves a
+/// head that no longer matches and cannot be re-signed without the key file.
+public struct AuditHead: Sendable, Equatable {
+    public var seq: Int64
+    public var hash: String
+    public var mac: String
+
+    public init(seq: Int64, hash: String, mac: String) {
+        self.seq = seq
+        self.hash = hash
+        self.mac = mac
+    }
+
+    public static func signed(seq: Int64, hash: String, key: SymmetricKey) -> AuditHead {
+        AuditHead(seq: seq, hash: hash, mac: macValue(seq: seq, hash: hash, key: key))
+    }
+
+    public func isAuthentic(key: SymmetricKey) -> Bool {
+        Tokens.constantTimeEqual(mac, Self.macValue(seq: seq, hash: hash, key: key))
+    }
+
+    private static func macValue(seq: Int64, hash: String, key: SymmetricKey) -> String {
+        Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data("audit-head|\(seq)|\(hash)".utf8), using: key))
+    }
+}
+
+public enum AuditVerification: Equatable, Sendable {
+    case intact(entries: Int)
+    /// `seq` is the first entry that cannot be trusted.
+    case broken(seq: Int64, reason: String)
+}
+
+public enum AuditChain {
+    /// Checks entries in stored order against each other and against the head.
+    public static func verify(_ entries: [AuditEntry], head: AuditHead?, headKey: SymmetricKey) -> AuditVerification {
+        var expectedSeq: Int64 = 1
+        var previousHash = AuditEntry.genesisHash
+        for entry in entries {
+            if entry.seq != expectedSeq {
+                return .broken(seq: expectedSeq, reason: entry.seq > expectedSeq
+                    ? "entry \(expectedSeq) is missing (next stored entry is \(entry.seq))"
+                    : "entry \(entry.seq) is out of order (expected \(expectedSeq))")
+            }
+            if entry.prevHash != previousHash {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) does not follow the entry before it")
+            }
+            if entry.computedHash() != entry.hash {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) was altered after it was written")
+            }
+            previousHash = entry.hash
+            expectedSeq += 1
+        }
+        let lastSeq = expectedSeq - 1
+        guard let head else {
+            return entries.isEmpty ? .intact(entries: 0) : .broken(seq: 1, reason: "the audit head record is missing")
+        }
+        if !head.isAuthentic(key: headKey) {
+            return .broken(seq: head.seq, reason: "the audit head record was altered")
+        }
+        if head.seq > lastSeq {
+            return .broken(seq: lastSeq + 1, reason: "entries \(lastSeq + 1)…\(head.seq) were removed from the end of the log")
+        }
+        if head.seq < lastSeq || head.hash != previousHash {
+            return .broken(seq: head.seq, reason: "the log does not end where the audit head says it does")
+        }
+        return .intact(entries: entries.count)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The languages every screen is available in.
+public enum Language: String, CaseIterable, Sendable, Codable {
+    case en, es
+
+    /// Picks the best supported language from an `Accept-Language` header value (RFC 9110 §12.5.4).
+    public static func negotiate(acceptLanguage: String?) -> Language {
+        guard let header = acceptLanguage else { return .en }
+        let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first, !tag.isEmpty else { return nil }
+            let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return (tag.lowercased(), quality)
+        }
+        for (tag, quality) in ranked.sorted(by: { $0.1 > $1.1 }) where quality > 0 {
+            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
+            if let language = Language(rawValue: primary) { return language }
+        }
+        return .en
+    }
+}
+
+/// Strings for one language, from the catalogs in `Resources/locales`. A key missing from a
+/// non-English catalog falls back to English so a screen is never blank; the test suite keeps the
+/// catalogs complete.
+public struct Localizer: Sendable {
+    public let language: Language
+    private let strings: [String: String]
+    private let fallback: [String: String]
+
+    public init(_ language: Language) {
+        self.language = language
+        self.strings = Catalogs.shared[language] ?? [:]
+        self.fallback = Catalogs.shared[.en] ?? [:]
+    }
+
+    public subscript(key: String) -> String {
+        strings[key] ?? fallback[key] ?? key
+    }
+
+    /// Every key and string of this language, for templates.
+    public var all: [String: String] { fallback.merging(strings) { _, local in local } }
+
+    public static func keys(of language: Language) -> Set<String> {
+        Set((Catalogs.shared[language] ?? [:]).keys)
+    }
+}
+
+enum Catalogs {
+    static let shared: [Language: [String: String]] = {
+        var result: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Resources/locales"),
+                  let data = try? Data(contentsOf: url),
+                  let table = try? JSONDecoder().decode([String: String].self, from: data)
+            else { continue }
+            result[language] = table
+        }
+        return result
+    }()
+}

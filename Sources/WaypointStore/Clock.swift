@@ -1,0 +1,12 @@
+import Foundation
+
+/// The time source, injectable so idle timeouts and expiry can be tested without waiting.
+public struct Clock: Sendable {
+    public let now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+
+    public static let system = Clock { Date() }
+
+    public func millis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import ServiceLifecycle
+
+/// Where the data lives: an SQLite file (the embedded default) or a PostgreSQL server shared by
+/// several app instances. Everything above this type speaks SQLKit and does not care which.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// `DATABASE_URL` wins when set; otherwise the SQLite file.
+    public static func resolve(sqlitePath: String?, databaseURL: String?, environment: [String: String]) -> DatabaseLocation {
+        if let url = databaseURL ?? environment["DATABASE_URL"], !url.isEmpty { return .postgres(url: url) }
+        return .sqlite(path: sqlitePath ?? "./waypoint-data/waypoint.sqlite")
+    }
+}
+
+public enum DatabaseError: Error, CustomStringConvertible, Sendable {
+    case invalidURL(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let reason): "The database address is not valid: \(reason)"
+        case .unavailable(let reason): "The database cannot be reached: \(reason)"
+        }
+    }
+}
+
+/// A handle on the configured database with two ways in: a connection for independent statements,
+/// and a transaction for anything that writes more than one row.
+public final class Database: Sendable {
+    public enum Kind: String, Sendable { case sqlite, postgres }
+
+    public let kind: Kind
+    private let sqlitePool: SQLitePool?
+    private let postgres: PostgresClient?
+
+    private init(kind: Kind, sqlitePool: SQLitePool?, postgres: PostgresClient?) {
+        self.kind = kind
+        self.sqlitePool = sqlitePool
+        self.postgres = postgres
+    }
+
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            let pool = try await SQLitePool.open(path: path, size: 4, logger: logger)
+            return Database(kind: .sqlite, sqlitePool: pool, postgres: nil)
+        case .postgres(let url):
+            let client = PostgresClient(configuration: try Self.postgresConfiguration(url), backgroundLogger: logger)
+            return Database(kind: .postgres, sqlitePool: nil, postgres: client)
+        }
+    }
+
+    /// Services that must run while the database is used: the PostgreSQL pool, or the closer that
+    /// shuts SQLite connections cleanly.
+    public var services: [any Service] {
+        if let postgres { return [postgres] }
+        if let sqlitePool { return [SQLiteCloser(pool: sqlitePool)] }
+        return []
+    }
+
+    /// Runs `body` with the database's services running, for command-line tools and tests that have
+    /// no application lifecycle around them.
+    public func whileRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        guard let postgres else {
+            do {
+                let result = try await body()
+                await sqlitePool?.close()
+                return result
+            } catch {
+                await sqlitePool?.close()
+                throw error
+            }
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await postgres.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            if let sqlitePool {
+                return try await sqlitePool.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+            }
+            return try await postgres!.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        } catch let error as PSQLError where error.code == .connectionError || error.code == .serverClosedConnection {
+            throw DatabaseError.unavailable("\(error.code)")
+        }
+    }
+
+    /// All or nothing: a thrown error (or a crash) leaves no partial write behind.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withConnection { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    static func postgresConfiguration(_ url: String) throws -> PostgresClient.Configuration {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme,
+              scheme == "postgres" || scheme == "postgresql"
+        else { throw DatabaseError.invalidURL("expected postgres://user:password@host:port/database") }
+        guard let host = parts.host, !host.isEmpty else { throw DatabaseError.invalidURL("no host") }
+        guard let user = parts.user, !user.isEmpty else { throw DatabaseError.invalidURL("no user name") }
+        let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+        let tlsMode = parts.queryItems?.first { $0.name == "tlsmode" || $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS = switch tlsMode {
+        case "require", "verify-full": .require(.makeClientConfiguration())
+        case "prefer": .prefer(.makeClientConfiguration())
+        default: .disable
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: parts.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: parts.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+}
+
+/// SQLite connections leased one task at a time, so a transaction never interleaves with another
+/// task's statements. WAL mode lets readers proceed while one writer commits.
+actor SQLitePool {
+    private var idle: [SQLiteConnection]
+    private var all: [SQLiteConnection]
+    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+    private var closed = false
+
+    private init(connections: [SQLiteConnection]) {
+        self.idle = connections
+        self.all = connections
+    }
+
+    static func open(path: String, size: Int, logger: Logger) async throws -> SQLitePool {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var connections: [SQLiteConnection] = []
+        for _ in 0..<size {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let db = connection.sql(queryLogLevel: nil)
+            // busy_timeout makes a second writer wait for the lock instead of failing at once.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000",
+                           "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"] {
+                try await db.raw(SQLQueryString(pragma)).run()
+            }
+            connections.append(connection)
+        }
+        return SQLitePool(connections: connections)
+    }
+
+    func withConnection<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        let connection = try await lease()
+        defer { release(connection) }
+        return try await body(connection)
+    }
+
+    private func lease() async throws -> SQLiteConnection {
+        guard !closed else { throw DatabaseError.unavailable("the database is closed") }
+        if let connection = idle.popLast() { return connection }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release(_ connection: SQLiteConnection) {
+        if !waiters.isEmpty {
+            waiters.removeFirst().resume(returning: connection)
+        } else {
+            idle.append(connection)
+        }
+    }
+
+    func close() async {
+        guard !closed else { return }
+        closed = true
+        for connection in all { try? await connection.close() }
+    }
+}
+
+/// Closes the SQLite connections when the application shuts down; sqlite-nio asserts if a connection
+/// is dropped while open.
+struct SQLiteCloser: Service {
+    let pool: SQLitePool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await pool.close()
+    }
+}

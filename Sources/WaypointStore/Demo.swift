@@ -1,0 +1,27 @@
+import Foundation
+import WaypointCore
+
+/// The demo organization a newcomer signs in to. Created once; later runs leave it as it is.
+public struct DemoSetup: Sendable {
+    public static let organizationName = "Demo Clinic"
+    public static let users: [(username: String, role: Role, displayName: String)] = [
+        ("demo-admin", .admin, "Demo Administrator"),
+        ("demo-clinician", .clinician, "Demo Clinician"),
+        ("demo-auditor", .auditor, "Demo Auditor"),
+    ]
+
+    /// Returns the password when the demo was created now (so it can be printed once), nil when it
+    /// already existed.
+    public static func ensure(in store: Store, password: String?) async throws -> String? {
+        if try await store.organizations.named(organizationName) != nil { return nil }
+        let password = password ?? Tokens.randomBase64URL(byteCount: 12)
+        let organization = try await store.organizations.create(name: organizationName, requestId: "demo-setup")
+        for user in users {
+            _ = try await store.users.createAsOperator(
+                NewUser(username: user.username, role: user.role, displayName: user.displayName,
+                        email: "\(user.username)@demo.invalid", password: password),
+                orgId: organization.id, requestId: "demo-setup")
+        }
+        return password
+    }
+}

@@ -1,0 +1,78 @@
+@preconcurrency import Crypto
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import WaypointCore
+
+public enum KeyFileError: Error, CustomStringConvertible {
+    case unreadable(String)
+    case malformed(String)
+    case tooOpen(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "The master key file \(path) cannot be read."
+        case .malformed(let path): "The master key file \(path) is not a 256-bit key in base64."
+        case .tooOpen(let path): "The master key file \(path) can be read by other users; run chmod 600 on it."
+        }
+    }
+}
+
+/// The master key (from a file outside the database) and the organizations' data keys it wraps.
+public final class KeyRing: Sendable {
+    /// Kept apart from `./waypoint-data` so that copying the data folder as a backup does not copy the key.
+    public static let defaultPath = "./waypoint-keys/master.key"
+
+    private let master: SymmetricKey
+    private let sealers = NIOLockedValueBox<[String: FieldSealer]>([:])
+
+    public init(master: SymmetricKey) { self.master = master }
+
+    /// Reads the key file, or creates it (0600, in a 0700 folder) on first run.
+    public static func loadOrCreate(path: String) throws -> KeyRing {
+        let files = FileManager.default
+        if !files.fileExists(atPath: path) {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            guard files.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else { throw KeyFileError.unreadable(path) }
+        }
+        if let mode = (try? files.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw KeyFileError.tooOpen(path)
+        }
+        guard let text = files.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) })
+        else { throw KeyFileError.unreadable(path) }
+        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32
+        else { throw KeyFileError.malformed(path) }
+        return KeyRing(master: SymmetricKey(data: raw))
+    }
+
+    /// Authenticates the audit head; derived so the master key itself is never used for two purposes.
+    public var auditHeadKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint audit head".utf8), outputByteCount: 32)
+    }
+
+    /// The organization's sealer, creating its first data key when there is none yet.
+    func sealer(for orgId: String, on db: any SQLDatabase, now: Int64) async throws -> FieldSealer {
+        if let cached = sealers.withLockedValue({ $0[orgId] }) { return cached }
+        var rows = try await db.raw("SELECT version, wrapped_key FROM org_keys WHERE org_id = \(bind: orgId)").all()
+        if rows.isEmpty {
+            let wrapped = try KeyWrapping.wrap(SymmetricKey(size: .bits256), orgId: orgId, version: 1, with: master)
+            try await db.raw("""
+                INSERT INTO org_keys (org_id, version, wrapped_key, created_at)
+                VALUES (\(bind: orgId), \(bind: Int64(1)), \(bind: wrapped), \(bind: now))
+                """).run()
+            rows = try await db.raw("SELECT version, wrapped_key FROM org_keys WHERE org_id = \(bind: orgId)").all()
+        }
+        var keys: [Int: SymmetricKey] = [:]
+        for row in rows {
+            let version = Int(try row.decode(column: "version", as: Int64.self))
+            keys[version] = try KeyWrapping.unwrap(
+                try row.decode(column: "wrapped_key", as: String.self), orgId: orgId, version: version, with: master)
+        }
+        let sealer = FieldSealer(keys: keys, currentVersion: keys.keys.max()!)
+        sealers.withLockedValue { $0[orgId] = sealer }
+        return sealer
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import SQLKit
+
+/// One step of the schema. Statements are written once in SQL both dialects accept; the few that
+/// cannot be (triggers) say so per dialect.
+struct Migration: Sendable {
+    let version: Int64
+    let name: String
+    let statements: @Sendable (Database.Kind) -> [String]
+}
+
+/// The ordered list every database goes through. Append only: never edit a step that has shipped.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "organizations, users and keys") { _ in [
+            """
+            CREATE TABLE organizations (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE org_keys (
+                org_id TEXT NOT NULL REFERENCES organizations(id), version BIGINT NOT NULL,
+                wrapped_key TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (org_id, version))
+            """,
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),
+                username TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+                display_name_sealed TEXT NOT NULL, email_sealed TEXT NOT NULL,
+                password_hash TEXT NOT NULL, active BIGINT NOT NULL,
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX users_org ON users (org_id)",
+        ] },
+        Migration(version: 2, name: "sessions, tokens and sign-in throttling") { _ in [
+            """
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+                org_id TEXT NOT NULL REFERENCES organizations(id), csrf_token TEXT NOT NULL,
+                created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE api_tokens (
+                token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            "CREATE TABLE login_failures (id TEXT PRIMARY KEY, subject_hash TEXT NOT NULL, at BIGINT NOT NULL)",
+            "CREATE INDEX login_failures_subject ON login_failures (subject_hash, at)",
+        ] },
+        Migration(version: 3, name: "tamper-evident audit log") { kind in
+            [
+                """
+                CREATE TABLE audit_log (
+                    seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, org_id TEXT NOT NULL, actor_id TEXT NOT NULL,
+                    action TEXT NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL,
+                    request_id TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                "CREATE INDEX audit_log_org ON audit_log (org_id, seq)",
+                """
+                CREATE TABLE audit_head (
+                    id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, mac TEXT NOT NULL)
+                """,
+            ] + appendOnlyTriggers(kind)
+        },
+    ]
+
+    /// The application never updates or deletes audit rows; the database refuses to as well, so a bug
+    /// or a careless query cannot break the chain. Someone who drops the triggers is caught by verify.
+    private static func appendOnlyTriggers(_ kind: Database.Kind) -> [String] {
+        switch kind {
+        case .sqlite:
+            return ["UPDATE", "DELETE"].map { verb in
+                """
+                CREATE TRIGGER audit_log_no_\(verb.lowercased()) BEFORE \(verb) ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+                """
+            }
+        case .postgres:
+            return [
+                """
+                CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$
+                """,
+                """
+                CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
+                """,
+            ]
+        }
+    }
+}
+
+extension Database {
+    /// Applies every step not yet applied, each in its own transaction. Safe to run twice and from
+    /// several instances at once (PostgreSQL serializes them with an advisory lock).
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await withConnection { db in
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """).run()
+        }
+        var applied: [String] = []
+        for migration in Migrations.all {
+            let kind = self.kind
+            let didApply = try await transaction { db in
+                if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727001)").run() }
+                let done = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
+                guard done == nil else { return false }
+                for statement in migration.statements(kind) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Clock.system.millis()))
+                    """).run()
+                return true
+            }
+            if didApply { applied.append("\(migration.version) \(migration.name)") }
+        }
+        return applied
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import WaypointCore
+
+/// Everything the web layer and the command line need from storage, wired once.
+public final class Store: Sendable {
+    public let database: Database
+    public let keys: KeyRing
+    public let clock: Clock
+    public let audit: AuditLog
+    public let organizations: Organizations
+    public let users: Users
+    public let auth: Authenticator
+
+    public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
+        self.database = database
+        self.keys = keys
+        self.clock = clock
+        let hasher = PasswordHasher()
+        let audit = AuditLog(database: database, keys: keys, clock: clock)
+        self.audit = audit
+        self.organizations = Organizations(database: database, keys: keys, audit: audit, clock: clock)
+        self.users = Users(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher)
+        self.auth = Authenticator(database: database, audit: audit, clock: clock, hasher: hasher, policy: sessionPolicy)
+    }
+
+    /// Opens the database and the key file, and brings the schema up to date.
+    public static func open(_ location: DatabaseLocation, keyFile: String, logger: Logger,
+                            clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) async throws -> Store {
+        let keys = try KeyRing.loadOrCreate(path: keyFile)
+        let database = try await Database.open(location, logger: logger)
+        return Store(database: database, keys: keys, clock: clock, sessionPolicy: sessionPolicy)
+    }
+}

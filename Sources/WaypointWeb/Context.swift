@@ -1,0 +1,54 @@
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// What one request carries between middleware and handlers.
+public struct WaypointRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The browser session, when the request carried a live session cookie.
+    public var session: SessionInfo?
+    /// The raw session cookie, kept so sign-out can end exactly this session.
+    public var sessionToken: String?
+    /// Set by bearer-token authentication on `/api/v1`.
+    public var apiCaller: TenantContext?
+    public var language: Language = .en
+
+    /// The peer's IP address, for sign-in throttling. Proxies' forwarding headers are not trusted.
+    public let clientAddress: String
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Forms and JSON documents are small; anything larger is refused before it is read.
+    public var maxUploadSize: Int { 256 * 1024 }
+
+    /// The request id as it appears in the audit log and in error pages.
+    public var requestId: String { id }
+
+    /// The signed-in person's tenant context with this request's id, or a sign-in-required error.
+    public func tenant() throws -> TenantContext {
+        if let caller = apiCaller { return caller }
+        guard let session else { throw SignInRequired() }
+        let context = session.context
+        return TenantContext(orgId: context.orgId, userId: context.userId, role: context.role, requestId: requestId)
+    }
+}
+
+struct SignInRequired: UserFacingError {
+    var messageKey: String { "error_signin_required" }
+    var status: Int { 401 }
+}
+
+struct CSRFRejected: UserFacingError {
+    var messageKey: String { "error_csrf" }
+    var status: Int { 403 }
+}
+
+struct MalformedInput: UserFacingError {
+    var detail: String
+    var field: String?
+    var messageKey: String { "error_malformed" }
+    var status: Int { 400 }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import SQLiteNIO
+import WaypointCore
+import WaypointStore
+
+/// Turns every error into something a person can act on: an HTML page for the browser, an RFC 9457
+/// problem document for the API. Logs carry the error's type and the request id, never the values
+/// that were submitted.
+struct ErrorHandlingMiddleware: RouterMiddleware {
+    typealias Context = WaypointRequestContext
+    let renderer: PageRenderer
+
+    struct Problem {
+        var status: Int
+        var messageKey: String
+        var field: String?
+        var detail: String?
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(type(of: error))", "path": "\(request.uri.path)"])
+            }
+            if Self.wantsJSON(request) {
+                return Self.problemDocument(problem, context: context)
+            }
+            if problem.status == 401 {
+                return PageRenderer.redirect(to: "/signin")
+            }
+            return renderer.page("error", titleKey: "error_title", data: [
+                "message": Localizer(context.language)[problem.messageKey],
+                "detail": problem.detail ?? "", "requestId": context.requestId,
+            ], request: request, context: context, status: HTTPResponse.Status(code: problem.status))
+        }
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/hsds/") || request.uri.path == "/healthz"
+    }
+
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let error as MalformedInput:
+            return Problem(status: 400, messageKey: error.messageKey, field: error.field, detail: error.detail)
+        case let error as any UserFacingError:
+            return Problem(status: error.status, messageKey: error.messageKey, field: error.field)
+        case let error as DecodingError:
+            return Problem(status: 400, messageKey: "error_malformed", detail: describe(error))
+        case is DatabaseError, is PSQLError, is SQLiteError:
+            return Problem(status: 503, messageKey: "error_database")
+        case let error as any HTTPResponseError:
+            let status = Int(error.status.code)
+            let key = switch status {
+            case 404: "error_not_found"
+            case 405: "error_method"
+            case 413: "error_too_large"
+            case 400..<500: "error_malformed"
+            default: "error_internal"
+            }
+            return Problem(status: status, messageKey: key)
+        default:
+            return Problem(status: 500, messageKey: "error_internal")
+        }
+    }
+
+    /// Says where a JSON document was wrong without echoing what was in it.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.isEmpty ? "the document" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty: return "The body is not valid JSON."
+        case .dataCorrupted(let context): return "\(path(context.codingPath)) has a value that cannot be read."
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required."
+        case .typeMismatch(_, let context): return "\(path(context.codingPath)) has the wrong type."
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null."
+        @unknown default: return "The body could not be read."
+        }
+    }
+
+    static func problemDocument(_ problem: Problem, context: Context) -> Response {
+        var body: [String: Any] = [
+            "type": "urn:waypoint:problem:" + problem.messageKey,
+            "title": Localizer(context.language)[problem.messageKey],
+            "status": problem.status,
+            "instance": "urn:waypoint:request:" + context.requestId,
+        ]
+        if let detail = problem.detail { body["detail"] = detail }
+        if let field = problem.field { body["field"] = field }
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if problem.status == 429 { headers[.retryAfter] = "60" }
+        return Response(status: HTTPResponse.Status(code: problem.status), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
