@@ -114,6 +114,12 @@ public final class Database: Sendable {
         }
     }
 
+    /// Errors that mean "the database could not do it" (down, locked, refused) rather than a bug in
+    /// the request: the web layer answers 503 and the person knows nothing was saved.
+    public static func isStorageFailure(_ error: any Error) -> Bool {
+        error is DatabaseError || error is PSQLError || error is SQLiteError
+    }
+
     static func postgresConfiguration(_ url: String) throws -> PostgresClient.Configuration {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme,
               scheme == "postgres" || scheme == "postgresql"
@@ -150,7 +156,9 @@ actor SQLitePool {
 
     static func open(path: String, size: Int, logger: Logger) async throws -> SQLitePool {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Only the service account may read the data folder (its WAL holds recent pages of the database).
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         var connections: [SQLiteConnection] = []
         for _ in 0..<size {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)

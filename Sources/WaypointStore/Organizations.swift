@@ -37,6 +37,15 @@ public struct Organizations: Sendable {
         }
     }
 
+    /// Every tenant, for the operator's command line only (no web route reaches this).
+    public func all() async throws -> [Organization] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT id, name FROM organizations ORDER BY name").all().map {
+                Organization(id: try $0.decode(column: "id", as: String.self), name: try $0.decode(column: "name", as: String.self))
+            }
+        }
+    }
+
     /// The organization the signed-in person belongs to.
     public func current(_ context: TenantContext) async throws -> Organization {
         try await database.withConnection { db in

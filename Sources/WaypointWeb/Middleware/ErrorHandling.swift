@@ -1,8 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
-import PostgresNIO
-import SQLiteNIO
+import HTTPTypes
 import WaypointCore
 import WaypointStore
 
@@ -34,10 +33,10 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
             if problem.status == 401 {
                 return PageRenderer.redirect(to: "/signin")
             }
-            return renderer.page("error", titleKey: "error_title", data: [
-                "message": Localizer(context.language)[problem.messageKey],
-                "detail": problem.detail ?? "", "requestId": context.requestId,
-            ], request: request, context: context, status: HTTPResponse.Status(code: problem.status))
+            var data: [String: Any] = ["message": Localizer(context.language)[problem.messageKey], "requestId": context.requestId]
+            data["detail"] = problem.detail
+            return renderer.page("error", titleKey: "error_title", data: data, request: request, context: context,
+                                 status: HTTPResponse.Status(code: problem.status))
         }
     }
 
@@ -53,7 +52,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
             return Problem(status: error.status, messageKey: error.messageKey, field: error.field)
         case let error as DecodingError:
             return Problem(status: 400, messageKey: "error_malformed", detail: describe(error))
-        case is DatabaseError, is PSQLError, is SQLiteError:
+        case let error where Database.isStorageFailure(error):
             return Problem(status: 503, messageKey: "error_database")
         case let error as any HTTPResponseError:
             let status = Int(error.status.code)

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// Headers every response carries. The policy allows only our own scripts, styles and images, and

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Logging
+import WaypointStore
+
+/// Builds the application the binary runs and the tests drive: one function, so both see the same
+/// routes, middleware and services.
+///
+/// The schema is brought up to date once the database services run and before the server accepts a
+/// request; `prepare` runs after that (the demo set-up uses it).
+public func buildApplication(
+    store: Store, configuration: WebConfiguration, logger: Logger,
+    prepare: @escaping @Sendable () async throws -> Void = {}
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(store: store, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Waypoint"),
+        services: store.database.services,
+        logger: logger)
+    app.beforeServerStarts {
+        try await store.database.migrate()
+        try await prepare()
+    }
+    return app
+}
+
+func buildRouter(store: Store, configuration: WebConfiguration) async throws -> Router<WaypointRequestContext> {
+    let renderer = try await PageRenderer.load(quickExitURL: configuration.quickExitURL)
+    let router = Router(context: WaypointRequestContext.self)
+    // Outermost first: headers go on every response, error pages included.
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorHandlingMiddleware(renderer: renderer))
+    router.add(middleware: SessionLoadingMiddleware(auth: store.auth))
+
+    let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(auth: store.auth))
+    StaticAssets.register(on: router, api: api)
+    SignInPages(store: store, renderer: renderer, secureCookies: configuration.secureCookies).register(on: router)
+    StaffPages(store: store, renderer: renderer).register(on: router)
+    AccountsAPI(store: store).register(on: router, api: api)
+    return router
+}
+
+/// One line per request: method, route pattern, status and duration. The route pattern rather than
+/// the path, and never the query string or body, so no identifier or value reaches the logs.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = WaypointRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        context.logger.info("request", metadata: [
+            "method": "\(request.method)", "route": "\(context.endpointPath ?? "unmatched")",
+            "status": "\(response.status.code)", "ms": "\((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000)",
+        ])
+        return response
+    }
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// Sign-in and sign-out in the browser.
+struct SignInPages {
+    let store: Store
+    let renderer: PageRenderer
+    let secureCookies: Bool
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/") { _, context in
+            PageRenderer.redirect(to: context.session == nil ? "/signin" : "/home")
+        }
+        router.get("/signin", use: showSignIn)
+        router.post("/signin", use: signIn)
+        router.post("/signout", use: signOut)
+    }
+
+    @Sendable func showSignIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        signInPage(request: request, context: context, messageKey: request.uri.queryParameters["ended"] != nil ? "signed_out" : nil)
+    }
+
+    private func signInPage(request: Request, context: WaypointRequestContext, messageKey: String? = nil,
+                            errorKey: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let csrf = Tokens.secret()
+        let strings = Localizer(context.language)
+        var data: [String: Any] = ["signInCSRF": csrf]
+        if let messageKey { data["notice"] = strings[messageKey] }
+        if let errorKey { data["error"] = strings[errorKey] }
+        var response = renderer.page("signin", titleKey: "signin_title", data: data, request: request, context: context, status: status)
+        response.setCookie(cookie(CookieNames.signInCSRF, csrf))
+        return response
+    }
+
+    @Sendable func signIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let form = try await FormReader.read(request, context: context)
+        do {
+            let tenant = try await store.auth.signIn(
+                username: form["username"] ?? "", password: form["password"] ?? "",
+                address: context.clientAddress, requestId: context.requestId)
+            let (token, _) = try await store.auth.startSession(for: tenant)
+            var response = PageRenderer.redirect(to: "/home")
+            response.setCookie(cookie(CookieNames.session, token))
+            response.setCookie(cookie(CookieNames.signInCSRF, "", maxAge: 0))
+            return response
+        } catch let error as AccountError {
+            return signInPage(request: request, context: context, errorKey: error.messageKey,
+                              status: HTTPResponse.Status(code: error.status))
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try await FormReader.read(request, context: context)
+        if let token = context.sessionToken {
+            try await store.auth.endSession(token: token, context: try context.tenant())
+        }
+        var response = PageRenderer.redirect(to: "/signin?ended=1")
+        response.setCookie(cookie(CookieNames.session, "", maxAge: 0))
+        return response
+    }
+
+    /// Session cookies: unreadable by scripts, never sent from another site, Secure behind TLS.
+    /// No Expires: the cookie dies with the browser, and the server enforces the idle timeout.
+    private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
+    }
+}

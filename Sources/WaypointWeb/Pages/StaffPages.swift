@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// The signed-in pages: a home page per role, user administration and the activity log.
+struct StaffPages {
+    let store: Store
+    let renderer: PageRenderer
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/home", use: home)
+        router.get("/admin/users", use: users)
+        router.post("/admin/users", use: createUser)
+        router.post("/admin/users/:id/active", use: setActive)
+        router.get("/audit", use: auditLog)
+    }
+
+    @Sendable func home(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let organization = try await store.organizations.current(tenant)
+        let role = tenant.role
+        return renderer.page("home", titleKey: "home_title", data: [
+            "organization": organization.name,
+            "introKey": Localizer(context.language)["home_\(role.rawValue)_intro"],
+            "isClinician": role == .clinician, "isDirectoryEditor": role == .directoryEditor,
+        ], request: request, context: context)
+    }
+
+    @Sendable func users(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await usersPage(request: request, context: context)
+    }
+
+    private func usersPage(request: Request, context: WaypointRequestContext, noticeKey: String? = nil,
+                           error: (any UserFacingError)? = nil, form: [String: String] = [:]) async throws -> Response {
+        let tenant = try context.tenant()
+        let strings = Localizer(context.language)
+        let list = try await store.users.list(in: tenant)
+        var data: [String: Any] = [
+            "users": list.map { user -> [String: Any] in
+                ["id": user.id, "username": user.username, "displayName": user.displayName, "email": user.email,
+                 "role": strings["role_" + user.role.rawValue], "active": user.active, "isSelf": user.id == tenant.userId]
+            },
+            "roles": Role.allCases.map { ["value": $0.rawValue, "label": strings["role_" + $0.rawValue],
+                                          "selected": form["role"] == $0.rawValue] },
+            "form": form.filter { $0.key != "password" && $0.key != FormReader.csrfField },
+        ]
+        if let noticeKey { data["notice"] = strings[noticeKey] }
+        if let error {
+            data["error"] = strings[error.messageKey]
+            if let field = error.field { data["invalid_" + field] = true }
+        }
+        let status = error.map { HTTPResponse.Status(code: $0.status) } ?? .ok
+        return renderer.page("users", titleKey: "users_title", data: data, request: request, context: context, status: status)
+    }
+
+    @Sendable func createUser(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let form = try await FormReader.read(request, context: context)
+        let tenant = try context.tenant()
+        do {
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw AccountError.invalidRole }
+            _ = try await store.users.create(
+                NewUser(username: form["username"] ?? "", role: role, displayName: form["display_name"] ?? "",
+                        email: form["email"] ?? "", password: form["password"] ?? ""), in: tenant)
+            return try await usersPage(request: request, context: context, noticeKey: "user_created")
+        } catch let error as AccountError {
+            return try await usersPage(request: request, context: context, error: error, form: form)
+        }
+    }
+
+    @Sendable func setActive(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let form = try await FormReader.read(request, context: context)
+        let id = try context.parameters.require("id")
+        try await store.users.setActive(id, active: form["active"] == "1", in: try context.tenant())
+        return PageRenderer.redirect(to: "/admin/users")
+    }
+
+    @Sendable func auditLog(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let entries = try await store.audit.recent(in: tenant)
+        let verification = try await store.audit.verify()
+        let formatter = ISO8601DateFormatter()
+        var data: [String: Any] = [
+            "entries": entries.map { entry -> [String: Any] in
+                ["seq": entry.seq, "time": formatter.string(from: Date(timeIntervalSince1970: Double(entry.at) / 1000)),
+                 "actor": entry.actorId, "action": entry.action, "object": "\(entry.objectType) \(entry.objectId)",
+                 "requestId": entry.requestId]
+            },
+        ]
+        switch verification {
+        case .intact: data["intact"] = true
+        case .broken(let seq, let reason): data["broken"] = "#\(seq): \(reason)"
+        }
+        return renderer.page("audit", titleKey: "audit_title", data: data, request: request, context: context)
+    }
+}
