@@ -128,30 +128,33 @@ public struct Authenticator: Sendable {
         let now = clock.millis()
         let idleLimit = Int64(policy.idleTimeout * 1000)
         let digest = Tokens.digest(token)
-        return try await database.withConnection { db in
-            guard let row = try await db.raw("""
+        let row = try await database.withConnection { db in
+            try await db.raw("""
                 SELECT s.user_id, s.org_id, s.csrf_token, s.last_seen_at, s.expires_at, u.role, u.username, u.active
                 FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id
                 WHERE s.token_hash = \(bind: digest)
-                """).first() else { return nil }
-            let lastSeen = try row.decode(column: "last_seen_at", as: Int64.self)
-            guard now - lastSeen <= idleLimit, now <= (try row.decode(column: "expires_at", as: Int64.self)),
-                  try row.decode(column: "active", as: Int64.self) == 1,
-                  let role = Role(rawValue: try row.decode(column: "role", as: String.self))
-            else {
-                try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: digest)").run()
-                return nil
-            }
-            // Touch at most every 30 s: a page with several requests costs one write, not several.
-            if now - lastSeen > 30_000 {
-                try await db.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE token_hash = \(bind: digest)").run()
-            }
-            return SessionInfo(
-                context: TenantContext(orgId: try row.decode(column: "org_id", as: String.self),
-                                       userId: try row.decode(column: "user_id", as: String.self), role: role, requestId: requestId),
-                username: try row.decode(column: "username", as: String.self),
-                csrfToken: try row.decode(column: "csrf_token", as: String.self))
+                """).first()
         }
+        guard let row else { return nil }
+        let lastSeen = try row.decode(column: "last_seen_at", as: Int64.self)
+        guard now - lastSeen <= idleLimit, now <= (try row.decode(column: "expires_at", as: Int64.self)),
+              try row.decode(column: "active", as: Int64.self) == 1,
+              let role = Role(rawValue: try row.decode(column: "role", as: String.self))
+        else {
+            try await database.transaction { try await $0.raw("DELETE FROM sessions WHERE token_hash = \(bind: digest)").run() }
+            return nil
+        }
+        // Touch at most every 30 s: a page with several requests costs one write, not several.
+        if now - lastSeen > 30_000 {
+            try await database.transaction {
+                try await $0.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE token_hash = \(bind: digest)").run()
+            }
+        }
+        return SessionInfo(
+            context: TenantContext(orgId: try row.decode(column: "org_id", as: String.self),
+                                   userId: try row.decode(column: "user_id", as: String.self), role: role, requestId: requestId),
+            username: try row.decode(column: "username", as: String.self),
+            csrfToken: try row.decode(column: "csrf_token", as: String.self))
     }
 
     /// Ends the session on the server, so a copied cookie is useless afterwards.

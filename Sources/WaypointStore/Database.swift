@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -98,10 +99,18 @@ public final class Database: Sendable {
         }
     }
 
-    /// All or nothing: a thrown error (or a crash) leaves no partial write behind.
+    /// All or nothing: a thrown error (or a crash) leaves no partial write behind. Every write goes
+    /// through here; on SQLite this also queues writers inside the process, so none of them sits in
+    /// SQLite's busy handler holding a thread the lock holder needs.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await withConnection { db in
+        if let sqlitePool {
+            return try await sqlitePool.writeLock.withLock { try await inTransaction(begin: "BEGIN IMMEDIATE", body) }
+        }
+        return try await inTransaction(begin: "BEGIN", body)
+    }
+
+    private func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { db in
             try await db.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(db)
@@ -137,6 +146,11 @@ public final class Database: Sendable {
             host: host, port: parts.port ?? 5432, username: user.removingPercentEncoding ?? user,
             password: parts.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = 16
+        configuration.options.connectTimeout = .seconds(5)
+        // Several installs (or test runs) can share one database, each in its own schema.
+        if let schema = parts.queryItems?.first(where: { $0.name == "search_path" })?.value, !schema.isEmpty {
+            configuration.options.additionalStartupParameters.append(("search_path", schema))
+        }
         return configuration
     }
 }
@@ -148,10 +162,13 @@ actor SQLitePool {
     private var all: [SQLiteConnection]
     private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
     private var closed = false
+    private let threads: NIOThreadPool
+    nonisolated let writeLock = AsyncLock()
 
-    private init(connections: [SQLiteConnection]) {
+    private init(connections: [SQLiteConnection], threads: NIOThreadPool) {
         self.idle = connections
         self.all = connections
+        self.threads = threads
     }
 
     static func open(path: String, size: Int, logger: Logger) async throws -> SQLitePool {
@@ -159,9 +176,13 @@ actor SQLitePool {
         // Only the service account may read the data folder (its WAL holds recent pages of the database).
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        // One thread per connection: SQLite calls block, and must not wait behind other work.
+        let threads = NIOThreadPool(numberOfThreads: size)
+        threads.start()
         var connections: [SQLiteConnection] = []
         for _ in 0..<size {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
             let db = connection.sql(queryLogLevel: nil)
             // busy_timeout makes a second writer wait for the lock instead of failing at once.
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000",
@@ -170,7 +191,7 @@ actor SQLitePool {
             }
             connections.append(connection)
         }
-        return SQLitePool(connections: connections)
+        return SQLitePool(connections: connections, threads: threads)
     }
 
     func withConnection<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
@@ -197,6 +218,37 @@ actor SQLitePool {
         guard !closed else { return }
         closed = true
         for connection in all { try? await connection.close() }
+        try? await threads.shutdownGracefully()
+    }
+}
+
+/// A first-come, first-served lock for async code.
+final class AsyncLock: Sendable {
+    private let state = NIOLockedValueBox<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLockedValue { state -> Bool in
+                if !state.locked { state.locked = true; return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty { state.locked = false; return nil }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }
 

@@ -96,7 +96,7 @@ extension Database {
     /// several instances at once (PostgreSQL serializes them with an advisory lock).
     @discardableResult
     public func migrate() async throws -> [String] {
-        try await withConnection { db in
+        try await transaction { db in
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)

@@ -1,0 +1,103 @@
+import Testing
+import WaypointCore
+@testable import WaypointStore
+
+@Suite("Audit chain")
+struct AuditTamperTests {
+    /// Writes a few audited events, then lets `tamper` change the table as an attacker with
+    /// database access would (the append-only triggers dropped first).
+    func tampered(_ backend: Backend, _ tamper: @escaping @Sendable (TestStore) async throws -> Void) async throws -> AuditVerification? {
+        let result = ResultBox()
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Audit")
+            for _ in 0..<4 { _ = try await test.store.users.find(org.userId, in: org.context) }
+            #expect(try await test.store.audit.verify() == .intact(entries: 6))
+            switch test.store.database.kind {
+            case .sqlite:
+                try await test.sql("DROP TRIGGER audit_log_no_update")
+                try await test.sql("DROP TRIGGER audit_log_no_delete")
+            case .postgres:
+                try await test.sql("DROP TRIGGER audit_log_append_only ON audit_log")
+            }
+            try await tamper(test)
+            await result.set(try await test.store.audit.verify())
+        }
+        return await result.value
+    }
+
+    actor ResultBox {
+        var value: AuditVerification?
+        func set(_ v: AuditVerification) { value = v }
+    }
+
+    @Test("the database refuses to update or delete audit rows", arguments: Backend.allCases)
+    func appendOnly(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            _ = try await test.organization("Clinic Trigger")
+            await #expect(throws: (any Error).self) { try await test.sql("UPDATE audit_log SET action = 'x' WHERE seq = 1") }
+            await #expect(throws: (any Error).self) { try await test.sql("DELETE FROM audit_log WHERE seq = 1") }
+            #expect(try await test.store.audit.verify() == .intact(entries: 2))
+        }
+    }
+
+    @Test("an edited entry is named", arguments: Backend.allCases)
+    func edited(backend: Backend) async throws {
+        let result = try await tampered(backend) { try await $0.sql("UPDATE audit_log SET action = 'user.list' WHERE seq = 5") }
+        guard let result else { return }
+        guard case .broken(let seq, _) = result else { Issue.record("edit not caught"); return }
+        #expect(seq == 5)
+    }
+
+    @Test("a deleted entry is named", arguments: Backend.allCases)
+    func deleted(backend: Backend) async throws {
+        let result = try await tampered(backend) { try await $0.sql("DELETE FROM audit_log WHERE seq = 4") }
+        guard let result else { return }
+        guard case .broken(let seq, _) = result else { Issue.record("deletion not caught"); return }
+        #expect(seq == 4)
+    }
+
+    @Test("reordered entries are caught", arguments: Backend.allCases)
+    func reordered(backend: Backend) async throws {
+        let result = try await tampered(backend) { test in
+            try await test.sql("UPDATE audit_log SET seq = 100 WHERE seq = 3")
+            try await test.sql("UPDATE audit_log SET seq = 3 WHERE seq = 4")
+            try await test.sql("UPDATE audit_log SET seq = 4 WHERE seq = 100")
+        }
+        guard let result else { return }
+        guard case .broken(let seq, _) = result else { Issue.record("reordering not caught"); return }
+        #expect(seq == 3)
+    }
+
+    @Test("a truncated tail is caught", arguments: Backend.allCases)
+    func truncated(backend: Backend) async throws {
+        let result = try await tampered(backend) { try await $0.sql("DELETE FROM audit_log WHERE seq >= 6") }
+        guard let result else { return }
+        guard case .broken(let seq, _) = result else { Issue.record("truncation not caught"); return }
+        #expect(seq == 6)
+    }
+
+    @Test("a rewritten chain with a forged head is caught", arguments: Backend.allCases)
+    func rewrittenHead(backend: Backend) async throws {
+        let result = try await tampered(backend) { test in
+            // Remove the tail and point the head at the new last entry, without the key file.
+            try await test.sql("DELETE FROM audit_log WHERE seq = 6")
+            try await test.sql("UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_log WHERE seq = 5)")
+        }
+        guard let result else { return }
+        guard case .broken = result else { Issue.record("forged head not caught"); return }
+    }
+
+    @Test("concurrent writers keep one unbroken chain", arguments: Backend.allCases)
+    func concurrentAppends(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Busy")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await test.store.audit.record(AuditEvent(org.context, action: "user.read", objectType: "user", objectId: org.userId)) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await test.store.audit.verify() == .intact(entries: 22))
+        }
+    }
+}
