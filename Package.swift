@@ -75,12 +75,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Fresh databases (SQLite file or PostgreSQL schema) for the store and web tests.
+        .target(
+            name: "WaypointTestSupport",
+            dependencies: ["WaypointStore", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/WaypointTestSupport"
+        ),
         .testTarget(name: "WaypointCoreTests", dependencies: ["WaypointCore"]),
-        .testTarget(name: "WaypointStoreTests", dependencies: ["WaypointStore"]),
+        .testTarget(name: "WaypointStoreTests", dependencies: ["WaypointStore", "WaypointTestSupport"]),
         .testTarget(
             name: "WaypointWebTests",
             dependencies: [
-                "WaypointWeb", "WaypointStore",
+                "WaypointWeb", "WaypointStore", "WaypointTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

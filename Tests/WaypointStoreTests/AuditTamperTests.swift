@@ -1,6 +1,7 @@
 import Testing
 import WaypointCore
 @testable import WaypointStore
+import WaypointTestSupport
 
 @Suite("Audit chain")
 struct AuditTamperTests {

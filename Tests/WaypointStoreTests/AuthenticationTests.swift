@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import Testing
 import WaypointCore
 @testable import WaypointStore
+import WaypointTestSupport
 
 /// A clock the test moves by hand.
 final class ManualClock: Sendable {

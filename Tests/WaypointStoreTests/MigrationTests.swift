@@ -1,5 +1,6 @@
 import Testing
 @testable import WaypointStore
+import WaypointTestSupport
 
 @Suite("Migrations")
 struct MigrationTests {

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import WaypointCore
 @testable import WaypointStore
+import WaypointTestSupport
 
 @Suite("Sealed fields at rest")
 struct SealingTests {
