@@ -1,0 +1,46 @@
+import Testing
+@testable import WaypointCore
+
+@Suite("Languages")
+struct LocalizationTests {
+    @Test("Accept-Language picks the best supported language", arguments: [
+        ("es-MX,es;q=0.9,en;q=0.8", Language.es),
+        ("en-US,en;q=0.9", .en),
+        ("fr-FR,fr;q=0.9,es;q=0.5", .es),
+        ("de,fr", .en),
+        ("en;q=0.2, es;q=0.8", .es),
+        ("es;q=0", .en),
+    ])
+    func negotiation(header: String, expected: Language) {
+        #expect(Language.negotiate(acceptLanguage: header) == expected)
+    }
+
+    @Test("both catalogs have exactly the same keys, and no value is empty")
+    func catalogsComplete() {
+        #expect(!Localizer.keys(of: .en).isEmpty)
+        #expect(Localizer.keys(of: .en) == Localizer.keys(of: .es))
+        for language in Language.allCases {
+            #expect(Localizer(language).all.values.allSatisfy { !$0.isEmpty })
+        }
+    }
+
+    @Test("every error a person can meet has a message in both languages")
+    func errorMessages() {
+        let keys = [AccessError.forbidden, .notFound].map(\.messageKey)
+            + [AccountError.invalidCredentials, .throttled(retryAfterSeconds: 1), .usernameTaken, .invalidUsername,
+               .invalidRole, .unknownOrganization].map(\.messageKey)
+            + PasswordPolicy.Problem.allCases.map(\.rawValue)
+        for language in Language.allCases {
+            for key in keys { #expect(Localizer.keys(of: language).contains(key), "\(language) lacks \(key)") }
+        }
+    }
+
+    @Test("no string on any screen names the topic a trafficker would recognise")
+    func neutralWording() {
+        for language in Language.allCases {
+            for value in Localizer(language).all.values {
+                #expect(!value.lowercased().contains("traffick") && !value.lowercased().contains("trata"))
+            }
+        }
+    }
+}

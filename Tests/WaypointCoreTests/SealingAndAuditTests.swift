@@ -1,0 +1,102 @@
+@preconcurrency import Crypto
+import Foundation
+import Testing
+@testable import WaypointCore
+
+@Suite("Field sealing")
+struct FieldSealerTests {
+    let sealer = FieldSealer(keys: [1: SymmetricKey(size: .bits256)], currentVersion: 1)
+    let site = SealingSite(orgId: "org-a", table: "users", column: "display_name", rowId: "row-1")
+
+    @Test("sealed text opens at its own site and carries its key version")
+    func roundTrip() throws {
+        let sealed = try sealer.seal("Ana María", at: site)
+        #expect(sealed.hasPrefix("v1:") && !sealed.contains("Ana"))
+        #expect(try sealer.open(sealed, at: site) == "Ana María")
+        #expect(try sealer.seal("Ana María", at: site) != sealed, "a fresh nonce every time")
+    }
+
+    @Test("a value moved to another org, table, column or row does not open", arguments: [
+        SealingSite(orgId: "org-b", table: "users", column: "display_name", rowId: "row-1"),
+        SealingSite(orgId: "org-a", table: "notes", column: "display_name", rowId: "row-1"),
+        SealingSite(orgId: "org-a", table: "users", column: "email", rowId: "row-1"),
+        SealingSite(orgId: "org-a", table: "users", column: "display_name", rowId: "row-2"),
+    ])
+    func boundToSite(elsewhere: SealingSite) throws {
+        let sealed = try sealer.seal("secret", at: site)
+        #expect(throws: SealingError.authenticationFailed) { try sealer.open(sealed, at: elsewhere) }
+    }
+
+    @Test("a flipped bit, an unknown key version or garbage is refused")
+    func tampering() throws {
+        var bytes = Data(base64Encoded: String(try sealer.seal("secret", at: site).dropFirst(3)))!
+        bytes[bytes.count - 1] ^= 1
+        #expect(throws: SealingError.authenticationFailed) { try sealer.open("v1:" + bytes.base64EncodedString(), at: site) }
+        #expect(throws: SealingError.unknownKeyVersion(2)) { try sealer.open("v2:AAAA", at: site) }
+        #expect(throws: SealingError.malformed) { try sealer.open("plain text", at: site) }
+    }
+
+    @Test("a wrapped data key opens only with the master key, for its own organization")
+    func keyWrapping() throws {
+        let master = SymmetricKey(size: .bits256)
+        let dataKey = SymmetricKey(size: .bits256)
+        let wrapped = try KeyWrapping.wrap(dataKey, orgId: "org-a", version: 1, with: master)
+        #expect(try KeyWrapping.unwrap(wrapped, orgId: "org-a", version: 1, with: master) == dataKey)
+        #expect(throws: SealingError.authenticationFailed) { try KeyWrapping.unwrap(wrapped, orgId: "org-b", version: 1, with: master) }
+        #expect(throws: SealingError.authenticationFailed) {
+            try KeyWrapping.unwrap(wrapped, orgId: "org-a", version: 1, with: SymmetricKey(size: .bits256))
+        }
+    }
+}
+
+@Suite("Audit chain verification")
+struct AuditChainTests {
+    let key = SymmetricKey(size: .bits256)
+
+    func chain(_ count: Int) -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        var previous = AuditEntry.genesisHash
+        for seq in 1...Int64(count) {
+            let entry = AuditEntry(seq: seq, at: 1000 * seq, orgId: "org", actorId: "user", action: "user.read",
+                                   objectType: "user", objectId: "id-\(seq)", requestId: "req", prevHash: "").chained(after: previous)
+            entries.append(entry)
+            previous = entry.hash
+        }
+        return entries
+    }
+
+    func head(_ entries: [AuditEntry]) -> AuditHead {
+        AuditHead.signed(seq: entries.last!.seq, hash: entries.last!.hash, key: key)
+    }
+
+    @Test("an untouched chain is intact")
+    func intact() {
+        let entries = chain(5)
+        #expect(AuditChain.verify(entries, head: head(entries), headKey: key) == .intact(entries: 5))
+        #expect(AuditChain.verify([], head: nil, headKey: key) == .intact(entries: 0))
+    }
+
+    @Test("moving a character between fields changes the hash")
+    func canonicalFormIsUnambiguous() {
+        var a = chain(1)[0], b = a
+        a.action = "user.re"; a.objectType = "aduser"
+        b.action = "user.read"; b.objectType = "user"
+        #expect(a.computedHash() != b.computedHash())
+    }
+
+    @Test("edits, deletions, reordering and truncation each name the first bad entry")
+    func tampering() {
+        let entries = chain(6)
+        let signedHead = head(entries)
+        var edited = entries; edited[2].objectId = "someone-else"
+        #expect(AuditChain.verify(edited, head: signedHead, headKey: key) == .broken(seq: 3, reason: "entry 3 was altered after it was written"))
+        var deleted = entries; deleted.remove(at: 3)
+        guard case .broken(4, _) = AuditChain.verify(deleted, head: signedHead, headKey: key) else { Issue.record("deletion"); return }
+        var swapped = entries; swapped.swapAt(1, 2); swapped[1].seq = 2; swapped[2].seq = 3
+        guard case .broken(2, _) = AuditChain.verify(swapped, head: signedHead, headKey: key) else { Issue.record("reorder"); return }
+        guard case .broken(5, _) = AuditChain.verify(Array(entries.prefix(4)), head: signedHead, headKey: key) else { Issue.record("truncation"); return }
+        let forged = AuditHead(seq: 4, hash: entries[3].hash, mac: signedHead.mac)
+        guard case .broken = AuditChain.verify(Array(entries.prefix(4)), head: forged, headKey: key) else { Issue.record("forged head"); return }
+        guard case .broken = AuditChain.verify(entries, head: nil, headKey: key) else { Issue.record("missing head"); return }
+    }
+}
