@@ -41,8 +41,9 @@ struct StaffPages {
                 ["id": user.id, "username": user.username, "displayName": user.displayName, "email": user.email,
                  "role": strings["role_" + user.role.rawValue], "active": user.active, "isSelf": user.id == tenant.userId]
             },
+            // The least-privileged role is the default choice.
             "roles": Role.allCases.map { ["value": $0.rawValue, "label": strings["role_" + $0.rawValue],
-                                          "selected": form["role"] == $0.rawValue] },
+                                          "selected": (form["role"] ?? Role.clinician.rawValue) == $0.rawValue] },
             "form": form.filter { $0.key != "password" && $0.key != FormReader.csrfField },
         ]
         if let noticeKey { data["notice"] = strings[noticeKey] }
