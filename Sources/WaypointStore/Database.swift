@@ -84,19 +84,52 @@ public final class Database: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await postgres.run() }
             defer { group.cancelAll() }
+            await Task.yield()  // let run() start before the first lease, which otherwise logs a warning
             return try await body()
         }
     }
 
+    /// How long a request waits for a PostgreSQL connection before it is told the database is down.
+    static let leaseTimeout: Duration = .seconds(5)
+
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        do {
-            if let sqlitePool {
-                return try await sqlitePool.withConnection { try await body($0.sql(queryLogLevel: nil)) }
-            }
-            return try await postgres!.withConnection { try await body($0.sql(queryLogLevel: nil)) }
-        } catch let error as PSQLError where error.code == .connectionError || error.code == .serverClosedConnection {
-            throw DatabaseError.unavailable("\(error.code)")
+        if let sqlitePool {
+            return try await sqlitePool.withConnection { try await body($0.sql(queryLogLevel: nil)) }
         }
+        let postgres = postgres!
+        let leased = NIOLockedValueBox(false)
+        // The group finishes all its tasks before returning, so `body` never outlives this call.
+        return try await withoutActuallyEscaping(body) { body in try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                do {
+                    return try await postgres.withConnection { connection in
+                        leased.withLockedValue { $0 = true }
+                        return try await body(connection.sql(queryLogLevel: nil))
+                    }
+                } catch let error as PSQLError where error.code == .server {
+                    throw error
+                } catch where !leased.withLockedValue({ $0 }) {
+                    // No connection could be had (server down, refused, pool gave up): say so plainly.
+                    throw DatabaseError.unavailable("no connection could be made")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: Self.leaseTimeout)
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+                // The timer fired: give up only if the work has not begun; a running query finishes.
+                if !leased.withLockedValue({ $0 }) {
+                    group.cancelAll()
+                    throw DatabaseError.unavailable("no connection within \(Self.leaseTimeout)")
+                }
+            }
+            throw DatabaseError.unavailable("the request was cancelled")
+        } }
     }
 
     /// All or nothing: a thrown error (or a crash) leaves no partial write behind. Every write goes

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import WaypointStore
+@testable import WaypointStore
 import WaypointTestSupport
 @testable import WaypointWeb
 
@@ -113,5 +113,29 @@ struct APITests {
         #expect(logs.text.contains("request"), "the capture must see the request log")
         #expect(!logs.text.contains(planted))
         #expect(!logs.text.contains("another long passphrase") && !logs.text.contains(WebHarness.password))
+    }
+}
+
+@Suite("Database failures")
+struct DatabaseFailureTests {
+    @Test("a database that is down gets a clear 503, for the API and for pages")
+    func databaseDown() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("down-" + UUID().uuidString)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = try KeyRing.loadOrCreate(path: folder.appendingPathComponent("master.key").path)
+        // Nothing listens on port 1.
+        let database = try await Database.open(.postgres(url: "postgres://nobody:nothing@127.0.0.1:1/none"), logger: .init(label: "t"))
+        let store = Store(database: database, keys: keys)
+        // The router without the start-up migration, which would (rightly) refuse to start.
+        let router = try await buildRouter(store: store, configuration: WebConfiguration())
+        let standalone = Application(router: router, services: database.services)
+        try await standalone.test(.router) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .serviceUnavailable)
+            #expect(try WebHarness.json(health)["type"] as? String == "urn:waypoint:problem:error_database")
+            let page = try await client.execute(uri: "/signin", method: .get, headers: [.cookie: "wp_session=abc"])
+            #expect(page.status == .serviceUnavailable)
+            #expect(String(buffer: page.body).contains("The database is not reachable right now. Nothing was saved"))
+        }
     }
 }

@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Closed-loop load: `connections` clients each send their next request as soon as the last one
+/// answers, for `duration`. Latencies are kept whole so percentiles are exact.
+struct LoadGenerator {
+    struct Result {
+        let requests: Int
+        let errors: Int
+        let seconds: Double
+        let latencies: [Double]   // milliseconds, sorted
+
+        var perSecond: Double { Double(requests) / seconds }
+        func percentile(_ p: Double) -> Double {
+            guard !latencies.isEmpty else { return .nan }
+            return latencies[min(latencies.count - 1, Int((p / 100 * Double(latencies.count)).rounded(.up)) - 1)]
+        }
+    }
+
+    let client: HTTPClient
+    let connections: Int
+    let duration: Duration
+
+    func run(makeRequest: @escaping @Sendable () -> HTTPClientRequest, expect status: HTTPResponseStatus) async -> Result {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + duration
+        let perWorker = await withTaskGroup(of: ([Double], Int).self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var errors = 0
+                    while clock.now < deadline {
+                        let sent = clock.now
+                        do {
+                            let response = try await client.execute(makeRequest(), timeout: .seconds(30))
+                            _ = try await response.body.collect(upTo: 1 << 20)
+                            if response.status == status {
+                                latencies.append(Double((clock.now - sent).components.attoseconds) / 1e15
+                                                 + Double((clock.now - sent).components.seconds) * 1000)
+                            } else {
+                                errors += 1
+                            }
+                        } catch {
+                            errors += 1
+                        }
+                    }
+                    return (latencies, errors)
+                }
+            }
+            var all: [([Double], Int)] = []
+            for await part in group { all.append(part) }
+            return all
+        }
+        let elapsed = clock.now - start
+        let latencies = perWorker.flatMap(\.0).sorted()
+        return Result(requests: latencies.count, errors: perWorker.map(\.1).reduce(0, +),
+                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                      latencies: latencies)
+    }
+}

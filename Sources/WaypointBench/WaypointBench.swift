@@ -1,0 +1,114 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import SQLKit
+import WaypointStore
+import WaypointWeb
+
+/// Prints the figures the issues ask for. Run with `swift run -c release WaypointBench`; set
+/// DATABASE_URL to include PostgreSQL in the same run.
+@main
+struct WaypointBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Waypoint benchmarks: sign-in and an authenticated read over HTTP.")
+
+    @Option(help: "Concurrent connections.") var connections = 64
+    @Option(help: "Seconds per measurement.") var seconds = 10
+    @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
+
+    func run() async throws {
+        var backends: [(String, DatabaseLocation)] = []
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
+        backends.append(("sqlite", .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)))
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            backends.append(("postgres", .postgres(url: try await Self.freshSchema(url))))
+        } else {
+            print("(PostgreSQL not measured: DATABASE_URL is not set)")
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        print("connections=\(connections) duration=\(seconds)s warm-up=\(warmup)s cores=\(ProcessInfo.processInfo.activeProcessorCount)")
+        print("backend   endpoint                     req/s      p50 ms    p99 ms   errors")
+        for (name, location) in backends {
+            try await measure(name: name, location: location, keyFile: folder.appendingPathComponent("master.key").path)
+        }
+    }
+
+    static let password = "benchmark passphrase 2026"
+
+    func measure(name: String, location: DatabaseLocation, keyFile: String) async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let store = try await Store.open(location, keyFile: keyFile, logger: logger)
+        var configuration = WebConfiguration()
+        configuration.port = Int.random(in: 20000...40000)
+        let app = try await buildApplication(store: store, configuration: configuration, logger: logger) {
+            _ = try await DemoSetup.ensure(in: store, password: Self.password)
+        }
+        let base = "http://127.0.0.1:\(configuration.port)"
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let (connections, seconds, warmup) = (self.connections, self.seconds, self.warmup)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            try await Self.waitUntilUp(client, base)
+
+            let tokenBody = #"{"username":"demo-clinician","password":"\#(Self.password)"}"#
+            let signIn: @Sendable () -> HTTPClientRequest = {
+                var request = HTTPClientRequest(url: base + "/api/v1/auth/token")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: tokenBody))
+                return request
+            }
+            let token = try await Self.token(client, signIn())
+            let read: @Sendable () -> HTTPClientRequest = {
+                var request = HTTPClientRequest(url: base + "/api/v1/me")
+                request.headers.add(name: "Authorization", value: "Bearer " + token)
+                return request
+            }
+            for (label, make) in [("POST /api/v1/auth/token", signIn), ("GET /api/v1/me (audited)", read)] {
+                let generator = LoadGenerator(client: client, connections: connections, duration: .seconds(warmup))
+                _ = await generator.run(makeRequest: make, expect: .ok)
+                let result = await LoadGenerator(client: client, connections: connections, duration: .seconds(seconds))
+                    .run(makeRequest: make, expect: .ok)
+                print(String(format: "%-9@ %-28@ %8.1f %9.1f %9.1f %8d", name as NSString, label as NSString,
+                             result.perSecond, result.percentile(50), result.percentile(99), result.errors))
+            }
+            let verification = try await store.audit.verify()
+            print("          audit chain after the run: \(verification)")
+            group.cancelAll()
+        }
+        try await client.shutdown()
+    }
+
+    static func waitUntilUp(_ client: HTTPClient, _ base: String) async throws {
+        for _ in 0..<300 {
+            if let response = try? await client.execute(HTTPClientRequest(url: base + "/healthz"), timeout: .seconds(2)),
+               response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CleanExit.message("the server did not start")
+    }
+
+    static func token(_ client: HTTPClient, _ request: HTTPClientRequest) async throws -> String {
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 16)
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        guard let token = json?["token"] as? String else { throw CleanExit.message("sign-in failed: \(response.status)") }
+        return token
+    }
+
+    static func freshSchema(_ url: String) async throws -> String {
+        let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let admin = try await Database.open(.postgres(url: url), logger: Logger(label: "bench"))
+        try await admin.whileRunning {
+            try await admin.withConnection { try await $0.raw(SQLQueryString("CREATE SCHEMA \(schema)")).run() }
+        }
+        return url + (url.contains("?") ? "&" : "?") + "search_path=" + schema
+    }
+}
