@@ -85,7 +85,10 @@ let package = Package(
             path: "Tests/WaypointTestSupport"
         ),
         .testTarget(name: "WaypointCoreTests", dependencies: ["WaypointCore"]),
-        .testTarget(name: "WaypointStoreTests", dependencies: ["WaypointStore", "WaypointTestSupport"]),
+        .testTarget(
+            name: "WaypointStoreTests",
+            dependencies: ["WaypointStore", "WaypointTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(
             name: "WaypointWebTests",
             dependencies: [

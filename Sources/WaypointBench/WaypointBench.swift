@@ -76,8 +76,8 @@ struct WaypointBench: AsyncParsableCommand {
                 _ = await generator.run(makeRequest: make, expect: .ok)
                 let result = await LoadGenerator(client: client, connections: connections, duration: .seconds(seconds))
                     .run(makeRequest: make, expect: .ok)
-                print(String(format: "%-9@ %-28@ %8.1f %9.1f %9.1f %8d", name as NSString, label as NSString,
-                             result.perSecond, result.percentile(50), result.percentile(99), result.errors))
+                print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + label.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + String(format: "%8.1f %9.1f %9.1f %8d", result.perSecond, result.percentile(50), result.percentile(99), result.errors))
             }
             let verification = try await store.audit.verify()
             print("          audit chain after the run: \(verification)")

@@ -11,7 +11,7 @@ struct Waypoint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waypoint",
         abstract: "Recognize, respond, refer: a self-hosted platform for care teams.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self])
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, FHIRCommand.self])
 }
 
 /// Where the data and the key are. Shared by every command that touches storage.
@@ -54,6 +54,13 @@ struct StorageOptions: ParsableArguments {
 /// and the URL to open must appear while the server runs).
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// A failure the person running the command can act on: printed as "Error: …", exit status 1,
+/// without the usage text that argument mistakes get.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 func makeLogger() -> Logger {
@@ -133,7 +140,7 @@ struct UserCommand: AsyncParsableCommand {
                         NewUser(username: username, role: role, displayName: displayName ?? username, email: email ?? "", password: password),
                         orgId: organization.id, requestId: "cli-" + Tokens.opaqueId())
                 } catch let error as AccountError {
-                    throw ValidationError(Localizer(.en)[error.messageKey])
+                    throw CommandFailure(Localizer(.en)[error.messageKey])
                 }
             }
             print("Added \(username) (\(role.rawValue)) with id \(id).")
@@ -146,8 +153,8 @@ struct UserCommand: AsyncParsableCommand {
             }
             let all = try await store.organizations.all()
             guard all.count == 1 else {
-                throw ValidationError(all.isEmpty ? "There is no organization yet: pass --org NAME to create one."
-                                                  : "There are several organizations: pass --org NAME.")
+                throw CommandFailure(all.isEmpty ? "There is no organization yet: pass --org NAME to create one."
+                                                 : "There are several organizations: pass --org NAME.")
             }
             return all[0]
         }

@@ -1,3 +1,4 @@
+import SQLKit
 import Testing
 import WaypointCore
 @testable import WaypointStore
@@ -99,6 +100,28 @@ struct AuditTamperTests {
                 try await group.waitForAll()
             }
             #expect(try await test.store.audit.verify() == .intact(entries: 22))
+        }
+    }
+}
+
+@Suite("Crash safety")
+struct CrashSafetyTests {
+    struct Interrupted: Error {}
+
+    @Test("a failure after the write and its audit entry leaves neither behind", arguments: Backend.allCases)
+    func rollback(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Crash")
+            let before = try await test.store.audit.verify()
+            await #expect(throws: Interrupted.self) {
+                try await test.store.database.transaction { db in
+                    try await db.raw("UPDATE users SET role = 'auditor' WHERE id = \(bind: org.userId)").run()
+                    try await test.store.audit.append(AuditEvent(org.context, action: "user.update", objectType: "user", objectId: org.userId), on: db)
+                    throw Interrupted()
+                }
+            }
+            #expect(try await test.store.audit.verify() == before)
+            #expect(try await test.store.users.find(org.userId, in: org.context).role == .admin)
         }
     }
 }

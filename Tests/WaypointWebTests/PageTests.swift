@@ -53,7 +53,9 @@ struct PageTests {
             var replay = Browser(client)
             replay.cookies["wp_session"] = stolen
             let after = try await replay.get("/home")
-            #expect(after.status == .seeOther && after.headers[.location] == "/signin")
+            #expect(after.status == .seeOther && after.headers[.location] == "/signin?expired=1")
+            #expect(String(buffer: try await replay.get("/signin?expired=1").body).contains("Your session ended"))
+            #expect(replay.cookies["wp_session"] == nil, "the dead cookie is cleared")
         }
     }
 

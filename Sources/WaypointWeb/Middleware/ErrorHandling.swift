@@ -31,7 +31,9 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
                 return Self.problemDocument(problem, context: context)
             }
             if problem.status == 401 {
-                return PageRenderer.redirect(to: "/signin")
+                // A cookie that no longer opens a session means it timed out: say so on the sign-in page.
+                let expired = request.cookies[CookieNames.session].map { !$0.value.isEmpty } ?? false
+                return PageRenderer.redirect(to: expired ? "/signin?expired=1" : "/signin")
             }
             var data: [String: Any] = ["message": Localizer(context.language)[problem.messageKey], "requestId": context.requestId]
             data["detail"] = problem.detail

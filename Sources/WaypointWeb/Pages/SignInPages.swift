@@ -18,7 +18,9 @@ struct SignInPages {
     }
 
     @Sendable func showSignIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        signInPage(request: request, context: context, messageKey: request.uri.queryParameters["ended"] != nil ? "signed_out" : nil)
+        let query = request.uri.queryParameters
+        let notice = query["ended"] != nil ? "signed_out" : query["expired"] != nil ? "session_expired" : nil
+        return signInPage(request: request, context: context, messageKey: notice)
     }
 
     private func signInPage(request: Request, context: WaypointRequestContext, messageKey: String? = nil,

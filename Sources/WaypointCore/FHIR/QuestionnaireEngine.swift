@@ -1,0 +1,243 @@
+import Foundation
+
+/// One answer as stored in a QuestionnaireResponse: its `value[x]` member name and value.
+public struct AnswerValue: Sendable, Equatable {
+    public let key: String
+    public let value: JSONValue
+
+    public init(key: String, value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// What the engine computed for one response.
+public struct QuestionnaireEvaluation: Sendable, Equatable {
+    /// Enabled items in document order (groups and display items included).
+    public let enabled: [String]
+    /// Final answers of enabled items that hold answers (empty when unanswered).
+    public let answers: [String: [AnswerValue]]
+    /// Sum of the weights of enabled items' answers; nil when the form defines no weights.
+    public let score: Double?
+}
+
+/// Evaluates a QuestionnaireResponse against its Questionnaire: enablement, initial values,
+/// variables and calculated values to a fixpoint, and the weighted score. Stored values of
+/// calculated items are never trusted; they are always recomputed.
+public struct QuestionnaireEngine: Sendable {
+    public let questionnaire: Questionnaire
+    private let parents: [String: String]
+    private let itemsById: [String: QuestionnaireItem]
+
+    public init(_ questionnaire: Questionnaire) {
+        self.questionnaire = questionnaire
+        var parents: [String: String] = [:]
+        func walk(_ items: [QuestionnaireItem], parent: String?) {
+            for item in items { parents[item.linkId] = parent; walk(item.items, parent: item.linkId) }
+        }
+        walk(questionnaire.items, parent: nil)
+        self.parents = parents
+        self.itemsById = Dictionary(questionnaire.allItems.map { ($0.linkId, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Answers by linkId from a QuestionnaireResponse (nested items and items under answers included).
+    public static func answers(in response: JSONValue) throws -> [String: [AnswerValue]] {
+        guard response["resourceType"]?.string == "QuestionnaireResponse" else {
+            throw FHIRLoadError.notAResource(expected: "QuestionnaireResponse", path: "resourceType")
+        }
+        var result: [String: [AnswerValue]] = [:]
+        func visit(_ item: JSONValue) {
+            guard let linkId = item["linkId"]?.string else { return }
+            for answer in item["answer"]?.array ?? [] {
+                if case .object(let fields) = answer, let key = fields.keys.first(where: { $0.hasPrefix("value") }) {
+                    result[linkId, default: []].append(AnswerValue(key: key, value: fields[key]!))
+                }
+                (answer["item"]?.array ?? []).forEach(visit)
+            }
+            (item["item"]?.array ?? []).forEach(visit)
+        }
+        (response["item"]?.array ?? []).forEach(visit)
+        return result
+    }
+
+    public func evaluate(response: JSONValue, context: [String: JSONValue] = [:], today: String? = nil) throws -> QuestionnaireEvaluation {
+        var answers = try Self.answers(in: response).filter { itemsById[$0.key] != nil }
+        var base = FHIRPathEnvironment(weights: questionnaire.weights, today: today)
+        base.variables["questionnaire"] = [FHIRPathItem(questionnaire.raw)]
+        for (name, resource) in context { base.variables[name] = [FHIRPathItem(resource)] }
+        var initialized = Set<String>()
+        var enabled = Set<String>()
+        for _ in 0..<25 {
+            let before = (answers, enabled)
+            enabled = try enablement(answers: answers, environment: base)
+            for item in questionnaire.allItems where enabled.contains(item.linkId) && item.holdsAnswers
+                && (answers[item.linkId] ?? []).isEmpty && !initialized.contains(item.linkId) {
+                let initial = (item.raw["initial"]?.array ?? []).compactMap(Self.answerValue)
+                    + (item.raw["answerOption"]?.array ?? []).filter { $0["initialSelected"]?.bool == true }.compactMap(Self.answerValue)
+                if !initial.isEmpty { answers[item.linkId] = initial; initialized.insert(item.linkId) }
+            }
+            try computeExpressions(answers: &answers, enabled: enabled, initialized: &initialized, environment: base)
+            if before.0 == answers && before.1 == enabled { break }
+        }
+        let finalAnswers = answers.filter { enabled.contains($0.key) && !$0.value.isEmpty }
+        var score: Double?
+        if !questionnaire.weights.isEmpty {
+            score = finalAnswers.reduce(0) { total, entry in
+                total + entry.value.compactMap { questionnaire.weights.weight(of: $0.value, linkId: entry.key) }.reduce(0, +)
+            }
+        }
+        return QuestionnaireEvaluation(
+            enabled: questionnaire.allItems.map(\.linkId).filter(enabled.contains),
+            answers: finalAnswers, score: score)
+    }
+
+    static func answerValue(_ element: JSONValue) -> AnswerValue? {
+        guard case .object(let fields) = element, let key = fields.keys.first(where: { $0.hasPrefix("value") }) else { return nil }
+        return AnswerValue(key: key, value: fields[key]!)
+    }
+
+    // MARK: Enablement
+
+    /// Enabled items, iterated until stable: answers of disabled items do not count, and a disabled
+    /// parent disables everything under it.
+    func enablement(answers: [String: [AnswerValue]], environment: FHIRPathEnvironment) throws -> Set<String> {
+        var enabled = Set(questionnaire.allItems.map(\.linkId))
+        for _ in 0..<50 {
+            let visible = answers.filter { enabled.contains($0.key) }
+            let resource = responseTree(answers: visible, enabled: enabled)
+            var environment = environment
+            environment.variables["resource"] = [FHIRPathItem(resource)]
+            var next = Set<String>()
+            func walk(_ items: [QuestionnaireItem], parentEnabled: Bool) throws {
+                for item in items {
+                    let on = try parentEnabled && isEnabled(item, answers: visible, environment: environment)
+                    if on { next.insert(item.linkId) }
+                    try walk(item.items, parentEnabled: on)
+                }
+            }
+            try walk(questionnaire.items, parentEnabled: true)
+            if next == enabled { break }
+            enabled = next
+        }
+        return enabled
+    }
+
+    func isEnabled(_ item: QuestionnaireItem, answers: [String: [AnswerValue]], environment: FHIRPathEnvironment) throws -> Bool {
+        if let expression = item.enableWhenExpression {
+            let result = try expression.evaluate(environment.variables["resource"] ?? [], environment: environment)
+            return result.count == 1 && result[0].value == .bool(true)
+        }
+        guard !item.enableWhen.isEmpty else { return true }
+        let results = item.enableWhen.map { condition in
+            Self.holds(condition, for: answers[condition.question] ?? [])
+        }
+        return item.enableBehaviorAny ? results.contains(true) : results.allSatisfy { $0 }
+    }
+
+    /// R4 `Questionnaire.item.enableWhen` operators. Where the form compares a Coding question with a
+    /// string or number, the types differ and the answers are never equal (strict typing).
+    static func holds(_ condition: EnableWhen, for answers: [AnswerValue]) -> Bool {
+        switch condition.op {
+        case .exists:
+            return (condition.answer.bool ?? true) == !answers.isEmpty
+        case .equal:
+            return answers.contains { matches($0, condition) == 0 }
+        case .notEqual:
+            return !answers.contains { matches($0, condition) == 0 }
+        case .greater: return answers.contains { (matches($0, condition) ?? 0) > 0 }
+        case .less: return answers.contains { (matches($0, condition) ?? 0) < 0 }
+        case .greaterOrEqual: return answers.contains { matches($0, condition).map { $0 >= 0 } ?? false }
+        case .lessOrEqual: return answers.contains { matches($0, condition).map { $0 <= 0 } ?? false }
+        }
+    }
+
+    /// Compares an answer with the condition's value: negative, zero or positive, or nil when the
+    /// two cannot be compared (different types, unordered Codings).
+    static func matches(_ answer: AnswerValue, _ condition: EnableWhen) -> Int? {
+        let answerType = String(answer.key.dropFirst("value".count))
+        let numeric: Set<String> = ["Integer", "Decimal"]
+        if numeric.contains(answerType), numeric.contains(condition.answerType),
+           let x = answer.value.number, let y = condition.answer.number {
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+        guard answerType == condition.answerType else { return nil }
+        switch answerType {
+        case "Coding":
+            let sameCode = answer.value["code"] == condition.answer["code"]
+            let systems = (answer.value["system"]?.string, condition.answer["system"]?.string)
+            let sameSystem = systems.0 == nil || systems.1 == nil || systems.0 == systems.1
+            return sameCode && sameSystem ? 0 : nil
+        case "Quantity":
+            guard let x = answer.value["value"]?.number, let y = condition.answer["value"]?.number else { return nil }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        default:
+            if answer.value == condition.answer { return 0 }
+            if case .string(let x) = answer.value, case .string(let y) = condition.answer { return x < y ? -1 : 1 }
+            if case .bool = answer.value { return nil }
+            return nil
+        }
+    }
+
+    // MARK: Expressions
+
+    func computeExpressions(answers: inout [String: [AnswerValue]], enabled: Set<String>,
+                            initialized: inout Set<String>, environment base: FHIRPathEnvironment) throws {
+        var environment = base
+        let resource = responseTree(answers: answers.filter { enabled.contains($0.key) }, enabled: enabled)
+        environment.variables["resource"] = [FHIRPathItem(resource)]
+        environment.variables["context"] = [FHIRPathItem(resource)]
+        for variable in questionnaire.variables {
+            environment.variables[variable.name] = try variable.expression.evaluate([FHIRPathItem(resource)], environment: environment)
+        }
+        func walk(_ items: [QuestionnaireItem], environment: FHIRPathEnvironment) throws {
+            for item in items where enabled.contains(item.linkId) {
+                var scoped = environment
+                let node = Self.node(linkId: item.linkId, in: resource) ?? resource
+                scoped.variables["context"] = [FHIRPathItem(node)]
+                for variable in item.variables {
+                    scoped.variables[variable.name] = try variable.expression.evaluate([FHIRPathItem(node)], environment: scoped)
+                }
+                if let expression = item.initialExpression, (answers[item.linkId] ?? []).isEmpty, !initialized.contains(item.linkId) {
+                    let values = try expression.evaluate([FHIRPathItem(node)], environment: scoped)
+                    answers[item.linkId] = values.filter { $0.value != .null }.map { item.answer(for: $0.value) }
+                    initialized.insert(item.linkId)
+                }
+                if let expression = item.calculatedExpression {
+                    let values = try expression.evaluate([FHIRPathItem(node)], environment: scoped)
+                    answers[item.linkId] = values.map { item.answer(for: $0.value) }
+                }
+                try walk(item.items, environment: scoped)
+            }
+        }
+        try walk(questionnaire.items, environment: environment)
+    }
+
+    /// The response as FHIRPath sees it: enabled items in the Questionnaire's structure, each with
+    /// its current answers.
+    func responseTree(answers: [String: [AnswerValue]], enabled: Set<String>) -> JSONValue {
+        func build(_ items: [QuestionnaireItem]) -> [JSONValue] {
+            items.filter { enabled.contains($0.linkId) }.map { item in
+                var fields: [String: JSONValue] = ["linkId": .string(item.linkId)]
+                if let text = item.raw["text"] { fields["text"] = text }
+                let values = answers[item.linkId] ?? []
+                if !values.isEmpty {
+                    fields["answer"] = .array(values.map { .object([$0.key: $0.value]) })
+                }
+                let children = build(item.items)
+                if !children.isEmpty { fields["item"] = .array(children) }
+                return .object(fields)
+            }
+        }
+        var root: [String: JSONValue] = ["resourceType": .string("QuestionnaireResponse"), "item": .array(build(questionnaire.items))]
+        if let url = questionnaire.url { root["questionnaire"] = .string(url) }
+        return .object(root)
+    }
+
+    static func node(linkId: String, in tree: JSONValue) -> JSONValue? {
+        for item in tree["item"]?.array ?? [] {
+            if item["linkId"]?.string == linkId { return item }
+            if let found = node(linkId: linkId, in: item) { return found }
+        }
+        return nil
+    }
+}
