@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where a child-abuse report goes in one state.
+public struct Jurisdiction: Codable, Sendable, Equatable {
+    public let code: String
+    public let name: String
+    public let agency: String
+    public let phone: String
+    public let route: String
+    public let source: String
+    public let verified: String
+    public let isFallback: Bool?
+}
+
+/// The state table from `Resources/jurisdictions/us-states.json` (data an organization admin may
+/// replace), with a clearly labelled fallback for states not in it.
+public struct JurisdictionTable: Sendable, Codable {
+    public let states: [Jurisdiction]
+    public let fallback: Jurisdiction
+
+    public static let bundled: JurisdictionTable = {
+        guard let url = Bundle.module.url(forResource: "us-states", withExtension: "json", subdirectory: "Resources/jurisdictions"),
+              let table = try? JSONDecoder().decode(JurisdictionTable.self, from: Data(contentsOf: url))
+        else { fatalError("Resources/jurisdictions/us-states.json is missing or malformed") }
+        return table
+    }()
+
+    public init(states: [Jurisdiction], fallback: Jurisdiction) {
+        self.states = states
+        self.fallback = fallback
+    }
+
+    public func route(for state: String?) -> Jurisdiction {
+        guard let code = state?.uppercased() else { return fallback }
+        return states.first { $0.code == code } ?? fallback
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// What we know about a screening instrument: who it is for, how it scores, how well it was
+/// validated, where it comes from — and, for tools we could not encode faithfully, why not.
+public struct InstrumentInfo: Codable, Sendable, Equatable {
+    public struct Scoring: Codable, Sendable, Equatable {
+        /// `count-threshold`, `determination` (interviewer decides), `none` (data collection), `unknown`.
+        public let rule: String
+        public let threshold: Int?
+    }
+
+    public let id: String
+    public let status: String
+    public let file: String?
+    public let shortName: String
+    public let name: String
+    public let exploitation: String
+    public let minAge: Int
+    public let maxAge: Int
+    public let setting: String
+    public let mode: String
+    public let scoring: Scoring
+    public let validated: Bool
+    public let validation: String
+    public let citation: String
+    public let licence: String
+    public let unavailableReason: String?
+
+    public var isAvailable: Bool { status == "available" && file != nil }
+    public func covers(age: Int) -> Bool { (minAge...maxAge).contains(age) }
+}
+
+public enum ScreeningError: UserFacingError, Equatable {
+    case unknownInstrument(String)
+    case instrumentUnavailable(String, reason: String)
+    case wrongNumberOfAnswers(expected: Int, got: Int)
+    case unknownAnswer(String)
+    case unknownItem(String)
+    case invalidAge(Int)
+
+    public var messageKey: String {
+        switch self {
+        case .unknownInstrument: "error_unknown_instrument"
+        case .instrumentUnavailable: "error_instrument_unavailable"
+        case .wrongNumberOfAnswers: "error_wrong_number_of_answers"
+        case .unknownAnswer: "error_unknown_answer"
+        case .unknownItem: "error_unknown_item"
+        case .invalidAge: "error_invalid_age"
+        }
+    }
+
+    public var status: Int {
+        switch self {
+        case .unknownInstrument: 404
+        case .instrumentUnavailable: 409
+        default: 422
+        }
+    }
+
+    public var field: String? {
+        switch self {
+        case .wrongNumberOfAnswers, .unknownAnswer, .unknownItem: "answers"
+        case .invalidAge: "age"
+        default: "instrument"
+        }
+    }
+
+    /// Detail for the command line and problem documents.
+    public var detail: String {
+        switch self {
+        case .unknownInstrument(let id): "There is no instrument \(id.debugDescription). `waypoint instruments list` shows them."
+        case .instrumentUnavailable(let id, let reason): "\(id) is not available: \(reason)"
+        case .wrongNumberOfAnswers(let expected, let got): "Expected \(expected) answers, one per question in order; got \(got)."
+        case .unknownAnswer(let word): "\(word.debugDescription) is not an answer we know. Use yes, no, declined, unknown or not-asked."
+        case .unknownItem(let linkId): "The instrument has no question \(linkId.debugDescription)."
+        case .invalidAge(let age): "Age \(age) is not a valid age in years."
+        }
+    }
+}
+
+/// The instruments shipped in `Resources/instruments`, loaded once.
+public struct InstrumentCatalog: Sendable {
+    public let instruments: [InstrumentInfo]
+    private let questionnaires: [String: Questionnaire]
+
+    public static let bundled: InstrumentCatalog = {
+        do { return try InstrumentCatalog(bundle: .module) } catch { fatalError("bundled instruments are broken: \(error)") }
+    }()
+
+    init(bundle: Bundle) throws {
+        guard let url = bundle.url(forResource: "catalog", withExtension: "json", subdirectory: "Resources/instruments") else {
+            throw FHIRLoadError.invalidJSON("Resources/instruments/catalog.json is missing")
+        }
+        let infos = try JSONDecoder().decode([String: [InstrumentInfo]].self, from: Data(contentsOf: url))["instruments"] ?? []
+        var questionnaires: [String: Questionnaire] = [:]
+        for info in infos where info.isAvailable {
+            let file = url.deletingLastPathComponent().appendingPathComponent(info.file!)
+            questionnaires[info.id] = try Questionnaire.load(Data(contentsOf: file))
+        }
+        self.instruments = infos
+        self.questionnaires = questionnaires
+    }
+
+    public func info(_ id: String) throws -> InstrumentInfo {
+        guard let info = instruments.first(where: { $0.id == id }) else { throw ScreeningError.unknownInstrument(id) }
+        return info
+    }
+
+    public func questionnaire(_ id: String) throws -> Questionnaire {
+        let info = try info(id)
+        guard info.isAvailable, let questionnaire = questionnaires[id] else {
+            throw ScreeningError.instrumentUnavailable(id, reason: info.unavailableReason ?? "not shipped")
+        }
+        return questionnaire
+    }
+
+    /// The validated, available screen for a person of this age (clinicians may pick another).
+    public func suggested(forAge age: Int) -> InstrumentInfo? {
+        instruments.first { $0.isAvailable && $0.validated && $0.scoring.rule == "count-threshold" && $0.covers(age: age) }
+    }
+}

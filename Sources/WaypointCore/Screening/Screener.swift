@@ -1,0 +1,132 @@
+import Foundation
+
+/// How one question was answered. Only "yes" and "no" are answers in the scoring sense; the rest are
+/// open, so a skipped question is never read as "no".
+public enum ScreenAnswer: String, CaseIterable, Sendable, Codable {
+    case yes, no, declined, unknown
+    case notAsked = "not-asked"
+
+    public init(word: String) throws {
+        let normalized = word.trimmingCharacters(in: .whitespaces).lowercased()
+        switch normalized {
+        case "yes", "y", "si", "sí": self = .yes
+        case "no", "n": self = .no
+        case "declined", "decline", "refused": self = .declined
+        case "unknown", "dont-know", "don't know", "dk": self = .unknown
+        case "not-asked", "notasked", "unsafe": self = .notAsked
+        default: throw ScreeningError.unknownAnswer(word)
+        }
+    }
+
+    static let localSystem = "urn:waypoint:fhir:CodeSystem:screening-answer"
+
+    /// The Coding stored in the QuestionnaireResponse (LOINC for yes/no).
+    public var coding: JSONValue {
+        switch self {
+        case .yes: .object(["system": .string("http://loinc.org"), "code": .string("LA33-6"), "display": .string("Yes")])
+        case .no: .object(["system": .string("http://loinc.org"), "code": .string("LA32-8"), "display": .string("No")])
+        default: .object(["system": .string(Self.localSystem), "code": .string(rawValue)])
+        }
+    }
+
+    public var isDecided: Bool { self == .yes || self == .no }
+}
+
+/// Positive, negative, or — when open questions could still change it — incomplete.
+public enum ScreenResult: String, Sendable, Codable, CaseIterable {
+    case positive, negative, incomplete
+    /// For instruments that collect data or end in an interviewer's determination.
+    case notScored = "not-scored"
+
+    /// The count-threshold rule: positive when yes ≥ k; negative when yes + open < k (even every
+    /// open question answered "yes" could not reach k); otherwise incomplete.
+    public static func countThreshold(yes: Int, open: Int, threshold: Int) -> ScreenResult {
+        if yes >= threshold { return .positive }
+        if yes + open < threshold { return .negative }
+        return .incomplete
+    }
+}
+
+public struct ScreenOutcome: Sendable, Equatable, Codable {
+    public let instrument: String
+    public let version: String?
+    public let result: ScreenResult
+    public let yes: Int
+    public let open: Int
+    public let answers: [String: ScreenAnswer]
+    /// For example: the person's age is outside the population the instrument was validated in.
+    public let warnings: [String]
+    /// The response as FHIR, for storage and export.
+    public let response: JSONValue
+}
+
+/// Scores a screen with the FHIR engine: the answers become a QuestionnaireResponse, the engine
+/// decides which questions were enabled and sums the item weights (yes = 1), and the threshold rule
+/// turns the counts into a result.
+public struct Screener: Sendable {
+    public let catalog: InstrumentCatalog
+
+    public init(catalog: InstrumentCatalog = .bundled) { self.catalog = catalog }
+
+    /// Answers in item order, as typed on the command line.
+    public func screen(_ instrumentId: String, age: Int, positional: [ScreenAnswer]) throws -> ScreenOutcome {
+        let questions = try answerableItems(of: try catalog.questionnaire(instrumentId))
+        guard positional.count == questions.count else {
+            throw ScreeningError.wrongNumberOfAnswers(expected: questions.count, got: positional.count)
+        }
+        return try screen(instrumentId, age: age, answers: Dictionary(uniqueKeysWithValues: zip(questions.map(\.linkId), positional)))
+    }
+
+    public func screen(_ instrumentId: String, age: Int, answers: [String: ScreenAnswer]) throws -> ScreenOutcome {
+        guard (0...130).contains(age) else { throw ScreeningError.invalidAge(age) }
+        let info = try catalog.info(instrumentId)
+        let questionnaire = try catalog.questionnaire(instrumentId)
+        let questions = try answerableItems(of: questionnaire)
+        for linkId in answers.keys where !questions.contains(where: { $0.linkId == linkId }) {
+            throw ScreeningError.unknownItem(linkId)
+        }
+        let response = Self.response(for: questionnaire, answers: answers, allItems: questions)
+        let evaluation = try QuestionnaireEngine(questionnaire).evaluate(response: response)
+        let enabled = Set(evaluation.enabled)
+        let yes = questions.filter { enabled.contains($0.linkId) && answers[$0.linkId] == .yes }.count
+        let open = questions.filter { enabled.contains($0.linkId) && !(answers[$0.linkId]?.isDecided ?? false) }.count
+        let result: ScreenResult = if let threshold = info.scoring.threshold, info.scoring.rule == "count-threshold" {
+            ScreenResult.countThreshold(yes: yes, open: open, threshold: threshold)
+        } else { .notScored }
+        var warnings: [String] = []
+        if !info.covers(age: age) {
+            let better = catalog.suggested(forAge: age).map { "; for age \(age) use \($0.shortName)" } ?? ""
+            warnings.append("\(info.shortName) was validated for ages \(info.minAge)–\(info.maxAge), not \(age)\(better).")
+        }
+        return ScreenOutcome(instrument: info.id, version: questionnaire.version, result: result, yes: yes, open: open,
+                             answers: answers, warnings: warnings, response: response)
+    }
+
+    func answerableItems(of questionnaire: Questionnaire) throws -> [QuestionnaireItem] {
+        questionnaire.allItems.filter(\.holdsAnswers)
+    }
+
+    static func response(for questionnaire: Questionnaire, answers: [String: ScreenAnswer], allItems: [QuestionnaireItem]) -> JSONValue {
+        func build(_ items: [QuestionnaireItem]) -> [JSONValue] {
+            items.compactMap { item in
+                var fields: [String: JSONValue] = ["linkId": .string(item.linkId)]
+                if let answer = answers[item.linkId] { fields["answer"] = .array([.object(["valueCoding": answer.coding])]) }
+                let children = build(item.items)
+                if !children.isEmpty { fields["item"] = .array(children) }
+                return fields.count > 1 ? .object(fields) : nil
+            }
+        }
+        var root: [String: JSONValue] = [
+            "resourceType": .string("QuestionnaireResponse"), "status": .string("completed"), "item": .array(build(questionnaire.items)),
+            // Labels from the HL7 sensitivity vocabulary: abuse-related content, restricted.
+            "meta": .object(["security": .array([
+                .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-ActCode"), "code": .string("SDV")]),
+                .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-Confidentiality"), "code": .string("R")]),
+            ])]),
+        ]
+        if let url = questionnaire.url {
+            root["questionnaire"] = .string(url + (questionnaire.version.map { "|" + $0 } ?? ""))
+        }
+        return .object(root)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import WaypointCore
+
+extension Concern: ExpressibleByArgument {}
+
+/// Pretty, stable JSON for command output.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    say(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+struct InstrumentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "instruments", abstract: "Screening instruments shipped with Waypoint.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the instruments, their populations and status. Needs no database.")
+        @Flag var json = false
+
+        func run() async throws {
+            let instruments = InstrumentCatalog.bundled.instruments
+            if json { return try printJSON(instruments) }
+            for info in instruments {
+                let status = info.isAvailable ? (info.validated ? "validated" : "NOT VALIDATED") : "unavailable"
+                say("\(info.id.padding(toLength: 14, withPad: " ", startingAt: 0)) \(info.shortName.padding(toLength: 14, withPad: " ", startingAt: 0)) ages \(info.minAge)–\(info.maxAge)  \(status)")
+                if let reason = info.unavailableReason { say("    \(reason)") }
+            }
+        }
+    }
+}
+
+struct ScreenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Score a screen and plan the response. Needs no database; nothing is stored.",
+        discussion: "Answers are given in question order: yes, no, declined, unknown or not-asked.")
+
+    @Argument(help: "Instrument id (see `waypoint instruments list`)") var instrument: String
+    @Option var age: Int
+    @Option(help: "Comma-separated answers in question order") var answers: String
+    @Option(help: "Two-letter US state for the reporting route") var state: String?
+    @Option(help: "Disclosure or reasonable suspicion: sex, labor, both or none") var disclosed: Concern = .none
+    @Flag(help: "Someone is in immediate danger") var danger = false
+    @Flag(help: "A companion is present") var companion = false
+    @Flag(help: "The person consented to a referral") var consent = false
+    @Flag var json = false
+
+    struct Output: Encodable {
+        let result: ScreenResult
+        let yes: Int
+        let open: Int
+        let warnings: [String]
+        let confidentiality: String
+        let actions: [PlannedAction]
+    }
+
+    func run() async throws {
+        do {
+            let words = answers.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let outcome = try Screener().screen(instrument, age: age, positional: try words.map(ScreenAnswer.init(word:)))
+            let planner = ResponsePlanner()
+            let actions = planner.plan(PlanInput(age: age, result: outcome.result, concern: disclosed, danger: danger,
+                                                 companionPresent: companion, state: state, consentToReferral: consent))
+            let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings,
+                                confidentiality: planner.confidentialityLimits(age: age, state: state), actions: actions)
+            if json { return try printJSON(output) }
+            say("Result: \(outcome.result.rawValue) (yes \(outcome.yes), open \(outcome.open))")
+            outcome.warnings.forEach { say("Warning: \($0)") }
+            for (index, action) in actions.enumerated() {
+                say("\(index + 1). [\(action.kind.rawValue)] \(action.instruction)\n   Why: \(action.reason)\n   Source: \(action.source)")
+            }
+        } catch let error as ScreeningError {
+            throw CommandFailure(error.detail)
+        }
+    }
+}
