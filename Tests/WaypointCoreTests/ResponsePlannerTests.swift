@@ -1,0 +1,91 @@
+import Testing
+@testable import WaypointCore
+
+@Suite("Response planner")
+struct ResponsePlannerTests {
+    let planner = ResponsePlanner()
+
+    func kinds(_ input: PlanInput) -> [ActionKind] { planner.plan(input).map(\.kind) }
+
+    @Test("immediate danger puts 911 first")
+    func emergencyFirst() {
+        let actions = kinds(PlanInput(age: 30, result: .positive, danger: true, companionPresent: true))
+        #expect(actions.first == .emergency)
+        #expect(actions.dropFirst().first == .stopUnsafe)
+    }
+
+    @Test("a companion present means stop asking")
+    func companion() {
+        #expect(kinds(PlanInput(age: 30, result: nil, companionPresent: true)).contains(.stopUnsafe))
+        #expect(!kinds(PlanInput(age: 30, result: .negative)).contains(.stopUnsafe))
+    }
+
+    @Test("a minor with any disclosure or suspicion is a mandated report, sex or labor alike", arguments: Concern.allCases)
+    func mandatedReport(concern: Concern) {
+        let actions = planner.plan(PlanInput(age: 15, result: .negative, concern: concern, state: "TX"))
+        let report = actions.first { $0.kind == .mandatedReport }
+        if concern == .none {
+            #expect(report == nil)
+        } else {
+            #expect(report?.instruction.contains("1-800-252-5400") == true)
+            #expect(report?.source.contains("CAPTA") == true)
+        }
+    }
+
+    @Test("an adult is never the subject of a mandated report; help is offered with consent")
+    func adults() {
+        let actions = kinds(PlanInput(age: 25, result: .positive, concern: .labor, state: "TX"))
+        #expect(!actions.contains(.mandatedReport))
+        #expect(actions.contains(.offerHotline))
+        #expect(!actions.contains(.refer), "no referral without consent")
+        #expect(kinds(PlanInput(age: 25, result: .positive, consentToReferral: true)).contains(.refer))
+    }
+
+    @Test("17 is a minor, 18 an adult")
+    func ageBoundary() {
+        #expect(kinds(PlanInput(age: 17, result: nil, concern: .sex)).contains(.mandatedReport))
+        #expect(!kinds(PlanInput(age: 18, result: nil, concern: .sex)).contains(.mandatedReport))
+    }
+
+    @Test("positive and incomplete screens lead to further assessment, never a conclusion", arguments: [ScreenResult.positive, .incomplete])
+    func furtherAssessment(result: ScreenResult) {
+        let action = planner.plan(PlanInput(age: 30, result: result)).first { $0.kind == .furtherAssessment }
+        #expect(action != nil)
+        #expect(!(action?.reason.lowercased().contains("is a victim") ?? true))
+        #expect(kinds(PlanInput(age: 30, result: result)).contains(.safetyPlan))
+    }
+
+    @Test("a negative screen with no concern: record it and screen again later")
+    func negative() {
+        #expect(kinds(PlanInput(age: 30, result: .negative)) == [.document, .followUp])
+    }
+
+    @Test("every action says why and cites a source")
+    func sourced() {
+        let input = PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "ID", consentToReferral: true)
+        let actions = planner.plan(input)
+        #expect(Set(actions.map(\.kind)) == Set(ActionKind.allCases).subtracting([.offerHotline]))
+        for action in actions { #expect(!action.instruction.isEmpty && !action.reason.isEmpty && !action.source.isEmpty) }
+    }
+
+    @Test("each listed state has its route; others get the labelled fallback", arguments: ["ID", "WA", "IN", "OH", "GA", "FL", "KY", "MI", "AZ", "KS", "TX"])
+    func jurisdictions(state: String) {
+        let route = JurisdictionTable.bundled.route(for: state.lowercased())
+        #expect(route.code == state && route.isFallback != true)
+        #expect(route.phone.hasPrefix("1-8") && route.source.hasPrefix("https://") && !route.verified.isEmpty)
+    }
+
+    @Test("an unknown or missing state uses the fallback, and the plan says so")
+    func fallback() {
+        #expect(JurisdictionTable.bundled.route(for: "ZZ").isFallback == true)
+        #expect(JurisdictionTable.bundled.route(for: nil).isFallback == true)
+        let report = planner.plan(PlanInput(age: 12, result: nil, concern: .sex, state: "NV")).first { $0.kind == .mandatedReport }
+        #expect(report?.source.contains("fallback") == true)
+    }
+
+    @Test("confidentiality limits are stated before asking, with the reporting duty for minors")
+    func confidentiality() {
+        #expect(planner.confidentialityLimits(age: 15, state: "FL").contains("Florida Abuse Hotline"))
+        #expect(!planner.confidentialityLimits(age: 30, state: "FL").contains("report ("))
+    }
+}

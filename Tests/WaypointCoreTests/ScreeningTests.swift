@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import WaypointCore
+
+@Suite("Screening instruments and scoring")
+struct ScreeningTests {
+    let screener = Screener()
+
+    func answers(_ text: String) throws -> [ScreenAnswer] {
+        try text.split(separator: ",").map { try ScreenAnswer(word: String($0)) }
+    }
+
+    @Test("the three-valued rule: positive at k, negative only when open answers cannot reach k", arguments: [
+        (0, 0, 2, ScreenResult.negative), (1, 0, 2, .negative), (2, 0, 2, .positive), (6, 0, 2, .positive),
+        (1, 1, 2, .incomplete), (0, 2, 2, .incomplete), (0, 1, 2, .negative), (2, 4, 2, .positive),
+        (0, 0, 1, .negative), (1, 0, 1, .positive), (0, 1, 1, .incomplete), (0, 4, 1, .incomplete),
+    ])
+    func countThreshold(yes: Int, open: Int, threshold: Int, expected: ScreenResult) {
+        #expect(ScreenResult.countThreshold(yes: yes, open: open, threshold: threshold) == expected)
+    }
+
+    @Test("SSCST: positive at two yes, incomplete band, negative", arguments: [
+        ("yes,yes,no,no,no,no", ScreenResult.positive, 2, 0),
+        ("yes,no,no,no,no,no", .negative, 1, 0),
+        ("no,no,no,no,no,no", .negative, 0, 0),
+        ("yes,declined,no,no,no,no", .incomplete, 1, 1),
+        ("no,unknown,not-asked,no,no,no", .incomplete, 0, 2),
+        ("no,declined,no,no,no,no", .negative, 0, 1),
+        ("yes,yes,declined,unknown,not-asked,declined", .positive, 2, 4),
+    ])
+    func sscst(text: String, expected: ScreenResult, yes: Int, open: Int) throws {
+        let outcome = try screener.screen("sscst", age: 15, positional: try answers(text))
+        #expect(outcome.result == expected)
+        #expect(outcome.yes == yes && outcome.open == open)
+        #expect(outcome.warnings.isEmpty)
+    }
+
+    @Test("a declined item is never counted as no")
+    func declinedIsOpen() throws {
+        let outcome = try screener.screen("qyit", age: 19, positional: try answers("no,no,no,declined"))
+        #expect(outcome.result == .incomplete)
+        #expect(outcome.open == 1)
+    }
+
+    @Test("QYIT: any yes is positive", arguments: [
+        ("no,no,no,no", ScreenResult.negative), ("no,no,yes,no", .positive), ("yes,yes,yes,yes", .positive), ("unknown,no,no,no", .incomplete),
+    ])
+    func qyit(text: String, expected: ScreenResult) throws {
+        #expect(try screener.screen("qyit", age: 20, positional: try answers(text)).result == expected)
+    }
+
+    @Test("answers keyed by linkId give the same result as positional answers")
+    func keyedAnswers() throws {
+        let keyed = try screener.screen("sscst", age: 14, answers: ["sscst-1": .yes, "sscst-4": .yes])
+        #expect(keyed.result == .positive)
+        let partial = try screener.screen("sscst", age: 14, answers: ["sscst-1": .yes])
+        #expect(partial.result == .incomplete && partial.open == 5)
+        #expect(throws: ScreeningError.unknownItem("q99")) { try screener.screen("sscst", age: 14, answers: ["q99": .yes]) }
+    }
+
+    @Test("bad input is refused with a clear reason")
+    func badInput() throws {
+        #expect(throws: ScreeningError.wrongNumberOfAnswers(expected: 6, got: 2)) { try screener.screen("sscst", age: 15, positional: [.yes, .no]) }
+        #expect(throws: ScreeningError.unknownAnswer("maybe")) { try ScreenAnswer(word: "maybe") }
+        #expect(throws: ScreeningError.unknownInstrument("phq99")) { try screener.screen("phq99", age: 15, positional: []) }
+        #expect(throws: ScreeningError.invalidAge(-1)) { try screener.screen("sscst", age: -1, positional: try answers("no,no,no,no,no,no")) }
+        do {
+            _ = try screener.screen("raft", age: 30, positional: [])
+            Issue.record("an unavailable instrument was scored")
+        } catch ScreeningError.instrumentUnavailable(let id, let reason) {
+            #expect(id == "raft" && reason.contains("could not be established"))
+        }
+    }
+
+    @Test("an age outside the tool's population warns and names the right tool")
+    func ageOutOfRange() throws {
+        let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"))
+        #expect(outcome.warnings.count == 1)
+        #expect(outcome.warnings[0].contains("10–17") && outcome.warnings[0].contains("QYIT"))
+    }
+
+    @Test("the suggested instrument follows age", arguments: [(9, nil), (10, "sscst"), (17, "sscst"), (18, "qyit"), (23, "qyit"), (30, nil)] as [(Int, String?)])
+    func suggestion(age: Int, expected: String?) {
+        #expect(InstrumentCatalog.bundled.suggested(forAge: age)?.id == expected)
+    }
+
+    @Test("every shipped instrument carries a citation, population and licence; unavailable ones say why")
+    func catalogMetadata() throws {
+        for info in InstrumentCatalog.bundled.instruments {
+            #expect(!info.citation.isEmpty && !info.licence.isEmpty && !info.validation.isEmpty && !info.setting.isEmpty)
+            if info.isAvailable {
+                let questionnaire = try InstrumentCatalog.bundled.questionnaire(info.id)
+                #expect(questionnaire.url != nil && questionnaire.version != nil)
+                for item in questionnaire.allItems where item.holdsAnswers {
+                    #expect(item.raw["_text"] != nil, "\(item.linkId) has no Spanish text")
+                }
+            } else {
+                #expect(info.unavailableReason != nil)
+            }
+        }
+        #expect(InstrumentCatalog.bundled.instruments.first { $0.id == "ahtst" }?.validated == false)
+    }
+
+    @Test("the stored response is FHIR with restricted security labels and never trusts a total")
+    func responseShape() throws {
+        let outcome = try screener.screen("sscst", age: 15, positional: try answers("yes,yes,no,no,no,no"))
+        #expect(outcome.response["resourceType"]?.string == "QuestionnaireResponse")
+        let labels = outcome.response["meta"]?["security"]?.array.compactMap { $0["code"]?.string }
+        #expect(labels == ["SDV", "R"])
+        #expect(outcome.response["questionnaire"]?.string == "urn:waypoint:fhir:Questionnaire:sscst|1.0.0")
+    }
+
+    @Test("HMIS follow-up questions are enabled only by a yes")
+    func hmisEnablement() throws {
+        let form = try InstrumentCatalog.bundled.questionnaire("hmis-r15-r16")
+        let yes = JSONValue.object(["system": .string("urn:waypoint:fhir:CodeSystem:hmis-response"), "code": .string("1")])
+        let response = JSONValue.object(["resourceType": .string("QuestionnaireResponse"), "item": .array([
+            .object(["linkId": .string("R16"), "item": .array([
+                .object(["linkId": .string("WorkplacePromiseDifference"), "answer": .array([.object(["valueCoding": yes])])]),
+            ])]),
+        ])])
+        let enabled = Set(try QuestionnaireEngine(form).evaluate(response: response).enabled)
+        #expect(enabled.contains("CoercedToContinueWork") && enabled.contains("LaborExploitPastThreeMonths"))
+        #expect(!enabled.contains("ExchangeForSexPastThreeMonths"))
+    }
+}
