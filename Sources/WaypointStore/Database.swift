@@ -292,6 +292,9 @@ struct SQLiteCloser: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        await pool.close()
+        // Close outside this task: if the service group was cancelled, a cancelled close could leave
+        // connections open, and sqlite-nio traps on an unclosed connection.
+        let pool = self.pool
+        await Task { await pool.close() }.value
     }
 }

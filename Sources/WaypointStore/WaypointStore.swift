@@ -11,6 +11,7 @@ public final class Store: Sendable {
     public let organizations: Organizations
     public let users: Users
     public let auth: Authenticator
+    public let screenings: Screenings
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         self.database = database
@@ -22,6 +23,7 @@ public final class Store: Sendable {
         self.organizations = Organizations(database: database, keys: keys, audit: audit, clock: clock)
         self.users = Users(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher)
         self.auth = Authenticator(database: database, audit: audit, clock: clock, hasher: hasher, policy: sessionPolicy)
+        self.screenings = Screenings(database: database, keys: keys, audit: audit, clock: clock)
     }
 
     /// Opens the database and the key file, and brings the schema up to date.

@@ -91,7 +91,8 @@ struct APITests {
             let document = try WebHarness.json(response)
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = Set((document["paths"] as? [String: Any] ?? [:]).keys)
-            #expect(paths == ["/healthz", "/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/me", "/api/v1/users"])
+            #expect(paths == ["/healthz", "/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/me", "/api/v1/users",
+                              "/api/v1/instruments", "/api/v1/instruments/{id}", "/api/v1/screenings", "/api/v1/screenings/{id}"])
         }
     }
 

@@ -5,10 +5,13 @@ public protocol UserFacingError: Error, Sendable {
     var status: Int { get }
     /// The form field or JSON member that was wrong, when there is one.
     var field: String? { get }
+    /// Specifics for the person who sent the request (which answer, how many were expected).
+    var detail: String? { get }
 }
 
 extension UserFacingError {
     public var field: String? { nil }
+    public var detail: String? { nil }
 }
 
 public enum AccessError: UserFacingError, Equatable {

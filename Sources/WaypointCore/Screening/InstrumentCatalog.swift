@@ -66,7 +66,7 @@ public enum ScreeningError: UserFacingError, Equatable {
     }
 
     /// Detail for the command line and problem documents.
-    public var detail: String {
+    public var detail: String? {
         switch self {
         case .unknownInstrument(let id): "There is no instrument \(id.debugDescription). `waypoint instruments list` shows them."
         case .instrumentUnavailable(let id, let reason): "\(id) is not available: \(reason)"

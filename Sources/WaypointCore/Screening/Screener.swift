@@ -70,11 +70,16 @@ public struct Screener: Sendable {
 
     /// Answers in item order, as typed on the command line.
     public func screen(_ instrumentId: String, age: Int, positional: [ScreenAnswer]) throws -> ScreenOutcome {
+        try screen(instrumentId, age: age, answers: try keyed(instrumentId, positional: positional))
+    }
+
+    /// Positional answers keyed by the questions' linkIds; one answer per question, no more, no fewer.
+    public func keyed(_ instrumentId: String, positional: [ScreenAnswer]) throws -> [String: ScreenAnswer] {
         let questions = try answerableItems(of: try catalog.questionnaire(instrumentId))
         guard positional.count == questions.count else {
             throw ScreeningError.wrongNumberOfAnswers(expected: questions.count, got: positional.count)
         }
-        return try screen(instrumentId, age: age, answers: Dictionary(uniqueKeysWithValues: zip(questions.map(\.linkId), positional)))
+        return Dictionary(uniqueKeysWithValues: zip(questions.map(\.linkId), positional))
     }
 
     public func screen(_ instrumentId: String, age: Int, answers: [String: ScreenAnswer]) throws -> ScreenOutcome {

@@ -51,7 +51,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         case let error as MalformedInput:
             return Problem(status: 400, messageKey: error.messageKey, field: error.field, detail: error.detail)
         case let error as any UserFacingError:
-            return Problem(status: error.status, messageKey: error.messageKey, field: error.field)
+            return Problem(status: error.status, messageKey: error.messageKey, field: error.field, detail: error.detail)
         case let error as DecodingError:
             return Problem(status: 400, messageKey: "error_malformed", detail: describe(error))
         case let error where Database.isStorageFailure(error):

@@ -1,0 +1,165 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// What a clinician submits at the point of care. No name is needed, and none is asked for.
+public struct ScreeningRequest: Sendable, Codable, Equatable {
+    public var instrument: String
+    public var age: Int
+    public var language: String
+    public var setting: String
+    public var answers: [String: ScreenAnswer]
+    public var state: String?
+    public var concern: Concern
+    public var danger: Bool
+    public var companionPresent: Bool
+    public var consentToReferral: Bool
+    public var note: String
+    public var idempotencyKey: String
+
+    public init(instrument: String, age: Int, language: String = "en", setting: String = "", answers: [String: ScreenAnswer],
+                state: String? = nil, concern: Concern = .none, danger: Bool = false, companionPresent: Bool = false,
+                consentToReferral: Bool = false, note: String = "", idempotencyKey: String) {
+        self.instrument = instrument
+        self.age = age
+        self.language = language
+        self.setting = setting
+        self.answers = answers
+        self.state = state
+        self.concern = concern
+        self.danger = danger
+        self.companionPresent = companionPresent
+        self.consentToReferral = consentToReferral
+        self.note = note
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// A stored screening: the request, the scored outcome and the plan made at the time.
+public struct ScreeningRecord: Sendable, Codable, Equatable {
+    public let id: String
+    public let createdAt: Date
+    public let request: ScreeningRequest
+    public let outcome: ScreenOutcome
+    public let actions: [PlannedAction]
+}
+
+public struct ScreeningSummary: Sendable, Equatable {
+    public let id: String
+    public let createdAt: Date
+    public let instrument: String
+    public let result: ScreenResult
+}
+
+public enum ScreeningStoreError: UserFacingError, Equatable {
+    case idempotencyKeyMissing
+    public var messageKey: String { "error_malformed" }
+    public var status: Int { 400 }
+    public var field: String? { "idempotency_key" }
+    public var detail: String? { "idempotency_key is required: a value the client chooses (1 to 200 characters) so a retried request is not stored twice." }
+}
+
+/// Screenings, sealed and audited. The plan is stored as made, so the record shows what the
+/// clinician was told even if the rules or the state table change later.
+public struct Screenings: Sendable {
+    let database: Database
+    let keys: KeyRing
+    let audit: AuditLog
+    let clock: Clock
+    let screener = Screener()
+    let planner = ResponsePlanner()
+
+    struct Details: Codable { let request: ScreeningRequest; let outcome: ScreenOutcome; let actions: [PlannedAction] }
+
+    /// Scores, plans and stores in one transaction. Sending the same idempotency key again returns
+    /// the screening already stored instead of a second copy.
+    public func create(_ request: ScreeningRequest, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
+        guard context.role == .clinician || context.role == .admin else { throw AccessError.forbidden }
+        let key = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, key.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
+        if let existing = try await existingId(key: key, in: context) {
+            return (try await find(existing, in: context), false)
+        }
+        let outcome = try screener.screen(request.instrument, age: request.age, answers: request.answers)
+        let actions = planner.plan(PlanInput(age: request.age, result: outcome.result, concern: request.concern, danger: request.danger,
+                                             companionPresent: request.companionPresent, state: request.state,
+                                             consentToReferral: request.consentToReferral))
+        let id = Tokens.opaqueId()
+        let now = clock.millis()
+        let details = String(decoding: try JSONEncoder().encode(Details(request: request, outcome: outcome, actions: actions)), as: UTF8.self)
+        do {
+            try await database.transaction { db in
+                let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
+                let site = { (column: String) in SealingSite(orgId: context.orgId, table: "screenings", column: column, rowId: id) }
+                try await db.raw("""
+                    INSERT INTO screenings (id, org_id, clinician_id, idempotency_key, instrument, instrument_version, result,
+                                            details_sealed, note_sealed, created_at)
+                    VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: key), \(bind: outcome.instrument),
+                            \(bind: outcome.version ?? ""), \(bind: outcome.result.rawValue),
+                            \(bind: try sealer.seal(details, at: site("details"))), \(bind: try sealer.seal(request.note, at: site("note"))),
+                            \(bind: now))
+                    """).run()
+                try await audit.append(AuditEvent(context, action: "screening.create", objectType: "screening", objectId: id), on: db)
+            }
+        } catch where !(error is any UserFacingError) {
+            // Two submissions with one key raced: the unique index kept one; return it.
+            if let existing = try await existingId(key: key, in: context) { return (try await find(existing, in: context), false) }
+            throw error
+        }
+        return (ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(now) / 1000), request: request,
+                                outcome: outcome, actions: actions), true)
+    }
+
+    private func existingId(key: String, in context: TenantContext) async throws -> String? {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT id FROM screenings WHERE org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
+                AND idempotency_key = \(bind: key)
+                """).first()?.decode(column: "id", as: String.self)
+        }
+    }
+
+    /// A clinician reads their own screenings; an administrator those of the organization.
+    public func find(_ id: String, in context: TenantContext) async throws -> ScreeningRecord {
+        guard context.role == .clinician || context.role == .admin else { throw AccessError.forbidden }
+        let record = try await database.withConnection { db -> ScreeningRecord in
+            guard let row = try await db.raw("""
+                SELECT * FROM screenings WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
+                """).first() else { throw AccessError.notFound }
+            // Clinicians see their own screenings only; absent and not-yours look the same.
+            let owner = try row.decode(column: "clinician_id", as: String.self)
+            guard context.role == .admin || owner == context.userId else { throw AccessError.notFound }
+            let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
+            let details = try sealer.open(try row.decode(column: "details_sealed", as: String.self),
+                                          at: SealingSite(orgId: context.orgId, table: "screenings", column: "details", rowId: id))
+            let note = try sealer.open(try row.decode(column: "note_sealed", as: String.self),
+                                       at: SealingSite(orgId: context.orgId, table: "screenings", column: "note", rowId: id))
+            let decoded = try JSONDecoder().decode(Details.self, from: Data(details.utf8))
+            var request = decoded.request
+            request.note = note
+            return ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(try row.decode(column: "created_at", as: Int64.self)) / 1000),
+                                   request: request, outcome: decoded.outcome, actions: decoded.actions)
+        }
+        try await audit.record(AuditEvent(context, action: "screening.read", objectType: "screening", objectId: id))
+        return record
+    }
+
+    /// The clinician's own screenings, newest first: opaque ids, times, instruments and results only.
+    public func list(in context: TenantContext, limit: Int = 100) async throws -> [ScreeningSummary] {
+        guard context.role == .clinician || context.role == .admin else { throw AccessError.forbidden }
+        let rows = try await database.withConnection { db in
+            try await db.raw("""
+                SELECT id, created_at, instrument, result FROM screenings
+                WHERE org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
+                ORDER BY created_at DESC LIMIT \(bind: Int64(limit))
+                """).all()
+        }
+        try await audit.record(AuditEvent(context, action: "screening.list", objectType: "screening", objectId: context.userId))
+        return try rows.map {
+            ScreeningSummary(id: try $0.decode(column: "id", as: String.self),
+                             createdAt: Date(timeIntervalSince1970: Double(try $0.decode(column: "created_at", as: Int64.self)) / 1000),
+                             instrument: try $0.decode(column: "instrument", as: String.self),
+                             result: ScreenResult(rawValue: try $0.decode(column: "result", as: String.self)) ?? .notScored)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// `/api/v1/instruments` and `/api/v1/screenings`.
+struct ScreeningsAPI {
+    let store: Store
+
+    /// Answers as an array in question order, or an object keyed by linkId.
+    enum AnswersInput: Decodable {
+        case positional([String])
+        case keyed([String: String])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let list = try? container.decode([String].self) { self = .positional(list); return }
+            self = .keyed(try container.decode([String: String].self))
+        }
+    }
+
+    struct ScreeningBody: Decodable {
+        let instrument: String
+        let age: Int
+        let answers: AnswersInput
+        let idempotencyKey: String
+        let state: String?
+        let concern: Concern?
+        let danger: Bool?
+        let companionPresent: Bool?
+        let consentToReferral: Bool?
+        let note: String?
+        let language: String?
+        let setting: String?
+    }
+
+    struct ScreeningView: Encodable {
+        let id: String, createdAt: Date, instrument: String, instrumentVersion: String?, result: ScreenResult
+        let yes: Int, open: Int, warnings: [String], actions: [PlannedAction], note: String?
+        init(_ record: ScreeningRecord, includeNote: Bool) {
+            id = record.id
+            createdAt = record.createdAt
+            instrument = record.outcome.instrument
+            instrumentVersion = record.outcome.version
+            result = record.outcome.result
+            yes = record.outcome.yes
+            open = record.outcome.open
+            warnings = record.outcome.warnings
+            actions = record.actions
+            note = includeNote ? record.request.note : nil
+        }
+    }
+
+    struct InstrumentList: Encodable { let instruments: [InstrumentInfo] }
+
+    func register(on api: RouterGroup<WaypointRequestContext>) {
+        api.get("/instruments") { _, context in
+            _ = try context.tenant()
+            return try JSONBody.response(InstrumentList(instruments: InstrumentCatalog.bundled.instruments))
+        }
+        api.get("/instruments/:id") { _, context in
+            _ = try context.tenant()
+            let questionnaire = try InstrumentCatalog.bundled.questionnaire(try context.parameters.require("id"))
+            return try fhir(questionnaire.raw)
+        }
+        api.post("/screenings", use: create)
+        api.get("/screenings/:id", use: read)
+    }
+
+    @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let body = try await JSONBody.decode(ScreeningBody.self, from: request, context: context)
+        let screening = try Self.screeningRequest(from: body)
+        let (record, created) = try await store.screenings.create(screening, in: tenant)
+        return try JSONBody.response(ScreeningView(record, includeNote: false), status: created ? .created : .ok)
+    }
+
+    static func screeningRequest(from body: ScreeningBody) throws -> ScreeningRequest {
+        let answers: [String: ScreenAnswer] = switch body.answers {
+        case .positional(let words): try Screener().keyed(body.instrument, positional: try words.map(ScreenAnswer.init(word:)))
+        case .keyed(let map): try map.mapValues(ScreenAnswer.init(word:))
+        }
+        return ScreeningRequest(
+            instrument: body.instrument, age: body.age, language: body.language ?? "en", setting: body.setting ?? "",
+            answers: answers, state: body.state, concern: body.concern ?? .none, danger: body.danger ?? false,
+            companionPresent: body.companionPresent ?? false, consentToReferral: body.consentToReferral ?? false,
+            note: body.note ?? "", idempotencyKey: body.idempotencyKey)
+    }
+
+    @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant())
+        if request.uri.queryParameters["format"] == "fhir" {
+            guard case .object(var response) = record.outcome.response else { throw AccessError.notFound }
+            response["id"] = .string(record.id)
+            response["authored"] = .string(ISO8601DateFormatter().string(from: record.createdAt))
+            return try fhir(.object(response))
+        }
+        return try JSONBody.response(ScreeningView(record, includeNote: true))
+    }
+
+    func fhir(_ resource: JSONValue) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/fhir+json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(resource))))
+    }
+}
