@@ -74,7 +74,7 @@ public struct Screenings: Sendable {
     /// Scores, plans and stores in one transaction. Sending the same idempotency key again returns
     /// the screening already stored instead of a second copy.
     public func create(_ request: ScreeningRequest, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
-        guard context.role == .clinician || context.role == .admin else { throw AccessError.forbidden }
+        guard context.role == .clinician else { throw AccessError.forbidden }
         let key = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
         if let existing = try await existingId(key: key, in: context) {
@@ -119,16 +119,16 @@ public struct Screenings: Sendable {
         }
     }
 
-    /// A clinician reads their own screenings; an administrator those of the organization.
+    /// A clinician reads their own screenings. Administrators and auditors see none: their roles carry no client content.
     public func find(_ id: String, in context: TenantContext) async throws -> ScreeningRecord {
-        guard context.role == .clinician || context.role == .admin else { throw AccessError.forbidden }
+        guard context.role == .clinician else { throw AccessError.forbidden }
         let record = try await database.withConnection { db -> ScreeningRecord in
             guard let row = try await db.raw("""
                 SELECT * FROM screenings WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
                 """).first() else { throw AccessError.notFound }
             // Clinicians see their own screenings only; absent and not-yours look the same.
             let owner = try row.decode(column: "clinician_id", as: String.self)
-            guard context.role == .admin || owner == context.userId else { throw AccessError.notFound }
+            guard owner == context.userId else { throw AccessError.notFound }
             let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
             let details = try sealer.open(try row.decode(column: "details_sealed", as: String.self),
                                           at: SealingSite(orgId: context.orgId, table: "screenings", column: "details", rowId: id))
@@ -146,7 +146,7 @@ public struct Screenings: Sendable {
 
     /// The clinician's own screenings, newest first: opaque ids, times, instruments and results only.
     public func list(in context: TenantContext, limit: Int = 100) async throws -> [ScreeningSummary] {
-        guard context.role == .clinician || context.role == .admin else { throw AccessError.forbidden }
+        guard context.role == .clinician else { throw AccessError.forbidden }
         let rows = try await database.withConnection { db in
             try await db.raw("""
                 SELECT id, created_at, instrument, result FROM screenings

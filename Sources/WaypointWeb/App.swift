@@ -38,6 +38,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     StaticAssets.register(on: router, api: api)
     SignInPages(store: store, renderer: renderer, secureCookies: configuration.secureCookies).register(on: router)
     StaffPages(store: store, renderer: renderer).register(on: router)
+    ScreeningPages(store: store, renderer: renderer).register(on: router)
     AccountsAPI(store: store).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
     return router

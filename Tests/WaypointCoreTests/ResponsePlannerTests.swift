@@ -60,6 +60,15 @@ struct ResponsePlannerTests {
         #expect(kinds(PlanInput(age: 30, result: .negative)) == [.document, .followUp])
     }
 
+    @Test("nothing the planner puts on screen names the topic (a companion may glance at it)")
+    func neutralWording() {
+        let input = PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "ID", consentToReferral: true)
+        for action in planner.plan(input) + planner.plan(PlanInput(age: 30, result: .incomplete, concern: .labor, state: "ZZ", consentToReferral: true)) {
+            #expect(!(action.instruction + action.reason + action.source).lowercased().contains("traffick"), "\(action.kind)")
+        }
+        #expect(!planner.confidentialityLimits(age: 15, state: "TX").lowercased().contains("traffick"))
+    }
+
     @Test("every action says why and cites a source")
     func sourced() {
         let input = PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "ID", consentToReferral: true)

@@ -48,8 +48,10 @@ public struct PlanInput: Sendable, Equatable {
 /// Turns a screen result and the situation into ordered, sourced actions. Pure: same input, same plan.
 /// A positive screen always means further assessment — never a conclusion about what happened.
 public struct ResponsePlanner: Sendable {
-    public static let hotline = "National Human Trafficking Hotline: call 1-888-373-7888 or text 233733 (24/7, confidential, interpreters available). Confirm the numbers on the hotline's own site before printing materials."
-    static let heal = "HEAL Trafficking & Hope for Justice, Protocol Toolkit for Developing a Response to Victims of Human Trafficking in Health Care Settings (2017)"
+    public static let hotline = "the national confidential help line: call 1-888-373-7888 or text 233733 (24/7, interpreters available). Confirm the numbers on the help line's own site before printing materials."
+    // On-screen sources stay short and neutral (a companion may glance at the screen); full citations
+    // are in docs/sources.md.
+    static let heal = "HEAL Protocol Toolkit for health care settings (2017)"
     static let pearr = "Dignity Health PEARR tool (Provide privacy, Educate, Ask, Respect & Respond), 2018"
 
     public let jurisdictions: JurisdictionTable
@@ -77,12 +79,12 @@ public struct ResponsePlanner: Sendable {
             let fallbackNote = route.isFallback == true ? " (state not in our table: fallback route)" : ""
             actions.append(PlannedAction(kind: .mandatedReport,
                 instruction: "Make a child-abuse report to \(route.agency): \(route.phone). \(route.route) Tell the patient first what will be reported and why.",
-                reason: "A person under 18 with a disclosure or reasonable suspicion of commercial sex or trafficking is a child-abuse report; no force, fraud or coercion needs to be shown for a minor.",
-                source: "CAPTA as amended by the Justice for Victims of Trafficking Act of 2015 (P.L. 114-22, §802); \(route.name) reporting route\(fallbackNote), \(route.source), verified \(route.verified)"))
+                reason: "A person under 18 with a disclosure or reasonable suspicion of commercial sexual exploitation or exploited labor is a child-abuse report; no force, fraud or coercion needs to be shown for a minor.",
+                source: "CAPTA as amended by P.L. 114-22 (2015), §802; \(route.name) reporting route\(fallbackNote), \(route.source), verified \(route.verified)"))
         }
         if screenedOpen || concern {
             let why = switch (input.result, concern) {
-            case (.positive?, _): "The screen is positive: it calls for further assessment. It does not mean the person has been trafficked."
+            case (.positive?, _): "The screen is positive: it calls for further assessment. It does not mean that anything has happened to the person."
             case (.incomplete?, _): "The screen is incomplete: open questions could still make it positive. Use clinical judgment."
             default: "The person disclosed, or you have a reasonable suspicion."
             }
@@ -109,7 +111,7 @@ public struct ResponsePlanner: Sendable {
                 ? "Document objectively, in the person's own words where possible. Before adding a diagnosis code, do the safety check (portal, insurance statement, who can see the record)."
                 : "Record that the screen was done and its result.",
             reason: "What is written travels to portals and claims that a controlling person may see.",
-            source: Self.heal + ", documentation; Greenbaum J, Principles for safe implementation of ICD codes for human trafficking, J Law Med Ethics 2021"))
+            source: Self.heal + ", documentation; Greenbaum J, J Law Med Ethics 2021 (safe use of diagnosis codes)"))
         actions.append(PlannedAction(kind: .followUp,
             instruction: screenedOpen || concern
                 ? "Offer a follow-up visit and check on the referral and safety plan."

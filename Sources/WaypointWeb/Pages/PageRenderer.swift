@@ -40,6 +40,7 @@ struct PageRenderer: Sendable {
             view["csrf"] = session.csrfToken
             view["canManageUsers"] = role.canManageUsers
             view["canReadAudit"] = role.canReadAudit
+            view["canScreen"] = role == .clinician
         }
         let html = library.render(view, withTemplate: template) ?? ""
         var headers = HTTPFields()

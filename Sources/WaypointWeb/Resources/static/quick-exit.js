@@ -21,3 +21,9 @@
     if (presses.length >= 3) { leave(); }
   });
 })();
+// Print buttons (inline handlers are blocked by the content security policy).
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < buttons.length; i++) { buttons[i].addEventListener("click", function () { window.print(); }); }
+})();

@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// The point-of-care flow: start (no name) → before you ask → questions → result and plan → card.
+/// Every step posts its data; only the stored screening's random id ever appears in a URL.
+struct ScreeningPages {
+    let store: Store
+    let renderer: PageRenderer
+    let catalog = InstrumentCatalog.bundled
+    let planner = ResponsePlanner()
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/screenings", use: list)
+        router.get("/screenings/new", use: start)
+        router.post("/screenings/prepare", use: prepare)
+        router.post("/screenings/questions", use: questions)
+        router.post("/screenings", use: save)
+        router.get("/screenings/:id", use: result)
+        router.get("/screenings/:id/card", use: card)
+    }
+
+    /// The encounter facts carried from step to step in hidden fields.
+    struct Encounter {
+        var age: Int
+        var language: Language
+        var setting: String
+        var companionPresent: Bool
+        var state: String?
+
+        init(form: [String: String]) throws {
+            guard let age = Int(form["age"] ?? ""), (0...130).contains(age) else { throw ScreeningError.invalidAge(Int(form["age"] ?? "") ?? -1) }
+            self.age = age
+            language = Language(rawValue: form["patient_language"] ?? "") ?? .en
+            setting = ["ed", "clinic", "school", "shelter", "other"].contains(form["setting"] ?? "") ? form["setting"]! : "other"
+            companionPresent = form["present"] == "companion"
+            let code = (form["state"] ?? "").uppercased()
+            state = JurisdictionTable.bundled.states.contains { $0.code == code } ? code : nil
+        }
+
+        var hidden: [[String: String]] {
+            [["name": "age", "value": String(age)], ["name": "patient_language", "value": language.rawValue],
+             ["name": "setting", "value": setting], ["name": "present", "value": companionPresent ? "companion" : "alone"],
+             ["name": "state", "value": state ?? ""]]
+        }
+    }
+
+    func requireClinician(_ context: WaypointRequestContext) throws -> TenantContext {
+        let tenant = try context.tenant()
+        guard tenant.role == .clinician else { throw AccessError.forbidden }
+        return tenant
+    }
+
+    @Sendable func start(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try requireClinician(context)
+        let strings = Localizer(context.language)
+        return renderer.page("screening-start", titleKey: "screen_start_title", data: [
+            "settings": ["ed", "clinic", "school", "shelter", "other"].map { ["value": $0, "label": strings["setting_" + $0]] },
+            "states": JurisdictionTable.bundled.states.map { ["code": $0.code, "name": $0.name] },
+        ], request: request, context: context)
+    }
+
+    @Sendable func prepare(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try requireClinician(context)
+        let encounter = try Encounter(form: try await FormReader.read(request, context: context))
+        let strings = Localizer(context.language)
+        let suggested = catalog.suggested(forAge: encounter.age)
+        let options = catalog.instruments.filter(\.isAvailable).map { info -> [String: Any] in
+            // The form's own neutral title, never the published name (which may name the topic).
+            let title = (try? catalog.questionnaire(info.id)).map { Self.title(of: $0.raw, in: context.language) } ?? info.shortName
+            var label = title
+            if info.id == suggested?.id { label += " — " + strings["suggested"] }
+            if !info.validated { label += " — " + strings["not_validated"] }
+            return ["id": info.id, "label": label, "selected": info.id == suggested?.id]
+        }
+        return renderer.page("screening-prepare", titleKey: "prepare_title", data: [
+            "hidden": encounter.hidden, "instruments": options, "noSuggestion": suggested == nil,
+            "confidentiality": planner.confidentialityLimits(age: encounter.age, state: encounter.state),
+            "companionPresent": encounter.companionPresent,
+        ], request: request, context: context)
+    }
+
+    @Sendable func questions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try requireClinician(context)
+        let form = try await FormReader.read(request, context: context)
+        let encounter = try Encounter(form: form)
+        let instrumentId = form["instrument"] ?? ""
+        let questionnaire = try catalog.questionnaire(instrumentId)
+        let strings = Localizer(context.language)
+        let answerLabels: [(ScreenAnswer, String)] = [(.yes, "answer_yes"), (.no, "answer_no"), (.declined, "answer_declined"),
+                                                      (.unknown, "answer_unknown"), (.notAsked, "answer_not_asked")]
+        let items = questionnaire.allItems.filter(\.holdsAnswers).enumerated().map { index, item -> [String: Any] in
+            [
+                "linkId": item.linkId, "number": index + 1,
+                "text": Self.text(of: item.raw, in: encounter.language),
+                "options": answerLabels.map { answer, key in
+                    ["value": answer.rawValue, "label": strings[key], "id": "\(item.linkId)-\(answer.rawValue)"]
+                },
+            ]
+        }
+        return renderer.page("screening-questions", titleKey: "questions_title", data: [
+            "hidden": encounter.hidden + [["name": "instrument", "value": instrumentId]],
+            "items": items, "questionLanguage": encounter.language.rawValue,
+            "idempotencyKey": Tokens.opaqueId(),
+            "concerns": Concern.allCases.map { ["value": $0.rawValue, "label": strings["concern_" + $0.rawValue], "checked": $0 == .none] },
+        ], request: request, context: context)
+    }
+
+    static func title(of questionnaire: JSONValue, in language: Language) -> String {
+        translated(questionnaire, "title", in: language)
+    }
+
+    /// Item text in the patient's language, from the FHIR translation extension; English otherwise.
+    static func text(of item: JSONValue, in language: Language) -> String {
+        translated(item, "text", in: language)
+    }
+
+    static func translated(_ element: JSONValue, _ member: String, in language: Language) -> String {
+        if language != .en {
+            for ext in element["_" + member]?["extension"]?.array ?? [] where ext["url"]?.string == "http://hl7.org/fhir/StructureDefinition/translation" {
+                let parts = ext["extension"]?.array ?? []
+                if parts.contains(where: { $0["url"]?.string == "lang" && $0["valueCode"]?.string == language.rawValue }),
+                   let content = parts.first(where: { $0["url"]?.string == "content" })?["valueString"]?.string {
+                    return content
+                }
+            }
+        }
+        return element[member]?.string ?? ""
+    }
+
+    @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireClinician(context)
+        let form = try await FormReader.read(request, context: context)
+        let encounter = try Encounter(form: form)
+        let instrumentId = form["instrument"] ?? ""
+        let questionnaire = try catalog.questionnaire(instrumentId)
+        var answers: [String: ScreenAnswer] = [:]
+        for item in questionnaire.allItems where item.holdsAnswers {
+            if let word = form["answer-" + item.linkId], !word.isEmpty { answers[item.linkId] = try ScreenAnswer(word: word) }
+        }
+        let screening = ScreeningRequest(
+            instrument: instrumentId, age: encounter.age, language: encounter.language.rawValue, setting: encounter.setting,
+            answers: answers, state: encounter.state, concern: Concern(rawValue: form["concern"] ?? "") ?? .none,
+            danger: form["danger"] == "on", companionPresent: encounter.companionPresent, consentToReferral: form["consent"] == "on",
+            note: form["note"] ?? "", idempotencyKey: form["idempotency_key"] ?? "")
+        let (record, _) = try await store.screenings.create(screening, in: tenant)
+        return PageRenderer.redirect(to: "/screenings/\(record.id)")
+    }
+
+    @Sendable func result(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
+        let strings = Localizer(context.language)
+        let outcome = record.outcome
+        let info = try catalog.info(outcome.instrument)
+        return renderer.page("screening-result", titleKey: "result_title", data: [
+            "id": record.id, "instrument": "\(info.shortName) \(outcome.version ?? "")",
+            "resultClass": outcome.result.rawValue,
+            "resultText": strings["result_" + outcome.result.rawValue.replacingOccurrences(of: "-", with: "_")],
+            "counts": strings["counts"].replacingOccurrences(of: "{yes}", with: String(outcome.yes)).replacingOccurrences(of: "{open}", with: String(outcome.open)),
+            "warnings": outcome.warnings,
+            "actions": record.actions.map { ["kind": $0.kind.rawValue, "label": strings["action_" + $0.kind.rawValue],
+                                             "instruction": $0.instruction, "reason": $0.reason, "source": $0.source] },
+        ], request: request, context: context)
+    }
+
+    @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
+        // The card is in the patient's language unless the clinician picks another with ?lang=.
+        var cardContext = context
+        if request.uri.queryParameters["lang"] == nil { cardContext.language = Language(rawValue: record.request.language) ?? .en }
+        var data: [String: Any] = ["id": record.id]
+        if record.request.age < 18 {
+            let route = JurisdictionTable.bundled.route(for: record.request.state)
+            data["childLine"] = ["agency": route.agency, "phone": route.phone]
+        }
+        return renderer.page("screening-card", titleKey: "card_title", data: data, request: request, context: cardContext)
+    }
+
+    @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let summaries = try await store.screenings.list(in: try requireClinician(context))
+        let strings = Localizer(context.language)
+        let formatter = ISO8601DateFormatter()
+        return renderer.page("screening-list", titleKey: "screenings_title", data: [
+            "screenings": summaries.map { ["id": $0.id, "when": formatter.string(from: $0.createdAt),
+                                           "instrument": (try? catalog.info($0.instrument).shortName) ?? $0.instrument,
+                                           "result": strings["result_" + $0.result.rawValue.replacingOccurrences(of: "-", with: "_")]] },
+            "empty": summaries.isEmpty,
+        ], request: request, context: context)
+    }
+}

@@ -1,0 +1,100 @@
+"""The point-of-care flow in a real browser: no patient data in any URL, exact results, the right plan."""
+import urllib.parse
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from test_pages import serious_violations, sign_in
+
+
+def start(browser, server, age, state):
+    browser.get(server.url + "/home")
+    browser.find_element(By.ID, "start-screening").click()
+    browser.find_element(By.ID, "age").send_keys(str(age))
+    Select(browser.find_element(By.ID, "state")).select_by_value(state)
+    browser.find_element(By.ID, "start-continue").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "confidentiality")))
+
+
+def answer(browser, answers, concern=None):
+    for link_id, value in answers.items():
+        browser.find_element(By.ID, f"{link_id}-{value}").click()
+    if concern:
+        browser.find_element(By.CSS_SELECTOR, f"input[name=concern][value={concern}]").click()
+    browser.find_element(By.ID, "save-screening").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "screen-result")))
+
+
+def kinds(browser):
+    return [e.get_attribute("data-kind") for e in browser.find_elements(By.CSS_SELECTOR, "#plan .action")]
+
+
+def assert_url_holds_nothing(url, *values):
+    parsed = urllib.parse.urlparse(url)
+    assert parsed.query == "" or parsed.query.startswith("lang="), url
+    for value in values:
+        assert str(value) not in parsed.path, (value, url)
+
+
+def test_sscst_two_yes_then_disclosure(browser, server):
+    sign_in(browser, server, "demo-clinician")
+    visited = []
+
+    start(browser, server, 15, "GA")
+    visited.append(browser.current_url)
+    # Limits of confidentiality come before the first question, with the state's reporting agency.
+    assert "DFCS" in browser.find_element(By.ID, "confidentiality").text
+    assert Select(browser.find_element(By.ID, "instrument")).first_selected_option.get_attribute("value") == "sscst"
+    assert serious_violations(browser) == []
+    browser.find_element(By.ID, "show-questions").click()
+    visited.append(browser.current_url)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "fieldset.question")) == 6
+    assert serious_violations(browser) == []
+    answer(browser, {"sscst-1": "yes", "sscst-2": "yes", "sscst-3": "no", "sscst-4": "no", "sscst-5": "no", "sscst-6": "no"})
+    visited.append(browser.current_url)
+    result = browser.find_element(By.ID, "screen-result")
+    assert result.get_attribute("data-result") == "positive"
+    assert "further assessment" in result.text
+    assert "further-assessment" in kinds(browser)
+    assert "mandated-report" not in kinds(browser), "no disclosure yet"
+    assert "traffick" not in browser.page_source.lower()
+    assert serious_violations(browser) == []
+
+    # The same young person discloses: the plan adds the child-abuse report through Georgia's route.
+    start(browser, server, 15, "GA")
+    browser.find_element(By.ID, "show-questions").click()
+    answer(browser, {"sscst-1": "yes", "sscst-2": "yes"}, concern="sex")
+    visited.append(browser.current_url)
+    assert "mandated-report" in kinds(browser)
+    report = browser.find_element(By.CSS_SELECTOR, "#plan .action[data-kind=mandated-report]").text
+    assert "1-855-422-4453" in report and "Division of Family and Children Services" in report
+
+    # The printable card: neutral, with the help line and the state's child line.
+    browser.find_element(By.ID, "card-link").click()
+    visited.append(browser.current_url)
+    card = browser.find_element(By.ID, "resource-card").text
+    assert "1-888-373-7888" in card and "233733" in card and "1-855-422-4453" in card
+    assert "traffick" not in browser.page_source.lower()
+    assert browser.title == "Resources · Waypoint"
+    browser.execute_script("window.print = function () { document.body.setAttribute('data-printed', 'yes'); };")
+    browser.find_element(By.ID, "print-card").click()
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-printed") == "yes"
+    assert serious_violations(browser) == []
+
+    for url in visited:
+        assert_url_holds_nothing(url, 15, "GA", "sscst", "yes")
+
+    # The clinician's list shows the two screenings, pseudonymously.
+    browser.get(server.url + "/screenings")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 2
+
+
+def test_companion_present_warns_before_any_question(browser, server):
+    sign_in(browser, server, "demo-clinician")
+    browser.get(server.url + "/screenings/new")
+    browser.find_element(By.ID, "age").send_keys("30")
+    browser.find_element(By.CSS_SELECTOR, "input[name=present][value=companion]").click()
+    browser.find_element(By.ID, "start-continue").click()
+    assert browser.find_element(By.ID, "companion-warning").is_displayed()
