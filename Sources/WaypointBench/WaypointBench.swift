@@ -18,8 +18,12 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
+    @Option(help: "Sections to run: auth, engine, screenings (comma-separated).") var only = "auth,engine,screenings"
 
     func run() async throws {
+        let sections = Set(only.split(separator: ",").map(String.init))
+        if sections.contains("engine") { try EngineBench.run() }
+        guard !sections.isDisjoint(with: ["auth", "screenings"]) else { return }
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
         backends.append(("sqlite", .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)))
@@ -32,13 +36,13 @@ struct WaypointBench: AsyncParsableCommand {
         print("connections=\(connections) duration=\(seconds)s warm-up=\(warmup)s cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("backend   endpoint                     req/s      p50 ms    p99 ms   errors")
         for (name, location) in backends {
-            try await measure(name: name, location: location, keyFile: folder.appendingPathComponent("master.key").path)
+            try await measure(name: name, location: location, keyFile: folder.appendingPathComponent("master.key").path, sections: sections)
         }
     }
 
     static let password = "benchmark passphrase 2026"
 
-    func measure(name: String, location: DatabaseLocation, keyFile: String) async throws {
+    func measure(name: String, location: DatabaseLocation, keyFile: String, sections: Set<String>) async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let store = try await Store.open(location, keyFile: keyFile, logger: logger)
@@ -71,11 +75,25 @@ struct WaypointBench: AsyncParsableCommand {
                 request.headers.add(name: "Authorization", value: "Bearer " + token)
                 return request
             }
-            for (label, make) in [("POST /api/v1/auth/token", signIn), ("GET /api/v1/me (audited)", read)] {
+            let counter = ManagedCounter()
+            let screening: @Sendable () -> HTTPClientRequest = {
+                var request = HTTPClientRequest(url: base + "/api/v1/screenings")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer " + token)
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: #"{"instrument":"sscst","age":15,"answers":["yes","no","declined","no","no","no"],"state":"TX","concern":"none","note":"bench note","idempotency_key":"bench-\#(counter.next())"}"#))
+                return request
+            }
+            var runs: [(String, @Sendable () -> HTTPClientRequest, HTTPResponseStatus)] = []
+            if sections.contains("auth") {
+                runs += [("POST /api/v1/auth/token", signIn, .ok), ("GET /api/v1/me (audited)", read, .ok)]
+            }
+            if sections.contains("screenings") { runs.append(("POST /api/v1/screenings", screening, .created)) }
+            for (label, make, expected) in runs {
                 let generator = LoadGenerator(client: client, connections: connections, duration: .seconds(warmup))
-                _ = await generator.run(makeRequest: make, expect: .ok)
+                _ = await generator.run(makeRequest: make, expect: expected)
                 let result = await LoadGenerator(client: client, connections: connections, duration: .seconds(seconds))
-                    .run(makeRequest: make, expect: .ok)
+                    .run(makeRequest: make, expect: expected)
                 print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + label.padding(toLength: 28, withPad: " ", startingAt: 0)
                       + String(format: "%8.1f %9.1f %9.1f %8d", result.perSecond, result.percentile(50), result.percentile(99), result.errors))
             }

@@ -75,6 +75,15 @@ enum Migrations {
             "CREATE UNIQUE INDEX screenings_idempotency ON screenings (org_id, clinician_id, idempotency_key)",
             "CREATE INDEX screenings_clinician ON screenings (org_id, clinician_id, created_at)",
         ] },
+        Migration(version: 5, name: "organization reporting routes") { _ in [
+            """
+            CREATE TABLE jurisdiction_routes (
+                org_id TEXT NOT NULL REFERENCES organizations(id), state_code TEXT NOT NULL,
+                name TEXT NOT NULL, agency TEXT NOT NULL, phone TEXT NOT NULL, route TEXT NOT NULL,
+                source TEXT NOT NULL, verified TEXT NOT NULL, updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL,
+                PRIMARY KEY (org_id, state_code))
+            """,
+        ] },
     ]
 
     /// The application never updates or deletes audit rows; the database refuses to as well, so a bug

@@ -66,8 +66,8 @@ public struct Screenings: Sendable {
     let keys: KeyRing
     let audit: AuditLog
     let clock: Clock
+    let jurisdictions: JurisdictionRoutes
     let screener = Screener()
-    let planner = ResponsePlanner()
 
     struct Details: Codable { let request: ScreeningRequest; let outcome: ScreenOutcome; let actions: [PlannedAction] }
 
@@ -81,6 +81,8 @@ public struct Screenings: Sendable {
             return (try await find(existing, in: context), false)
         }
         let outcome = try screener.screen(request.instrument, age: request.age, answers: request.answers)
+        // The plan uses this organization's reporting routes (bundled table plus its admin's edits).
+        let planner = ResponsePlanner(jurisdictions: try await jurisdictions.table(for: context))
         let actions = planner.plan(PlanInput(age: request.age, result: outcome.result, concern: request.concern, danger: request.danger,
                                              companionPresent: request.companionPresent, state: request.state,
                                              consentToReferral: request.consentToReferral))

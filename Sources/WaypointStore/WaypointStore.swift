@@ -12,6 +12,7 @@ public final class Store: Sendable {
     public let users: Users
     public let auth: Authenticator
     public let screenings: Screenings
+    public let jurisdictions: JurisdictionRoutes
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         self.database = database
@@ -23,7 +24,9 @@ public final class Store: Sendable {
         self.organizations = Organizations(database: database, keys: keys, audit: audit, clock: clock)
         self.users = Users(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher)
         self.auth = Authenticator(database: database, audit: audit, clock: clock, hasher: hasher, policy: sessionPolicy)
-        self.screenings = Screenings(database: database, keys: keys, audit: audit, clock: clock)
+        let jurisdictions = JurisdictionRoutes(database: database, audit: audit, clock: clock, bundled: .bundled)
+        self.jurisdictions = jurisdictions
+        self.screenings = Screenings(database: database, keys: keys, audit: audit, clock: clock, jurisdictions: jurisdictions)
     }
 
     /// Opens the database and the key file, and brings the schema up to date.

@@ -39,6 +39,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     SignInPages(store: store, renderer: renderer, secureCookies: configuration.secureCookies).register(on: router)
     StaffPages(store: store, renderer: renderer).register(on: router)
     ScreeningPages(store: store, renderer: renderer).register(on: router)
+    RoutePages(store: store, renderer: renderer).register(on: router)
     AccountsAPI(store: store).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
     return router

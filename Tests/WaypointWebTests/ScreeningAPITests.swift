@@ -97,7 +97,7 @@ struct ScreeningAPITests {
             let auditor = try await Self.bearer(client, "demo-auditor")
             #expect(try await client.execute(uri: "/api/v1/screenings/\(id)", method: .get, headers: auditor).status == .forbidden)
             let outsider = try await store.organizations.create(name: "Elsewhere", requestId: "t")
-            _ = try await store.users.createAsOperator(NewUser(username: "outsider", role: .admin, displayName: "O", password: "a passphrase from elsewhere"),
+            _ = try await store.users.createAsOperator(NewUser(username: "outsider", role: .clinician, displayName: "O", password: "a passphrase from elsewhere"),
                                                        orgId: outsider.id, requestId: "t")
             let foreign = try #require(try WebHarness.json(try await APITests.token(client, "outsider", password: "a passphrase from elsewhere"))["token"] as? String)
             #expect(try await client.execute(uri: "/api/v1/screenings/\(id)", method: .get, headers: [.authorization: "Bearer \(foreign)"]).status == .notFound)

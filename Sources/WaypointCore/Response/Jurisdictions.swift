@@ -10,6 +10,17 @@ public struct Jurisdiction: Codable, Sendable, Equatable {
     public let source: String
     public let verified: String
     public let isFallback: Bool?
+
+    public init(code: String, name: String, agency: String, phone: String, route: String, source: String, verified: String, isFallback: Bool? = nil) {
+        self.code = code
+        self.name = name
+        self.agency = agency
+        self.phone = phone
+        self.route = route
+        self.source = source
+        self.verified = verified
+        self.isFallback = isFallback
+    }
 }
 
 /// The state table from `Resources/jurisdictions/us-states.json` (data an organization admin may

@@ -9,7 +9,6 @@ struct ScreeningPages {
     let store: Store
     let renderer: PageRenderer
     let catalog = InstrumentCatalog.bundled
-    let planner = ResponsePlanner()
 
     func register(on router: Router<WaypointRequestContext>) {
         router.get("/screenings", use: list)
@@ -36,7 +35,7 @@ struct ScreeningPages {
             setting = ["ed", "clinic", "school", "shelter", "other"].contains(form["setting"] ?? "") ? form["setting"]! : "other"
             companionPresent = form["present"] == "companion"
             let code = (form["state"] ?? "").uppercased()
-            state = JurisdictionTable.bundled.states.contains { $0.code == code } ? code : nil
+            state = code.count == 2 && code.allSatisfy { $0.isASCII && $0.isLetter } ? code : nil
         }
 
         var hidden: [[String: String]] {
@@ -53,16 +52,18 @@ struct ScreeningPages {
     }
 
     @Sendable func start(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try requireClinician(context)
+        let tenant = try requireClinician(context)
         let strings = Localizer(context.language)
+        let routes = try await store.jurisdictions.table(for: tenant)
         return renderer.page("screening-start", titleKey: "screen_start_title", data: [
             "settings": ["ed", "clinic", "school", "shelter", "other"].map { ["value": $0, "label": strings["setting_" + $0]] },
-            "states": JurisdictionTable.bundled.states.map { ["code": $0.code, "name": $0.name] },
+            "states": routes.states.map { ["code": $0.code, "name": $0.name] },
         ], request: request, context: context)
     }
 
     @Sendable func prepare(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try requireClinician(context)
+        let tenant = try requireClinician(context)
+        let planner = ResponsePlanner(jurisdictions: try await store.jurisdictions.table(for: tenant))
         let encounter = try Encounter(form: try await FormReader.read(request, context: context))
         let strings = Localizer(context.language)
         let suggested = catalog.suggested(forAge: encounter.age)
@@ -165,13 +166,14 @@ struct ScreeningPages {
     }
 
     @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
+        let tenant = try requireClinician(context)
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
         // The card is in the patient's language unless the clinician picks another with ?lang=.
         var cardContext = context
         if request.uri.queryParameters["lang"] == nil { cardContext.language = Language(rawValue: record.request.language) ?? .en }
         var data: [String: Any] = ["id": record.id]
         if record.request.age < 18 {
-            let route = JurisdictionTable.bundled.route(for: record.request.state)
+            let route = try await store.jurisdictions.table(for: tenant).route(for: record.request.state)
             data["childLine"] = ["agency": route.agency, "phone": route.phone]
         }
         return renderer.page("screening-card", titleKey: "card_title", data: data, request: request, context: cardContext)

@@ -1,0 +1,71 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+public enum JurisdictionError: UserFacingError, Equatable {
+    case invalidState
+    case missingField(String)
+
+    public var messageKey: String { "error_invalid_route" }
+    public var status: Int { 422 }
+    public var field: String? {
+        switch self {
+        case .invalidState: "state"
+        case .missingField(let name): name
+        }
+    }
+    public var detail: String? {
+        switch self {
+        case .invalidState: "Use a two-letter US state code."
+        case .missingField(let name): "\(name) is required."
+        }
+    }
+}
+
+/// The reporting routes an organization uses: the bundled table, with the organization
+/// administrator's corrections and additions on top. Route data is not client content, but every
+/// change is audited because a wrong number sends a child-abuse report nowhere.
+public struct JurisdictionRoutes: Sendable {
+    let database: Database
+    let audit: AuditLog
+    let clock: Clock
+    let bundled: JurisdictionTable
+
+    public func table(for context: TenantContext) async throws -> JurisdictionTable {
+        let rows = try await database.withConnection { db in
+            try await db.raw("SELECT * FROM jurisdiction_routes WHERE org_id = \(bind: context.orgId)").all()
+        }
+        var states = Dictionary(bundled.states.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        for row in rows {
+            let code = try row.decode(column: "state_code", as: String.self)
+            states[code] = Jurisdiction(
+                code: code, name: try row.decode(column: "name", as: String.self), agency: try row.decode(column: "agency", as: String.self),
+                phone: try row.decode(column: "phone", as: String.self), route: try row.decode(column: "route", as: String.self),
+                source: try row.decode(column: "source", as: String.self), verified: try row.decode(column: "verified", as: String.self),
+                isFallback: nil)
+        }
+        return JurisdictionTable(states: states.values.sorted { $0.code < $1.code }, fallback: bundled.fallback)
+    }
+
+    /// An administrator sets the route for one state in their organization.
+    public func set(_ route: Jurisdiction, in context: TenantContext) async throws {
+        guard context.role.canManageUsers else { throw AccessError.forbidden }
+        let code = route.code.uppercased()
+        guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw JurisdictionError.invalidState }
+        for (name, value) in [("name", route.name), ("agency", route.agency), ("phone", route.phone), ("source", route.source)]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw JurisdictionError.missingField(name)
+        }
+        let now = clock.millis()
+        let verified = route.verified.isEmpty ? String(ISO8601DateFormatter().string(from: clock.now()).prefix(10)) : route.verified
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM jurisdiction_routes WHERE org_id = \(bind: context.orgId) AND state_code = \(bind: code)").run()
+            try await db.raw("""
+                INSERT INTO jurisdiction_routes (org_id, state_code, name, agency, phone, route, source, verified, updated_by, updated_at)
+                VALUES (\(bind: context.orgId), \(bind: code), \(bind: route.name), \(bind: route.agency), \(bind: route.phone),
+                        \(bind: route.route), \(bind: route.source), \(bind: verified), \(bind: context.userId), \(bind: now))
+                """).run()
+            try await audit.append(AuditEvent(context, action: "jurisdiction.update", objectType: "jurisdiction", objectId: code), on: db)
+        }
+    }
+}

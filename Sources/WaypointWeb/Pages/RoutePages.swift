@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// An organization administrator keeps the child-abuse reporting routes current for their state(s).
+struct RoutePages {
+    let store: Store
+    let renderer: PageRenderer
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/admin/routes", use: show)
+        router.post("/admin/routes", use: save)
+    }
+
+    func page(_ request: Request, context: WaypointRequestContext, noticeKey: String? = nil,
+              error: (any UserFacingError)? = nil) async throws -> Response {
+        let tenant = try context.tenant()
+        guard tenant.role.canManageUsers else { throw AccessError.forbidden }
+        let table = try await store.jurisdictions.table(for: tenant)
+        let strings = Localizer(context.language)
+        var data: [String: Any] = [
+            "routes": (table.states + [table.fallback]).map {
+                ["code": $0.code, "name": $0.name, "agency": $0.agency, "phone": $0.phone, "route": $0.route,
+                 "source": $0.source, "verified": $0.verified, "fallback": $0.isFallback == true]
+            },
+        ]
+        if let noticeKey { data["notice"] = strings[noticeKey] }
+        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
+        return renderer.page("routes", titleKey: "routes_title", data: data, request: request, context: context,
+                             status: error.map { HTTPResponse.Status(code: $0.status) } ?? .ok)
+    }
+
+    @Sendable func show(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await page(request, context: context)
+    }
+
+    @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let form = try await FormReader.read(request, context: context)
+        let route = Jurisdiction(code: form["state"] ?? "", name: form["name"] ?? "", agency: form["agency"] ?? "",
+                                 phone: form["phone"] ?? "", route: form["route"] ?? "", source: form["source"] ?? "",
+                                 verified: form["verified"] ?? "")
+        do {
+            try await store.jurisdictions.set(route, in: try context.tenant())
+            return try await page(request, context: context, noticeKey: "route_saved")
+        } catch let error as JurisdictionError {
+            return try await page(request, context: context, error: error)
+        }
+    }
+}
