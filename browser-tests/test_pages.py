@@ -79,7 +79,10 @@ def test_spanish_switch(browser, server):
     (None, "/signin"),
     ("demo-clinician", "/home"),
     ("demo-admin", "/admin/users"),
+    ("demo-admin", "/admin/routes"),
     ("demo-auditor", "/audit"),
+    ("demo-clinician", "/screenings/new"),
+    ("demo-clinician", "/screenings"),
 ])
 def test_no_serious_accessibility_violations(browser, server, username, path):
     if username:

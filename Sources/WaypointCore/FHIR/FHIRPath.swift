@@ -24,20 +24,19 @@ public struct FHIRPathEvaluationError: Error, Equatable, Sendable, CustomStringC
 public struct FHIRPathEnvironment: Sendable {
     public var variables: [String: FHIRPathCollection]
     public var weights: AnswerWeights
-    public var today: String
+    private let fixedToday: String?
 
     public init(variables: [String: FHIRPathCollection] = [:], weights: AnswerWeights = AnswerWeights(), today: String? = nil) {
         self.variables = variables
         self.weights = weights
-        self.today = today ?? Self.isoDay(Date())
+        self.fixedToday = today
     }
 
-    static func isoDay(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
+    /// The local date, worked out only when an expression asks for `today()`.
+    public var today: String {
+        if let fixedToday { return fixedToday }
+        let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
 

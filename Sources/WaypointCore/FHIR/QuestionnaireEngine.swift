@@ -28,6 +28,9 @@ public struct QuestionnaireEngine: Sendable {
     public let questionnaire: Questionnaire
     private let parents: [String: String]
     private let itemsById: [String: QuestionnaireItem]
+    /// Forms without conditions or expressions (most short screens) skip the fixpoint machinery.
+    private let hasConditions: Bool
+    private let hasExpressions: Bool
 
     public init(_ questionnaire: Questionnaire) {
         self.questionnaire = questionnaire
@@ -38,6 +41,10 @@ public struct QuestionnaireEngine: Sendable {
         walk(questionnaire.items, parent: nil)
         self.parents = parents
         self.itemsById = Dictionary(questionnaire.allItems.map { ($0.linkId, $0) }, uniquingKeysWith: { a, _ in a })
+        self.hasConditions = questionnaire.allItems.contains { !$0.enableWhen.isEmpty || $0.enableWhenExpression != nil }
+        self.hasExpressions = !questionnaire.variables.isEmpty || questionnaire.allItems.contains {
+            !$0.variables.isEmpty || $0.calculatedExpression != nil || $0.initialExpression != nil
+        }
     }
 
     /// Answers by linkId from a QuestionnaireResponse (nested items and items under answers included).
@@ -102,6 +109,7 @@ public struct QuestionnaireEngine: Sendable {
     /// parent disables everything under it.
     func enablement(answers: [String: [AnswerValue]], environment: FHIRPathEnvironment) throws -> Set<String> {
         var enabled = Set(questionnaire.allItems.map(\.linkId))
+        guard hasConditions else { return enabled }
         for _ in 0..<50 {
             let visible = answers.filter { enabled.contains($0.key) }
             let resource = responseTree(answers: visible, enabled: enabled)
@@ -182,6 +190,7 @@ public struct QuestionnaireEngine: Sendable {
 
     func computeExpressions(answers: inout [String: [AnswerValue]], enabled: Set<String>,
                             initialized: inout Set<String>, environment base: FHIRPathEnvironment) throws {
+        guard hasExpressions else { return }
         var environment = base
         let resource = responseTree(answers: answers.filter { enabled.contains($0.key) }, enabled: enabled)
         environment.variables["resource"] = [FHIRPathItem(resource)]
