@@ -26,21 +26,23 @@ public struct QuestionnaireEvaluation: Sendable, Equatable {
 /// calculated items are never trusted; they are always recomputed.
 public struct QuestionnaireEngine: Sendable {
     public let questionnaire: Questionnaire
-    private let parents: [String: String]
-    private let itemsById: [String: QuestionnaireItem]
     /// Forms without conditions or expressions (most short screens) skip the fixpoint machinery.
     private let hasConditions: Bool
     private let hasExpressions: Bool
+    private let allLinkIds: Set<String>
+    /// `initial[x]` and `answerOption.initialSelected`, read once from the form.
+    private let initialAnswers: [String: [AnswerValue]]
 
     public init(_ questionnaire: Questionnaire) {
         self.questionnaire = questionnaire
-        var parents: [String: String] = [:]
-        func walk(_ items: [QuestionnaireItem], parent: String?) {
-            for item in items { parents[item.linkId] = parent; walk(item.items, parent: item.linkId) }
+        self.allLinkIds = Set(questionnaire.allItems.map(\.linkId))
+        var initial: [String: [AnswerValue]] = [:]
+        for item in questionnaire.allItems where item.holdsAnswers {
+            let values = (item.raw["initial"]?.array ?? []).compactMap(Self.answerValue)
+                + (item.raw["answerOption"]?.array ?? []).filter { $0["initialSelected"]?.bool == true }.compactMap(Self.answerValue)
+            if !values.isEmpty { initial[item.linkId] = values }
         }
-        walk(questionnaire.items, parent: nil)
-        self.parents = parents
-        self.itemsById = Dictionary(questionnaire.allItems.map { ($0.linkId, $0) }, uniquingKeysWith: { a, _ in a })
+        self.initialAnswers = initial
         self.hasConditions = questionnaire.allItems.contains { !$0.enableWhen.isEmpty || $0.enableWhenExpression != nil }
         self.hasExpressions = !questionnaire.variables.isEmpty || questionnaire.allItems.contains {
             !$0.variables.isEmpty || $0.calculatedExpression != nil || $0.initialExpression != nil
@@ -68,7 +70,7 @@ public struct QuestionnaireEngine: Sendable {
     }
 
     public func evaluate(response: JSONValue, context: [String: JSONValue] = [:], today: String? = nil) throws -> QuestionnaireEvaluation {
-        var answers = try Self.answers(in: response).filter { itemsById[$0.key] != nil }
+        var answers = try Self.answers(in: response).filter { allLinkIds.contains($0.key) }
         var base = FHIRPathEnvironment(weights: questionnaire.weights, today: today)
         base.variables["questionnaire"] = [FHIRPathItem(questionnaire.raw)]
         for (name, resource) in context { base.variables[name] = [FHIRPathItem(resource)] }
@@ -77,13 +79,14 @@ public struct QuestionnaireEngine: Sendable {
         for _ in 0..<25 {
             let before = (answers, enabled)
             enabled = try enablement(answers: answers, environment: base)
-            for item in questionnaire.allItems where enabled.contains(item.linkId) && item.holdsAnswers
-                && (answers[item.linkId] ?? []).isEmpty && !initialized.contains(item.linkId) {
-                let initial = (item.raw["initial"]?.array ?? []).compactMap(Self.answerValue)
-                    + (item.raw["answerOption"]?.array ?? []).filter { $0["initialSelected"]?.bool == true }.compactMap(Self.answerValue)
-                if !initial.isEmpty { answers[item.linkId] = initial; initialized.insert(item.linkId) }
+            for (linkId, initial) in initialAnswers where enabled.contains(linkId)
+                && (answers[linkId] ?? []).isEmpty && !initialized.contains(linkId) {
+                answers[linkId] = initial
+                initialized.insert(linkId)
             }
             try computeExpressions(answers: &answers, enabled: enabled, initialized: &initialized, environment: base)
+            // Without conditions or expressions one pass is final.
+            if !hasConditions && !hasExpressions { break }
             if before.0 == answers && before.1 == enabled { break }
         }
         let finalAnswers = answers.filter { enabled.contains($0.key) && !$0.value.isEmpty }
@@ -108,7 +111,7 @@ public struct QuestionnaireEngine: Sendable {
     /// Enabled items, iterated until stable: answers of disabled items do not count, and a disabled
     /// parent disables everything under it.
     func enablement(answers: [String: [AnswerValue]], environment: FHIRPathEnvironment) throws -> Set<String> {
-        var enabled = Set(questionnaire.allItems.map(\.linkId))
+        var enabled = allLinkIds
         guard hasConditions else { return enabled }
         for _ in 0..<50 {
             let visible = answers.filter { enabled.contains($0.key) }
