@@ -110,5 +110,7 @@ def browser():
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
+    # Elements of the next page may take a moment after a click navigates.
+    driver.implicitly_wait(5)
     yield driver
     driver.quit()

@@ -11,10 +11,16 @@ from test_pages import serious_violations, sign_in
 def start(browser, server, age, state):
     browser.get(server.url + "/home")
     browser.find_element(By.ID, "start-screening").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "age")))
     browser.find_element(By.ID, "age").send_keys(str(age))
     Select(browser.find_element(By.ID, "state")).select_by_value(state)
     browser.find_element(By.ID, "start-continue").click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "confidentiality")))
+
+
+def show_questions(browser):
+    browser.find_element(By.ID, "show-questions").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "save-screening")))
 
 
 def answer(browser, answers, concern=None):
@@ -47,7 +53,7 @@ def test_sscst_two_yes_then_disclosure(browser, server):
     assert "DFCS" in browser.find_element(By.ID, "confidentiality").text
     assert Select(browser.find_element(By.ID, "instrument")).first_selected_option.get_attribute("value") == "sscst"
     assert serious_violations(browser) == []
-    browser.find_element(By.ID, "show-questions").click()
+    show_questions(browser)
     visited.append(browser.current_url)
     assert len(browser.find_elements(By.CSS_SELECTOR, "fieldset.question")) == 6
     assert serious_violations(browser) == []
@@ -63,7 +69,7 @@ def test_sscst_two_yes_then_disclosure(browser, server):
 
     # The same young person discloses: the plan adds the child-abuse report through Georgia's route.
     start(browser, server, 15, "GA")
-    browser.find_element(By.ID, "show-questions").click()
+    show_questions(browser)
     answer(browser, {"sscst-1": "yes", "sscst-2": "yes"}, concern="sex")
     visited.append(browser.current_url)
     assert "mandated-report" in kinds(browser)
@@ -72,6 +78,7 @@ def test_sscst_two_yes_then_disclosure(browser, server):
 
     # The printable card: neutral, with the help line and the state's child line.
     browser.find_element(By.ID, "card-link").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "resource-card")))
     visited.append(browser.current_url)
     card = browser.find_element(By.ID, "resource-card").text
     assert "1-888-373-7888" in card and "233733" in card and "1-855-422-4453" in card
@@ -97,4 +104,5 @@ def test_companion_present_warns_before_any_question(browser, server):
     browser.find_element(By.ID, "age").send_keys("30")
     browser.find_element(By.CSS_SELECTOR, "input[name=present][value=companion]").click()
     browser.find_element(By.ID, "start-continue").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "companion-warning")))
     assert browser.find_element(By.ID, "companion-warning").is_displayed()
