@@ -45,44 +45,16 @@ enum StrictJSONSyntax {
             guard depth < 512 else { throw error("nested too deeply") }
             switch current {
             case UInt8(ascii: "{"):
-                position += 1
-                skipSpace()
-                if current == UInt8(ascii: "}") { position += 1; return }
-                while true {
-                    skipSpace()
-                    guard current == UInt8(ascii: "\"") else { throw error("expected a member name in quotes") }
-                    try string()
-                    skipSpace()
-                    try expect(":")
-                    skipSpace()
-                    try value(depth: depth + 1)
-                    skipSpace()
-                    if current == UInt8(ascii: ",") {
-                        position += 1
-                        skipSpace()
-                        if current == UInt8(ascii: "}") { throw error("a comma before } (trailing comma)") }
-                        continue
-                    }
-                    try expect("}")
-                    return
+                try sequence(closing: "}") {
+                    guard $0.current == UInt8(ascii: "\"") else { throw $0.error("expected a member name in quotes") }
+                    try $0.string()
+                    $0.skipSpace()
+                    try $0.expect(":")
+                    $0.skipSpace()
+                    try $0.value(depth: depth + 1)
                 }
             case UInt8(ascii: "["):
-                position += 1
-                skipSpace()
-                if current == UInt8(ascii: "]") { position += 1; return }
-                while true {
-                    skipSpace()
-                    try value(depth: depth + 1)
-                    skipSpace()
-                    if current == UInt8(ascii: ",") {
-                        position += 1
-                        skipSpace()
-                        if current == UInt8(ascii: "]") { throw error("a comma before ] (trailing comma)") }
-                        continue
-                    }
-                    try expect("]")
-                    return
-                }
+                try sequence(closing: "]") { try $0.value(depth: depth + 1) }
             case UInt8(ascii: "\""): try string()
             case UInt8(ascii: "t"): try expect("true")
             case UInt8(ascii: "f"): try expect("false")
@@ -90,6 +62,23 @@ enum StrictJSONSyntax {
             case let byte? where byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte): try number()
             case nil: throw error("the document ends too early")
             default: throw error("unexpected character")
+            }
+        }
+
+        /// `[` or `{` has been seen: elements separated by commas up to `closing`, with no trailing comma.
+        mutating func sequence(closing: Character, element: (inout Scanner) throws -> Void) throws {
+            let close = UInt8(ascii: closing.unicodeScalars.first!)
+            position += 1
+            skipSpace()
+            if current == close { position += 1; return }
+            while true {
+                skipSpace()
+                try element(&self)
+                skipSpace()
+                guard current == UInt8(ascii: ",") else { return try expect(String(closing)) }
+                position += 1
+                skipSpace()
+                if current == close { throw error("a comma before \(closing) (trailing comma)") }
             }
         }
 
