@@ -75,8 +75,10 @@ public struct Screenings: Sendable {
     /// the screening already stored instead of a second copy.
     public func create(_ request: ScreeningRequest, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
         guard context.role == .clinician else { throw AccessError.forbidden }
-        let key = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty, key.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
+        let rawKey = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
+        guard !rawKey.isEmpty, rawKey.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
+        // Only a digest is stored: a client might choose a record number as its key.
+        let key = Tokens.digest(rawKey)
         if let existing = try await existingId(key: key, in: context) {
             return (try await find(existing, in: context), false)
         }

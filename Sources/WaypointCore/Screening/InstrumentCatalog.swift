@@ -82,6 +82,7 @@ public enum ScreeningError: UserFacingError, Equatable {
 public struct InstrumentCatalog: Sendable {
     public let instruments: [InstrumentInfo]
     private let questionnaires: [String: Questionnaire]
+    private let engines: [String: QuestionnaireEngine]
 
     public static let bundled: InstrumentCatalog = {
         do { return try InstrumentCatalog(bundle: .module) } catch { fatalError("bundled instruments are broken: \(error)") }
@@ -99,6 +100,7 @@ public struct InstrumentCatalog: Sendable {
         }
         self.instruments = infos
         self.questionnaires = questionnaires
+        self.engines = questionnaires.mapValues(QuestionnaireEngine.init)
     }
 
     public func info(_ id: String) throws -> InstrumentInfo {
@@ -112,6 +114,12 @@ public struct InstrumentCatalog: Sendable {
             throw ScreeningError.instrumentUnavailable(id, reason: info.unavailableReason ?? "not shipped")
         }
         return questionnaire
+    }
+
+    /// The instrument's engine, prepared once when the catalog loads.
+    public func engine(_ id: String) throws -> QuestionnaireEngine {
+        _ = try questionnaire(id)
+        return engines[id]!
     }
 
     /// The validated, available screen for a person of this age (clinicians may pick another).

@@ -91,7 +91,7 @@ public struct Screener: Sendable {
             throw ScreeningError.unknownItem(linkId)
         }
         let response = Self.response(for: questionnaire, answers: answers, allItems: questions)
-        let evaluation = try QuestionnaireEngine(questionnaire).evaluate(response: response)
+        let evaluation = try catalog.engine(instrumentId).evaluate(response: response)
         let enabled = Set(evaluation.enabled)
         let yes = questions.filter { enabled.contains($0.linkId) && answers[$0.linkId] == .yes }.count
         let open = questions.filter { enabled.contains($0.linkId) && !(answers[$0.linkId]?.isDecided ?? false) }.count
