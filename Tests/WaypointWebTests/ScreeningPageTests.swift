@@ -43,6 +43,15 @@ struct ScreeningPageTests {
             #expect(!result.lowercased().contains("traffick"))
             let card = String(buffer: try await browser.get(location + "/card").body)
             #expect(card.contains("Línea de ayuda confidencial") && card.contains("1-800-962-2873"))
+
+            // The code is shown only after the clinician confirms the safety check.
+            let page = try await browser.get(location)
+            let coding = ["type": "sex", "status": "suspected", "encounter": "initial"]
+            let unchecked = String(buffer: try await browser.post(location + "/coding", form: coding.merging(["_csrf": Browser.csrf(in: page)]) { $1 }).body)
+            #expect(unchecked.contains("coding-needs-check") && !unchecked.contains("T76.52XA"))
+            let checked = String(buffer: try await browser.post(location + "/coding",
+                form: coding.merging(["_csrf": Browser.csrf(in: page), "safety_checked": "on"]) { $1 }).body)
+            #expect(checked.contains("T76.52XA"), "age 16, suspected, initial encounter")
         }
     }
 

@@ -18,6 +18,7 @@ struct ScreeningPages {
         router.post("/screenings", use: save)
         router.get("/screenings/:id", use: result)
         router.get("/screenings/:id/card", use: card)
+        router.post("/screenings/:id/coding", use: coding)
     }
 
     /// The encounter facts carried from step to step in hidden fields.
@@ -150,6 +151,30 @@ struct ScreeningPages {
     }
 
     @Sendable func result(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await resultPage(request, context: context, coding: [:])
+    }
+
+    /// The documentation assistant: the safety check comes first; the code is shown only once the
+    /// clinician confirms it was done, because codes travel to portals and insurance statements.
+    @Sendable func coding(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let form = try await FormReader.read(request, context: context)
+        var coding: [String: Any] = ["asked": true]
+        if form["safety_checked"] == "on",
+           let type = ICD10Assistant.ExploitationType(rawValue: form["type"] ?? ""),
+           let status = ICD10Assistant.Status(rawValue: form["status"] ?? ""),
+           let encounter = ICD10Assistant.Encounter(rawValue: form["encounter"] ?? "") {
+            let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
+            let suggestion = ICD10Assistant.suggest(type: type, status: status, age: record.request.age, encounter: encounter)
+            coding["code"] = suggestion.code
+            coding["description"] = suggestion.description
+            coding["rationale"] = suggestion.rationale
+        } else {
+            coding["needsCheck"] = true
+        }
+        return try await resultPage(request, context: context, coding: coding)
+    }
+
+    func resultPage(_ request: Request, context: WaypointRequestContext, coding: [String: Any]) async throws -> Response {
         let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
         let strings = Localizer(context.language)
         let outcome = record.outcome
@@ -162,6 +187,7 @@ struct ScreeningPages {
             "warnings": outcome.warnings,
             "actions": record.actions.map { ["kind": $0.kind.rawValue, "label": strings["action_" + $0.kind.rawValue],
                                              "instruction": $0.instruction, "reason": $0.reason, "source": $0.source] },
+            "safetyCheck": ICD10Assistant.safetyCheck, "coding": coding,
         ], request: request, context: context)
     }
 
