@@ -72,16 +72,14 @@ public struct Screenings: Sendable {
     struct Details: Codable { let request: ScreeningRequest; let outcome: ScreenOutcome; let actions: [PlannedAction] }
 
     /// Scores, plans and stores in one transaction. Sending the same idempotency key again returns
-    /// the screening already stored instead of a second copy.
+    /// the screening already stored instead of a second copy: the unique index refuses the second
+    /// insert, so the common path needs no extra read.
     public func create(_ request: ScreeningRequest, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
         guard context.role == .clinician else { throw AccessError.forbidden }
         let rawKey = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !rawKey.isEmpty, rawKey.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
         // Only a digest is stored: a client might choose a record number as its key.
         let key = Tokens.digest(rawKey)
-        if let existing = try await existingId(key: key, in: context) {
-            return (try await find(existing, in: context), false)
-        }
         let outcome = try screener.screen(request.instrument, age: request.age, answers: request.answers)
         // The plan uses this organization's reporting routes (bundled table plus its admin's edits).
         let planner = ResponsePlanner(jurisdictions: try await jurisdictions.table(for: context))
@@ -106,7 +104,7 @@ public struct Screenings: Sendable {
                 try await audit.append(AuditEvent(context, action: "screening.create", objectType: "screening", objectId: id), on: db)
             }
         } catch where !(error is any UserFacingError) {
-            // Two submissions with one key raced: the unique index kept one; return it.
+            // A replay (or two submissions racing) with one key: the unique index kept one; return it.
             if let existing = try await existingId(key: key, in: context) { return (try await find(existing, in: context), false) }
             throw error
         }
