@@ -42,8 +42,7 @@ enum EngineBench {
             let start = ContinuousClock.now
             for _ in 0..<(iterations / 5) { try? body() }
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            best = min(best, seconds / Double(iterations / 5))
+            best = min(best, elapsed.inSeconds / Double(iterations / 5))
         }
         print(label.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.2f µs", best * 1e6))
     }

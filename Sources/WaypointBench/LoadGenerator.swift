@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WaypointCore
 
 /// Closed-loop load: `connections` clients each send their next request as soon as the last one
 /// answers, for `duration`. Latencies are kept whole so percentiles are exact.
@@ -38,8 +39,7 @@ struct LoadGenerator {
                             let response = try await client.execute(makeRequest(), timeout: .seconds(30))
                             _ = try await response.body.collect(upTo: 1 << 20)
                             if response.status == status {
-                                latencies.append(Double((clock.now - sent).components.attoseconds) / 1e15
-                                                 + Double((clock.now - sent).components.seconds) * 1000)
+                                latencies.append((clock.now - sent).inSeconds * 1000)
                             } else {
                                 errors += 1
                             }
@@ -57,7 +57,7 @@ struct LoadGenerator {
         let elapsed = clock.now - start
         let latencies = perWorker.flatMap(\.0).sorted()
         return Result(requests: latencies.count, errors: perWorker.map(\.1).reduce(0, +),
-                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                      seconds: elapsed.inSeconds,
                       latencies: latencies)
     }
 }

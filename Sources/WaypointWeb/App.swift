@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import WaypointCore
 import WaypointStore
 
 /// Builds the application the binary runs and the tests drive: one function, so both see the same
@@ -55,7 +56,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         context.logger.info("request", metadata: [
             "method": "\(request.method)", "route": "\(context.endpointPath ?? "unmatched")",
-            "status": "\(response.status.code)", "ms": "\((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000)",
+            "status": "\(response.status.code)", "ms": "\(Int(((ContinuousClock.now - start).inSeconds * 1000).rounded()))",
         ])
         return response
     }

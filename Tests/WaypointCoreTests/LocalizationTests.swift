@@ -44,3 +44,12 @@ struct LocalizationTests {
         }
     }
 }
+
+@Suite("Durations")
+struct DurationTests {
+    @Test("whole seconds are not dropped when a duration is turned into seconds")
+    func inSeconds() {
+        #expect(Duration.seconds(2).inSeconds == 2)
+        #expect(abs(Duration.milliseconds(1_250).inSeconds - 1.25) < 1e-9)
+    }
+}

@@ -11,6 +11,8 @@ public struct Questionnaire: Sendable {
     public let weights: AnswerWeights
     /// Every item, depth first, in document order.
     public let allItems: [QuestionnaireItem]
+    /// The items that take answers (not groups or display text), in document order.
+    public var questions: [QuestionnaireItem] { allItems.filter(\.holdsAnswers) }
 
     public static func load(_ data: Data) throws -> Questionnaire {
         try Questionnaire(json: try JSONValue.parse(data))

@@ -37,7 +37,7 @@ public struct QuestionnaireEngine: Sendable {
         self.questionnaire = questionnaire
         self.allLinkIds = Set(questionnaire.allItems.map(\.linkId))
         var initial: [String: [AnswerValue]] = [:]
-        for item in questionnaire.allItems where item.holdsAnswers {
+        for item in questionnaire.questions {
             let values = (item.raw["initial"]?.array ?? []).compactMap(Self.answerValue)
                 + (item.raw["answerOption"]?.array ?? []).filter { $0["initialSelected"]?.bool == true }.compactMap(Self.answerValue)
             if !values.isEmpty { initial[item.linkId] = values }

@@ -75,7 +75,7 @@ public struct Screener: Sendable {
 
     /// Positional answers keyed by the questions' linkIds; one answer per question, no more, no fewer.
     public func keyed(_ instrumentId: String, positional: [ScreenAnswer]) throws -> [String: ScreenAnswer] {
-        let questions = try answerableItems(of: try catalog.questionnaire(instrumentId))
+        let questions = try catalog.questionnaire(instrumentId).questions
         guard positional.count == questions.count else {
             throw ScreeningError.wrongNumberOfAnswers(expected: questions.count, got: positional.count)
         }
@@ -86,7 +86,7 @@ public struct Screener: Sendable {
         guard (0...130).contains(age) else { throw ScreeningError.invalidAge(age) }
         let info = try catalog.info(instrumentId)
         let questionnaire = try catalog.questionnaire(instrumentId)
-        let questions = try answerableItems(of: questionnaire)
+        let questions = questionnaire.questions
         for linkId in answers.keys where !questions.contains(where: { $0.linkId == linkId }) {
             throw ScreeningError.unknownItem(linkId)
         }
@@ -105,10 +105,6 @@ public struct Screener: Sendable {
         }
         return ScreenOutcome(instrument: info.id, version: questionnaire.version, result: result, yes: yes, open: open,
                              answers: answers, warnings: warnings, response: response)
-    }
-
-    func answerableItems(of questionnaire: Questionnaire) throws -> [QuestionnaireItem] {
-        questionnaire.allItems.filter(\.holdsAnswers)
     }
 
     static func response(for questionnaire: Questionnaire, answers: [String: ScreenAnswer], allItems: [QuestionnaireItem]) -> JSONValue {

@@ -25,7 +25,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         } catch {
             let problem = Self.problem(for: error)
             if problem.status >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(type(of: error))", "path": "\(request.uri.path)"])
+                context.logger.error("request failed", metadata: ["error": "\(type(of: error))", "route": "\(context.endpointPath ?? "unmatched")"])
             }
             if Self.wantsJSON(request) {
                 return Self.problemDocument(problem, context: context)

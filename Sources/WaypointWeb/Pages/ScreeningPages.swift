@@ -92,7 +92,7 @@ struct ScreeningPages {
         let strings = Localizer(context.language)
         let answerLabels: [(ScreenAnswer, String)] = [(.yes, "answer_yes"), (.no, "answer_no"), (.declined, "answer_declined"),
                                                       (.unknown, "answer_unknown"), (.notAsked, "answer_not_asked")]
-        let items = questionnaire.allItems.filter(\.holdsAnswers).enumerated().map { index, item -> [String: Any] in
+        let items = questionnaire.questions.enumerated().map { index, item -> [String: Any] in
             [
                 "linkId": item.linkId, "number": index + 1,
                 "text": Self.text(of: item.raw, in: encounter.language),
@@ -138,7 +138,7 @@ struct ScreeningPages {
         let instrumentId = form["instrument"] ?? ""
         let questionnaire = try catalog.questionnaire(instrumentId)
         var answers: [String: ScreenAnswer] = [:]
-        for item in questionnaire.allItems where item.holdsAnswers {
+        for item in questionnaire.questions {
             if let word = form["answer-" + item.linkId], !word.isEmpty { answers[item.linkId] = try ScreenAnswer(word: word) }
         }
         let screening = ScreeningRequest(
