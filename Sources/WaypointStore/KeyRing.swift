@@ -53,6 +53,11 @@ public final class KeyRing: Sendable {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint audit head".utf8), outputByteCount: 32)
     }
 
+    /// Signs the links receiving services use to answer a referral without an account.
+    public var referralLinkKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint referral link".utf8), outputByteCount: 32)
+    }
+
     /// The organization's sealer, creating its first data key when there is none yet.
     func sealer(for orgId: String, on db: any SQLDatabase, now: Int64) async throws -> FieldSealer {
         if let cached = sealers.withLockedValue({ $0[orgId] }) { return cached }

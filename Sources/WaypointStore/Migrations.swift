@@ -84,28 +84,105 @@ enum Migrations {
                 PRIMARY KEY (org_id, state_code))
             """,
         ] },
+        Migration(version: 6, name: "resource directory (HSDS rows and search index)") { kind in
+            [
+                // Every HSDS row as the tabular package has it; owner_org is NULL for shared entries
+                // and the organization's id for its local entries.
+                """
+                CREATE TABLE hsds_rows (
+                    table_name TEXT NOT NULL, id TEXT NOT NULL, owner_org TEXT, fields TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL, PRIMARY KEY (table_name, id))
+                """,
+                "CREATE INDEX hsds_rows_owner ON hsds_rows (owner_org, table_name)",
+                // Which row points at which: the links that nest rows into services and organizations.
+                """
+                CREATE TABLE hsds_links (
+                    table_name TEXT NOT NULL, id TEXT NOT NULL, column_name TEXT NOT NULL, target TEXT NOT NULL,
+                    PRIMARY KEY (table_name, id, column_name))
+                """,
+                "CREATE INDEX hsds_links_target ON hsds_links (target, table_name, column_name)",
+                """
+                CREATE TABLE directory_entries (
+                    entry_id BIGINT PRIMARY KEY, entry_key TEXT NOT NULL UNIQUE, service_id TEXT NOT NULL,
+                    location_id TEXT, owner_org TEXT, service_name TEXT NOT NULL, organization_name TEXT NOT NULL,
+                    search_text TEXT NOT NULL, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION,
+                    populations TEXT NOT NULL, service_types TEXT NOT NULL, languages TEXT NOT NULL,
+                    always_open BIGINT NOT NULL, confidential BIGINT NOT NULL, active BIGINT NOT NULL,
+                    time_zone TEXT NOT NULL, verified_on TEXT, minimum_age BIGINT, maximum_age BIGINT)
+                """,
+                "CREATE INDEX directory_entries_service ON directory_entries (service_id)",
+                """
+                CREATE TABLE directory_hours (
+                    entry_id BIGINT NOT NULL, opens_minute BIGINT NOT NULL, closes_minute BIGINT NOT NULL,
+                    valid_from TEXT, valid_to TEXT)
+                """,
+                "CREATE INDEX directory_hours_entry ON directory_hours (entry_id, opens_minute)",
+                "CREATE TABLE directory_time_zones (time_zone TEXT PRIMARY KEY)",
+            ] + searchIndexes(kind)
+        },
+        Migration(version: 7, name: "closed-loop referrals") { kind in
+            [
+                // Pseudonymous: the alias, contact details, consent and note are sealed.
+                """
+                CREATE TABLE referrals (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),
+                    sender_id TEXT NOT NULL REFERENCES users(id), service_id TEXT NOT NULL,
+                    receiver_org TEXT, screening_id TEXT, status TEXT NOT NULL, do_not_contact BIGINT NOT NULL,
+                    consent_sealed TEXT NOT NULL, payload_sealed TEXT NOT NULL, service_name TEXT NOT NULL,
+                    link_expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX referrals_sender ON referrals (org_id, status, updated_at)",
+                "CREATE INDEX referrals_receiver ON referrals (receiver_org, status, updated_at)",
+                """
+                CREATE TABLE referral_events (
+                    referral_id TEXT NOT NULL REFERENCES referrals(id), seq BIGINT NOT NULL, at BIGINT NOT NULL,
+                    party TEXT NOT NULL, actor TEXT NOT NULL, status TEXT NOT NULL, reason TEXT,
+                    note_sealed TEXT NOT NULL, PRIMARY KEY (referral_id, seq))
+                """,
+            ] + appendOnlyTriggers(kind, table: "referral_events", message: "referral history is append-only")
+        },
     ]
 
-    /// The application never updates or deletes audit rows; the database refuses to as well, so a bug
-    /// or a careless query cannot break the chain. Someone who drops the triggers is caught by verify.
-    private static func appendOnlyTriggers(_ kind: Database.Kind) -> [String] {
+    /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index
+    /// on points in PostgreSQL (both built in, no extension needed).
+    private static func searchIndexes(_ kind: Database.Kind) -> [String] {
+        switch kind {
+        case .sqlite:
+            return [
+                "CREATE VIRTUAL TABLE directory_fts USING fts5(search_text, tokenize = 'unicode61 remove_diacritics 2')",
+                "CREATE VIRTUAL TABLE directory_geo USING rtree(id, min_lat, max_lat, min_lon, max_lon)",
+            ]
+        case .postgres:
+            return [
+                "ALTER TABLE directory_entries ADD COLUMN search_vector tsvector",
+                "CREATE INDEX directory_entries_text ON directory_entries USING gin (search_vector)",
+                "CREATE INDEX directory_entries_geo ON directory_entries USING gist (point(longitude, latitude))",
+            ]
+        }
+    }
+
+    /// The application never updates or deletes audit rows, nor referral history; the database
+    /// refuses to as well, so a bug or a careless query cannot break the chain. Someone who drops
+    /// the triggers is caught by verify.
+    private static func appendOnlyTriggers(_ kind: Database.Kind, table: String = "audit_log",
+                                           message: String = "the audit log is append-only") -> [String] {
         switch kind {
         case .sqlite:
             return ["UPDATE", "DELETE"].map { verb in
                 """
-                CREATE TRIGGER audit_log_no_\(verb.lowercased()) BEFORE \(verb) ON audit_log
-                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+                CREATE TRIGGER \(table)_no_\(verb.lowercased()) BEFORE \(verb) ON \(table)
+                BEGIN SELECT RAISE(ABORT, '\(message)'); END
                 """
             }
         case .postgres:
             return [
                 """
-                CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$
+                CREATE FUNCTION \(table)_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION '\(message)'; END $$
                 """,
                 """
-                CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-                FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
+                CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table)
+                FOR EACH ROW EXECUTE FUNCTION \(table)_append_only()
                 """,
             ]
         }

@@ -13,6 +13,8 @@ public final class Store: Sendable {
     public let auth: Authenticator
     public let screenings: Screenings
     public let jurisdictions: JurisdictionRoutes
+    public let directory: Directory
+    public let referrals: Referrals
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         self.database = database
@@ -27,6 +29,9 @@ public final class Store: Sendable {
         let jurisdictions = JurisdictionRoutes(database: database, audit: audit, clock: clock, bundled: .bundled)
         self.jurisdictions = jurisdictions
         self.screenings = Screenings(database: database, keys: keys, audit: audit, clock: clock, jurisdictions: jurisdictions)
+        let directory = Directory(database: database, audit: audit, clock: clock)
+        self.directory = directory
+        self.referrals = Referrals(database: database, keys: keys, audit: audit, clock: clock, directory: directory)
     }
 
     /// Opens the database and the key file, and brings the schema up to date.

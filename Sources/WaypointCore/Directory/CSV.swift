@@ -1,0 +1,66 @@
+import Foundation
+
+public struct CSVRecord: Sendable, Equatable {
+    /// The line the record starts on, counting the header as line 1.
+    public let line: Int
+    public let values: [String]
+}
+
+/// RFC 4180 comma-separated values: quoted fields may hold commas, quotes ("") and line breaks.
+public enum CSV {
+    public struct SyntaxError: Error, Equatable {
+        public let line: Int
+        public let message: String
+    }
+
+    public static func parse(_ text: String) throws -> [CSVRecord] {
+        var records: [CSVRecord] = []
+        var values: [String] = []
+        var field = ""
+        var quoted = false
+        var afterQuote = false
+        var line = 1
+        var recordLine = 1
+        var scalars = text.unicodeScalars.makeIterator()
+        if text.unicodeScalars.first == "\u{FEFF}" { _ = scalars.next() }
+        func endRecord() {
+            values.append(field)
+            records.append(CSVRecord(line: recordLine, values: values))
+            values = []
+            field = ""
+        }
+        while let scalar = scalars.next() {
+            if quoted {
+                if scalar == "\"" { quoted = false; afterQuote = true; continue }
+                if scalar == "\n" { line += 1 }
+                field.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\"":
+                if afterQuote { field.append("\""); quoted = true; afterQuote = false; continue }
+                guard field.isEmpty else { throw SyntaxError(line: line, message: "a quote inside an unquoted value") }
+                quoted = true
+            case ",":
+                values.append(field); field = ""; afterQuote = false
+            case "\r":
+                continue
+            case "\n":
+                endRecord(); afterQuote = false; line += 1; recordLine = line
+            default:
+                if afterQuote { throw SyntaxError(line: line, message: "text after a closing quote") }
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        if quoted { throw SyntaxError(line: recordLine, message: "a quoted value is never closed") }
+        if !field.isEmpty || !values.isEmpty { endRecord() }
+        return records
+    }
+
+    public static func line(_ values: [String]) -> String {
+        values.map { value in
+            value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Our own terms for who a service serves, what it offers and how it is reached, published as an
+/// HSDS taxonomy (Resources/directory/taxonomy.json) and attached to services and locations with
+/// HSDS attributes. HSDS has no fields for these; the research notes (directory.md §1.2) say why.
+public struct DirectoryVocabulary: Sendable {
+    public enum Group: String, Sendable, CaseIterable { case population, serviceType = "service-type", flag }
+
+    public struct Term: Sendable, Equatable {
+        public let id: String
+        /// "population:minors" — the group, a colon, the term's own code.
+        public let code: String
+        public let name: String
+        public let group: Group
+        /// The code without its group, as used in query parameters ("minors").
+        public var shortCode: String { String(code.split(separator: ":").last ?? "") }
+    }
+
+    public let taxonomy: HSDSFields
+    public let terms: [Term]
+    /// The taxonomy and its terms as HSDS rows, for seeding and export.
+    public let records: HSDSRecordSet
+
+    public static let bundled: DirectoryVocabulary = {
+        guard let url = Bundle.module.url(forResource: "taxonomy", withExtension: "json", subdirectory: "Resources/directory"),
+              let data = try? Data(contentsOf: url), let vocabulary = try? DirectoryVocabulary(data) else {
+            fatalError("Resources/directory/taxonomy.json is missing or unreadable")
+        }
+        return vocabulary
+    }()
+
+    init(_ data: Data) throws {
+        let document = try JSONValue.parse(data)
+        var result = HSDSReadResult()
+        HSDSReader.flatten(document["taxonomy"]?.objectValue ?? [:], as: "taxonomy", path: "taxonomy", file: "taxonomy.json", into: &result)
+        for (index, term) in document["terms"]!.array.enumerated() {
+            HSDSReader.flatten(term.objectValue ?? [:], as: "taxonomy_term", path: "terms[\(index)]", file: "taxonomy.json", into: &result)
+        }
+        guard result.problems.isEmpty else { throw HSDSImportError(problems: result.problems) }
+        records = result.records
+        taxonomy = result.records.rows("taxonomy")[0]
+        terms = result.records.rows("taxonomy_term").compactMap { row in
+            guard let code = row.text("code"), code.contains(":"),
+                  let group = Group(rawValue: String(code.split(separator: ":")[0])) else { return nil }
+            return Term(id: row.text("id")!, code: code, name: row.text("name")!, group: group)
+        }
+    }
+
+    public func term(id: String) -> Term? { terms.first { $0.id == id } }
+
+    public func term(_ group: Group, _ shortCode: String) -> Term? {
+        terms.first { $0.group == group && $0.shortCode == shortCode }
+    }
+
+    public func terms(in group: Group) -> [Term] { terms.filter { $0.group == group } }
+
+    public static let twentyFourSeven = "flag:open-24-7"
+    public static let confidentialLocation = "flag:confidential-location"
+}
+
+extension JSONValue {
+    public var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
+}

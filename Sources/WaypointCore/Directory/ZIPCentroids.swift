@@ -1,0 +1,37 @@
+import Foundation
+
+/// US ZIP code centroids (Resources/directory/zip-centroids.csv; origin and licence in the NOTICE
+/// beside it). Loaded on first use, about 42,000 rows.
+public struct ZIPCentroids: Sendable {
+    public struct Place: Sendable, Equatable {
+        public let latitude: Double
+        public let longitude: Double
+        public let state: String
+        public let timeZone: String
+    }
+
+    private let places: [String: Place]
+
+    public static let bundled: ZIPCentroids = {
+        guard let url = Bundle.module.url(forResource: "zip-centroids", withExtension: "csv", subdirectory: "Resources/directory"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("Resources/directory/zip-centroids.csv is missing")
+        }
+        var places: [String: Place] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let parts = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.count == 5, let latitude = Double(parts[1]), let longitude = Double(parts[2]) else { continue }
+            places[String(parts[0])] = Place(latitude: latitude, longitude: longitude, state: String(parts[3]), timeZone: String(parts[4]))
+        }
+        return ZIPCentroids(places: places)
+    }()
+
+    /// The centroid of a five-digit ZIP code (a ZIP+4 is read by its first five digits).
+    public func place(_ zip: String) -> Place? {
+        let digits = zip.trimmingCharacters(in: .whitespaces).prefix(5)
+        guard digits.count == 5, digits.allSatisfy(\.isNumber) else { return nil }
+        return places[String(digits)]
+    }
+
+    public var count: Int { places.count }
+}

@@ -1,0 +1,158 @@
+@preconcurrency import Crypto
+import Foundation
+
+/// The person's agreement to this referral: what may be shared, with whom, until when, and how it
+/// was given. No referral leaves without one that covers it.
+public struct ReferralConsent: Codable, Sendable, Equatable {
+    public enum Method: String, Codable, Sendable, CaseIterable { case verbal, written }
+    /// What may be shared: always the needs; contact details only when "contact" is in scope.
+    public enum Item: String, Codable, Sendable, CaseIterable { case needs, contact, language }
+
+    public var method: Method
+    public var scope: [Item]
+    /// The service the person agreed to, by name, as they were told it.
+    public var recipient: String
+    /// Last day the consent covers (YYYY-MM-DD).
+    public var expiresOn: String
+
+    public init(method: Method, scope: [Item], recipient: String, expiresOn: String) {
+        self.method = method
+        self.scope = scope
+        self.recipient = recipient
+        self.expiresOn = expiresOn
+    }
+
+    /// Whether the consent still covers sharing on `today` (YYYY-MM-DD).
+    public func isCurrent(today: String) -> Bool { today <= expiresOn }
+}
+
+/// The minimum the receiving service needs to help: how to address the person, a safe way and
+/// time to reach them (or an instruction not to), the language and the needs. No full name, date
+/// of birth, address or record number is asked for.
+public struct ReferralPayload: Codable, Sendable, Equatable {
+    public enum ContactMethod: String, Codable, Sendable, CaseIterable { case phone, text, email, throughReferrer = "through_referrer" }
+
+    public var alias: String
+    public var needs: [String]
+    public var language: String
+    public var doNotContact: Bool
+    public var contactMethod: ContactMethod?
+    public var contactDetail: String
+    public var safeTimes: String
+    public var note: String
+
+    public init(alias: String, needs: [String], language: String, doNotContact: Bool, contactMethod: ContactMethod?,
+                contactDetail: String = "", safeTimes: String = "", note: String = "") {
+        self.alias = alias
+        self.needs = needs
+        self.language = language
+        self.doNotContact = doNotContact
+        self.contactMethod = contactMethod
+        self.contactDetail = contactDetail
+        self.safeTimes = safeTimes
+        self.note = note
+    }
+
+    /// Checks the payload against the consent and the referral's own rules, trimming what it keeps.
+    public func checked(consent: ReferralConsent?, recipient: String, today: String,
+                        vocabulary: DirectoryVocabulary = .bundled) throws -> ReferralPayload {
+        guard let consent else { throw ReferralError.consentMissing("Record the person's consent (verbal or written) before sending.") }
+        guard !consent.recipient.trimmingCharacters(in: .whitespaces).isEmpty,
+              consent.recipient.caseInsensitiveCompare(recipient) == .orderedSame else {
+            throw ReferralError.consentMissing("The consent names a different recipient; the person agreed to \"\(consent.recipient)\".")
+        }
+        guard HSDSRowRules.isDate(consent.expiresOn) else {
+            throw ReferralError.consentMissing("Give the last day the consent covers (YYYY-MM-DD).")
+        }
+        guard consent.isCurrent(today: today) else { throw ReferralError.consentMissing("The consent expired on \(consent.expiresOn).") }
+        guard consent.scope.contains(.needs) else { throw ReferralError.consentMissing("The consent must at least cover sharing the needs.") }
+        var payload = self
+        payload.alias = alias.trimmingCharacters(in: .whitespacesAndNewlines)
+        payload.contactDetail = contactDetail.trimmingCharacters(in: .whitespacesAndNewlines)
+        payload.safeTimes = safeTimes.trimmingCharacters(in: .whitespacesAndNewlines)
+        payload.note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...60).contains(payload.alias.count) else {
+            throw ReferralError.invalidPayload(field: "alias", reason: "Give a first name or an alias the person chose (up to 60 characters).")
+        }
+        guard !needs.isEmpty else { throw ReferralError.invalidPayload(field: "needs", reason: "Choose at least one need.") }
+        let known = Set(vocabulary.terms(in: .serviceType).map(\.shortCode))
+        if let unknown = needs.first(where: { !known.contains($0) }) {
+            throw ReferralError.invalidPayload(field: "needs", reason: "\"\(unknown.prefix(40))\" is not a service type.")
+        }
+        guard payload.note.count <= 1000, payload.safeTimes.count <= 200, payload.contactDetail.count <= 200 else {
+            throw ReferralError.invalidPayload(field: "note", reason: "Keep the note under 1,000 characters and contact details under 200.")
+        }
+        if doNotContact {
+            // Contacting the person could endanger them: nothing that would let the service try.
+            guard payload.contactDetail.isEmpty, contactMethod == nil || contactMethod == .throughReferrer else {
+                throw ReferralError.invalidPayload(field: "contact_detail",
+                                                   reason: "Do not contact is set: leave the contact details empty; the service reaches the person through you.")
+            }
+            payload.contactMethod = .throughReferrer
+        } else if let method = contactMethod, method != .throughReferrer {
+            guard consent.scope.contains(.contact) else {
+                throw ReferralError.consentMissing("The consent does not cover sharing contact details.")
+            }
+            guard !payload.contactDetail.isEmpty else {
+                throw ReferralError.invalidPayload(field: "contact_detail", reason: "Give the number or address for the chosen contact method.")
+            }
+        } else {
+            payload.contactMethod = .throughReferrer
+            payload.contactDetail = ""
+        }
+        if !consent.scope.contains(.language) { payload.language = "" }
+        return payload
+    }
+}
+
+/// The link a receiving service uses without an account: the referral id, an expiry and an HMAC
+/// over both. A forged or altered link fails the MAC; an old one fails the expiry.
+public struct ReceiverLink: Sendable, Equatable {
+    public let referralId: String
+    public let expiresAt: Int64
+
+    public init(referralId: String, expiresAt: Int64) {
+        self.referralId = referralId
+        self.expiresAt = expiresAt
+    }
+
+    public func token(key: SymmetricKey) -> String {
+        let payload = "\(referralId).\(expiresAt)"
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)
+        return payload + "." + Tokens.base64URL(Data(mac))
+    }
+
+    /// Reads a token; `now` in milliseconds.
+    public static func verify(_ token: String, key: SymmetricKey, now: Int64) throws -> ReceiverLink {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let expiresAt = Int64(parts[1]), !parts[0].isEmpty else { throw ReferralError.linkInvalid }
+        let link = ReceiverLink(referralId: String(parts[0]), expiresAt: expiresAt)
+        guard Tokens.constantTimeEqual(link.token(key: key), token) else { throw ReferralError.linkInvalid }
+        guard now < expiresAt else { throw ReferralError.linkExpired }
+        return link
+    }
+}
+
+/// Working hours between two instants (Monday to Friday, 09:00–17:00 in one time zone): how long a
+/// referral has waited for an answer, not counting nights and weekends.
+public enum BusinessHours {
+    public static func elapsed(from start: Date, to end: Date, timeZone: TimeZone) -> Double {
+        guard end > start else { return 0 }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var total: TimeInterval = 0
+        var day = calendar.startOfDay(for: start)
+        while day < end {
+            let weekday = calendar.component(.weekday, from: day)
+            if (2...6).contains(weekday),
+               let open = calendar.date(bySettingHour: 9, minute: 0, second: 0, of: day),
+               let close = calendar.date(bySettingHour: 17, minute: 0, second: 0, of: day) {
+                let from = max(open, start), to = min(close, end)
+                if to > from { total += to.timeIntervalSince(from) }
+            }
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
+        }
+        return total / 3600
+    }
+}

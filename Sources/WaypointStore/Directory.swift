@@ -1,0 +1,364 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+public struct DirectoryImportSummary: Sendable, Codable, Equatable {
+    public let rowsRead: Int
+    public let rowsImported: Int
+    public let servicesIndexed: Int
+    public let skipped: [HSDSProblem]
+}
+
+/// The resource directory: HSDS rows, the search index built from them, import and export.
+/// Directory entries are not client records; reads are not audited, writes are.
+public struct Directory: Sendable {
+    let database: Database
+    let audit: AuditLog
+    let clock: Clock
+    let vocabulary: DirectoryVocabulary = .bundled
+
+    /// How many rows one statement writes: well under SQLite's limit on bound values.
+    static let chunk = 150
+
+    /// Columns that tie a row to the row it nests under, kept in `hsds_links` so a service's rows
+    /// can be gathered without reading the whole directory. Attribute terms are kept too, for the
+    /// HSDS API's taxonomy_term_id filter.
+    static let linkColumns: [String] = {
+        var columns = Set(HSDSModel.relations.values.flatMap { $0 }.compactMap { relation -> String? in
+            if case .childColumn(let column) = relation.link { return column } else { return nil }
+        })
+        columns.insert("taxonomy_term_id")
+        return columns.sorted()
+    }()
+
+    // MARK: Import
+
+    /// Writes what was read, all or nothing. Rows with problems stop the import unless
+    /// `skipInvalid`, which leaves those rows out and lists them. Returns what was done.
+    public func importRecords(_ read: HSDSReadResult, owner: String?, skipInvalid: Bool, actor: AuditEvent,
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> DirectoryImportSummary {
+        var problems = read.problems
+        problems += try await unknownTerms(read)
+        if !problems.isEmpty && !skipInvalid { throw HSDSImportError(problems: problems) }
+        var records = read.records
+        for problem in problems { if let table = problem.table, let id = problem.id { records.remove(table, id: id) } }
+        if problems.contains(where: { $0.id == nil }) && !skipInvalid { throw HSDSImportError(problems: problems) }
+        let foreign = try await rowsOwnedByOthers(records, owner: owner)
+        if !foreign.isEmpty {
+            throw HSDSImportError(problems: foreign.map {
+                HSDSProblem(file: read.origins[$0.table + "/" + $0.id] ?? $0.table, location: "\($0.table) \($0.id)", field: "id",
+                            message: "belongs to another organization's entries and was not changed", table: $0.table, id: $0.id)
+            })
+        }
+        let total = records.count
+        let accepted = records
+        let indexed = try await database.transaction { db in
+            try await write(accepted, owner: owner, on: db, progress: progress, total: total)
+            let services = try await affectedServices(accepted, on: db)
+            try await reindex(services, on: db)
+            try await audit.append(AuditEvent(orgId: actor.orgId, actorId: actor.actorId, action: "directory.import", objectType: "directory",
+                                              objectId: "\(total) rows", requestId: actor.requestId), on: db)
+            return services.count
+        }
+        return DirectoryImportSummary(rowsRead: read.rowsRead, rowsImported: total, servicesIndexed: indexed,
+                                      skipped: skipInvalid ? problems : [])
+    }
+
+    /// Attributes must name a term the directory knows: one in this import or already stored.
+    private func unknownTerms(_ read: HSDSReadResult) async throws -> [HSDSProblem] {
+        let known = Set((read.records.tables["taxonomy_term"] ?? [:]).keys)
+        let wanted = Set(read.records.rows("attribute").compactMap { $0.text("taxonomy_term_id") }).subtracting(known)
+        guard !wanted.isEmpty else { return [] }
+        let stored = try await existingIds("taxonomy_term", Array(wanted))
+        return read.records.rows("attribute").compactMap { row in
+            guard let term = row.text("taxonomy_term_id"), wanted.contains(term), !stored.contains(term) else { return nil }
+            let id = row.text("id")!
+            let origin = read.origins["attribute/" + id] ?? "attribute"
+            let file = String(origin.prefix { $0 != "," })
+            return HSDSProblem(file: file, location: String(origin.dropFirst(file.count + 2)), field: "taxonomy_term_id",
+                               message: "names an unknown taxonomy term \(term.prefix(40)); import the term first or in the same package",
+                               table: "attribute", id: id)
+        }
+    }
+
+    private func existingIds(_ table: String, _ ids: [String]) async throws -> Set<String> {
+        var found = Set<String>()
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[start..<min(start + 500, ids.count)])
+            let rows = try await database.withConnection { db in
+                try await db.raw("SELECT id FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all()
+            }
+            for row in rows { found.insert(try row.decode(column: "id", as: String.self)) }
+        }
+        return found
+    }
+
+    private func rowsOwnedByOthers(_ records: HSDSRecordSet, owner: String?) async throws -> [(table: String, id: String)] {
+        var foreign: [(String, String)] = []
+        for (table, rows) in records.tables.sorted(by: { $0.key < $1.key }) {
+            let ids = Array(rows.keys)
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(start + 500, ids.count)])
+                let found = try await database.withConnection { db in
+                    try await db.raw("SELECT id, owner_org FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all()
+                }
+                for row in found where try row.decodeNil(column: "owner_org") ? owner != nil : (try row.decode(column: "owner_org", as: String.self)) != owner {
+                    foreign.append((table, try row.decode(column: "id", as: String.self)))
+                }
+            }
+        }
+        return foreign
+    }
+
+    func write(_ records: HSDSRecordSet, owner: String?, on db: any SQLDatabase,
+               progress: (@Sendable (Int, Int) -> Void)?, total: Int) async throws {
+        let now = clock.millis()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var done = 0
+        for (table, rows) in records.tables.sorted(by: { $0.key < $1.key }) {
+            let list = rows.sorted { $0.key < $1.key }
+            for start in stride(from: 0, to: list.count, by: Self.chunk) {
+                let slice = list[start..<min(start + Self.chunk, list.count)]
+                var values: [SQLQueryString] = []
+                var links: [SQLQueryString] = []
+                for (id, fields) in slice {
+                    let text = String(decoding: try encoder.encode(fields), as: UTF8.self)
+                    values.append("(\(bind: table), \(bind: id), \(bind: owner), \(bind: text), \(bind: now))")
+                    for column in Self.linkColumns { if let target = fields.text(column) {
+                        links.append("(\(bind: table), \(bind: id), \(bind: column), \(bind: target))")
+                    } }
+                }
+                try await db.raw("""
+                    INSERT INTO hsds_rows (table_name, id, owner_org, fields, updated_at) VALUES \(values.joined(separator: ", "))
+                    ON CONFLICT (table_name, id) DO UPDATE SET fields = excluded.fields, owner_org = excluded.owner_org,
+                    updated_at = excluded.updated_at
+                    """).run()
+                try await db.raw("DELETE FROM hsds_links WHERE table_name = \(bind: table) AND id IN (\(binds: slice.map(\.key)))").run()
+                if !links.isEmpty {
+                    try await db.raw("INSERT INTO hsds_links (table_name, id, column_name, target) VALUES \(links.joined(separator: ", "))").run()
+                }
+                done += slice.count
+                progress?(done, total)
+            }
+        }
+    }
+
+    // MARK: Reading rows back
+
+    /// Every row reachable from these services, as the nested API shape needs them. Gathered level
+    /// by level through the link table; an organization's other services are not followed.
+    func closure(ofServices serviceIds: [String], on db: any SQLDatabase) async throws -> HSDSRecordSet {
+        var records = HSDSRecordSet()
+        var wanted: [String: Set<String>] = ["service": Set(serviceIds)]
+        var seen = Set<String>()
+        for _ in 0..<10 where !wanted.isEmpty {
+            var fresh: [(String, HSDSFields)] = []
+            for (table, ids) in wanted.sorted(by: { $0.key < $1.key }) {
+                let ids = Array(ids.subtracting(seen))
+                for start in stride(from: 0, to: ids.count, by: 500) {
+                    let slice = Array(ids[start..<min(start + 500, ids.count)])
+                    for row in try await db.raw("SELECT id, fields FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all() {
+                        let fields = try JSONDecoder().decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
+                        fresh.append((table, fields))
+                    }
+                }
+                seen.formUnion(ids)
+            }
+            wanted = [:]
+            var tableOf: [String: String] = [:]
+            for (table, fields) in fresh {
+                records.merge(table, fields)
+                let id = fields.text("id")!
+                tableOf[id] = table
+                for relation in HSDSModel.relations[table] ?? [] {
+                    if case .parentColumn(let column) = relation.link, let target = fields.text(column), !seen.contains(target) {
+                        wanted[relation.child, default: []].insert(target)
+                    }
+                }
+            }
+            let parents = Array(tableOf.keys)
+            for start in stride(from: 0, to: parents.count, by: 500) {
+                let slice = Array(parents[start..<min(start + 500, parents.count)])
+                let links = try await db.raw("""
+                    SELECT table_name, id, column_name, target FROM hsds_links WHERE target IN (\(binds: slice))
+                    AND NOT (table_name = 'service' AND column_name = 'organization_id')
+                    """).all()
+                for link in links {
+                    let child = try link.decode(column: "table_name", as: String.self)
+                    let column = try link.decode(column: "column_name", as: String.self)
+                    let parentTable = tableOf[try link.decode(column: "target", as: String.self)] ?? ""
+                    let nests = (HSDSModel.relations[parentTable] ?? []).contains { $0.child == child && $0.link == .childColumn(column) }
+                    let id = try link.decode(column: "id", as: String.self)
+                    if nests && !seen.contains(id) { wanted[child, default: []].insert(id) }
+                }
+            }
+        }
+        return records
+    }
+
+    /// Services whose search entries may change because these rows changed: the services
+    /// themselves, and those reached upwards through the rows' links (a phone's service, a
+    /// location's sites, an organization's services).
+    func affectedServices(_ records: HSDSRecordSet, on db: any SQLDatabase) async throws -> [String] {
+        var services = Set((records.tables["service"] ?? [:]).keys)
+        var frontier = Set(records.tables.filter { $0.key != "service" }.flatMap { $0.value.keys })
+        var seen = frontier
+        for _ in 0..<6 where !frontier.isEmpty {
+            var next = Set<String>()
+            let ids = Array(frontier)
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(start + 500, ids.count)])
+                // Rows that nest under these ids: sites at a location, services of an organization.
+                for row in try await db.raw("""
+                    SELECT table_name, id FROM hsds_links WHERE target IN (\(binds: slice))
+                    AND table_name IN ('service', 'service_at_location') AND column_name IN ('organization_id', 'location_id')
+                    """).all() {
+                    let id = try row.decode(column: "id", as: String.self)
+                    if try row.decode(column: "table_name", as: String.self) == "service" { services.insert(id) } else { next.insert(id) }
+                }
+                // What these rows nest under (a phone's service or location, a site's service).
+                for row in try await db.raw("""
+                    SELECT table_name, id, column_name, target FROM hsds_links WHERE id IN (\(binds: slice)) AND column_name <> 'organization_id'
+                    """).all() {
+                    let column = try row.decode(column: "column_name", as: String.self)
+                    let target = try row.decode(column: "target", as: String.self)
+                    if column == "service_id" { services.insert(target) } else { next.insert(target) }
+                }
+            }
+            frontier = next.subtracting(seen)
+            seen.formUnion(frontier)
+        }
+        // Link ids may name services directly (an attribute on a service).
+        let candidates = Array(seen.subtracting(services))
+        for start in stride(from: 0, to: candidates.count, by: 500) {
+            let slice = Array(candidates[start..<min(start + 500, candidates.count)])
+            for row in try await db.raw("SELECT id FROM hsds_rows WHERE table_name = 'service' AND id IN (\(binds: slice))").all() {
+                services.insert(try row.decode(column: "id", as: String.self))
+            }
+        }
+        return services.sorted()
+    }
+
+    // MARK: Search index
+
+    /// Replaces the search entries of these services with fresh ones built from their rows.
+    func reindex(_ serviceIds: [String], on db: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: serviceIds.count, by: 500) {
+            let slice = Array(serviceIds[start..<min(start + 500, serviceIds.count)])
+            let graph = HSDSGraph(try await closure(ofServices: slice, on: db))
+            let owners = try await ownerOf(slice, on: db)
+            let entries = slice.flatMap { DirectoryEntry.entries(forService: $0, in: graph, vocabulary: vocabulary) }
+            try await removeEntries(ofServices: slice, on: db)
+            try await insert(entries, owners: owners, on: db)
+        }
+    }
+
+    private func ownerOf(_ serviceIds: [String], on db: any SQLDatabase) async throws -> [String: String] {
+        var owners: [String: String] = [:]
+        for row in try await db.raw("SELECT id, owner_org FROM hsds_rows WHERE table_name = 'service' AND id IN (\(binds: serviceIds))").all() {
+            if let owner = try row.decode(column: "owner_org", as: String?.self) { owners[try row.decode(column: "id", as: String.self)] = owner }
+        }
+        return owners
+    }
+
+    private func removeEntries(ofServices serviceIds: [String], on db: any SQLDatabase) async throws {
+        let old = try await db.raw("SELECT entry_id FROM directory_entries WHERE service_id IN (\(binds: serviceIds))").all()
+            .map { try $0.decode(column: "entry_id", as: Int64.self) }
+        guard !old.isEmpty else { return }
+        for start in stride(from: 0, to: old.count, by: 500) {
+            let slice = Array(old[start..<min(start + 500, old.count)])
+            try await db.raw("DELETE FROM directory_hours WHERE entry_id IN (\(binds: slice))").run()
+            if database.kind == .sqlite {
+                try await db.raw("DELETE FROM directory_fts WHERE rowid IN (\(binds: slice))").run()
+                try await db.raw("DELETE FROM directory_geo WHERE id IN (\(binds: slice))").run()
+            }
+        }
+        try await db.raw("DELETE FROM directory_entries WHERE service_id IN (\(binds: serviceIds))").run()
+    }
+
+    private func insert(_ entries: [DirectoryEntry], owners: [String: String], on db: any SQLDatabase) async throws {
+        guard !entries.isEmpty else { return }
+        let first = try await db.raw("SELECT COALESCE(MAX(entry_id), 0) AS top FROM directory_entries").first()!
+            .decode(column: "top", as: Int64.self) + 1
+        // Entry ids come from MAX()+1 inside the write transaction: SQLite writers are serialized,
+        // and on PostgreSQL the lock below keeps two importing instances from taking the same ids.
+        if database.kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727003)").run() }
+        let numbered = entries.enumerated().map { (first + Int64($0.offset), $0.element) }
+        let spaced = { (codes: [String]) in " " + codes.joined(separator: " ") + " " }
+        for start in stride(from: 0, to: numbered.count, by: 50) {
+            let slice = numbered[start..<min(start + 50, numbered.count)]
+            let vector: SQLQueryString = database.kind == .postgres ? ", search_vector" : ""
+            let rows: [SQLQueryString] = slice.map { id, entry in
+                let text: SQLQueryString = database.kind == .postgres ? ", to_tsvector('simple', \(bind: entry.searchText))" : ""
+                return """
+                    (\(bind: id), \(bind: entry.key), \(bind: entry.serviceId), \(bind: entry.locationId), \(bind: owners[entry.serviceId]),
+                     \(bind: entry.serviceName), \(bind: entry.organizationName), \(bind: entry.searchText), \(bind: entry.latitude),
+                     \(bind: entry.longitude), \(bind: spaced(entry.populations)), \(bind: spaced(entry.serviceTypes)),
+                     \(bind: spaced(entry.languages)), \(bind: entry.alwaysOpen ? 1 : 0), \(bind: entry.confidential ? 1 : 0),
+                     \(bind: entry.active ? 1 : 0), \(bind: entry.timeZone), \(bind: entry.verifiedOn), \(bind: entry.minimumAge),
+                     \(bind: entry.maximumAge)\(text))
+                    """
+            }
+            try await db.raw("""
+                INSERT INTO directory_entries (entry_id, entry_key, service_id, location_id, owner_org, service_name, organization_name,
+                    search_text, latitude, longitude, populations, service_types, languages, always_open, confidential, active,
+                    time_zone, verified_on, minimum_age, maximum_age\(vector))
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
+            if database.kind == .sqlite {
+                try await db.raw("INSERT INTO directory_fts (rowid, search_text) VALUES \(slice.map { "(\(bind: $0.0), \(bind: $0.1.searchText))" as SQLQueryString }.joined(separator: ", "))").run()
+                let located = slice.filter { $0.1.latitude != nil && $0.1.longitude != nil }
+                if !located.isEmpty {
+                    try await db.raw("""
+                        INSERT INTO directory_geo (id, min_lat, max_lat, min_lon, max_lon)
+                        VALUES \(located.map { "(\(bind: $0.0), \(bind: $0.1.latitude!), \(bind: $0.1.latitude!), \(bind: $0.1.longitude!), \(bind: $0.1.longitude!))" as SQLQueryString }.joined(separator: ", "))
+                        """).run()
+                }
+            }
+            let hours: [SQLQueryString] = slice.flatMap { id, entry in
+                entry.hours.map { "(\(bind: id), \(bind: Int64($0.minutes.lowerBound)), \(bind: Int64($0.minutes.upperBound)), \(bind: $0.validFrom), \(bind: $0.validTo))" }
+            }
+            if !hours.isEmpty {
+                try await db.raw("INSERT INTO directory_hours (entry_id, opens_minute, closes_minute, valid_from, valid_to) VALUES \(hours.joined(separator: ", "))").run()
+            }
+        }
+        for zone in Set(entries.map(\.timeZone)) {
+            try await db.raw("INSERT INTO directory_time_zones (time_zone) VALUES (\(bind: zone)) ON CONFLICT (time_zone) DO NOTHING").run()
+        }
+    }
+
+    // MARK: Export and reads
+
+    /// Every row, for export. Confidential addresses are left out unless `redact` is false (the
+    /// owning organization's editors only).
+    public func allRecords(redact: Bool = true) async throws -> HSDSRecordSet {
+        var records = HSDSRecordSet()
+        let rows = try await database.withConnection { db in try await db.raw("SELECT table_name, fields FROM hsds_rows").all() }
+        let decoder = JSONDecoder()
+        for row in rows {
+            records.merge(try row.decode(column: "table_name", as: String.self),
+                          try decoder.decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8)))
+        }
+        return redact ? DirectoryPrivacy.redacted(records, vocabulary: vocabulary) : records
+    }
+
+    /// Services in their full nested shape; confidential addresses removed unless `viewer` is a
+    /// directory editor of the organization that owns the entry.
+    public func services(_ ids: [String], viewer: TenantContext?) async throws -> [JSONValue] {
+        guard !ids.isEmpty else { return [] }
+        let (records, owners) = try await database.withConnection { db in
+            (try await closure(ofServices: ids, on: db), try await ownerOf(ids, on: db))
+        }
+        return ids.compactMap { id in
+            guard records.row("service", id) != nil else { return nil }
+            let maysee = viewer.map { $0.role == .directoryEditor && owners[id] == $0.orgId } ?? false
+            let graph = HSDSGraph(maysee ? records : DirectoryPrivacy.redacted(records, vocabulary: vocabulary))
+            return graph.nested("service", id)
+        }
+    }
+
+    public func owner(ofService id: String) async throws -> String? {
+        try await database.withConnection { db in try await ownerOf([id], on: db)[id] }
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// How long a receiving service has to answer before the sender's dashboard flags the referral,
+/// counted in working hours (Monday–Friday 09:00–17:00 in `timeZone`), and how long links live.
+public struct ReferralPolicy: Sendable {
+    public var responseHours: Double
+    public var timeZone: TimeZone
+    public var linkLifetime: TimeInterval
+
+    public init(responseHours: Double = 8, timeZone: TimeZone = .current, linkLifetime: TimeInterval = 14 * 24 * 3600) {
+        self.responseHours = responseHours
+        self.timeZone = timeZone
+        self.linkLifetime = linkLifetime
+    }
+}
+
+public struct NewReferral: Sendable {
+    public var serviceId: String
+    public var screeningId: String?
+    public var consent: ReferralConsent?
+    public var payload: ReferralPayload
+
+    public init(serviceId: String, screeningId: String? = nil, consent: ReferralConsent?, payload: ReferralPayload) {
+        self.serviceId = serviceId
+        self.screeningId = screeningId
+        self.consent = consent
+        self.payload = payload
+    }
+}
+
+public struct ReferralSummary: Sendable, Equatable, Codable {
+    public let id: String
+    public let status: ReferralStatus
+    public let serviceName: String
+    public let createdAt: Date
+    public let updatedAt: Date
+    /// Sent and not answered within the policy's working hours.
+    public let overdue: Bool
+}
+
+/// What the receiving service sees through its link: the minimum payload while the consent is
+/// current, and the moves open to it.
+public struct ReceiverView: Sendable {
+    public let referralId: String
+    public let status: ReferralStatus
+    public let serviceName: String
+    public let senderOrganization: String
+    /// nil once the consent has expired: the service is told to contact the referrer.
+    public let payload: ReferralPayload?
+    public let allowedMoves: [ReferralStatus]
+    public let events: [ReferralEvent]
+}
+
+/// Closed-loop referrals: created with consent, answered by the receiving service through a signed
+/// link, closed by the sender. Every move is an appended event and an audit entry.
+public struct Referrals: Sendable {
+    let database: Database
+    let keys: KeyRing
+    let audit: AuditLog
+    let clock: Clock
+    let directory: Directory
+    public var policy = ReferralPolicy()
+
+    static let receiverActor = "service-link"
+
+    private func today() -> String {
+        ISO8601DateFormatter.string(from: clock.now(), timeZone: policy.timeZone, formatOptions: [.withFullDate])
+    }
+
+    /// Sends a referral. Refused without consent that names this service, covers what is shared and
+    /// has not expired. Returns the record and the receiver's link token (shown once).
+    public func create(_ new: NewReferral, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
+        guard context.role == .clinician else { throw AccessError.forbidden }
+        guard let service = try await directory.services([new.serviceId], viewer: nil).first,
+              let serviceName = service["name"]?.string, service["status"]?.string == "active" else {
+            throw ReferralError.invalidPayload(field: "service_id", reason: "Choose an active service from the directory.")
+        }
+        let payload = try new.payload.checked(consent: new.consent, recipient: serviceName, today: today())
+        let consent = new.consent!
+        let receiverOrg = try await directory.owner(ofService: new.serviceId)
+        let id = Tokens.opaqueId()
+        let now = clock.millis()
+        let expiresAt = linkExpiry(now: now, consent: consent)
+        let encoder = JSONEncoder()
+        let organization = try await database.transaction { db -> String in
+            if let screening = new.screeningId {
+                let owned = try await db.raw("""
+                    SELECT id FROM screenings WHERE id = \(bind: screening) AND org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
+                    """).first()
+                guard owned != nil else { throw ReferralError.invalidPayload(field: "screening_id", reason: "That screening is not one of yours.") }
+            }
+            let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
+            let site = { (column: String) in SealingSite(orgId: context.orgId, table: "referrals", column: column, rowId: id) }
+            try await db.raw("""
+                INSERT INTO referrals (id, org_id, sender_id, service_id, receiver_org, screening_id, status, do_not_contact,
+                                       consent_sealed, payload_sealed, service_name, link_expires_at, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: new.serviceId), \(bind: receiverOrg),
+                        \(bind: new.screeningId), \(bind: ReferralStatus.sent.rawValue), \(bind: payload.doNotContact ? 1 : 0),
+                        \(bind: try sealer.seal(String(decoding: try encoder.encode(consent), as: UTF8.self), at: site("consent"))),
+                        \(bind: try sealer.seal(String(decoding: try encoder.encode(payload), as: UTF8.self), at: site("payload"))),
+                        \(bind: serviceName), \(bind: expiresAt), \(bind: now), \(bind: now))
+                """).run()
+            try await appendEvent(id, orgId: context.orgId, party: .sender, actor: context.userId, status: .sent, reason: nil, note: "", at: now, on: db)
+            try await audit.append(AuditEvent(context, action: "referral.create", objectType: "referral", objectId: id), on: db)
+            return try await db.raw("SELECT name FROM organizations WHERE id = \(bind: context.orgId)").first()!.decode(column: "name", as: String.self)
+        }
+        let record = ReferralRecord(
+            id: id, status: .sent, createdAt: date(now), updatedAt: date(now), senderOrganization: organization, serviceId: new.serviceId,
+            serviceName: serviceName, screeningId: new.screeningId, consent: consent, payload: payload,
+            events: [ReferralEvent(at: date(now), party: .sender, actor: context.userId, status: .sent, reason: nil, note: "")])
+        return (record, ReceiverLink(referralId: id, expiresAt: expiresAt).token(key: keys.referralLinkKey))
+    }
+
+    /// A link lives for the policy's lifetime, never past the last day the consent covers.
+    private func linkExpiry(now: Int64, consent: ReferralConsent) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = policy.timeZone
+        let parts = consent.expiresOn.split(separator: "-").compactMap { Int($0) }
+        let consentEnd = parts.count == 3
+            ? calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2] + 1)).map { Int64($0.timeIntervalSince1970 * 1000) }
+            : nil
+        return min(now + Int64(policy.linkLifetime * 1000), consentEnd ?? .max)
+    }
+
+    /// Issues a fresh link (the old one stops working): for a sender who lost it.
+    public func newLink(_ id: String, in context: TenantContext) async throws -> String {
+        let record = try await find(id, in: context)
+        guard !record.status.isFinished else { throw ReferralError.linkFinished }
+        let expiresAt = linkExpiry(now: clock.millis(), consent: record.consent)
+        try await database.transaction { db in
+            try await db.raw("UPDATE referrals SET link_expires_at = \(bind: expiresAt) WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").run()
+            try await audit.append(AuditEvent(context, action: "referral.link", objectType: "referral", objectId: id), on: db)
+        }
+        return ReceiverLink(referralId: id, expiresAt: expiresAt).token(key: keys.referralLinkKey)
+    }
+
+    // MARK: Reading
+
+    /// The sender's view: clinicians of the sending organization.
+    public func find(_ id: String, in context: TenantContext) async throws -> ReferralRecord {
+        guard context.role == .clinician else { throw AccessError.forbidden }
+        let record = try await load(id) { row in try row.decode(column: "org_id", as: String.self) == context.orgId }
+        try await audit.record(AuditEvent(context, action: "referral.read", objectType: "referral", objectId: id))
+        return record
+    }
+
+    private func load(_ id: String, allowed: @Sendable (any SQLRow) throws -> Bool) async throws -> ReferralRecord {
+        try await database.withConnection { db in
+            guard let row = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
+                throw AccessError.notFound
+            }
+            let orgId = try row.decode(column: "org_id", as: String.self)
+            let sealer = try await keys.sealer(for: orgId, on: db, now: clock.millis())
+            let site = { (column: String) in SealingSite(orgId: orgId, table: "referrals", column: column, rowId: id) }
+            let consent = try JSONDecoder().decode(ReferralConsent.self, from: Data(try sealer.open(try row.decode(column: "consent_sealed", as: String.self), at: site("consent")).utf8))
+            let payload = try JSONDecoder().decode(ReferralPayload.self, from: Data(try sealer.open(try row.decode(column: "payload_sealed", as: String.self), at: site("payload")).utf8))
+            let events = try await db.raw("SELECT * FROM referral_events WHERE referral_id = \(bind: id) ORDER BY seq").all().map { event in
+                let seq = try event.decode(column: "seq", as: Int64.self)
+                return ReferralEvent(
+                    at: date(try event.decode(column: "at", as: Int64.self)),
+                    party: ReferralParty(rawValue: try event.decode(column: "party", as: String.self)) ?? .sender,
+                    actor: try event.decode(column: "actor", as: String.self),
+                    status: ReferralStatus(rawValue: try event.decode(column: "status", as: String.self)) ?? .sent,
+                    reason: try event.decode(column: "reason", as: String?.self).flatMap(ReferralReason.init(rawValue:)),
+                    note: try sealer.open(try event.decode(column: "note_sealed", as: String.self), at: site("event-\(seq)")))
+            }
+            let organization = try await db.raw("SELECT name FROM organizations WHERE id = \(bind: orgId)").first()?.decode(column: "name", as: String.self) ?? ""
+            return ReferralRecord(
+                id: id, status: ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent,
+                createdAt: date(try row.decode(column: "created_at", as: Int64.self)), updatedAt: date(try row.decode(column: "updated_at", as: Int64.self)),
+                senderOrganization: organization, serviceId: try row.decode(column: "service_id", as: String.self),
+                serviceName: try row.decode(column: "service_name", as: String.self),
+                screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events)
+        }
+    }
+
+    /// Referrals this organization sent (`inbox == false`) or received for its own directory
+    /// entries, newest first; `status` filters.
+    public func list(inbox: Bool, status: ReferralStatus? = nil, in context: TenantContext) async throws -> [ReferralSummary] {
+        guard context.role == .clinician || (inbox && context.role == .directoryEditor) else { throw AccessError.forbidden }
+        let column: SQLQueryString = inbox ? "receiver_org" : "org_id"
+        let filter: SQLQueryString = status.map { "AND status = \(bind: $0.rawValue)" } ?? ""
+        let rows = try await database.withConnection { db in
+            try await db.raw("""
+                SELECT id, status, service_name, created_at, updated_at FROM referrals WHERE \(column) = \(bind: context.orgId) \(filter)
+                ORDER BY updated_at DESC LIMIT 200
+                """).all()
+        }
+        try await audit.record(AuditEvent(context, action: inbox ? "referral.inbox" : "referral.outbox", objectType: "referral", objectId: context.orgId))
+        let now = clock.now()
+        return try rows.map { row in
+            let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
+            let created = date(try row.decode(column: "created_at", as: Int64.self))
+            return ReferralSummary(
+                id: try row.decode(column: "id", as: String.self), status: status,
+                serviceName: try row.decode(column: "service_name", as: String.self), createdAt: created,
+                updatedAt: date(try row.decode(column: "updated_at", as: Int64.self)),
+                overdue: status == .sent && BusinessHours.elapsed(from: created, to: now, timeZone: policy.timeZone) >= policy.responseHours)
+        }
+    }
+
+    // MARK: Moving
+
+    /// The sender cancels or closes the loop.
+    public func move(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String,
+                     in context: TenantContext) async throws -> ReferralRecord {
+        guard context.role == .clinician else { throw AccessError.forbidden }
+        try await transition(id, to: status, reason: reason, note: note, party: .sender, actor: context.userId,
+                             audit: AuditEvent(context, action: "referral.\(status.rawValue)", objectType: "referral", objectId: id)) {
+            try $0.decode(column: "org_id", as: String.self) == context.orgId
+        }
+        return try await find(id, in: context)
+    }
+
+    /// What the link shows. Verifies the signature and expiry; audited against the sending organization.
+    public func receiverView(token: String) async throws -> ReceiverView {
+        let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
+        let record = try await loadForLink(link)
+        try await audit.record(AuditEvent(orgId: try await senderOrg(record.id), actorId: Self.receiverActor, action: "referral.link-view",
+                                          objectType: "referral", objectId: record.id, requestId: Tokens.opaqueId()))
+        let current = record.consent.isCurrent(today: today())
+        return ReceiverView(referralId: record.id, status: record.status, serviceName: record.serviceName,
+                            senderOrganization: record.senderOrganization, payload: current ? record.payload : nil,
+                            allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
+                            events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
+                                                                      status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") })
+    }
+
+    /// The receiving service answers through its link.
+    public func receiverMove(token: String, to status: ReferralStatus, reason: ReferralReason?, note: String) async throws -> ReceiverView {
+        let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
+        let record = try await loadForLink(link)
+        guard !record.status.isFinished else { throw ReferralError.linkFinished }
+        try await transition(record.id, to: status, reason: reason, note: note, party: .receiver, actor: Self.receiverActor,
+                             audit: AuditEvent(orgId: try await senderOrg(record.id), actorId: Self.receiverActor,
+                                               action: "referral.\(status.rawValue)", objectType: "referral", objectId: record.id,
+                                               requestId: Tokens.opaqueId())) { _ in true }
+        return try await receiverView(token: token)
+    }
+
+    /// The link must be the latest one issued for the referral.
+    private func loadForLink(_ link: ReceiverLink) async throws -> ReferralRecord {
+        do {
+            return try await load(link.referralId) { row in try row.decode(column: "link_expires_at", as: Int64.self) == link.expiresAt }
+        } catch AccessError.notFound {
+            throw ReferralError.linkInvalid
+        }
+    }
+
+    private func senderOrg(_ id: String) async throws -> String {
+        try await database.withConnection { db in
+            try await db.raw("SELECT org_id FROM referrals WHERE id = \(bind: id)").first()!.decode(column: "org_id", as: String.self)
+        }
+    }
+
+    /// Checks the move against the state machine inside the transaction (two answers racing see
+    /// each other), appends the event, updates the status, audits.
+    private func transition(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String, party: ReferralParty,
+                            actor: String, audit event: AuditEvent, allowed: @escaping @Sendable (any SQLRow) throws -> Bool) async throws {
+        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= 1000 else { throw ReferralError.invalidPayload(field: "note", reason: "Keep the note under 1,000 characters.") }
+        let now = clock.millis()
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT org_id, status FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
+                throw AccessError.notFound
+            }
+            let current = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
+            try ReferralTransition.check(from: current, to: status, by: party, reason: reason)
+            let kept = ReferralTransition.reasons(for: status).isEmpty ? nil : reason
+            try await appendEvent(id, orgId: try row.decode(column: "org_id", as: String.self), party: party, actor: actor, status: status,
+                                  reason: kept, note: note, at: now, on: db)
+            try await db.raw("""
+                UPDATE referrals SET status = \(bind: status.rawValue), updated_at = \(bind: now)
+                WHERE id = \(bind: id) AND status = \(bind: current.rawValue)
+                """).run()
+            try await audit.append(event, on: db)
+        }
+    }
+
+    private func appendEvent(_ id: String, orgId: String, party: ReferralParty, actor: String, status: ReferralStatus,
+                             reason: ReferralReason?, note: String, at: Int64, on db: any SQLDatabase) async throws {
+        let seq = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS top FROM referral_events WHERE referral_id = \(bind: id)").first()!
+            .decode(column: "top", as: Int64.self) + 1
+        let sealer = try await keys.sealer(for: orgId, on: db, now: at)
+        let sealed = try sealer.seal(note, at: SealingSite(orgId: orgId, table: "referrals", column: "event-\(seq)", rowId: id))
+        // The primary key (referral, seq) refuses a second event with the same number: two racing
+        // answers cannot both land.
+        try await db.raw("""
+            INSERT INTO referral_events (referral_id, seq, at, party, actor, status, reason, note_sealed)
+            VALUES (\(bind: id), \(bind: seq), \(bind: at), \(bind: party.rawValue), \(bind: actor), \(bind: status.rawValue),
+                    \(bind: reason?.rawValue), \(bind: sealed))
+            """).run()
+    }
+
+    /// FHIR export: sending data to another system, so the consent must still be current.
+    public func fhirBundle(_ id: String, in context: TenantContext) async throws -> JSONValue {
+        let record = try await find(id, in: context)
+        guard record.consent.isCurrent(today: today()) else {
+            throw ReferralError.consentMissing("The consent expired on \(record.consent.expiresOn); nothing can be shared.")
+        }
+        try await audit.record(AuditEvent(context, action: "referral.export", objectType: "referral", objectId: id))
+        return ReferralFHIR.bundle(record)
+    }
+
+    private func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
