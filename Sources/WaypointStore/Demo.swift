@@ -8,6 +8,7 @@ public struct DemoSetup: Sendable {
         ("demo-admin", .admin, "Demo Administrator"),
         ("demo-clinician", .clinician, "Demo Clinician"),
         ("demo-auditor", .auditor, "Demo Auditor"),
+        ("demo-editor", .directoryEditor, "Demo Directory Editor"),
     ]
 
     /// Returns the password when the demo was created now (so it can be printed once), nil when it
@@ -22,6 +23,12 @@ public struct DemoSetup: Sendable {
                         email: "\(user.username)@demo.invalid", password: password),
                 orgId: organization.id, requestId: "demo-setup")
         }
+        // Fictional local entries owned by the demo organization, so search, the editor and the
+        // referral inbox have something to show.
+        try await store.directory.seedBundled(requestId: "demo-setup")
+        _ = try await store.directory.importRecords(BundledDirectory.read("demo-local"), owner: organization.id, skipInvalid: false,
+                                                     actor: AuditEvent(orgId: organization.id, actorId: "demo-setup", action: "", objectType: "",
+                                                                       objectId: "", requestId: "demo-setup"))
         return password
     }
 }

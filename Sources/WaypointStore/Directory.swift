@@ -328,6 +328,19 @@ public struct Directory: Sendable {
         }
     }
 
+    // MARK: Bundled content
+
+    /// Loads our taxonomy and the national entries the first time the directory is used; later
+    /// runs leave them (and any corrections made since) alone. Returns whether it loaded them.
+    @discardableResult
+    public func seedBundled(requestId: String = "seed") async throws -> Bool {
+        let present = try await existingIds("taxonomy", [DirectoryVocabulary.bundled.taxonomy.text("id")!])
+        guard present.isEmpty else { return false }
+        _ = try await importRecords(BundledDirectory.national, owner: nil, skipInvalid: false,
+                                    actor: AuditEvent(orgId: "system", actorId: "system", action: "", objectType: "", objectId: "", requestId: requestId))
+        return true
+    }
+
     // MARK: Export and reads
 
     /// Every row, for export. Confidential addresses are left out unless `redact` is false (the

@@ -11,7 +11,8 @@ struct Waypoint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waypoint",
         abstract: "Recognize, respond, refer: a self-hosted platform for care teams.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, FHIRCommand.self, ICD10Command.self, InstrumentsCommand.self, ScreenCommand.self])
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, DirectoryCommand.self, FHIRCommand.self, ICD10Command.self,
+                      InstrumentsCommand.self, ScreenCommand.self])
 }
 
 /// Where the data and the key are. Shared by every command that touches storage.

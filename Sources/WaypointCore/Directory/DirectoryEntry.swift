@@ -68,6 +68,10 @@ public struct DirectoryEntry: Sendable, Equatable {
             let confidential = termCodes.contains(DirectoryVocabulary.confidentialLocation)
             var latitude = location?["latitude"]?.number
             var longitude = location?["longitude"]?.number
+            if !(-90...90).contains(latitude ?? 0) || !(-180...180).contains(longitude ?? 0) || latitude == nil || longitude == nil {
+                latitude = nil
+                longitude = nil
+            }
             if confidential {
                 latitude = latitude.map { ($0 * 10).rounded() / 10 }
                 longitude = longitude.map { ($0 * 10).rounded() / 10 }

@@ -61,3 +61,25 @@ public struct DirectoryVocabulary: Sendable {
 extension JSONValue {
     public var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
 }
+
+/// Directory content shipped with Waypoint: our taxonomy, the national services (facts checked
+/// against the source named in each entry's metadata, with the date) and the fictional demo entries.
+public enum BundledDirectory {
+    public static func read(_ name: String) -> HSDSReadResult {
+        var result = HSDSReadResult()
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/directory"),
+              let data = try? Data(contentsOf: url) else {
+            result.problems.append(HSDSProblem(file: name + ".json", location: "the whole file", field: nil, message: "is missing from the application"))
+            return result
+        }
+        HSDSReader.readJSON(data, file: name + ".json", table: "service", into: &result)
+        return result
+    }
+
+    /// The taxonomy and the national services, as one import.
+    public static var national: HSDSReadResult {
+        var result = read("services")
+        result.records.formUnion(DirectoryVocabulary.bundled.records)
+        return result
+    }
+}

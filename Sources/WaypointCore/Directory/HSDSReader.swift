@@ -34,6 +34,21 @@ public enum HSDSReader {
             return
         }
         var objects: [(JSONValue, String)]
+        if case .object(let members) = document, !members.isEmpty, members.keys.allSatisfy({ $0.hasSuffix(".csv") }) {
+            // The tabular package as JSON ("organizations.csv": [rows]): rows, not nested objects.
+            let tablesByFile = Dictionary(uniqueKeysWithValues: HSDSModel.tables.map { ($0.file, $0.name) })
+            for (name, rows) in members.sorted(by: { $0.key < $1.key }) {
+                guard let table = tablesByFile[name] else {
+                    result.problems.append(HSDSProblem(file: file, location: name, field: nil, message: "is not a table of the HSDS package"))
+                    continue
+                }
+                for (index, row) in rows.array.enumerated() {
+                    guard case .object(let fields) = row else { continue }
+                    flatten(fields, as: table, path: "\(name)[\(index)]", file: file, into: &result)
+                }
+            }
+            return
+        }
         if case .array(let list) = document {
             objects = list.enumerated().map { ($1, "[\($0)]") }
         } else if case .array(let list)? = document["contents"] {
@@ -57,8 +72,9 @@ public enum HSDSReader {
 
     static func guessTable(file: String, object: [String: JSONValue]) -> String? {
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent.lowercased()
-        for candidate in ["service_at_location", "taxonomy_term", "organization", "service", "location", "taxonomy"] where name.hasPrefix(candidate) {
-            return candidate
+        for (prefix, table) in [("service_at_location", "service_at_location"), ("taxonomy_term", "taxonomy_term"), ("organization", "organization"),
+                                ("service", "service"), ("location", "location"), ("taxonom", "taxonomy")] where name.hasPrefix(prefix) {
+            return table
         }
         if object["location_type"] != nil { return "location" }
         if object["status"] != nil { return "service" }

@@ -143,8 +143,8 @@ public enum HSDSRowRules {
         }
         switch table.name {
         case "location":
-            if let latitude = row["latitude"]?.number, !(-90...90).contains(latitude) { problems.append(("latitude", "must be between -90 and 90")) }
-            if let longitude = row["longitude"]?.number, !(-180...180).contains(longitude) { problems.append(("longitude", "must be between -180 and 180")) }
+            // Out-of-range coordinates are kept (the standard's own examples use 100, 101) but
+            // never placed on the map; a point needs both halves.
             if (row["latitude"] == nil) != (row["longitude"] == nil) { problems.append(("latitude", "latitude and longitude come together")) }
         case "service":
             for field in ["minimum_age", "maximum_age"] {

@@ -1,0 +1,88 @@
+@preconcurrency import Crypto
+import Foundation
+import Testing
+@testable import WaypointCore
+
+@Suite("Referral rules")
+struct ReferralRuleTests {
+    let consent = ReferralConsent(method: .verbal, scope: [.needs, .contact, .language], recipient: "Harbor Legal Clinic", expiresOn: "2027-01-31")
+
+    func payload(doNotContact: Bool = false, method: ReferralPayload.ContactMethod? = .phone, detail: String = "208-555-0100") -> ReferralPayload {
+        ReferralPayload(alias: "Rosa", needs: ["legal-immigration"], language: "es", doNotContact: doNotContact,
+                        contactMethod: method, contactDetail: detail, safeTimes: "weekdays after 3")
+    }
+
+    @Test("no referral leaves without consent that names the recipient and is current")
+    func consentRequired() throws {
+        #expect(throws: ReferralError.self) { try payload().checked(consent: nil, recipient: "Harbor Legal Clinic", today: "2026-11-24") }
+        #expect(throws: ReferralError.self) { try payload().checked(consent: consent, recipient: "Another Clinic", today: "2026-11-24") }
+        #expect(throws: ReferralError.self) { try payload().checked(consent: consent, recipient: "Harbor Legal Clinic", today: "2027-02-01") }
+        var narrow = consent
+        narrow.scope = [.needs]
+        #expect(throws: ReferralError.self) { try payload().checked(consent: narrow, recipient: "Harbor Legal Clinic", today: "2026-11-24") }
+        let checked = try payload().checked(consent: consent, recipient: "harbor legal clinic", today: "2026-11-24")
+        #expect(checked.contactDetail == "208-555-0100")
+    }
+
+    @Test("do not contact carries no contact details and routes through the referrer")
+    func doNotContact() throws {
+        #expect(throws: ReferralError.self) {
+            try payload(doNotContact: true).checked(consent: consent, recipient: "Harbor Legal Clinic", today: "2026-11-24")
+        }
+        let checked = try payload(doNotContact: true, method: nil, detail: "").checked(consent: consent, recipient: "Harbor Legal Clinic", today: "2026-11-24")
+        #expect(checked.contactMethod == .throughReferrer)
+    }
+
+    @Test("the state machine allows only the listed moves, with reasons where needed", arguments: [
+        (ReferralStatus.sent, ReferralStatus.accepted, ReferralParty.receiver, ReferralReason?.none, true),
+        (.sent, .completed, .receiver, .gotHelp, false),
+        (.sent, .declined, .receiver, nil, false),
+        (.sent, .declined, .receiver, .noCapacity, true),
+        (.accepted, .completed, .receiver, .gotHelp, true),
+        (.accepted, .completed, .receiver, .noCapacity, false),
+        (.completed, .accepted, .receiver, nil, false),
+        (.completed, .closed, .sender, nil, true),
+        (.sent, .closed, .sender, nil, false),
+        (.sent, .accepted, .sender, nil, false),
+        (.inProgress, .cancelled, .sender, .clientWithdrew, true),
+    ])
+    func stateMachine(from: ReferralStatus, to: ReferralStatus, party: ReferralParty, reason: ReferralReason?, allowed: Bool) {
+        let result = Result { try ReferralTransition.check(from: from, to: to, by: party, reason: reason) }
+        #expect((try? result.get()) != nil ? allowed : !allowed)
+    }
+
+    @Test("a receiver link is refused when forged, altered or expired")
+    func receiverLinks() throws {
+        let key = SymmetricKey(size: .bits256)
+        let token = ReceiverLink(referralId: "abc", expiresAt: 2_000).token(key: key)
+        #expect(try ReceiverLink.verify(token, key: key, now: 1_000).referralId == "abc")
+        #expect(throws: ReferralError.linkExpired) { try ReceiverLink.verify(token, key: key, now: 2_000) }
+        #expect(throws: ReferralError.linkInvalid) { try ReceiverLink.verify(token.replacingOccurrences(of: "2000", with: "9000"), key: key, now: 1_000) }
+        #expect(throws: ReferralError.linkInvalid) { try ReceiverLink.verify(token, key: SymmetricKey(size: .bits256), now: 1_000) }
+    }
+
+    @Test("working hours skip nights and weekends")
+    func businessHours() throws {
+        let zone = try #require(TimeZone(identifier: "America/New_York"))
+        let friday = try #require(ISO8601DateFormatter().date(from: "2026-11-20T20:00:00Z"))  // 15:00 Friday in New York
+        let monday = try #require(ISO8601DateFormatter().date(from: "2026-11-23T15:00:00Z"))  // 10:00 Monday
+        #expect(BusinessHours.elapsed(from: friday, to: monday, timeZone: zone) == 3)
+    }
+
+    @Test("the FHIR export marks do-not-contact and maps the status")
+    func fhirExport() throws {
+        let record = ReferralRecord(
+            id: "r_1", status: .declined, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 60),
+            senderOrganization: "Demo Clinic", serviceId: "svc", serviceName: "Harbor Legal Clinic", screeningId: nil, consent: consent,
+            payload: try payload(doNotContact: true, method: nil, detail: "").checked(consent: consent, recipient: "Harbor Legal Clinic", today: "2026-11-24"),
+            events: [ReferralEvent(at: Date(timeIntervalSince1970: 60), party: .receiver, actor: "service-link", status: .declined, reason: .noCapacity, note: "")])
+        let bundle = ReferralFHIR.bundle(record)
+        let request = try #require(bundle["entry"]?.array.first?["resource"])
+        let task = try #require(bundle["entry"]?.array.last?["resource"])
+        #expect(request["id"] == "r.1")
+        #expect(request["orderDetail"]?.array.first?["coding"]?.array.first?["code"] == "contacting-subject-prohibited")
+        #expect(task["status"] == "rejected")
+        #expect(task["statusReason"]?["text"] == "no_capacity")
+        #expect(!String(decoding: try JSONEncoder().encode(bundle), as: UTF8.self).contains("208-555"))
+    }
+}
