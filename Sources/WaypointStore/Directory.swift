@@ -328,6 +328,51 @@ public struct Directory: Sendable {
         }
     }
 
+    // MARK: Local entries
+
+    /// Saves an organization's local service: rows the draft no longer has (an unticked term, a
+    /// removed address) are deleted, the rest written, the search entry rebuilt — all at once.
+    public func saveLocalService(_ draft: LocalServiceDraft, in context: TenantContext) async throws -> String {
+        guard context.role == .directoryEditor else { throw AccessError.forbidden }
+        if let existing = draft.serviceId, try await ownerOf(existing) != context.orgId { throw AccessError.notFound }
+        let organization = try await database.withConnection { db in
+            try await db.raw("SELECT name FROM organizations WHERE id = \(bind: context.orgId)").first()!.decode(column: "name", as: String.self)
+        }
+        let today = ISO8601DateFormatter.string(from: clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let records = try draft.records(organizationId: context.orgId, organizationName: organization, today: today, vocabulary: vocabulary)
+        let serviceId = records.rows("service")[0].text("id")!
+        try await database.transaction { db in
+            let old = try await closure(ofServices: [serviceId], on: db)
+            for (table, rows) in old.tables where table != "organization" && table != "taxonomy" && table != "taxonomy_term" {
+                let gone = rows.keys.filter { records.row(table, $0) == nil }
+                guard !gone.isEmpty else { continue }
+                try await db.raw("DELETE FROM hsds_rows WHERE table_name = \(bind: table) AND owner_org = \(bind: context.orgId) AND id IN (\(binds: gone))").run()
+                try await db.raw("DELETE FROM hsds_links WHERE table_name = \(bind: table) AND id IN (\(binds: gone))").run()
+            }
+            try await write(records, owner: context.orgId, on: db, progress: nil, total: records.count)
+            try await reindex([serviceId], on: db)
+            try await audit.append(AuditEvent(context, action: draft.serviceId == nil ? "directory.create" : "directory.update",
+                                              objectType: "service", objectId: serviceId), on: db)
+        }
+        return serviceId
+    }
+
+    private func ownerOf(_ serviceId: String) async throws -> String? {
+        try await database.withConnection { db in try await ownerOf([serviceId], on: db)[serviceId] }
+    }
+
+    /// The organization's own services, for its editors: id, name, status and last verified day.
+    public func localServices(in context: TenantContext) async throws -> [(id: String, name: String, status: String, verifiedOn: String?)] {
+        guard context.role == .directoryEditor else { throw AccessError.forbidden }
+        let rows = try await database.withConnection { db in
+            try await db.raw("SELECT fields FROM hsds_rows WHERE table_name = 'service' AND owner_org = \(bind: context.orgId)").all()
+        }
+        return try rows.map { row in
+            let fields = try JSONDecoder().decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
+            return (fields.text("id") ?? "", fields.text("name") ?? "", fields.text("status") ?? "", fields.text("assured_date"))
+        }.sorted { $0.name < $1.name }
+    }
+
     // MARK: Bundled content
 
     /// Loads our taxonomy and the national entries the first time the directory is used; later
@@ -371,7 +416,5 @@ public struct Directory: Sendable {
         }
     }
 
-    public func owner(ofService id: String) async throws -> String? {
-        try await database.withConnection { db in try await ownerOf([id], on: db)[id] }
-    }
+    public func owner(ofService id: String) async throws -> String? { try await ownerOf(id) }
 }

@@ -227,3 +227,38 @@ extension Directory {
             """
     }
 }
+
+extension Directory {
+    /// One page of services for the HSDS API: `search` over the full-text index, a taxonomy term
+    /// (through attributes), and services changed after a date; in id order, stable across pages.
+    public func servicePage(search: String, taxonomyTermId: String?, modifiedAfter: Date?, page: Int, perPage: Int) async throws -> (total: Int, ids: [String]) {
+        var query = DirectoryQuery()
+        query.text = search
+        var conditions: [SQLQueryString] = ["s.table_name = 'service'"]
+        if !query.words.isEmpty {
+            if database.kind == .sqlite {
+                let match = query.words.map { "\"\($0)\"*" }.joined(separator: " ")
+                conditions.append("s.id IN (SELECT e.service_id FROM directory_fts f JOIN directory_entries e ON e.entry_id = f.rowid WHERE directory_fts MATCH \(bind: match))")
+            } else {
+                let tsquery = query.words.map { "\($0):*" }.joined(separator: " & ")
+                conditions.append("s.id IN (SELECT service_id FROM directory_entries WHERE search_vector @@ to_tsquery('simple', \(bind: tsquery)))")
+            }
+        }
+        if let term = taxonomyTermId {
+            conditions.append("""
+                s.id IN (SELECT a.target FROM hsds_links a JOIN hsds_links t ON t.table_name = 'attribute' AND t.id = a.id
+                         AND t.column_name = 'taxonomy_term_id' AND t.target = \(bind: term)
+                         WHERE a.table_name = 'attribute' AND a.column_name = 'link_id')
+                """)
+        }
+        if let modifiedAfter { conditions.append("s.updated_at > \(bind: Int64(modifiedAfter.timeIntervalSince1970 * 1000))") }
+        let filter = conditions.joined(separator: " AND ")
+        return try await database.withConnection { db in
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM hsds_rows s WHERE \(filter)").first()!.decode(column: "n", as: Int64.self)
+            let ids = try await db.raw("""
+                SELECT s.id FROM hsds_rows s WHERE \(filter) ORDER BY s.id LIMIT \(bind: Int64(perPage)) OFFSET \(bind: Int64((page - 1) * perPage))
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            return (Int(total), ids)
+        }
+    }
+}

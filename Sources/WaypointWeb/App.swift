@@ -42,8 +42,12 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     StaffPages(store: store, renderer: renderer).register(on: router)
     ScreeningPages(store: store, renderer: renderer).register(on: router)
     RoutePages(store: store, renderer: renderer).register(on: router)
+    DirectoryPages(store: store, renderer: renderer).register(on: router)
+    ReferralPages(store: store, renderer: renderer).register(on: router)
     AccountsAPI(store: store).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
+    DirectoryAPI(store: store).register(on: router, api: api)
+    ReferralsAPI(store: store).register(on: api)
     return router
 }
 

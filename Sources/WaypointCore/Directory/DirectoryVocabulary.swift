@@ -39,7 +39,9 @@ public struct DirectoryVocabulary: Sendable {
         guard result.problems.isEmpty else { throw HSDSImportError(problems: result.problems) }
         records = result.records
         taxonomy = result.records.rows("taxonomy")[0]
-        terms = result.records.rows("taxonomy_term").compactMap { row in
+        // In the file's order, which is the order forms list them in.
+        let order = document["terms"]!.array.compactMap { $0["id"]?.string }
+        terms = order.compactMap { result.records.row("taxonomy_term", $0) }.compactMap { row in
             guard let code = row.text("code"), code.contains(":"),
                   let group = Group(rawValue: String(code.split(separator: ":")[0])) else { return nil }
             return Term(id: row.text("id")!, code: code, name: row.text("name")!, group: group)

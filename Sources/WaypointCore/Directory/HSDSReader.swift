@@ -85,7 +85,7 @@ public enum HSDSReader {
 
     /// Reads one object and everything nested in it; returns its id when it has one.
     @discardableResult
-    static func flatten(_ object: [String: JSONValue], as tableName: String, path: String, file: String,
+    public static func flatten(_ object: [String: JSONValue], as tableName: String, path: String, file: String,
                         parentLink: (column: String, id: String)? = nil, into result: inout HSDSReadResult) -> String? {
         let table = HSDSModel.table(tableName)
         result.rowsRead += 1

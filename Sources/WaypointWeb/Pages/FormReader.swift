@@ -17,6 +17,13 @@ enum FormReader {
         return form
     }
 
+    /// A form posted to a capability link (a receiving service's referral link): the signed token
+    /// in the path is the authority, and a cross-site forgery would need that token, so there is no
+    /// session token to check.
+    static func readForLink(_ request: Request, context: WaypointRequestContext) async throws -> [String: String] {
+        parse(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
+    }
+
     /// `application/x-www-form-urlencoded`: `+` is a space, the rest is percent-encoded UTF-8.
     static func parse(_ body: String) -> [String: String] {
         var fields: [String: String] = [:]

@@ -41,6 +41,7 @@ struct PageRenderer: Sendable {
             view["canManageUsers"] = role.canManageUsers
             view["canReadAudit"] = role.canReadAudit
             view["canScreen"] = role == .clinician
+            view["isEditor"] = role == .directoryEditor
         }
         let html = library.render(view, withTemplate: template) ?? ""
         var headers = HTTPFields()

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// The read-only Open Referral HSDS 3.0 API for other systems (`/hsds/…`, no account: directory
+/// entries are public; confidential addresses never leave), and `/api/v1/directory/search` for our UI.
+struct DirectoryAPI {
+    let store: Store
+
+    func register(on router: Router<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
+        router.get("/hsds", use: root)
+        router.get("/hsds/services", use: services)
+        router.get("/hsds/services/:id", use: service)
+        api.get("/directory/search", use: search)
+    }
+
+    struct Root: Encodable { let version: String; let profile: String; let openapiUrl: String }
+
+    @Sendable func root(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(Root(version: HSDSModel.version, profile: "https://openreferral.org/",
+                                   openapiUrl: "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"))
+    }
+
+    static func int(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let raw = request.uri.queryParameters[Substring(name)] else { return value }
+        guard let number = Int(String(raw)), range.contains(number) else {
+            throw DirectoryError.badQuery(field: name, reason: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+
+    @Sendable func services(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let page = try Self.int(request, "page", default: 1, range: 1...100_000)
+        let perPage = try Self.int(request, "per_page", default: 20, range: 1...100)
+        var modifiedAfter: Date?
+        if let raw = request.uri.queryParameters["modified_after"] {
+            let text = String(raw)
+            modifiedAfter = ISO8601DateFormatter().date(from: text)
+                ?? ISO8601DateFormatter().date(from: text + "T00:00:00Z")
+            if modifiedAfter == nil {
+                throw DirectoryError.badQuery(field: "modified_after", reason: "Give a date (YYYY-MM-DD) or an ISO 8601 date and time.")
+            }
+        }
+        let listing = try await store.directory.servicePage(
+            search: request.uri.queryParameters["search"].map(String.init) ?? "",
+            taxonomyTermId: request.uri.queryParameters["taxonomy_term_id"].map(String.init),
+            modifiedAfter: modifiedAfter, page: page, perPage: perPage)
+        let contents = try await store.directory.services(listing.ids, viewer: nil)
+        let totalPages = max(1, (listing.total + perPage - 1) / perPage)
+        let body: JSONValue = .object([
+            "total_items": .integer(listing.total), "total_pages": .integer(totalPages), "page_number": .integer(page),
+            "size": .integer(contents.count), "first_page": .bool(page == 1), "last_page": .bool(page >= totalPages),
+            "empty": .bool(contents.isEmpty), "contents": .array(contents),
+        ])
+        return try Self.json(body)
+    }
+
+    @Sendable func service(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        guard let service = try await store.directory.services([try context.parameters.require("id")], viewer: nil).first else {
+            throw AccessError.notFound
+        }
+        return try Self.json(service)
+    }
+
+    static func json(_ value: JSONValue) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    struct SearchResult: Encodable { let total: Int; let page: Int; let perPage: Int; let results: [DirectoryHit] }
+
+    /// Query: q, zip or lat+lon, radius_km, population, language, service_type (each may repeat),
+    /// open_now, always_open, page, per_page.
+    @Sendable func search(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try context.tenant()
+        let parameters = request.uri.queryParameters
+        var query = DirectoryQuery()
+        query.text = parameters["q"].map(String.init) ?? ""
+        query.zip = parameters["zip"].map(String.init)
+        query.latitude = try parameters["lat"].map { try Self.number(String($0), "lat") }
+        query.longitude = try parameters["lon"].map { try Self.number(String($0), "lon") }
+        query.radiusKm = try parameters["radius_km"].map { try Self.number(String($0), "radius_km") } ?? 40
+        query.populations = parameters.getAll("population").map { String($0) }
+        query.languages = parameters.getAll("language").map { String($0) }
+        query.serviceTypes = parameters.getAll("service_type").map { String($0) }
+        query.openNow = parameters["open_now"].map { $0 == "true" || $0 == "1" } ?? false
+        query.twentyFourSeven = parameters["always_open"].map { $0 == "true" || $0 == "1" } ?? false
+        query.page = try Self.int(request, "page", default: 1, range: 1...1000)
+        query.perPage = try Self.int(request, "per_page", default: 20, range: 1...100)
+        let page = try await store.directory.search(query)
+        return try JSONBody.response(SearchResult(total: page.total, page: page.page, perPage: page.perPage, results: page.hits))
+    }
+
+    static func number(_ text: String, _ field: String) throws -> Double {
+        guard let value = Double(text), value.isFinite else { throw DirectoryError.badQuery(field: field, reason: "\(field) must be a number.") }
+        return value
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// Finding help: search (posted, so what was searched for stays out of the address bar and
+/// history), a service's details, a printable card of chosen services, and the editor pages for an
+/// organization's own entries.
+struct DirectoryPages {
+    let store: Store
+    let renderer: PageRenderer
+
+    static let languageChoices = ["en", "es", "fr", "pt", "vi", "zh", "ar", "ht", "ru", "ko", "tl", "so"]
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/directory", use: searchForm)
+        router.post("/directory", use: search)
+        router.get("/directory/services/:id", use: detail)
+        router.post("/directory/card", use: card)
+        router.get("/directory/edit", use: editorList)
+        router.get("/directory/edit/new", use: editorForm)
+        router.get("/directory/edit/:id", use: editorForm)
+        router.post("/directory/edit", use: editorSave)
+    }
+
+    /// The form's values, read back from a posted search (or empty for a new one).
+    func query(from form: [String: String]) -> DirectoryQuery {
+        var query = DirectoryQuery()
+        query.text = form["q"] ?? ""
+        query.zip = form["zip"].flatMap { $0.isEmpty ? nil : $0 }
+        query.radiusKm = Double(form["radius_km"] ?? "") ?? 40
+        query.languages = (form["language"] ?? "").isEmpty ? [] : [form["language"]!]
+        query.populations = DirectoryVocabulary.bundled.terms(in: .population).map(\.shortCode).filter { form["population:" + $0] != nil }
+        query.serviceTypes = DirectoryVocabulary.bundled.terms(in: .serviceType).map(\.shortCode).filter { form["type:" + $0] != nil }
+        query.openNow = form["open_now"] != nil
+        query.twentyFourSeven = form["always_open"] != nil
+        query.page = Int(form["page"] ?? "") ?? 1
+        return query
+    }
+
+    func formData(_ query: DirectoryQuery, views: DirectoryViews, screening: String?) -> [String: Any] {
+        [
+            "q": query.text, "zip": query.zip ?? "", "radius": String(Int(query.radiusKm)),
+            "languagesList": Self.languageChoices.map { ["code": $0, "label": views.languageName($0), "selected": query.languages.contains($0)] },
+            "populations": views.choices(.population, chosen: query.populations, prefix: "population:"),
+            "types": views.choices(.serviceType, chosen: query.serviceTypes, prefix: "type:"),
+            "openNow": query.openNow, "alwaysOpen": query.twentyFourSeven, "screening": screening ?? "",
+        ]
+    }
+
+    @Sendable func searchForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try context.tenant()
+        let views = DirectoryViews(strings: Localizer(context.language))
+        let screening = request.uri.queryParameters["screening"].map(String.init)
+        return renderer.page("directory-search", titleKey: "directory_title",
+                             data: formData(DirectoryQuery(), views: views, screening: screening), request: request, context: context)
+    }
+
+    @Sendable func search(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let form = try await FormReader.read(request, context: context)
+        let views = DirectoryViews(strings: Localizer(context.language))
+        let query = query(from: form)
+        var data = formData(query, views: views, screening: form["screening"])
+        data["searched"] = true
+        do {
+            let page = try await store.directory.search(query)
+            data["hits"] = page.hits.map(views.hit)
+            data["total"] = page.total
+            data["canRefer"] = tenant.role == .clinician
+            if page.total > page.page * page.perPage { data["nextPage"] = page.page + 1 }
+        } catch let error as DirectoryError {
+            data["error"] = Localizer(context.language)[error.messageKey] + (error.detail.map { " " + $0 } ?? "")
+            return renderer.page("directory-search", titleKey: "directory_title", data: data, request: request, context: context,
+                                 status: .unprocessableContent)
+        }
+        return renderer.page("directory-search", titleKey: "directory_title", data: data, request: request, context: context)
+    }
+
+    @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        guard let service = try await store.directory.services([id], viewer: tenant).first else { throw AccessError.notFound }
+        var data = DirectoryViews(strings: Localizer(context.language)).service(service, at: store.clock.now())
+        data["canRefer"] = tenant.role == .clinician && (data["active"] as? Bool ?? false)
+        data["screening"] = request.uri.queryParameters["screening"].map(String.init) ?? ""
+        return renderer.page("directory-service", titleKey: "directory_service_title", data: data, request: request, context: context)
+    }
+
+    /// A card of the chosen services, in the language picked on the form: the service's own name,
+    /// how to reach it and when — no organization names, no addresses of confidential sites.
+    @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let form = try await FormReader.read(request, context: context)
+        let ids = form.keys.filter { $0.hasPrefix("pick:") }.map { String($0.dropFirst(5)) }.sorted()
+        guard !ids.isEmpty, ids.count <= 12 else {
+            throw MalformedInput(detail: "Choose between 1 and 12 services for the card.", field: "pick")
+        }
+        var cardContext = context
+        if let language = form["card_language"].flatMap(Language.init(rawValue:)) { cardContext.language = language }
+        let views = DirectoryViews(strings: Localizer(cardContext.language))
+        let services = try await store.directory.services(ids, viewer: tenant).map { views.service($0, at: store.clock.now()) }
+        return renderer.page("directory-card", titleKey: "card_title", data: ["services": services], request: request, context: cardContext)
+    }
+
+    // MARK: Editor
+
+    func requireEditor(_ context: WaypointRequestContext) throws -> TenantContext {
+        let tenant = try context.tenant()
+        guard tenant.role == .directoryEditor else { throw AccessError.forbidden }
+        return tenant
+    }
+
+    @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireEditor(context)
+        let today = ISO8601DateFormatter.string(from: store.clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let yearAgo = String(Int(today.prefix(4))! - 1) + today.dropFirst(4)
+        let services = try await store.directory.localServices(in: tenant).map { service -> [String: Any] in
+            ["id": service.id, "name": service.name, "status": service.status, "verified": service.verifiedOn ?? "",
+             // An entry nobody has confirmed for a year is flagged for a call to the service.
+             "stale": (service.verifiedOn ?? "") < yearAgo]
+        }
+        return renderer.page("directory-editor-list", titleKey: "directory_edit_title", data: ["services": services, "notice": request.uri.queryParameters["saved"] != nil],
+                             request: request, context: context)
+    }
+
+    @Sendable func editorForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireEditor(context)
+        var draft = LocalServiceDraft()
+        if let id = context.parameters.get("id") {
+            guard try await store.directory.owner(ofService: id) == tenant.orgId,
+                  let service = try await store.directory.services([id], viewer: tenant).first else { throw AccessError.notFound }
+            draft = Self.draft(from: service)
+        }
+        return editorPage(draft, error: nil, request: request, context: context)
+    }
+
+    func editorPage(_ draft: LocalServiceDraft, error: (any UserFacingError)?, request: Request, context: WaypointRequestContext) -> Response {
+        let strings = Localizer(context.language)
+        let views = DirectoryViews(strings: strings)
+        let today = ISO8601DateFormatter.string(from: store.clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
+        var data: [String: Any] = [
+            "serviceId": draft.serviceId ?? "", "name": draft.name, "description": draft.description, "phone": draft.phone, "url": draft.url,
+            "street": draft.street, "city": draft.city, "state": draft.state, "postalCode": draft.postalCode,
+            "statuses": ["active", "inactive", "temporarily closed"].map { ["value": $0, "label": strings["status_" + $0.replacingOccurrences(of: " ", with: "_")], "selected": $0 == draft.status] },
+            "languagesList": Self.languageChoices.map { ["name": "language:" + $0, "id": "language-" + $0, "label": views.languageName($0), "checked": draft.languages.contains($0)] },
+            "populations": views.choices(.population, chosen: draft.populations, prefix: "population:"),
+            "types": views.choices(.serviceType, chosen: draft.serviceTypes, prefix: "type:"),
+            "days": ScheduleRules.dayCodes.map { ["name": "day:" + $0, "id": "day-" + $0, "label": strings["day_" + $0.lowercased()], "checked": draft.days.contains($0)] },
+            "opensAt": draft.opensAt, "closesAt": draft.closesAt, "alwaysOpen": draft.twentyFourSeven, "confidential": draft.confidential,
+            "verifiedOn": draft.verifiedOn.isEmpty ? today : draft.verifiedOn, "lastVerified": draft.verifiedOn,
+        ]
+        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
+        return renderer.page("directory-editor-form", titleKey: "directory_edit_title", data: data, request: request, context: context,
+                             status: error.map { HTTPResponse.Status(code: $0.status) } ?? .ok)
+    }
+
+    @Sendable func editorSave(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireEditor(context)
+        let form = try await FormReader.read(request, context: context)
+        var draft = LocalServiceDraft()
+        draft.serviceId = form["service_id"].flatMap { $0.isEmpty ? nil : $0 }
+        draft.name = form["name"] ?? ""
+        draft.description = form["description"] ?? ""
+        draft.status = form["status"] ?? "active"
+        draft.phone = form["phone"] ?? ""
+        draft.url = form["url"] ?? ""
+        draft.street = form["street"] ?? ""
+        draft.city = form["city"] ?? ""
+        draft.state = form["state"] ?? ""
+        draft.postalCode = form["postal_code"] ?? ""
+        draft.languages = Self.languageChoices.filter { form["language:" + $0] != nil }
+        draft.populations = DirectoryVocabulary.bundled.terms(in: .population).map(\.shortCode).filter { form["population:" + $0] != nil }
+        draft.serviceTypes = DirectoryVocabulary.bundled.terms(in: .serviceType).map(\.shortCode).filter { form["type:" + $0] != nil }
+        draft.days = ScheduleRules.dayCodes.filter { form["day:" + $0] != nil }
+        draft.opensAt = form["opens_at"] ?? ""
+        draft.closesAt = form["closes_at"] ?? ""
+        draft.twentyFourSeven = form["always_open"] != nil
+        draft.confidential = form["confidential"] != nil
+        draft.verifiedOn = form["verified_on"] ?? ""
+        do {
+            _ = try await store.directory.saveLocalService(draft, in: tenant)
+            return PageRenderer.redirect(to: "/directory/edit?saved=1")
+        } catch let error as DirectoryError {
+            return editorPage(draft, error: error, request: request, context: context)
+        }
+    }
+
+    /// The editor's view of a stored service (the rows it was saved as).
+    static func draft(from service: JSONValue) -> LocalServiceDraft {
+        var result = HSDSReadResult()
+        if case .object(let object) = service { HSDSReader.flatten(object, as: "service", path: "$", file: "", into: &result) }
+        let records = result.records
+        let vocabulary = DirectoryVocabulary.bundled
+        let terms = records.rows("attribute").compactMap { $0.text("taxonomy_term_id").flatMap { vocabulary.term(id: $0) } }
+        let address = records.rows("address").first
+        let schedule = records.rows("schedule").first
+        var draft = LocalServiceDraft()
+        draft.serviceId = service["id"]?.string
+        draft.name = service["name"]?.string ?? ""
+        draft.description = service["description"]?.string ?? ""
+        draft.status = service["status"]?.string ?? "active"
+        draft.url = service["url"]?.string ?? ""
+        draft.phone = records.rows("phone").first?.text("number") ?? ""
+        draft.street = address?.text("address_1") ?? ""
+        draft.city = address?.text("city") ?? ""
+        draft.state = address?.text("state_province") ?? ""
+        draft.postalCode = address?.text("postal_code") ?? ""
+        draft.languages = records.rows("language").compactMap { $0.text("code") }
+        draft.populations = terms.filter { $0.group == .population }.map(\.shortCode)
+        draft.serviceTypes = terms.filter { $0.group == .serviceType }.map(\.shortCode)
+        draft.twentyFourSeven = terms.contains { $0.code == DirectoryVocabulary.twentyFourSeven }
+        draft.confidential = terms.contains { $0.code == DirectoryVocabulary.confidentialLocation }
+        draft.days = schedule?.text("byday")?.split(separator: ",").map(String.init) ?? []
+        draft.opensAt = schedule?.text("opens_at") ?? ""
+        draft.closesAt = schedule?.text("closes_at") ?? ""
+        draft.verifiedOn = service["assured_date"]?.string ?? ""
+        return draft
+    }
+}

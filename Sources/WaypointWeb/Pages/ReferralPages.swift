@@ -1,0 +1,246 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// Referrals from the sender's side (new, outbox, inbox, detail with history) and the receiving
+/// service's link page, which needs no account.
+struct ReferralPages {
+    let store: Store
+    let renderer: PageRenderer
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/referrals", use: outbox)
+        router.get("/referrals/inbox", use: inbox)
+        router.get("/referrals/new", use: newForm)
+        router.post("/referrals", use: create)
+        router.get("/referrals/:id", use: detail)
+        router.get("/referrals/:id/fhir", use: fhir)
+        router.post("/referrals/:id/move", use: move)
+        router.post("/referrals/:id/link", use: newLink)
+        router.get("/r/:token", use: receiver)
+        router.post("/r/:token", use: receiverMove)
+    }
+
+    func statusLabel(_ status: ReferralStatus, _ strings: Localizer) -> String { strings["referral_status_" + status.rawValue] }
+    func reasonLabel(_ reason: ReferralReason, _ strings: Localizer) -> String { strings["referral_reason_" + reason.rawValue] }
+
+    // MARK: Lists
+
+    @Sendable func outbox(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await list(inbox: false, request: request, context: context)
+    }
+
+    @Sendable func inbox(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await list(inbox: true, request: request, context: context)
+    }
+
+    func list(inbox: Bool, request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let strings = Localizer(context.language)
+        let filter = request.uri.queryParameters["status"].flatMap { ReferralStatus(rawValue: String($0)) }
+        let referrals = try await store.referrals.list(inbox: inbox, status: filter, in: tenant)
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.locale = Locale(identifier: context.language.rawValue)
+        return renderer.page("referral-list", titleKey: inbox ? "referral_inbox_title" : "referral_outbox_title", data: [
+            "heading": strings[inbox ? "referral_inbox_title" : "referral_outbox_title"], "inbox": inbox,
+            "base": inbox ? "/referrals/inbox" : "/referrals",
+            "filters": [["value": "", "label": strings["referral_all"], "current": filter == nil]]
+                + ReferralStatus.allCases.map { ["value": $0.rawValue, "label": statusLabel($0, strings), "current": $0 == filter] },
+            "referrals": referrals.map { referral -> [String: Any] in
+                ["id": referral.id, "service": referral.serviceName, "status": referral.status.rawValue,
+                 "statusLabel": statusLabel(referral.status, strings), "overdue": referral.overdue,
+                 "updated": formatter.string(from: referral.updatedAt), "linkable": !inbox]
+            },
+            "overdueCount": referrals.filter(\.overdue).count,
+        ], request: request, context: context)
+    }
+
+    // MARK: Sending
+
+    func requireClinician(_ context: WaypointRequestContext) throws -> TenantContext {
+        let tenant = try context.tenant()
+        guard tenant.role == .clinician else { throw AccessError.forbidden }
+        return tenant
+    }
+
+    @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireClinician(context)
+        guard let serviceId = request.uri.queryParameters["service"].map(String.init),
+              let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
+        return formPage(service: service, values: [:], screening: request.uri.queryParameters["screening"].map(String.init) ?? "",
+                        error: nil, request: request, context: context)
+    }
+
+    func formPage(service: JSONValue, values: [String: String], screening: String, error: (any UserFacingError)?,
+                  request: Request, context: WaypointRequestContext) -> Response {
+        let strings = Localizer(context.language)
+        let views = DirectoryViews(strings: strings)
+        let vocabulary = DirectoryVocabulary.bundled
+        let offered = Set((service["attributes"]?.array ?? []).compactMap { $0["taxonomy_term_id"]?.string.flatMap { vocabulary.term(id: $0) } }
+            .filter { $0.group == .serviceType }.map(\.shortCode))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let defaultExpiry = ISO8601DateFormatter.string(from: calendar.date(byAdding: .day, value: 90, to: store.clock.now())!, timeZone: .gmt,
+                                                        formatOptions: [.withFullDate])
+        let chosenNeeds = values.isEmpty ? offered : Set(vocabulary.terms(in: .serviceType).map(\.shortCode).filter { values["need:" + $0] != nil })
+        var data: [String: Any] = [
+            "serviceId": service["id"]?.string ?? "", "serviceName": service["name"]?.string ?? "", "screening": screening,
+            "needs": vocabulary.terms(in: .serviceType).map { term in
+                ["name": "need:" + term.shortCode, "id": "need-" + term.shortCode, "label": views.termLabel(.serviceType, term.shortCode),
+                 "checked": chosenNeeds.contains(term.shortCode)]
+            },
+            "languagesList": DirectoryPages.languageChoices.map { ["code": $0, "label": views.languageName($0), "selected": values["language"] == $0] },
+            "contactMethods": ReferralPayload.ContactMethod.allCases.map {
+                ["value": $0.rawValue, "label": strings["referral_contact_" + $0.rawValue], "selected": values["contact_method"] == $0.rawValue]
+            },
+            "alias": values["alias"] ?? "", "contactDetail": values["contact_detail"] ?? "", "safeTimes": values["safe_times"] ?? "",
+            "note": values["note"] ?? "", "doNotContact": values["do_not_contact"] != nil,
+            "recipient": values["consent_recipient"] ?? service["name"]?.string ?? "",
+            "expiresOn": values["consent_expires_on"] ?? defaultExpiry,
+            "verbal": values["consent_method"] != "written", "written": values["consent_method"] == "written",
+            "scopeContact": values.isEmpty || values["scope_contact"] != nil, "scopeLanguage": values.isEmpty || values["scope_language"] != nil,
+            "consentGiven": values["consent_given"] != nil,
+        ]
+        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
+        return renderer.page("referral-new", titleKey: "referral_new_title", data: data, request: request, context: context,
+                             status: error.map { HTTPResponse.Status(code: $0.status) } ?? .ok)
+    }
+
+    @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireClinician(context)
+        let form = try await FormReader.read(request, context: context)
+        let serviceId = form["service_id"] ?? ""
+        guard let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
+        var scope: [ReferralConsent.Item] = [.needs]
+        if form["scope_contact"] != nil { scope.append(.contact) }
+        if form["scope_language"] != nil { scope.append(.language) }
+        // The box "the person agreed" must be ticked; without it there is no consent to record.
+        let consent = form["consent_given"] == nil ? nil : ReferralConsent(
+            method: form["consent_method"] == "written" ? .written : .verbal, scope: scope,
+            recipient: form["consent_recipient"] ?? "", expiresOn: form["consent_expires_on"] ?? "")
+        let payload = ReferralPayload(
+            alias: form["alias"] ?? "", needs: DirectoryVocabulary.bundled.terms(in: .serviceType).map(\.shortCode).filter { form["need:" + $0] != nil },
+            language: form["language"] ?? "", doNotContact: form["do_not_contact"] != nil,
+            contactMethod: form["contact_method"].flatMap(ReferralPayload.ContactMethod.init(rawValue:)),
+            contactDetail: form["contact_detail"] ?? "", safeTimes: form["safe_times"] ?? "", note: form["note"] ?? "")
+        let screening = form["screening"].flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            let (record, link) = try await store.referrals.create(
+                NewReferral(serviceId: serviceId, screeningId: screening, consent: consent, payload: payload), in: tenant)
+            return try await detailPage(record, link: link, request: request, context: context)
+        } catch let error as ReferralError {
+            return formPage(service: service, values: form, screening: screening ?? "", error: error, request: request, context: context)
+        }
+    }
+
+    // MARK: Sender's detail
+
+    @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let record = try await store.referrals.find(try context.parameters.require("id"), in: try requireClinician(context))
+        return try await detailPage(record, link: nil, request: request, context: context)
+    }
+
+    func history(_ events: [ReferralEvent], strings: Localizer, language: Language) -> [[String: Any]] {
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.locale = Locale(identifier: language.rawValue)
+        return events.map { event in
+            ["at": formatter.string(from: event.at), "status": statusLabel(event.status, strings), "statusCode": event.status.rawValue,
+             "party": strings["referral_party_" + event.party.rawValue], "reason": event.reason.map { reasonLabel($0, strings) } ?? "",
+             "note": event.note]
+        }
+    }
+
+    func moves(_ moves: [ReferralStatus], strings: Localizer) -> [[String: Any]] {
+        moves.map { status in
+            ["status": status.rawValue, "label": statusLabel(status, strings),
+             "reasons": ReferralTransition.reasons(for: status).map { ["value": $0.rawValue, "label": reasonLabel($0, strings)] }]
+        }
+    }
+
+    func detailPage(_ record: ReferralRecord, link: String?, request: Request, context: WaypointRequestContext) async throws -> Response {
+        let strings = Localizer(context.language)
+        let views = DirectoryViews(strings: strings)
+        var data: [String: Any] = [
+            "id": record.id, "service": record.serviceName, "status": statusLabel(record.status, strings), "statusCode": record.status.rawValue,
+            "alias": record.payload.alias, "needs": record.payload.needs.map { views.termLabel(.serviceType, $0) }.joined(separator: ", "),
+            "doNotContact": record.payload.doNotContact,
+            "consent": strings["referral_consent"] + ": " + strings["referral_consent_" + record.consent.method.rawValue] + ", "
+                + strings["referral_consent_until"] + " " + record.consent.expiresOn,
+            "history": history(record.events, strings: strings, language: context.language),
+            "moves": moves(ReferralTransition.allowedMoves(from: record.status, by: .sender), strings: strings),
+            "canRelink": !record.status.isFinished,
+        ]
+        if let link { data["link"] = "/r/" + link }
+        return renderer.page("referral-detail", titleKey: "referral_detail_title", data: data, request: request, context: context,
+                             status: link == nil ? .ok : .created)
+    }
+
+    @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireClinician(context)
+        let form = try await FormReader.read(request, context: context)
+        guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
+            throw MalformedInput(detail: "Choose what happened.", field: "status")
+        }
+        let record = try await store.referrals.move(try context.parameters.require("id"), to: status,
+                                                    reason: form["reason"].flatMap(ReferralReason.init(rawValue:)), note: form["note"] ?? "", in: tenant)
+        return try await detailPage(record, link: nil, request: request, context: context)
+    }
+
+    @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try requireClinician(context)
+        _ = try await FormReader.read(request, context: context)
+        let id = try context.parameters.require("id")
+        let link = try await store.referrals.newLink(id, in: tenant)
+        return try await detailPage(try await store.referrals.find(id, in: tenant), link: link, request: request, context: context)
+    }
+
+    @Sendable func fhir(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try requireClinician(context))
+        return try ScreeningsAPI.fhirResponse(bundle)
+    }
+
+    // MARK: Receiving service
+
+    @Sendable func receiver(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let view = try await store.referrals.receiverView(token: try context.parameters.require("token"))
+        return receiverPage(view, request: request, context: context)
+    }
+
+    @Sendable func receiverMove(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        let form = try await FormReader.readForLink(request, context: context)
+        guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
+            throw MalformedInput(detail: "Choose what happened.", field: "status")
+        }
+        let view = try await store.referrals.receiverMove(token: token, to: status, reason: form["reason"].flatMap(ReferralReason.init(rawValue:)),
+                                                          note: form["note"] ?? "")
+        return receiverPage(view, request: request, context: context)
+    }
+
+    func receiverPage(_ view: ReceiverView, request: Request, context: WaypointRequestContext) -> Response {
+        let strings = Localizer(context.language)
+        let views = DirectoryViews(strings: strings)
+        var data: [String: Any] = [
+            "service": view.serviceName, "sender": view.senderOrganization, "status": statusLabel(view.status, strings),
+            "statusCode": view.status.rawValue, "finished": view.status.isFinished,
+            "history": history(view.events, strings: strings, language: context.language),
+            "moves": moves(view.allowedMoves, strings: strings), "action": request.uri.path,
+        ]
+        if let payload = view.payload {
+            data["payload"] = [
+                "alias": payload.alias, "needs": payload.needs.map { views.termLabel(.serviceType, $0) }.joined(separator: ", "),
+                "language": payload.language.isEmpty ? "" : views.languageName(payload.language), "doNotContact": payload.doNotContact,
+                "contactMethod": payload.contactMethod.map { strings["referral_contact_" + $0.rawValue] } ?? "",
+                "contactDetail": payload.contactDetail, "safeTimes": payload.safeTimes, "note": payload.note,
+            ] as [String: Any]
+        } else {
+            data["consentExpired"] = true
+        }
+        return renderer.page("referral-receiver", titleKey: "referral_receiver_title", data: data, request: request, context: context)
+    }
+}
