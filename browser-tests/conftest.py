@@ -102,8 +102,7 @@ def server(neutral_site):
     shutil.rmtree(s.workdir, ignore_errors=True)
 
 
-@pytest.fixture()
-def browser():
+def new_browser():
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1024,768"):
@@ -112,5 +111,11 @@ def browser():
     driver.set_page_load_timeout(30)
     # Elements of the next page may take a moment after a click navigates.
     driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture()
+def browser():
+    driver = new_browser()
     yield driver
     driver.quit()

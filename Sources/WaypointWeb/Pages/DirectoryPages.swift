@@ -66,6 +66,7 @@ struct DirectoryPages {
         do {
             let page = try await store.directory.search(query)
             data["hits"] = page.hits.map(views.hit)
+            data["hasHits"] = !page.hits.isEmpty
             data["total"] = page.total
             data["canRefer"] = tenant.role == .clinician
             if page.total > page.page * page.perPage { data["nextPage"] = page.page + 1 }

@@ -157,7 +157,7 @@ struct ReferralPages {
 
     func moves(_ moves: [ReferralStatus], strings: Localizer) -> [[String: Any]] {
         moves.map { status in
-            ["status": status.rawValue, "label": statusLabel(status, strings),
+            ["status": status.rawValue, "label": statusLabel(status, strings), "hasReasons": !ReferralTransition.reasons(for: status).isEmpty,
              "reasons": ReferralTransition.reasons(for: status).map { ["value": $0.rawValue, "label": reasonLabel($0, strings)] }]
         }
     }
