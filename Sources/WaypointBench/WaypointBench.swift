@@ -18,12 +18,14 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings (comma-separated).") var only = "auth,engine,screenings"
+    @Option(help: "Sections to run: auth, engine, screenings, directory (comma-separated).") var only = "auth,engine,screenings,directory"
+    @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
+    @Option(help: "Passes over the 200 directory queries.") var passes = 3
 
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        guard !sections.isDisjoint(with: ["auth", "screenings"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "directory"]) else { return }
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
         backends.append(("sqlite", .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)))
@@ -33,6 +35,18 @@ struct WaypointBench: AsyncParsableCommand {
             print("(PostgreSQL not measured: DATABASE_URL is not set)")
         }
         defer { try? FileManager.default.removeItem(at: folder) }
+        if sections.contains("directory") {
+            // Each backend gets a database of its own for the directory, apart from the HTTP runs.
+            for (name, location) in backends {
+                let separate: DatabaseLocation = switch location {
+                case .sqlite: .sqlite(path: folder.appendingPathComponent("directory.sqlite").path)
+                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
+                }
+                try await DirectoryBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path,
+                                             sites: sites, passes: passes)
+            }
+        }
+        guard !sections.isDisjoint(with: ["auth", "screenings"]) else { return }
         print("connections=\(connections) duration=\(seconds)s warm-up=\(warmup)s cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("backend   endpoint                     req/s      p50 ms    p99 ms   errors")
         for (name, location) in backends {

@@ -42,7 +42,6 @@ public struct Directory: Sendable {
         if !problems.isEmpty && !skipInvalid { throw HSDSImportError(problems: problems) }
         var records = read.records
         for problem in problems { if let table = problem.table, let id = problem.id { records.remove(table, id: id) } }
-        if problems.contains(where: { $0.id == nil }) && !skipInvalid { throw HSDSImportError(problems: problems) }
         let foreign = try await rowsOwnedByOthers(records, owner: owner)
         if !foreign.isEmpty {
             throw HSDSImportError(problems: foreign.map {

@@ -135,6 +135,14 @@ extension Directory {
         return DirectorySearchPage(hits: hits, total: scored.count, page: query.page, perPage: query.perPage)
     }
 
+    /// Runs only the search's database query and returns how many rows it gave: what the benchmark
+    /// times against the full HTTP search.
+    public func databaseRows(_ input: DirectoryQuery) async throws -> Int {
+        let query = try input.validated(vocabulary: vocabulary)
+        let statement = sql(query, now: clock.now(), zones: try await timeZones())
+        return try await database.withConnection { db in try await db.raw(statement).all().count }
+    }
+
     /// 1 when confirmed within a year, falling to 0 at three years.
     func freshnessScore(verifiedOn: String, today: String) -> Double {
         guard let verified = Int(verifiedOn.prefix(4)), let year = Int(today.prefix(4)) else { return 0 }
