@@ -16,9 +16,11 @@ public struct Directory: Sendable {
     let audit: AuditLog
     let clock: Clock
     let vocabulary: DirectoryVocabulary = .bundled
+    let zoneCache = ZoneCache()
 
-    /// How many rows one statement writes: well under SQLite's limit on bound values.
-    static let chunk = 150
+    /// How many rows one statement writes: few statements (each is a round trip on PostgreSQL), and
+    /// well under both databases' limits on bound values (32,766 and 65,535) even with every link.
+    static let chunk = 1000
 
     /// Columns that tie a row to the row it nests under, kept in `hsds_links` so a service's rows
     /// can be gathered without reading the whole directory. Attribute terms are kept too, for the
@@ -54,7 +56,7 @@ public struct Directory: Sendable {
         let indexed = try await database.transaction { db in
             try await write(accepted, owner: owner, on: db, progress: progress, total: total)
             let services = try await affectedServices(accepted, on: db)
-            try await reindex(services, on: db)
+            try await reindex(services, on: db, known: accepted)
             try await audit.append(AuditEvent(orgId: actor.orgId, actorId: actor.actorId, action: "directory.import", objectType: "directory",
                                               objectId: "\(total) rows", requestId: actor.requestId), on: db)
             return services.count
@@ -147,14 +149,21 @@ public struct Directory: Sendable {
 
     /// Every row reachable from these services, as the nested API shape needs them. Gathered level
     /// by level through the link table; an organization's other services are not followed.
-    func closure(ofServices serviceIds: [String], on db: any SQLDatabase) async throws -> HSDSRecordSet {
+    /// Rows in `known` (what an import just wrote) are taken from there rather than read back.
+    func closure(ofServices serviceIds: [String], on db: any SQLDatabase, known: HSDSRecordSet = HSDSRecordSet()) async throws -> HSDSRecordSet {
         var records = HSDSRecordSet()
         var wanted: [String: Set<String>] = ["service": Set(serviceIds)]
         var seen = Set<String>()
         for _ in 0..<10 where !wanted.isEmpty {
             var fresh: [(String, HSDSFields)] = []
             for (table, ids) in wanted.sorted(by: { $0.key < $1.key }) {
-                let ids = Array(ids.subtracting(seen))
+                var ids = Array(ids.subtracting(seen))
+                seen.formUnion(ids)
+                ids = ids.filter { id in
+                    guard let row = known.row(table, id) else { return true }
+                    fresh.append((table, row))
+                    return false
+                }
                 for start in stride(from: 0, to: ids.count, by: 500) {
                     let slice = Array(ids[start..<min(start + 500, ids.count)])
                     for row in try await db.raw("SELECT id, fields FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all() {
@@ -162,7 +171,6 @@ public struct Directory: Sendable {
                         fresh.append((table, fields))
                     }
                 }
-                seen.formUnion(ids)
             }
             wanted = [:]
             var tableOf: [String: String] = [:]
@@ -198,43 +206,73 @@ public struct Directory: Sendable {
 
     /// Services whose search entries may change because these rows changed: the services
     /// themselves, and those reached upwards through the rows' links (a phone's service, a
-    /// location's sites, an organization's services).
+    /// location's sites, an organization's services). Climbs through the batch in memory first and
+    /// asks the database only about rows the batch does not hold.
     func affectedServices(_ records: HSDSRecordSet, on db: any SQLDatabase) async throws -> [String] {
+        let batch = HSDSGraph(records)
         var services = Set((records.tables["service"] ?? [:]).keys)
-        var frontier = Set(records.tables.filter { $0.key != "service" }.flatMap { $0.value.keys })
+        var external = Set<String>()
+        var reverse = Set<String>()  // locations and organizations: who points at them may live outside the batch
+        for (table, rows) in records.tables where table != "service" {
+            for (id, row) in rows {
+                var climbing: [(String, HSDSFields)] = [(table, row)]
+                var steps = 0
+                while let (rowTable, current) = climbing.popLast(), steps < 50 {
+                    steps += 1
+                    let currentId = current.text("id") ?? ""
+                    if rowTable == "location" || rowTable == "organization" {
+                        reverse.insert(currentId)
+                        let column = rowTable == "location" ? "location_id" : "organization_id"
+                        for site in batch.children("service_at_location", column, currentId) { climbing.append(("service_at_location", site)) }
+                        if rowTable == "organization" { services.formUnion(batch.children("service", column, currentId).compactMap { $0.text("id") }) }
+                        continue
+                    }
+                    for column in Self.linkColumns where column != "organization_id" && column != "taxonomy_term_id" {
+                        guard let target = current.text(column) else { continue }
+                        if records.row("service", target) != nil { services.insert(target); continue }
+                        if let parent = records.tables.first(where: { $0.key != "service" && $0.value[target] != nil }) {
+                            climbing.append((parent.key, parent.value[target]!))
+                        } else {
+                            external.insert(target)
+                        }
+                    }
+                }
+                _ = id
+            }
+        }
+        // Rows outside the batch: what they nest under, and who points at the batch's locations and organizations.
+        var frontier = external.union(reverse)
         var seen = frontier
         for _ in 0..<6 where !frontier.isEmpty {
             var next = Set<String>()
             let ids = Array(frontier)
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let slice = Array(ids[start..<min(start + 500, ids.count)])
-                // Rows that nest under these ids: sites at a location, services of an organization.
                 for row in try await db.raw("""
                     SELECT table_name, id FROM hsds_links WHERE target IN (\(binds: slice))
                     AND table_name IN ('service', 'service_at_location') AND column_name IN ('organization_id', 'location_id')
                     """).all() {
                     let id = try row.decode(column: "id", as: String.self)
-                    if try row.decode(column: "table_name", as: String.self) == "service" { services.insert(id) } else { next.insert(id) }
+                    if try row.decode(column: "table_name", as: String.self) == "service" {
+                        services.insert(id)
+                    } else if records.row("service_at_location", id) == nil {
+                        next.insert(id)  // sites in the batch were climbed above
+                    }
                 }
-                // What these rows nest under (a phone's service or location, a site's service).
                 for row in try await db.raw("""
-                    SELECT table_name, id, column_name, target FROM hsds_links WHERE id IN (\(binds: slice)) AND column_name <> 'organization_id'
+                    SELECT column_name, target FROM hsds_links WHERE id IN (\(binds: slice))
+                    AND column_name NOT IN ('organization_id', 'taxonomy_term_id')
                     """).all() {
                     let column = try row.decode(column: "column_name", as: String.self)
                     let target = try row.decode(column: "target", as: String.self)
                     if column == "service_id" { services.insert(target) } else { next.insert(target) }
                 }
+                for row in try await db.raw("SELECT id FROM hsds_rows WHERE table_name = 'service' AND id IN (\(binds: slice))").all() {
+                    services.insert(try row.decode(column: "id", as: String.self))
+                }
             }
             frontier = next.subtracting(seen)
             seen.formUnion(frontier)
-        }
-        // Link ids may name services directly (an attribute on a service).
-        let candidates = Array(seen.subtracting(services))
-        for start in stride(from: 0, to: candidates.count, by: 500) {
-            let slice = Array(candidates[start..<min(start + 500, candidates.count)])
-            for row in try await db.raw("SELECT id FROM hsds_rows WHERE table_name = 'service' AND id IN (\(binds: slice))").all() {
-                services.insert(try row.decode(column: "id", as: String.self))
-            }
         }
         return services.sorted()
     }
@@ -242,10 +280,10 @@ public struct Directory: Sendable {
     // MARK: Search index
 
     /// Replaces the search entries of these services with fresh ones built from their rows.
-    func reindex(_ serviceIds: [String], on db: any SQLDatabase) async throws {
+    func reindex(_ serviceIds: [String], on db: any SQLDatabase, known: HSDSRecordSet = HSDSRecordSet()) async throws {
         for start in stride(from: 0, to: serviceIds.count, by: 500) {
             let slice = Array(serviceIds[start..<min(start + 500, serviceIds.count)])
-            let graph = HSDSGraph(try await closure(ofServices: slice, on: db))
+            let graph = HSDSGraph(try await closure(ofServices: slice, on: db, known: known))
             let owners = try await ownerOf(slice, on: db)
             let entries = slice.flatMap { DirectoryEntry.entries(forService: $0, in: graph, vocabulary: vocabulary) }
             try await removeEntries(ofServices: slice, on: db)
@@ -285,8 +323,8 @@ public struct Directory: Sendable {
         if database.kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727003)").run() }
         let numbered = entries.enumerated().map { (first + Int64($0.offset), $0.element) }
         let spaced = { (codes: [String]) in " " + codes.joined(separator: " ") + " " }
-        for start in stride(from: 0, to: numbered.count, by: 50) {
-            let slice = numbered[start..<min(start + 50, numbered.count)]
+        for start in stride(from: 0, to: numbered.count, by: 500) {
+            let slice = numbered[start..<min(start + 500, numbered.count)]
             let vector: SQLQueryString = database.kind == .postgres ? ", search_vector" : ""
             let rows: [SQLQueryString] = slice.map { id, entry in
                 let text: SQLQueryString = database.kind == .postgres ? ", to_tsvector('simple', \(bind: entry.searchText))" : ""
@@ -325,6 +363,7 @@ public struct Directory: Sendable {
         for zone in Set(entries.map(\.timeZone)) {
             try await db.raw("INSERT INTO directory_time_zones (time_zone) VALUES (\(bind: zone)) ON CONFLICT (time_zone) DO NOTHING").run()
         }
+        zoneCache.clear()
     }
 
     // MARK: Local entries

@@ -1,6 +1,19 @@
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import WaypointCore
+
+/// The directory's time zones, remembered briefly between searches.
+final class ZoneCache: Sendable {
+    private let state = NIOLockedValueBox<(zones: [String], at: Date)?>(nil)
+
+    func fresh(at now: Date) -> [String]? {
+        state.withLockedValue { value in value.flatMap { abs(now.timeIntervalSince($0.at)) < 30 ? $0.zones : nil } }
+    }
+
+    func store(_ zones: [String], at now: Date) { state.withLockedValue { $0 = (zones, now) } }
+    func clear() { state.withLockedValue { $0 = nil } }
+}
 
 /// What a person searches for: free text, a place and radius, who the service is for, language,
 /// what it offers, and whether it answers now.
@@ -122,9 +135,11 @@ extension Directory {
                 openNow: try row.decode(column: "open_now", as: Int64.self) == 1,
                 alwaysOpen: try row.decode(column: "always_open", as: Int64.self) == 1,
                 confidential: try row.decode(column: "confidential", as: Int64.self) == 1, verifiedOn: verified)
-            // Relevance from the database's own order (best first), distance within the radius,
-            // and how recently someone confirmed the entry.
-            let relevance = query.words.isEmpty ? 0.5 : 1 - Double(position) / Double(max(candidates.count, 1))
+            // Relevance: the words found in the service's own name, and (without a place, where the
+            // database orders by its text rank) the rank; then distance within the radius, and how
+            // recently someone confirmed the entry.
+            let rank = point == nil ? 1 - Double(position) / Double(max(candidates.count, 1)) : 1
+            let relevance = query.words.isEmpty ? 0.5 : 0.5 * Self.nameMatch(query.words, hit.serviceName) + 0.5 * rank
             let proximity = point == nil ? 0.5 : distance.map { 1 - $0 / query.radiusKm } ?? 0.3
             let freshness = verified.map { freshnessScore(verifiedOn: $0, today: today) } ?? 0
             scored.append((hit, 0.5 * relevance + 0.35 * proximity + 0.15 * freshness))
@@ -143,49 +158,57 @@ extension Directory {
         return try await database.withConnection { db in try await db.raw(statement).all().count }
     }
 
-    /// 1 when confirmed within a year, falling to 0 at three years.
+    /// The share of the words that begin a word of the name.
+    static func nameMatch(_ words: [String], _ name: String) -> Double {
+        let nameWords = name.lowercased().split { !$0.isLetter && !$0.isNumber }
+        let found = words.filter { word in nameWords.contains { $0.hasPrefix(word) } }.count
+        return Double(found) / Double(max(words.count, 1))
+    }
+
+    /// 1 when confirmed within a year, falling evenly to 0 at three years.
     func freshnessScore(verifiedOn: String, today: String) -> Double {
-        guard let verified = Int(verifiedOn.prefix(4)), let year = Int(today.prefix(4)) else { return 0 }
-        let age = Double(year - verified)
-        return max(0, min(1, 1 - (age - 1) / 2))
+        guard let verified = HSDSRowRules.dayNumber(String(verifiedOn.prefix(10))), let now = HSDSRowRules.dayNumber(today) else { return 0 }
+        let years = Double(now - verified) / 365.25
+        return max(0, min(1, 1 - (years - 1) / 2))
     }
 
     private func codes(_ spaced: String) -> [String] { spaced.split(separator: " ").map(String.init) }
 
     /// Zones that entries keep their hours in; few, so "now" is computed once per zone per search.
+    /// Kept for half a minute: a zone new to the directory (another instance imported it) counts as
+    /// closed for at most that long.
     func timeZones() async throws -> [String] {
-        try await database.withConnection { db in
+        let now = clock.now()
+        if let cached = zoneCache.fresh(at: now) { return cached }
+        let zones = try await database.withConnection { db in
             try await db.raw("SELECT time_zone FROM directory_time_zones ORDER BY time_zone").all()
                 .map { try $0.decode(column: "time_zone", as: String.self) }
         }
+        zoneCache.store(zones, at: now)
+        return zones
     }
 
-    /// The bare database query the search runs (also what the benchmark times on its own).
+    /// The bare database query the search runs (also what the benchmark times on its own). Without
+    /// a place, the full-text index drives and orders by its own rank; with one, entries come nearest
+    /// first.
     func sql(_ query: DirectoryQuery, now: Date, zones: [String]) -> SQLQueryString {
         let sqlite = database.kind == .sqlite
         let words = query.words
+        let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+        let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
         var from: SQLQueryString = "directory_entries e"
         var conditions: [SQLQueryString] = ["e.active = 1"]
+        var textConditions: [SQLQueryString] = []
         var order: SQLQueryString = "e.service_name"
-        if !words.isEmpty {
-            if sqlite {
-                let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
-                from = "directory_fts f JOIN directory_entries e ON e.entry_id = f.rowid"
-                conditions.append("directory_fts MATCH \(bind: match)")
-                order = "bm25(directory_fts)"
-            } else {
-                let tsquery = words.map { "\($0):*" }.joined(separator: " & ")
-                conditions.append("e.search_vector @@ to_tsquery('simple', \(bind: tsquery))")
-                order = "ts_rank(e.search_vector, to_tsquery('simple', \(bind: tsquery))) DESC"
-            }
-        }
-        if let latitude = query.latitude, let longitude = query.longitude {
+        let point = query.latitude.flatMap { lat in query.longitude.map { (lat, $0) } }
+        if let (latitude, longitude) = point {
             let box = Geo.box(around: (latitude, longitude), kilometres: query.radiusKm)
             // Services with no coordinates are reached by phone or online, from anywhere.
             if sqlite {
                 conditions.append("""
-                    (e.latitude IS NULL OR e.entry_id IN (SELECT id FROM directory_geo WHERE max_lat >= \(bind: box.minLat)
-                     AND min_lat <= \(bind: box.maxLat) AND max_lon >= \(bind: box.minLon) AND min_lon <= \(bind: box.maxLon)))
+                    e.entry_id IN (SELECT id FROM directory_geo WHERE max_lat >= \(bind: box.minLat) AND min_lat <= \(bind: box.maxLat)
+                     AND max_lon >= \(bind: box.minLon) AND min_lon <= \(bind: box.maxLon)
+                     UNION ALL SELECT entry_id FROM directory_entries WHERE latitude IS NULL)
                     """)
             } else {
                 conditions.append("""
@@ -193,12 +216,26 @@ extension Directory {
                      point(\(bind: box.maxLon), \(bind: box.maxLat))))
                     """)
             }
-            if words.isEmpty {
-                let scale = cos(latitude * Double.pi / 180)
-                order = """
-                    CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END, (e.latitude - \(bind: latitude)) * (e.latitude - \(bind: latitude))
-                    + (e.longitude - \(bind: longitude)) * (e.longitude - \(bind: longitude)) * \(bind: scale * scale)
-                    """
+            let scale = cos(latitude * Double.pi / 180)
+            order = """
+                CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END, (e.latitude - \(bind: latitude)) * (e.latitude - \(bind: latitude))
+                + (e.longitude - \(bind: longitude)) * (e.longitude - \(bind: longitude)) * \(bind: scale * scale)
+                """
+        }
+        if !words.isEmpty {
+            if point != nil {
+                // Near a place the nearest matches come first (the caller weighs the words); the
+                // matching entries are found once and intersected with the ones nearby.
+                textConditions.append(sqlite
+                    ? "e.entry_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH \(bind: match))"
+                    : "e.search_vector @@ to_tsquery('simple', \(bind: tsquery))")
+            } else if sqlite {
+                from = "directory_fts f JOIN directory_entries e ON e.entry_id = f.rowid"
+                conditions.append("directory_fts MATCH \(bind: match)")
+                order = "bm25(directory_fts)"
+            } else {
+                conditions.append("e.search_vector @@ to_tsquery('simple', \(bind: tsquery))")
+                order = "ts_rank(e.search_vector, to_tsquery('simple', \(bind: tsquery))) DESC"
             }
         }
         for (column, values) in [("populations", query.populations), ("service_types", query.serviceTypes), ("languages", query.languages)] {
@@ -211,7 +248,7 @@ extension Directory {
             SELECT e.entry_key, e.service_id, e.service_name, e.organization_name, e.latitude, e.longitude, e.populations,
                    e.service_types, e.languages, e.always_open, e.confidential, e.verified_on,
                    CASE WHEN \(openNow) THEN 1 ELSE 0 END AS open_now
-            FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+            FROM \(from) WHERE \((conditions + textConditions).joined(separator: " AND "))
             ORDER BY \(order) LIMIT \(unsafeRaw: String(Self.candidateLimit))
             """
     }

@@ -101,6 +101,7 @@ enum Migrations {
                     PRIMARY KEY (table_name, id, column_name))
                 """,
                 "CREATE INDEX hsds_links_target ON hsds_links (target, table_name, column_name)",
+                "CREATE INDEX hsds_links_id ON hsds_links (id)",
                 """
                 CREATE TABLE directory_entries (
                     entry_id BIGINT PRIMARY KEY, entry_key TEXT NOT NULL UNIQUE, service_id TEXT NOT NULL,
@@ -111,6 +112,8 @@ enum Migrations {
                     time_zone TEXT NOT NULL, verified_on TEXT, minimum_age BIGINT, maximum_age BIGINT)
                 """,
                 "CREATE INDEX directory_entries_service ON directory_entries (service_id)",
+                // Finds the entries with no coordinates (phone and online services) without a scan.
+                "CREATE INDEX directory_entries_latitude ON directory_entries (latitude)",
                 """
                 CREATE TABLE directory_hours (
                     entry_id BIGINT NOT NULL, opens_minute BIGINT NOT NULL, closes_minute BIGINT NOT NULL,

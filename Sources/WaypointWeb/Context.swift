@@ -34,6 +34,13 @@ public struct WaypointRequestContext: RequestContext {
         let context = session.context
         return TenantContext(orgId: context.orgId, userId: context.userId, role: context.role, requestId: requestId)
     }
+
+    /// The tenant context when the signed-in person has `role`; forbidden otherwise.
+    public func tenant(as role: Role) throws -> TenantContext {
+        let tenant = try tenant()
+        guard tenant.role == role else { throw AccessError.forbidden }
+        return tenant
+    }
 }
 
 struct SignInRequired: UserFacingError {

@@ -157,3 +157,19 @@ struct HSDSTests {
         #expect(ZIPCentroids.bundled.count > 40000)
     }
 }
+
+@Suite("Dates without a formatter")
+struct DayNumberTests {
+    @Test("day numbers count from 1970-01-01 and refuse impossible dates", arguments: [
+        ("1970-01-01", 0), ("2000-03-01", 11_017), ("2026-11-24", 20_781), ("2024-02-29", 19_782),
+    ])
+    func dayNumbers(text: String, expected: Int) {
+        #expect(HSDSRowRules.dayNumber(text) == expected)
+    }
+
+    @Test("impossible dates have no number")
+    func impossible() {
+        #expect(HSDSRowRules.dayNumber("2025-02-29") == nil)
+        #expect(HSDSRowRules.dayNumber("2026-13-01") == nil)
+    }
+}

@@ -113,13 +113,27 @@ public enum HSDSRowRules {
         return .decimal(number)
     }
 
-    static func isDate(_ text: String) -> Bool {
+    public static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), day >= 1 else { return false }
         let lengths = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return day <= lengths[month - 1]
+    }
+
+    /// Days since 1970-01-01 for a valid "YYYY-MM-DD" (proleptic Gregorian), for comparing dates
+    /// without a formatter.
+    public static func dayNumber(_ text: String) -> Int? {
+        guard isDate(text) else { return nil }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        let (month, day) = (parts[1], parts[2])
+        let year = month <= 2 ? parts[0] - 1 : parts[0]
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     static func isDateTime(_ text: String) -> Bool {

@@ -106,14 +106,8 @@ struct DirectoryPages {
 
     // MARK: Editor
 
-    func requireEditor(_ context: WaypointRequestContext) throws -> TenantContext {
-        let tenant = try context.tenant()
-        guard tenant.role == .directoryEditor else { throw AccessError.forbidden }
-        return tenant
-    }
-
     @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireEditor(context)
+        let tenant = try context.tenant(as: .directoryEditor)
         let today = ISO8601DateFormatter.string(from: store.clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
         let yearAgo = String(Int(today.prefix(4))! - 1) + today.dropFirst(4)
         let services = try await store.directory.localServices(in: tenant).map { service -> [String: Any] in
@@ -126,7 +120,7 @@ struct DirectoryPages {
     }
 
     @Sendable func editorForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireEditor(context)
+        let tenant = try context.tenant(as: .directoryEditor)
         var draft = LocalServiceDraft()
         if let id = context.parameters.get("id") {
             guard try await store.directory.owner(ofService: id) == tenant.orgId,
@@ -157,7 +151,7 @@ struct DirectoryPages {
     }
 
     @Sendable func editorSave(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireEditor(context)
+        let tenant = try context.tenant(as: .directoryEditor)
         let form = try await FormReader.read(request, context: context)
         var draft = LocalServiceDraft()
         draft.serviceId = form["service_id"].flatMap { $0.isEmpty ? nil : $0 }

@@ -60,14 +60,8 @@ struct ReferralPages {
 
     // MARK: Sending
 
-    func requireClinician(_ context: WaypointRequestContext) throws -> TenantContext {
-        let tenant = try context.tenant()
-        guard tenant.role == .clinician else { throw AccessError.forbidden }
-        return tenant
-    }
-
     @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         guard let serviceId = request.uri.queryParameters["service"].map(String.init),
               let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
         return formPage(service: service, values: [:], screening: request.uri.queryParameters["screening"].map(String.init) ?? "",
@@ -110,7 +104,7 @@ struct ReferralPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
         let serviceId = form["service_id"] ?? ""
         guard let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
@@ -139,7 +133,7 @@ struct ReferralPages {
     // MARK: Sender's detail
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let record = try await store.referrals.find(try context.parameters.require("id"), in: try requireClinician(context))
+        let record = try await store.referrals.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
         return try await detailPage(record, link: nil, request: request, context: context)
     }
 
@@ -181,7 +175,7 @@ struct ReferralPages {
     }
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
         guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
             throw MalformedInput(detail: "Choose what happened.", field: "status")
@@ -192,7 +186,7 @@ struct ReferralPages {
     }
 
     @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         _ = try await FormReader.read(request, context: context)
         let id = try context.parameters.require("id")
         let link = try await store.referrals.newLink(id, in: tenant)
@@ -200,7 +194,7 @@ struct ReferralPages {
     }
 
     @Sendable func fhir(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try requireClinician(context))
+        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
         return try ScreeningsAPI.fhirResponse(bundle)
     }
 

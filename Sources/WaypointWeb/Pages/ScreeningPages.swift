@@ -46,14 +46,8 @@ struct ScreeningPages {
         }
     }
 
-    func requireClinician(_ context: WaypointRequestContext) throws -> TenantContext {
-        let tenant = try context.tenant()
-        guard tenant.role == .clinician else { throw AccessError.forbidden }
-        return tenant
-    }
-
     @Sendable func start(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         let strings = Localizer(context.language)
         let routes = try await store.jurisdictions.table(for: tenant)
         return renderer.page("screening-start", titleKey: "screen_start_title", data: [
@@ -63,7 +57,7 @@ struct ScreeningPages {
     }
 
     @Sendable func prepare(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         let planner = ResponsePlanner(jurisdictions: try await store.jurisdictions.table(for: tenant))
         let encounter = try Encounter(form: try await FormReader.read(request, context: context))
         let strings = Localizer(context.language)
@@ -84,7 +78,7 @@ struct ScreeningPages {
     }
 
     @Sendable func questions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try requireClinician(context)
+        _ = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
         let encounter = try Encounter(form: form)
         let instrumentId = form["instrument"] ?? ""
@@ -132,7 +126,7 @@ struct ScreeningPages {
     }
 
     @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
         let encounter = try Encounter(form: form)
         let instrumentId = form["instrument"] ?? ""
@@ -163,7 +157,7 @@ struct ScreeningPages {
            let type = ICD10Assistant.ExploitationType(rawValue: form["type"] ?? ""),
            let status = ICD10Assistant.Status(rawValue: form["status"] ?? ""),
            let encounter = ICD10Assistant.Encounter(rawValue: form["encounter"] ?? "") {
-            let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
+            let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
             let suggestion = ICD10Assistant.suggest(type: type, status: status, age: record.request.age, encounter: encounter)
             coding["code"] = suggestion.code
             coding["description"] = suggestion.description
@@ -175,7 +169,7 @@ struct ScreeningPages {
     }
 
     func resultPage(_ request: Request, context: WaypointRequestContext, coding: [String: Any]) async throws -> Response {
-        let record = try await store.screenings.find(try context.parameters.require("id"), in: try requireClinician(context))
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
         let strings = Localizer(context.language)
         let outcome = record.outcome
         let info = try catalog.info(outcome.instrument)
@@ -192,7 +186,7 @@ struct ScreeningPages {
     }
 
     @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try requireClinician(context)
+        let tenant = try context.tenant(as: .clinician)
         let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
         // The card is in the patient's language unless the clinician picks another with ?lang=.
         var cardContext = context
@@ -206,7 +200,7 @@ struct ScreeningPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let summaries = try await store.screenings.list(in: try requireClinician(context))
+        let summaries = try await store.screenings.list(in: try context.tenant(as: .clinician))
         let strings = Localizer(context.language)
         let formatter = ISO8601DateFormatter()
         return renderer.page("screening-list", titleKey: "screenings_title", data: [
