@@ -9,4 +9,9 @@ public struct Clock: Sendable {
     public static let system = Clock { Date() }
 
     public func millis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Today's date as YYYY-MM-DD in `zone`: how consent expiries and verified dates are compared.
+    public func today(in zone: TimeZone = .gmt) -> String {
+        ISO8601DateFormatter.string(from: now(), timeZone: zone, formatOptions: [.withFullDate])
+    }
 }

@@ -39,11 +39,11 @@ public struct Directory: Sendable {
     /// `skipInvalid`, which leaves those rows out and lists them. Returns what was done.
     public func importRecords(_ read: HSDSReadResult, owner: String?, skipInvalid: Bool, actor: AuditEvent,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> DirectoryImportSummary {
-        var problems = read.problems
-        problems += try await unknownTerms(read)
+        var checked = read
+        checked.problems += try await unknownTerms(read)
+        let problems = checked.problems
         if !problems.isEmpty && !skipInvalid { throw HSDSImportError(problems: problems) }
-        var records = read.records
-        for problem in problems { if let table = problem.table, let id = problem.id { records.remove(table, id: id) } }
+        let records = checked.withoutInvalidRows()
         let foreign = try await rowsOwnedByOthers(records, owner: owner)
         if !foreign.isEmpty {
             throw HSDSImportError(problems: foreign.map {
@@ -84,8 +84,7 @@ public struct Directory: Sendable {
 
     private func existingIds(_ table: String, _ ids: [String]) async throws -> Set<String> {
         var found = Set<String>()
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let slice = Array(ids[start..<min(start + 500, ids.count)])
+        for slice in ids.chunks(of: 500) {
             let rows = try await database.withConnection { db in
                 try await db.raw("SELECT id FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all()
             }
@@ -98,8 +97,7 @@ public struct Directory: Sendable {
         var foreign: [(String, String)] = []
         for (table, rows) in records.tables.sorted(by: { $0.key < $1.key }) {
             let ids = Array(rows.keys)
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let slice = Array(ids[start..<min(start + 500, ids.count)])
+            for slice in ids.chunks(of: 500) {
                 let found = try await database.withConnection { db in
                     try await db.raw("SELECT id, owner_org FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all()
                 }
@@ -119,8 +117,7 @@ public struct Directory: Sendable {
         var done = 0
         for (table, rows) in records.tables.sorted(by: { $0.key < $1.key }) {
             let list = rows.sorted { $0.key < $1.key }
-            for start in stride(from: 0, to: list.count, by: Self.chunk) {
-                let slice = list[start..<min(start + Self.chunk, list.count)]
+            for slice in list.chunks(of: Self.chunk) {
                 var values: [SQLQueryString] = []
                 var links: [SQLQueryString] = []
                 for (id, fields) in slice {
@@ -164,8 +161,7 @@ public struct Directory: Sendable {
                     fresh.append((table, row))
                     return false
                 }
-                for start in stride(from: 0, to: ids.count, by: 500) {
-                    let slice = Array(ids[start..<min(start + 500, ids.count)])
+                for slice in ids.chunks(of: 500) {
                     for row in try await db.raw("SELECT id, fields FROM hsds_rows WHERE table_name = \(bind: table) AND id IN (\(binds: slice))").all() {
                         let fields = try JSONDecoder().decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
                         fresh.append((table, fields))
@@ -185,8 +181,7 @@ public struct Directory: Sendable {
                 }
             }
             let parents = Array(tableOf.keys)
-            for start in stride(from: 0, to: parents.count, by: 500) {
-                let slice = Array(parents[start..<min(start + 500, parents.count)])
+            for slice in parents.chunks(of: 500) {
                 let links = try await db.raw("""
                     SELECT table_name, id, column_name, target FROM hsds_links WHERE target IN (\(binds: slice))
                     AND NOT (table_name = 'service' AND column_name = 'organization_id')
@@ -246,8 +241,7 @@ public struct Directory: Sendable {
         for _ in 0..<6 where !frontier.isEmpty {
             var next = Set<String>()
             let ids = Array(frontier)
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let slice = Array(ids[start..<min(start + 500, ids.count)])
+            for slice in ids.chunks(of: 500) {
                 for row in try await db.raw("""
                     SELECT table_name, id FROM hsds_links WHERE target IN (\(binds: slice))
                     AND table_name IN ('service', 'service_at_location') AND column_name IN ('organization_id', 'location_id')
@@ -281,8 +275,7 @@ public struct Directory: Sendable {
 
     /// Replaces the search entries of these services with fresh ones built from their rows.
     func reindex(_ serviceIds: [String], on db: any SQLDatabase, known: HSDSRecordSet = HSDSRecordSet()) async throws {
-        for start in stride(from: 0, to: serviceIds.count, by: 500) {
-            let slice = Array(serviceIds[start..<min(start + 500, serviceIds.count)])
+        for slice in serviceIds.chunks(of: 500) {
             let graph = HSDSGraph(try await closure(ofServices: slice, on: db, known: known))
             let owners = try await ownerOf(slice, on: db)
             let entries = slice.flatMap { DirectoryEntry.entries(forService: $0, in: graph, vocabulary: vocabulary) }
@@ -303,8 +296,7 @@ public struct Directory: Sendable {
         let old = try await db.raw("SELECT entry_id FROM directory_entries WHERE service_id IN (\(binds: serviceIds))").all()
             .map { try $0.decode(column: "entry_id", as: Int64.self) }
         guard !old.isEmpty else { return }
-        for start in stride(from: 0, to: old.count, by: 500) {
-            let slice = Array(old[start..<min(start + 500, old.count)])
+        for slice in old.chunks(of: 500) {
             try await db.raw("DELETE FROM directory_hours WHERE entry_id IN (\(binds: slice))").run()
             if database.kind == .sqlite {
                 try await db.raw("DELETE FROM directory_fts WHERE rowid IN (\(binds: slice))").run()
@@ -323,8 +315,7 @@ public struct Directory: Sendable {
         if database.kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727003)").run() }
         let numbered = entries.enumerated().map { (first + Int64($0.offset), $0.element) }
         let spaced = { (codes: [String]) in " " + codes.joined(separator: " ") + " " }
-        for start in stride(from: 0, to: numbered.count, by: 500) {
-            let slice = numbered[start..<min(start + 500, numbered.count)]
+        for slice in numbered.chunks(of: 500) {
             let vector: SQLQueryString = database.kind == .postgres ? ", search_vector" : ""
             let rows: [SQLQueryString] = slice.map { id, entry in
                 let text: SQLQueryString = database.kind == .postgres ? ", to_tsvector('simple', \(bind: entry.searchText))" : ""
@@ -376,7 +367,7 @@ public struct Directory: Sendable {
         let organization = try await database.withConnection { db in
             try await db.raw("SELECT name FROM organizations WHERE id = \(bind: context.orgId)").first()!.decode(column: "name", as: String.self)
         }
-        let today = ISO8601DateFormatter.string(from: clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let today = clock.today()
         let records = try draft.records(organizationId: context.orgId, organizationName: organization, today: today, vocabulary: vocabulary)
         let serviceId = records.rows("service")[0].text("id")!
         try await database.transaction { db in
@@ -455,4 +446,23 @@ public struct Directory: Sendable {
     }
 
     public func owner(ofService id: String) async throws -> String? { try await ownerOf(id) }
+
+    /// A service's name, status and owning organization from its own row, without gathering the
+    /// rows nested in it: what sending a referral needs.
+    public func serviceHeader(_ id: String) async throws -> (name: String, status: String, owner: String?)? {
+        try await database.withConnection { db in
+            guard let row = try await db.raw("SELECT fields, owner_org FROM hsds_rows WHERE table_name = 'service' AND id = \(bind: id)").first()
+            else { return nil }
+            let fields = try JSONDecoder().decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
+            return (fields.text("name") ?? "", fields.text("status") ?? "", try row.decode(column: "owner_org", as: String?.self))
+        }
+    }
+}
+
+extension Array {
+    /// Consecutive pieces of at most `size` elements: one statement per piece keeps bound values
+    /// under the databases' limits.
+    func chunks(of size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
 }

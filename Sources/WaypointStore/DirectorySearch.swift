@@ -115,7 +115,7 @@ extension Directory {
         }
         let point = query.latitude.flatMap { lat in query.longitude.map { (lat: lat, lon: $0) } }
         var scored: [(hit: DirectoryHit, score: Double)] = []
-        let today = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withFullDate])
+        let today = clock.today()
         for (position, row) in candidates.enumerated() {
             let latitude = try row.decode(column: "latitude", as: Double?.self)
             let longitude = try row.decode(column: "longitude", as: Double?.self)

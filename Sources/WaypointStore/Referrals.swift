@@ -66,20 +66,19 @@ public struct Referrals: Sendable {
     static let receiverActor = "service-link"
 
     private func today() -> String {
-        ISO8601DateFormatter.string(from: clock.now(), timeZone: policy.timeZone, formatOptions: [.withFullDate])
+        clock.today(in: policy.timeZone)
     }
 
     /// Sends a referral. Refused without consent that names this service, covers what is shared and
     /// has not expired. Returns the record and the receiver's link token (shown once).
     public func create(_ new: NewReferral, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
         guard context.role == .clinician else { throw AccessError.forbidden }
-        guard let service = try await directory.services([new.serviceId], viewer: nil).first,
-              let serviceName = service["name"]?.string, service["status"]?.string == "active" else {
+        guard let service = try await directory.serviceHeader(new.serviceId), service.status == "active" else {
             throw ReferralError.invalidPayload(field: "service_id", reason: "Choose an active service from the directory.")
         }
+        let (serviceName, receiverOrg) = (service.name, service.owner)
         let payload = try new.payload.checked(consent: new.consent, recipient: serviceName, today: today())
         let consent = new.consent!
-        let receiverOrg = try await directory.owner(ofService: new.serviceId)
         let id = Tokens.opaqueId()
         let now = clock.millis()
         let expiresAt = linkExpiry(now: now, consent: consent)
@@ -141,12 +140,13 @@ public struct Referrals: Sendable {
     /// The sender's view: clinicians of the sending organization.
     public func find(_ id: String, in context: TenantContext) async throws -> ReferralRecord {
         guard context.role == .clinician else { throw AccessError.forbidden }
-        let record = try await load(id) { row in try row.decode(column: "org_id", as: String.self) == context.orgId }
+        let (record, _) = try await load(id) { row in try row.decode(column: "org_id", as: String.self) == context.orgId }
         try await audit.record(AuditEvent(context, action: "referral.read", objectType: "referral", objectId: id))
         return record
     }
 
-    private func load(_ id: String, allowed: @Sendable (any SQLRow) throws -> Bool) async throws -> ReferralRecord {
+    /// The referral and the id of the organization that sent it.
+    private func load(_ id: String, allowed: @Sendable (any SQLRow) throws -> Bool) async throws -> (ReferralRecord, String) {
         try await database.withConnection { db in
             guard let row = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
                 throw AccessError.notFound
@@ -167,12 +167,12 @@ public struct Referrals: Sendable {
                     note: try sealer.open(try event.decode(column: "note_sealed", as: String.self), at: site("event-\(seq)")))
             }
             let organization = try await db.raw("SELECT name FROM organizations WHERE id = \(bind: orgId)").first()?.decode(column: "name", as: String.self) ?? ""
-            return ReferralRecord(
+            return (ReferralRecord(
                 id: id, status: ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent,
                 createdAt: date(try row.decode(column: "created_at", as: Int64.self)), updatedAt: date(try row.decode(column: "updated_at", as: Int64.self)),
                 senderOrganization: organization, serviceId: try row.decode(column: "service_id", as: String.self),
                 serviceName: try row.decode(column: "service_name", as: String.self),
-                screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events)
+                screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events), orgId)
         }
     }
 
@@ -215,43 +215,41 @@ public struct Referrals: Sendable {
     }
 
     /// What the link shows. Verifies the signature and expiry; audited against the sending organization.
-    public func receiverView(token: String) async throws -> ReceiverView {
-        let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
-        let record = try await loadForLink(link)
-        try await audit.record(AuditEvent(orgId: try await senderOrg(record.id), actorId: Self.receiverActor, action: "referral.link-view",
-                                          objectType: "referral", objectId: record.id, requestId: Tokens.opaqueId()))
-        let current = record.consent.isCurrent(today: today())
-        return ReceiverView(referralId: record.id, status: record.status, serviceName: record.serviceName,
-                            senderOrganization: record.senderOrganization, payload: current ? record.payload : nil,
-                            allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
-                            events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
-                                                                      status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") })
+    public func receiverView(token: String, requestId: String = Tokens.opaqueId()) async throws -> ReceiverView {
+        let (record, senderOrg) = try await loadForLink(token)
+        try await audit.record(AuditEvent(orgId: senderOrg, actorId: Self.receiverActor, action: "referral.link-view",
+                                          objectType: "referral", objectId: record.id, requestId: requestId))
+        return receiverView(record)
     }
 
-    /// The receiving service answers through its link.
-    public func receiverMove(token: String, to status: ReferralStatus, reason: ReferralReason?, note: String) async throws -> ReceiverView {
-        let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
-        let record = try await loadForLink(link)
+    /// The receiving service answers through its link. The move is audited; the page it returns is
+    /// not a second read.
+    public func receiverMove(token: String, to status: ReferralStatus, reason: ReferralReason?, note: String,
+                             requestId: String = Tokens.opaqueId()) async throws -> ReceiverView {
+        let (record, senderOrg) = try await loadForLink(token)
         guard !record.status.isFinished else { throw ReferralError.linkFinished }
         try await transition(record.id, to: status, reason: reason, note: note, party: .receiver, actor: Self.receiverActor,
-                             audit: AuditEvent(orgId: try await senderOrg(record.id), actorId: Self.receiverActor,
-                                               action: "referral.\(status.rawValue)", objectType: "referral", objectId: record.id,
-                                               requestId: Tokens.opaqueId())) { _ in true }
-        return try await receiverView(token: token)
+                             audit: AuditEvent(orgId: senderOrg, actorId: Self.receiverActor, action: "referral.\(status.rawValue)",
+                                               objectType: "referral", objectId: record.id, requestId: requestId)) { _ in true }
+        return receiverView(try await loadForLink(token).0)
     }
 
-    /// The link must be the latest one issued for the referral.
-    private func loadForLink(_ link: ReceiverLink) async throws -> ReferralRecord {
+    /// The receiver sees the payload only while the consent is current, and none of the sender's notes.
+    private func receiverView(_ record: ReferralRecord) -> ReceiverView {
+        ReceiverView(referralId: record.id, status: record.status, serviceName: record.serviceName,
+                     senderOrganization: record.senderOrganization, payload: record.consent.isCurrent(today: today()) ? record.payload : nil,
+                     allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
+                     events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
+                                                               status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") })
+    }
+
+    /// A valid, unexpired link that is the latest one issued for its referral.
+    private func loadForLink(_ token: String) async throws -> (ReferralRecord, String) {
+        let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
         do {
             return try await load(link.referralId) { row in try row.decode(column: "link_expires_at", as: Int64.self) == link.expiresAt }
         } catch AccessError.notFound {
             throw ReferralError.linkInvalid
-        }
-    }
-
-    private func senderOrg(_ id: String) async throws -> String {
-        try await database.withConnection { db in
-            try await db.raw("SELECT org_id FROM referrals WHERE id = \(bind: id)").first()!.decode(column: "org_id", as: String.self)
         }
     }
 

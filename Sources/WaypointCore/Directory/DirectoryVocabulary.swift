@@ -20,6 +20,7 @@ public struct DirectoryVocabulary: Sendable {
     public let terms: [Term]
     /// The taxonomy and its terms as HSDS rows, for seeding and export.
     public let records: HSDSRecordSet
+    private let termsById: [String: Term]
 
     public static let bundled: DirectoryVocabulary = {
         guard let url = Bundle.module.url(forResource: "taxonomy", withExtension: "json", subdirectory: "Resources/directory"),
@@ -46,9 +47,11 @@ public struct DirectoryVocabulary: Sendable {
                   let group = Group(rawValue: String(code.split(separator: ":")[0])) else { return nil }
             return Term(id: row.text("id")!, code: code, name: row.text("name")!, group: group)
         }
+        termsById = Dictionary(uniqueKeysWithValues: terms.map { ($0.id, $0) })
     }
 
-    public func term(id: String) -> Term? { terms.first { $0.id == id } }
+    /// Called for every attribute of every indexed service, so a dictionary, not a scan.
+    public func term(id: String) -> Term? { termsById[id] }
 
     public func term(_ group: Group, _ shortCode: String) -> Term? {
         terms.first { $0.group == group && $0.shortCode == shortCode }

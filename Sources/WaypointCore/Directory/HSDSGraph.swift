@@ -50,26 +50,6 @@ public struct HSDSGraph: Sendable {
         }
         return .object(object)
     }
-
-    /// Every row reachable from a service: what a search entry and a detail page are built from.
-    public func serviceClosure(_ serviceId: String) -> HSDSRecordSet {
-        var closure = HSDSRecordSet()
-        func collect(_ value: JSONValue, _ table: String) {
-            guard case .object(let object) = value else { return }
-            var row: HSDSFields = [:]
-            let relations = Dictionary(uniqueKeysWithValues: (HSDSModel.relations[table] ?? []).map { ($0.member, $0) })
-            for (key, item) in object {
-                if let relation = relations[key] {
-                    if relation.isList { item.array.forEach { collect($0, relation.child) } } else { collect(item, relation.child) }
-                } else {
-                    row[key] = item
-                }
-            }
-            closure.merge(table, row)
-        }
-        if let service = nested("service", serviceId) { collect(service, "service") }
-        return closure
-    }
 }
 
 /// Writes a record set out in the standard's two forms.

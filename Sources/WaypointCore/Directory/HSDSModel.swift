@@ -144,4 +144,9 @@ public enum HSDSModel {
         map["attribute", default: []].append(commonRelations[1])
         return map
     }()
+
+    /// The same relations keyed by JSON member, for readers that meet members one at a time.
+    public static let relationsByMember: [String: [String: Relation]] = relations.mapValues { list in
+        Dictionary(uniqueKeysWithValues: list.map { ($0.member, $0) })
+    }
 }

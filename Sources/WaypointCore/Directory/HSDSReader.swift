@@ -95,7 +95,7 @@ public enum HSDSReader {
         }
         var row: HSDSFields = ["id": .string(id)]
         var problems: [(String, String)] = []
-        let relations = Dictionary(uniqueKeysWithValues: (HSDSModel.relations[tableName] ?? []).map { ($0.member, $0) })
+        let relations = HSDSModel.relationsByMember[tableName] ?? [:]
         for (member, value) in object.sorted(by: { $0.key < $1.key }) where member != "id" {
             if let relation = relations[member] {
                 switch (relation.link, value) {

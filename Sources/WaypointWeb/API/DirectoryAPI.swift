@@ -53,20 +53,14 @@ struct DirectoryAPI {
             "size": .integer(contents.count), "first_page": .bool(page == 1), "last_page": .bool(page >= totalPages),
             "empty": .bool(contents.isEmpty), "contents": .array(contents),
         ])
-        return try Self.json(body)
+        return try JSONBody.document(body)
     }
 
     @Sendable func service(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         guard let service = try await store.directory.services([try context.parameters.require("id")], viewer: nil).first else {
             throw AccessError.notFound
         }
-        return try Self.json(service)
-    }
-
-    static func json(_ value: JSONValue) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return try JSONBody.document(service)
     }
 
     struct SearchResult: Encodable { let total: Int; let page: Int; let perPage: Int; let results: [DirectoryHit] }

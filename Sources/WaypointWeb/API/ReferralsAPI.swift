@@ -56,7 +56,7 @@ struct ReferralsAPI {
         let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         if request.uri.queryParameters["format"] == "fhir" {
-            return try ScreeningsAPI.fhirResponse(try await store.referrals.fhirBundle(id, in: tenant))
+            return try JSONBody.document(try await store.referrals.fhirBundle(id, in: tenant), contentType: "application/fhir+json")
         }
         return try JSONBody.response(try await store.referrals.find(id, in: tenant))
     }

@@ -98,13 +98,5 @@ struct ScreeningsAPI {
         return try JSONBody.response(ScreeningView(record, includeNote: true))
     }
 
-    func fhir(_ resource: JSONValue) throws -> Response { try Self.fhirResponse(resource) }
-
-    /// FHIR JSON, one way for every endpoint that returns a resource.
-    static func fhirResponse(_ resource: JSONValue) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: .ok, headers: [.contentType: "application/fhir+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(resource))))
-    }
+    func fhir(_ resource: JSONValue) throws -> Response { try JSONBody.document(resource, contentType: "application/fhir+json") }
 }

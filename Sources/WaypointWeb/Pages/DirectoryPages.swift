@@ -108,7 +108,7 @@ struct DirectoryPages {
 
     @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .directoryEditor)
-        let today = ISO8601DateFormatter.string(from: store.clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let today = store.clock.today()
         let yearAgo = String(Int(today.prefix(4))! - 1) + today.dropFirst(4)
         let services = try await store.directory.localServices(in: tenant).map { service -> [String: Any] in
             ["id": service.id, "name": service.name, "status": service.status, "verified": service.verifiedOn ?? "",
@@ -133,7 +133,7 @@ struct DirectoryPages {
     func editorPage(_ draft: LocalServiceDraft, error: (any UserFacingError)?, request: Request, context: WaypointRequestContext) -> Response {
         let strings = Localizer(context.language)
         let views = DirectoryViews(strings: strings)
-        let today = ISO8601DateFormatter.string(from: store.clock.now(), timeZone: .gmt, formatOptions: [.withFullDate])
+        let today = store.clock.today()
         var data: [String: Any] = [
             "serviceId": draft.serviceId ?? "", "name": draft.name, "description": draft.description, "phone": draft.phone, "url": draft.url,
             "street": draft.street, "city": draft.city, "state": draft.state, "postalCode": draft.postalCode,

@@ -22,6 +22,15 @@ struct ReferralPages {
         router.post("/r/:token", use: receiverMove)
     }
 
+    /// Dates and times in the reader's language.
+    static func timeFormatter(_ language: Language) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.locale = Locale(identifier: language.rawValue)
+        return formatter
+    }
+
     func statusLabel(_ status: ReferralStatus, _ strings: Localizer) -> String { strings["referral_status_" + status.rawValue] }
     func reasonLabel(_ reason: ReferralReason, _ strings: Localizer) -> String { strings["referral_reason_" + reason.rawValue] }
 
@@ -40,10 +49,7 @@ struct ReferralPages {
         let strings = Localizer(context.language)
         let filter = request.uri.queryParameters["status"].flatMap { ReferralStatus(rawValue: String($0)) }
         let referrals = try await store.referrals.list(inbox: inbox, status: filter, in: tenant)
-        let formatter = DateFormatter()
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.locale = Locale(identifier: context.language.rawValue)
+        let formatter = Self.timeFormatter(context.language)
         return renderer.page("referral-list", titleKey: inbox ? "referral_inbox_title" : "referral_outbox_title", data: [
             "heading": strings[inbox ? "referral_inbox_title" : "referral_outbox_title"], "inbox": inbox,
             "base": inbox ? "/referrals/inbox" : "/referrals",
@@ -75,10 +81,8 @@ struct ReferralPages {
         let vocabulary = DirectoryVocabulary.bundled
         let offered = Set((service["attributes"]?.array ?? []).compactMap { $0["taxonomy_term_id"]?.string.flatMap { vocabulary.term(id: $0) } }
             .filter { $0.group == .serviceType }.map(\.shortCode))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let defaultExpiry = ISO8601DateFormatter.string(from: calendar.date(byAdding: .day, value: 90, to: store.clock.now())!, timeZone: .gmt,
-                                                        formatOptions: [.withFullDate])
+        // Consent for about three months unless the person says otherwise.
+        let defaultExpiry = Clock { store.clock.now().addingTimeInterval(90 * 24 * 3600) }.today()
         let chosenNeeds = values.isEmpty ? offered : Set(vocabulary.terms(in: .serviceType).map(\.shortCode).filter { values["need:" + $0] != nil })
         var data: [String: Any] = [
             "serviceId": service["id"]?.string ?? "", "serviceName": service["name"]?.string ?? "", "screening": screening,
@@ -107,7 +111,6 @@ struct ReferralPages {
         let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
         let serviceId = form["service_id"] ?? ""
-        guard let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
         var scope: [ReferralConsent.Item] = [.needs]
         if form["scope_contact"] != nil { scope.append(.contact) }
         if form["scope_language"] != nil { scope.append(.language) }
@@ -126,6 +129,8 @@ struct ReferralPages {
                 NewReferral(serviceId: serviceId, screeningId: screening, consent: consent, payload: payload), in: tenant)
             return try await detailPage(record, link: link, request: request, context: context)
         } catch let error as ReferralError {
+            // Shown again with everything typed, so nothing is lost.
+            guard let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
             return formPage(service: service, values: form, screening: screening ?? "", error: error, request: request, context: context)
         }
     }
@@ -138,10 +143,7 @@ struct ReferralPages {
     }
 
     func history(_ events: [ReferralEvent], strings: Localizer, language: Language) -> [[String: Any]] {
-        let formatter = DateFormatter()
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.locale = Locale(identifier: language.rawValue)
+        let formatter = Self.timeFormatter(language)
         return events.map { event in
             ["at": formatter.string(from: event.at), "status": statusLabel(event.status, strings), "statusCode": event.status.rawValue,
              "party": strings["referral_party_" + event.party.rawValue], "reason": event.reason.map { reasonLabel($0, strings) } ?? "",
@@ -195,13 +197,13 @@ struct ReferralPages {
 
     @Sendable func fhir(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
-        return try ScreeningsAPI.fhirResponse(bundle)
+        return try JSONBody.document(bundle, contentType: "application/fhir+json")
     }
 
     // MARK: Receiving service
 
     @Sendable func receiver(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let view = try await store.referrals.receiverView(token: try context.parameters.require("token"))
+        let view = try await store.referrals.receiverView(token: try context.parameters.require("token"), requestId: context.requestId)
         return receiverPage(view, request: request, context: context)
     }
 
@@ -212,7 +214,7 @@ struct ReferralPages {
             throw MalformedInput(detail: "Choose what happened.", field: "status")
         }
         let view = try await store.referrals.receiverMove(token: token, to: status, reason: form["reason"].flatMap(ReferralReason.init(rawValue:)),
-                                                          note: form["note"] ?? "")
+                                                          note: form["note"] ?? "", requestId: context.requestId)
         return receiverPage(view, request: request, context: context)
     }
 
