@@ -148,18 +148,22 @@ enum DirectoryBench {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             try await WaypointBench.waitUntilUp(client, base)
-            let importStart = ContinuousClock.now
-            var read = HSDSReadResult()
-            for (file, text) in files {
-                HSDSReader.readCSV(text, file: file, table: HSDSModel.tables.first { $0.file == file }!.name, into: &read)
+            if try await store.directory.rowCount("service_at_location") >= sites {
+                print("\(name): reusing the directory already imported (\(sites) service_at_location)")
+            } else {
+                let importStart = ContinuousClock.now
+                var read = HSDSReadResult()
+                for (file, text) in files {
+                    HSDSReader.readCSV(text, file: file, table: HSDSModel.tables.first { $0.file == file }!.name, into: &read)
+                }
+                let parsed = (ContinuousClock.now - importStart).inSeconds
+                let summary = try await store.directory.importRecords(read, owner: nil, skipInvalid: false,
+                                                                      actor: AuditEvent(orgId: "system", actorId: "bench", action: "", objectType: "", objectId: "", requestId: "bench"))
+                let imported = (ContinuousClock.now - importStart).inSeconds
+                print("\(name): generated \(records.count) HSDS rows (\(sites) service_at_location) in \(String(format: "%.1f", generated)) s; "
+                      + "import read+wrote+indexed \(summary.rowsImported) rows in \(String(format: "%.1f", imported)) s = "
+                      + "\(Int(Double(summary.rowsImported) / imported)) rows/s (parsing CSV \(String(format: "%.1f", parsed)) s)")
             }
-            let parsed = (ContinuousClock.now - importStart).inSeconds
-            let summary = try await store.directory.importRecords(read, owner: nil, skipInvalid: false,
-                                                                  actor: AuditEvent(orgId: "system", actorId: "bench", action: "", objectType: "", objectId: "", requestId: "bench"))
-            let imported = (ContinuousClock.now - importStart).inSeconds
-            print("\(name): generated \(records.count) HSDS rows (\(sites) service_at_location) in \(String(format: "%.1f", generated)) s; "
-                  + "import read+wrote+indexed \(summary.rowsImported) rows in \(String(format: "%.1f", imported)) s = "
-                  + "\(Int(Double(summary.rowsImported) / imported)) rows/s (parsing CSV \(String(format: "%.1f", parsed)) s)")
 
             let token = try await WaypointBench.token(client, {
                 var request = HTTPClientRequest(url: base + "/api/v1/auth/token")

@@ -21,6 +21,8 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Sections to run: auth, engine, screenings, directory (comma-separated).") var only = "auth,engine,screenings,directory"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
+    @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
+    var keepDirectory: String?
 
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
@@ -39,11 +41,11 @@ struct WaypointBench: AsyncParsableCommand {
             // Each backend gets a database of its own for the directory, apart from the HTTP runs.
             for (name, location) in backends {
                 let separate: DatabaseLocation = switch location {
-                case .sqlite: .sqlite(path: folder.appendingPathComponent("directory.sqlite").path)
+                case .sqlite: .sqlite(path: keepDirectory ?? folder.appendingPathComponent("directory.sqlite").path)
                 case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
                 }
-                try await DirectoryBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path,
-                                             sites: sites, passes: passes)
+                let keyFile = keepDirectory.map { $0 + ".key" } ?? folder.appendingPathComponent("master.key").path
+                try await DirectoryBench.run(name: name, location: separate, keyFile: keyFile, sites: sites, passes: passes)
             }
         }
         guard !sections.isDisjoint(with: ["auth", "screenings"]) else { return }

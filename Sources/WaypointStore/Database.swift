@@ -220,7 +220,9 @@ actor SQLitePool {
             // busy_timeout makes a second writer wait for the lock instead of failing at once.
             // A 64 MB page cache per connection: a large import runs as one transaction, and pages it
             // reads back would otherwise be looked up in the write-ahead log again and again.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536",
+            // Reads through a memory map (up to 2 GiB of the file): a search near a place visits
+            // thousands of rows, and a system call per page cost a third of its time.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536", "PRAGMA mmap_size=2147483648",
                            "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"] {
                 try await db.raw(SQLQueryString(pragma)).run()
             }

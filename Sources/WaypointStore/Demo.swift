@@ -25,7 +25,7 @@ public struct DemoSetup: Sendable {
         }
         // Fictional local entries owned by the demo organization, so search, the editor and the
         // referral inbox have something to show.
-        try await store.directory.seedBundled(requestId: "demo-setup")
+        try await store.directory.prepare(requestId: "demo-setup")
         _ = try await store.directory.importRecords(BundledDirectory.read("demo-local"), owner: organization.id, skipInvalid: false,
                                                      actor: AuditEvent(orgId: organization.id, actorId: "demo-setup", action: "", objectType: "",
                                                                        objectId: "", requestId: "demo-setup"))

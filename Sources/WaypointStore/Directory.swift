@@ -275,7 +275,7 @@ public struct Directory: Sendable {
 
     /// Replaces the search entries of these services with fresh ones built from their rows.
     func reindex(_ serviceIds: [String], on db: any SQLDatabase, known: HSDSRecordSet = HSDSRecordSet()) async throws {
-        for slice in serviceIds.chunks(of: 500) {
+        for slice in serviceIds.chunks(of: 2000) {
             let graph = HSDSGraph(try await closure(ofServices: slice, on: db, known: known))
             let owners = try await ownerOf(slice, on: db)
             let entries = slice.flatMap { DirectoryEntry.entries(forService: $0, in: graph, vocabulary: vocabulary) }
@@ -313,7 +313,14 @@ public struct Directory: Sendable {
         // Entry ids come from MAX()+1 inside the write transaction: SQLite writers are serialized,
         // and on PostgreSQL the lock below keeps two importing instances from taking the same ids.
         if database.kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727003)").run() }
-        let numbered = entries.enumerated().map { (first + Int64($0.offset), $0.element) }
+        // Numbered by half-degree cell, so a batch's neighbours share pages: a search near a place
+        // then reads a few pages per cell rather than one per entry.
+        let cell = { (entry: DirectoryEntry) -> [Int] in
+            guard let lat = entry.latitude, let lon = entry.longitude else { return [Int.max, Int.max] }
+            return [Int((lat * 2).rounded(.down)), Int((lon * 2).rounded(.down))]
+        }
+        let ordered = entries.map { (cell($0), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
+        let numbered = ordered.enumerated().map { (first + Int64($0.offset), $0.element) }
         let spaced = { (codes: [String]) in " " + codes.joined(separator: " ") + " " }
         for slice in numbered.chunks(of: 500) {
             let vector: SQLQueryString = database.kind == .postgres ? ", search_vector" : ""
@@ -404,15 +411,26 @@ public struct Directory: Sendable {
 
     // MARK: Bundled content
 
-    /// Loads our taxonomy and the national entries the first time the directory is used; later
-    /// runs leave them (and any corrections made since) alone. Returns whether it loaded them.
+    /// Readies the directory at start-up. Loads our taxonomy and the national entries the first
+    /// time; later runs leave them (and any corrections made since) alone. Rebuilds search entries
+    /// an older version wrote in another form. Returns whether it loaded the bundled entries.
     @discardableResult
-    public func seedBundled(requestId: String = "seed") async throws -> Bool {
+    public func prepare(requestId: String = "seed") async throws -> Bool {
+        try await reindexOutdatedEntries()
         let present = try await existingIds("taxonomy", [DirectoryVocabulary.bundled.taxonomy.text("id")!])
         guard present.isEmpty else { return false }
         _ = try await importRecords(BundledDirectory.national, owner: nil, skipInvalid: false,
                                     actor: AuditEvent(orgId: "system", actorId: "system", action: "", objectType: "", objectId: "", requestId: requestId))
         return true
+    }
+
+    /// Entries whose search text is not in the folded, space-framed form search expects.
+    private func reindexOutdatedEntries() async throws {
+        try await database.transaction { db in
+            let services = try await db.raw("SELECT DISTINCT service_id FROM directory_entries WHERE substr(search_text, 1, 1) <> ' '").all()
+                .map { try $0.decode(column: "service_id", as: String.self) }
+            if !services.isEmpty { try await reindex(services, on: db) }
+        }
     }
 
     // MARK: Export and reads
@@ -446,6 +464,13 @@ public struct Directory: Sendable {
     }
 
     public func owner(ofService id: String) async throws -> String? { try await ownerOf(id) }
+
+    /// How many rows of one HSDS table the directory holds.
+    public func rowCount(_ table: String) async throws -> Int {
+        try await database.withConnection { db in
+            Int(try await db.raw("SELECT COUNT(*) AS n FROM hsds_rows WHERE table_name = \(bind: table)").first()!.decode(column: "n", as: Int64.self))
+        }
+    }
 
     /// A service's name, status and owning organization from its own row, without gathering the
     /// rows nested in it: what sending a referral needs.

@@ -69,10 +69,8 @@ public struct DirectoryQuery: Sendable, Equatable {
         return query
     }
 
-    /// Words of the free text, letters and digits only, so nothing reaches the full-text syntax.
-    var words: [String] {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.prefix(8).map(String.init)
-    }
+    /// Words of the free text, folded as the index folds them.
+    var words: [String] { Array(DirectoryEntry.searchWords(text).prefix(8)) }
 }
 
 public struct DirectoryHit: Sendable, Equatable, Codable {
@@ -160,7 +158,7 @@ extension Directory {
 
     /// The share of the words that begin a word of the name.
     static func nameMatch(_ words: [String], _ name: String) -> Double {
-        let nameWords = name.lowercased().split { !$0.isLetter && !$0.isNumber }
+        let nameWords = DirectoryEntry.searchWords(name)
         let found = words.filter { word in nameWords.contains { $0.hasPrefix(word) } }.count
         return Double(found) / Double(max(words.count, 1))
     }
@@ -224,11 +222,14 @@ extension Directory {
         }
         if !words.isEmpty {
             if point != nil {
-                // Near a place the nearest matches come first (the caller weighs the words); the
-                // matching entries are found once and intersected with the ones nearby.
-                textConditions.append(sqlite
-                    ? "e.entry_id IN (SELECT rowid FROM directory_fts WHERE directory_fts MATCH \(bind: match))"
-                    : "e.search_vector @@ to_tsquery('simple', \(bind: tsquery))")
+                // Near a place the nearest matches come first (the caller weighs the words). SQLite
+                // tests the words on the entries the geographic index found: a common word matches
+                // tens of thousands of entries directory-wide, and gathering those to intersect
+                // them cost more than the test (21 → 11 ms at 250k sites). PostgreSQL's planner
+                // weighs the two indexes itself.
+                textConditions += sqlite
+                    ? words.map { "e.search_text LIKE \(bind: "% " + $0 + "%")" }
+                    : ["e.search_vector @@ to_tsquery('simple', \(bind: tsquery))"]
             } else if sqlite {
                 from = "directory_fts f JOIN directory_entries e ON e.entry_id = f.rowid"
                 conditions.append("directory_fts MATCH \(bind: match)")
@@ -242,13 +243,15 @@ extension Directory {
             for value in values { conditions.append("e.\(unsafeRaw: column) LIKE \(bind: "% " + value + " %")") }
         }
         if query.twentyFourSeven { conditions.append("e.always_open = 1") }
+        // Cheap tests first: the schedule lookup runs only for entries that passed the others.
+        conditions += textConditions
         let openNow = openNowExpression(now: now, zones: zones)
         if query.openNow { conditions.append(openNow) }
         return """
             SELECT e.entry_key, e.service_id, e.service_name, e.organization_name, e.latitude, e.longitude, e.populations,
                    e.service_types, e.languages, e.always_open, e.confidential, e.verified_on,
                    CASE WHEN \(openNow) THEN 1 ELSE 0 END AS open_now
-            FROM \(from) WHERE \((conditions + textConditions).joined(separator: " AND "))
+            FROM \(from) WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(order) LIMIT \(unsafeRaw: String(Self.candidateLimit))
             """
     }

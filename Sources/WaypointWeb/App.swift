@@ -21,7 +21,7 @@ public func buildApplication(
         logger: logger)
     app.beforeServerStarts {
         try await store.database.migrate()
-        try await store.directory.seedBundled()
+        try await store.directory.prepare()
         try await prepare()
     }
     return app

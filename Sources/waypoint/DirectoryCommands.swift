@@ -27,7 +27,7 @@ struct DirectoryCommand: AsyncParsableCommand {
             let (skipInvalid, org) = (skipInvalid, org)
             let progress = ProgressBar(label: "Importing")
             let summary = try await storage.withStore(logger: makeLogger()) { store -> DirectoryImportSummary in
-                try await store.directory.seedBundled(requestId: "cli-" + Tokens.opaqueId())
+                try await store.directory.prepare(requestId: "cli-" + Tokens.opaqueId())
                 var owner: String?
                 if let org {
                     guard let organization = try await store.organizations.named(org) else { throw CommandFailure("There is no organization named \(org).") }

@@ -146,7 +146,18 @@ struct HSDSTests {
         let entry = try #require(DirectoryEntry.entries(forService: "svc", in: HSDSGraph(records)).first)
         #expect(entry.confidential)
         #expect(entry.latitude == 43.6 && entry.longitude == -116.2)
-        #expect(!entry.searchText.contains("Hidden"))
+        #expect(entry.searchText.hasPrefix(" safe house "))
+        #expect(!entry.searchText.contains("hidden") && !entry.searchText.contains("boise"))
+    }
+
+    @Test("search words are folded to lower case without accents, split on anything but letters and digits")
+    func searchWords() {
+        #expect(DirectoryEntry.searchWords("Asesoría LEGAL—del Río, 24/7!") == ["asesoria", "legal", "del", "rio", "24", "7"])
+        #expect(DirectoryEntry.searchWords("%_'\"*") == [])
+        var records = HSDSRecordSet()
+        records.merge("service", ["id": "svc", "name": "Ayuda Jurídica", "description": "Citas: lunes-viernes.", "status": "active"])
+        let entry = DirectoryEntry.entries(forService: "svc", in: HSDSGraph(records)).first
+        #expect(entry?.searchText == " ayuda juridica citas lunes viernes ")
     }
 
     @Test("ZIP codes resolve to a centroid")

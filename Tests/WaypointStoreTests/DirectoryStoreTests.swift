@@ -87,7 +87,7 @@ struct DirectoryStoreTests {
 
     /// The bundled national entries plus the demo organization's fictional local ones.
     static func seeded(_ test: TestStore, owner: String) async throws {
-        try await test.store.directory.seedBundled()
+        try await test.store.directory.prepare()
         _ = try await test.store.directory.importRecords(BundledDirectory.read("demo-local"), owner: owner, skipInvalid: false, actor: operatorEvent)
     }
 
@@ -156,7 +156,7 @@ struct DirectoryStoreTests {
     func editorSave(backend: Backend) async throws {
         try await TestStore.withStore(backend) { test in
             let org = try await test.organization("Editor Clinic")
-            try await test.store.directory.seedBundled()
+            try await test.store.directory.prepare()
             let editor = try await test.member(org, role: .directoryEditor, name: "entry-editor")
             var draft = LocalServiceDraft()
             draft.name = "Riverside Food Pantry"
@@ -179,6 +179,54 @@ struct DirectoryStoreTests {
             await #expect(throws: DirectoryError.self) { try await test.store.directory.saveLocalService(draft, in: editor) }
             let clinician = try await test.member(org, role: .clinician, name: "not-an-editor")
             await #expect(throws: AccessError.forbidden) { try await test.store.directory.saveLocalService(draft, in: clinician) }
+        }
+    }
+
+    @Test("words match the start of a word with or without accents, near a place and anywhere; older entries are rebuilt at start-up",
+          arguments: Backend.allCases)
+    func wordSearch(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Words Clinic")
+            try await test.store.directory.prepare()
+            let editor = try await test.member(org, role: .directoryEditor, name: "words-editor")
+            var draft = LocalServiceDraft()
+            draft.name = "Asesoría Legal del Río"
+            draft.phone = "208-555-0101"
+            draft.street = "2 River St"
+            draft.city = "Boise"
+            draft.state = "ID"
+            draft.postalCode = "83702"
+            draft.serviceTypes = ["legal-immigration"]
+            draft.verifiedOn = "2026-11-01"
+            let id = try await test.store.directory.saveLocalService(draft, in: editor)
+            func found(_ text: String, near: Bool) async throws -> Bool {
+                var query = DirectoryQuery()
+                query.text = text
+                if near { query.zip = "83702" }
+                return try await test.store.directory.search(query).hits.contains { $0.serviceId == id }
+            }
+            for near in [true, false] {
+                for text in ["asesoria", "ASESORÍA", "Río", "legal ases", "aseso, legal!"] {
+                    #expect(try await found(text, near: near), "\(text) near: \(near)")
+                }
+                for text in ["esoria", "legal zebra", "asesorias"] {
+                    #expect(try await !found(text, near: near), "\(text) near: \(near)")
+                }
+            }
+
+            let searchText = {
+                try await test.store.database.withConnection { db in
+                    try await db.raw("SELECT search_text FROM directory_entries WHERE service_id = \(bind: id)").first()!
+                        .decode(column: "search_text", as: String.self)
+                }
+            }
+            #expect(try await searchText().hasPrefix(" asesoria legal del rio "))
+            try await test.store.database.withConnection { db in
+                try await db.raw("UPDATE directory_entries SET search_text = 'Asesoría Legal del Río' WHERE service_id = \(bind: id)").run()
+            }
+            try await test.store.directory.prepare()
+            #expect(try await searchText().hasPrefix(" asesoria legal del rio "))
+            #expect(try await found("asesoria", near: true))
         }
     }
 }

@@ -9,6 +9,8 @@ public struct DirectoryEntry: Sendable, Equatable {
     public let locationId: String?
     public let serviceName: String
     public let organizationName: String
+    /// The words a search can find, folded as `searchWords` folds them, each with a space before
+    /// and after: " legal aid ". A word-prefix test is then a plain `LIKE '% legal%'`.
     public let searchText: String
     /// Exact for public sites; rounded to about 10 km for confidential ones, so repeated distance
     /// searches cannot pin a safe house down.
@@ -86,7 +88,7 @@ public struct DirectoryEntry: Sendable, Equatable {
             return DirectoryEntry(
                 key: site?.text("id") ?? serviceId, serviceId: serviceId, locationId: locationId,
                 serviceName: service.text("name") ?? "", organizationName: organization?.text("name") ?? "",
-                searchText: text.joined(separator: " "), latitude: latitude, longitude: longitude,
+                searchText: " " + text.flatMap(searchWords).joined(separator: " ") + " ", latitude: latitude, longitude: longitude,
                 populations: codes(termCodes, .population), serviceTypes: codes(termCodes, .serviceType), languages: languageCodes,
                 alwaysOpen: termCodes.contains(DirectoryVocabulary.twentyFourSeven) || coversWeek,
                 confidential: confidential, active: service.text("status") == "active",
@@ -111,6 +113,13 @@ public struct DirectoryEntry: Sendable, Equatable {
 
     static func codes(_ termCodes: [String], _ group: DirectoryVocabulary.Group) -> [String] {
         Array(Set(termCodes.filter { $0.hasPrefix(group.rawValue + ":") }.map { String($0.dropFirst(group.rawValue.count + 1)) })).sorted()
+    }
+
+    /// Lower case, accents removed, letters and digits only: the form both the index and the
+    /// query use, so "Asesoría" is found by "asesoria" and nothing reaches a query syntax.
+    public static func searchWords(_ text: String) -> [String] {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+            .split { !$0.isLetter && !$0.isNumber }.map(String.init)
     }
 
     /// ISO 639 codes as two letters where a common three-letter code has one, so "spa" and "es" match.
