@@ -426,9 +426,12 @@ public struct Directory: Sendable {
 
     /// Entries whose search text is not in the folded, space-framed form search expects.
     private func reindexOutdatedEntries() async throws {
+        // Read first: the usual start finds nothing and takes no write lock.
+        let outdated = "SELECT DISTINCT service_id FROM directory_entries WHERE substr(search_text, 1, 1) <> ' '"
+        let found = try await database.withConnection { db in try await db.raw(SQLQueryString(outdated)).all() }
+        guard !found.isEmpty else { return }
         try await database.transaction { db in
-            let services = try await db.raw("SELECT DISTINCT service_id FROM directory_entries WHERE substr(search_text, 1, 1) <> ' '").all()
-                .map { try $0.decode(column: "service_id", as: String.self) }
+            let services = try await db.raw(SQLQueryString(outdated)).all().map { try $0.decode(column: "service_id", as: String.self) }
             if !services.isEmpty { try await reindex(services, on: db) }
         }
     }

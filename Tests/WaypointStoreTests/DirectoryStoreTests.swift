@@ -158,15 +158,8 @@ struct DirectoryStoreTests {
             let org = try await test.organization("Editor Clinic")
             try await test.store.directory.prepare()
             let editor = try await test.member(org, role: .directoryEditor, name: "entry-editor")
-            var draft = LocalServiceDraft()
-            draft.name = "Riverside Food Pantry"
-            draft.phone = "208-555-0100"
-            draft.street = "1 River St"
-            draft.city = "Boise"
-            draft.state = "ID"
-            draft.postalCode = "83702"
+            var draft = Self.boiseDraft("Riverside Food Pantry", phone: "208-555-0100", street: "1 River St")
             draft.serviceTypes = ["employment", "education"]
-            draft.verifiedOn = "2026-11-01"
             let id = try await test.store.directory.saveLocalService(draft, in: editor)
             var query = DirectoryQuery()
             query.serviceTypes = ["education"]
@@ -189,15 +182,8 @@ struct DirectoryStoreTests {
             let org = try await test.organization("Words Clinic")
             try await test.store.directory.prepare()
             let editor = try await test.member(org, role: .directoryEditor, name: "words-editor")
-            var draft = LocalServiceDraft()
-            draft.name = "Asesoría Legal del Río"
-            draft.phone = "208-555-0101"
-            draft.street = "2 River St"
-            draft.city = "Boise"
-            draft.state = "ID"
-            draft.postalCode = "83702"
+            var draft = Self.boiseDraft("Asesoría Legal del Río", phone: "208-555-0101", street: "2 River St")
             draft.serviceTypes = ["legal-immigration"]
-            draft.verifiedOn = "2026-11-01"
             let id = try await test.store.directory.saveLocalService(draft, in: editor)
             func found(_ text: String, near: Bool) async throws -> Bool {
                 var query = DirectoryQuery()
@@ -228,5 +214,18 @@ struct DirectoryStoreTests {
             #expect(try await searchText().hasPrefix(" asesoria legal del rio "))
             #expect(try await found("asesoria", near: true))
         }
+    }
+
+    /// A local service in downtown Boise, verified this month.
+    static func boiseDraft(_ name: String, phone: String, street: String) -> LocalServiceDraft {
+        var draft = LocalServiceDraft()
+        draft.name = name
+        draft.phone = phone
+        draft.street = street
+        draft.city = "Boise"
+        draft.state = "ID"
+        draft.postalCode = "83702"
+        draft.verifiedOn = "2026-11-01"
+        return draft
     }
 }
