@@ -1,4 +1,6 @@
+@preconcurrency import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import WaypointCore
 
@@ -32,27 +34,39 @@ public struct AuditLog: Sendable {
     let database: Database
     let keys: KeyRing
     let clock: Clock
+    /// The furthest point this process has verified, and how many entries that covers.
+    private let checkpoint = NIOLockedValueBox<(checkpoint: AuditCheckpoint, entries: Int)>((.genesis, 0))
+
+    init(database: Database, keys: KeyRing, clock: Clock) {
+        self.database = database
+        self.keys = keys
+        self.clock = clock
+    }
 
     /// Appends inside the caller's transaction, so the record and its audit entry commit together or
-    /// not at all.
+    /// not at all. The head is checked before it is extended: a head rewritten by someone with write
+    /// access to the database is refused, never re-signed, so a forged chain cannot be made to verify.
     func append(_ event: AuditEvent, on db: any SQLDatabase) async throws {
         if database.kind == .postgres {
             // Instances share one chain; the lock makes "read head, write successor" atomic across them.
             try await db.raw("SELECT pg_advisory_xact_lock(727002)").run()
         }
-        let head = try await db.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first()
-        let previousSeq = try head?.decode(column: "seq", as: Int64.self) ?? 0
-        let previousHash = try head?.decode(column: "hash", as: String.self) ?? AuditEntry.genesisHash
+        let now = clock.millis()
+        let chainKey = try await keys.auditChainKey(on: db, now: now)
+        let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(Self.head(from:))
+        if let head, !head.isAuthentic(key: keys.auditHeadKey) { throw AuditIntegrityError.headForged }
+        let previousSeq = head?.seq ?? 0
+        let previousHash = head?.hash ?? AuditEntry.genesisHash
         let entry = AuditEntry(
-            seq: previousSeq + 1, at: clock.millis(), orgId: event.orgId, actorId: event.actorId,
+            seq: previousSeq + 1, at: now, orgId: event.orgId, actorId: event.actorId,
             action: event.action, objectType: event.objectType, objectId: event.objectId,
             requestId: event.requestId, prevHash: previousHash
-        ).chained(after: previousHash)
+        ).chained(after: previousHash, chainKey: chainKey)
         try await db.raw("""
-            INSERT INTO audit_log (seq, at, org_id, actor_id, action, object_type, object_id, request_id, prev_hash, hash)
+            INSERT INTO audit_log (seq, at, org_id, actor_id, action, object_type, object_id, request_id, prev_hash, hash, chain_version)
             VALUES (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.orgId), \(bind: entry.actorId),
                     \(bind: entry.action), \(bind: entry.objectType), \(bind: entry.objectId),
-                    \(bind: entry.requestId), \(bind: entry.prevHash), \(bind: entry.hash))
+                    \(bind: entry.requestId), \(bind: entry.prevHash), \(bind: entry.hash), \(bind: Int64(entry.chainVersion)))
             """).run()
         let signed = AuditHead.signed(seq: entry.seq, hash: entry.hash, key: keys.auditHeadKey)
         if head == nil {
@@ -81,16 +95,48 @@ public struct AuditLog: Sendable {
 
     /// Recomputes the whole chain and compares its end with the signed head.
     public func verify() async throws -> AuditVerification {
-        let (entries, head) = try await database.withConnection { db in
-            let entries = try await db.raw("SELECT * FROM audit_log ORDER BY seq").all().map(Self.entry(from:))
-            let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map {
-                AuditHead(seq: try $0.decode(column: "seq", as: Int64.self),
-                          hash: try $0.decode(column: "hash", as: String.self),
-                          mac: try $0.decode(column: "mac", as: String.self))
-            }
-            return (entries, head)
+        try await verify(from: .genesis).0
+    }
+
+    /// Verifies only what was appended since this process last found the chain intact: the audit
+    /// page calls it on every view, and re-reading the whole log each time grows without bound.
+    /// `waypoint audit verify` still walks everything.
+    public func verifySinceCheckpoint() async throws -> AuditVerification {
+        let start = checkpoint.withLockedValue { $0 }
+        let (result, reached) = try await verify(from: start.checkpoint)
+        guard case .intact = result else { return result }
+        let total = start.entries + Int(reached.seq - start.checkpoint.seq)
+        checkpoint.withLockedValue { current in
+            if reached.seq > current.checkpoint.seq { current = (reached, total) }
         }
-        return AuditChain.verify(entries, head: head, headKey: keys.auditHeadKey)
+        return .intact(entries: total)
+    }
+
+    /// Reads the head first and then the entries up to it, so appends that land meanwhile are not
+    /// mistaken for a truncated log.
+    private func verify(from start: AuditCheckpoint) async throws -> (AuditVerification, AuditCheckpoint) {
+        let chainKey = try await database.withConnection { try await keys.auditChainKey(on: $0, now: clock.millis(), create: false) }
+        let (entries, head) = try await database.snapshot { db in
+            let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(Self.head(from:))
+            let entries = try await db.raw("""
+                SELECT * FROM audit_log WHERE seq > \(bind: start.seq) AND seq <= \(bind: head?.seq ?? 0) ORDER BY seq
+                """).all().map(Self.entry(from:))
+            // Entries past the head (written by someone other than the application) are reported too.
+            let beyond = try await db.raw("SELECT * FROM audit_log WHERE seq > \(bind: max(head?.seq ?? 0, start.seq)) ORDER BY seq LIMIT 1")
+                .all().map(Self.entry(from:))
+            return (entries + beyond, head)
+        }
+        let result = AuditChain.verify(entries, head: head, headKey: keys.auditHeadKey, chainKey: chainKey, from: start)
+        let reached = entries.last.map {
+            AuditCheckpoint(seq: $0.seq, hash: $0.hash, keyed: start.keyed || entries.contains { $0.chainVersion >= AuditEntry.keyedVersion })
+        } ?? start
+        return (result, reached)
+    }
+
+    static func head(from row: any SQLRow) throws -> AuditHead {
+        AuditHead(seq: try row.decode(column: "seq", as: Int64.self),
+                  hash: try row.decode(column: "hash", as: String.self),
+                  mac: try row.decode(column: "mac", as: String.self))
     }
 
     static func entry(from row: any SQLRow) throws -> AuditEntry {
@@ -103,6 +149,16 @@ public struct AuditLog: Sendable {
             objectId: try row.decode(column: "object_id", as: String.self),
             requestId: try row.decode(column: "request_id", as: String.self),
             prevHash: try row.decode(column: "prev_hash", as: String.self),
-            hash: try row.decode(column: "hash", as: String.self))
+            hash: try row.decode(column: "hash", as: String.self),
+            chainVersion: Int(try row.decode(column: "chain_version", as: Int64.self)))
     }
+}
+
+/// The audit chain's head failed its check: someone changed the log outside the application. Nothing
+/// more is appended (and so nothing is saved) until an administrator has looked.
+public enum AuditIntegrityError: UserFacingError, Equatable {
+    case headForged
+
+    public var messageKey: String { "error_audit_integrity" }
+    public var status: Int { 503 }
 }

@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import Foundation
 import HummingbirdBcrypt
 import SQLKit
@@ -20,10 +21,8 @@ public struct SessionPolicy: Sendable {
     public var idleTimeout: TimeInterval = 15 * 60
     public var absoluteLifetime: TimeInterval = 12 * 3600
     public var apiTokenLifetime: TimeInterval = 3600
-    /// Failures within `throttleWindow` after which sign-in answers 429 without checking the password.
-    public var maxFailuresPerUser = 5
-    public var maxFailuresPerAddress = 20
-    public var throttleWindow: TimeInterval = 15 * 60
+    /// Limits on guessing, applied before any password is checked.
+    public var throttle = SignInThrottle()
 
     public init() {}
 }
@@ -31,6 +30,7 @@ public struct SessionPolicy: Sendable {
 /// Checks passwords, throttles guessing, and issues and resolves sessions and API tokens.
 public struct Authenticator: Sendable {
     let database: Database
+    let keys: KeyRing
     let audit: AuditLog
     let clock: Clock
     let hasher: PasswordHasher
@@ -42,65 +42,94 @@ public struct Authenticator: Sendable {
 
     public func signIn(username rawUsername: String, password: String, address: String, requestId: String) async throws -> TenantContext {
         let username = rawUsername.lowercased()
-        let subjects = [Tokens.digest("user:" + username), Tokens.digest("address:" + address)]
-        if let wait = try await throttledFor(subjects) {
-            try await audit.record(AuditEvent(orgId: "", actorId: "anonymous", action: "signin.throttled",
-                                              objectType: "session", objectId: "", requestId: requestId))
-            throw AccountError.throttled(retryAfterSeconds: wait)
+        let subjects = SignInSubjects(username: username, address: address, key: keys.throttleKey)
+        let limits = policy.throttle
+        // Counted before the (slow) password check, in one transaction: parallel guesses each see
+        // the others' attempts. An attempt counts as a failure until it is proven otherwise.
+        let (decision, user) = try await database.transaction { db -> (SignInThrottle.Decision, (any SQLRow)?) in
+            let now = clock.millis()
+            let pair = try await counter(subjects.pair, on: db), byAddress = try await counter(subjects.address, on: db)
+            let account = try await counter(subjects.account, on: db)
+            let known = try await counter(subjects.knownAddress, on: db)
+                .map { now - $0.windowStart < Int64(limits.knownAddressLifetime * 1000) } ?? false
+            let decision = limits.decide(pair: pair, address: byAddress, account: account, knownAddress: known, now: now)
+            if case .refuse(_, let first) = decision {
+                // Refusals are audited once per counter and window, so anonymous traffic cannot grow the log without bound.
+                if first {
+                    try await audit.append(AuditEvent(orgId: "", actorId: "anonymous", action: "signin.throttled",
+                                                      objectType: "session", objectId: "", requestId: requestId), on: db)
+                }
+                for subject in [subjects.pair, subjects.address] { try await countFailure(subject, limits: limits, now: now, on: db) }
+                return (decision, nil)
+            }
+            for subject in [subjects.pair, subjects.address, subjects.account] {
+                try await countFailure(subject, limits: limits, now: now, on: db)
+            }
+            let user = try await db.raw("SELECT id, org_id, role, password_hash, active FROM users WHERE username = \(bind: username)").first()
+            return (decision, user)
         }
-        let row = try await database.withConnection { db in
-            try await db.raw("SELECT id, org_id, role, password_hash, active FROM users WHERE username = \(bind: username)").first()
-        }
-        let storedHash = try row?.decode(column: "password_hash", as: String.self) ?? Self.decoyHash
+        if case .refuse(let wait, _) = decision { throw AccountError.throttled(retryAfterSeconds: wait) }
+        let storedHash = try user?.decode(column: "password_hash", as: String.self) ?? Self.decoyHash
         let matches = try await hasher.verify(password, against: storedHash)
-        guard let row, matches, try row.decode(column: "active", as: Int64.self) == 1,
-              let role = Role(rawValue: try row.decode(column: "role", as: String.self))
+        guard let user, matches, try user.decode(column: "active", as: Int64.self) == 1,
+              let role = Role(rawValue: try user.decode(column: "role", as: String.self))
         else {
-            try await recordFailure(subjects: subjects, orgId: try row?.decode(column: "org_id", as: String.self) ?? "",
-                                    userId: try row?.decode(column: "id", as: String.self) ?? "", requestId: requestId)
+            // Each checked failure is audited; the limits above bound how many one address can cause.
+            // The attempted username is not logged: people type passwords into the name field.
+            try await audit.record(AuditEvent(orgId: try user?.decode(column: "org_id", as: String.self) ?? "", actorId: "anonymous",
+                                              action: "signin.failure", objectType: "user",
+                                              objectId: try user?.decode(column: "id", as: String.self) ?? "", requestId: requestId))
             throw AccountError.invalidCredentials
         }
-        let context = TenantContext(orgId: try row.decode(column: "org_id", as: String.self),
-                                    userId: try row.decode(column: "id", as: String.self), role: role, requestId: requestId)
+        let context = TenantContext(orgId: try user.decode(column: "org_id", as: String.self),
+                                    userId: try user.decode(column: "id", as: String.self), role: role, requestId: requestId)
         try await database.transaction { db in
-            try await db.raw("DELETE FROM login_failures WHERE subject_hash = \(bind: subjects[0])").run()
+            let now = clock.millis()
+            // The attempt was not a failure after all: the account's counters start again, the
+            // address gets its attempt back, and this address is known to the owner from now on.
+            for subject in [subjects.pair, subjects.account, subjects.knownAddress] {
+                try await db.raw("DELETE FROM signin_counters WHERE subject = \(bind: subject)").run()
+            }
+            try await db.raw("""
+                UPDATE signin_counters SET failures = failures - 1 WHERE subject = \(bind: subjects.address) AND failures > 0
+                """).run()
+            try await db.raw("""
+                INSERT INTO signin_counters (subject, window_start, failures, last_failure_at)
+                VALUES (\(bind: subjects.knownAddress), \(bind: now), 0, 0)
+                """).run()
             try await audit.append(AuditEvent(context, action: "signin.success", objectType: "user", objectId: context.userId), on: db)
         }
         return context
     }
 
-    private func throttledFor(_ subjects: [String]) async throws -> Int? {
-        let since = clock.millis() - Int64(policy.throttleWindow * 1000)
-        let limits = [policy.maxFailuresPerUser, policy.maxFailuresPerAddress]
-        return try await database.withConnection { db in
-            for (subject, limit) in zip(subjects, limits) {
-                let rows = try await db.raw("""
-                    SELECT at FROM login_failures WHERE subject_hash = \(bind: subject) AND at > \(bind: since) ORDER BY at
-                    """).all()
-                if rows.count >= limit {
-                    let oldest = try rows[rows.count - limit].decode(column: "at", as: Int64.self)
-                    return max(1, Int((oldest - since) / 1000))
-                }
-            }
-            return nil
+    private func counter(_ subject: String, on db: any SQLDatabase) async throws -> SignInThrottle.Counter? {
+        // FOR UPDATE on PostgreSQL: two instances counting the same subject wait for each other.
+        let lock: SQLQueryString = database.kind == .postgres ? "FOR UPDATE" : ""
+        return try await db.raw("""
+            SELECT window_start, failures, last_failure_at FROM signin_counters WHERE subject = \(bind: subject) \(lock)
+            """).first().map {
+            SignInThrottle.Counter(windowStart: try $0.decode(column: "window_start", as: Int64.self),
+                                   failures: Int(try $0.decode(column: "failures", as: Int64.self)),
+                                   lastFailureAt: try $0.decode(column: "last_failure_at", as: Int64.self))
         }
     }
 
-    private func recordFailure(subjects: [String], orgId: String, userId: String, requestId: String) async throws {
-        let now = clock.millis()
-        try await database.transaction { db in
-            for subject in subjects {
-                try await db.raw("""
-                    INSERT INTO login_failures (id, subject_hash, at) VALUES (\(bind: Tokens.opaqueId()), \(bind: subject), \(bind: now))
-                    """).run()
-            }
-            // Old failures are useless once outside every window; prune as we go.
-            let horizon = now - Int64(policy.throttleWindow * 1000) * 4
-            try await db.raw("DELETE FROM login_failures WHERE at < \(bind: horizon)").run()
-            // The attempted username is not logged: people type passwords into the name field.
-            try await audit.append(AuditEvent(orgId: orgId, actorId: "anonymous", action: "signin.failure",
-                                              objectType: "user", objectId: userId, requestId: requestId), on: db)
-        }
+    /// Adds one failure to a subject's counter, starting a new window when the old one has passed.
+    private func countFailure(_ subject: String, limits: SignInThrottle, now: Int64, on db: any SQLDatabase) async throws {
+        let windowOpen = now - Int64(limits.window * 1000)
+        try await db.raw("""
+            INSERT INTO signin_counters (subject, window_start, failures, last_failure_at)
+            VALUES (\(bind: subject), \(bind: now), 1, \(bind: now))
+            ON CONFLICT (subject) DO UPDATE SET
+                failures = CASE WHEN signin_counters.window_start <= \(bind: windowOpen) THEN 1 ELSE signin_counters.failures + 1 END,
+                window_start = CASE WHEN signin_counters.window_start <= \(bind: windowOpen) THEN \(bind: now) ELSE signin_counters.window_start END,
+                last_failure_at = \(bind: now)
+            """).run()
+        // Counters of windows long gone are of no use; prune a few as we go.
+        try await db.raw("""
+            DELETE FROM signin_counters WHERE subject IN (
+                SELECT subject FROM signin_counters WHERE window_start < \(bind: windowOpen - Int64(limits.knownAddressLifetime * 1000)) LIMIT 20)
+            """).run()
     }
 
     // MARK: Browser sessions
@@ -181,6 +210,16 @@ public struct Authenticator: Sendable {
         return IssuedToken(token: token, expiresAt: Date(timeIntervalSince1970: Double(expires) / 1000))
     }
 
+    /// Ends an API token before it expires.
+    public func revokeToken(_ token: String, context: TenantContext) async throws {
+        try await database.transaction { db in
+            try await db.raw("""
+                DELETE FROM api_tokens WHERE token_hash = \(bind: Tokens.digest(token)) AND user_id = \(bind: context.userId)
+                """).run()
+            try await audit.append(AuditEvent(context, action: "token.revoke", objectType: "user", objectId: context.userId), on: db)
+        }
+    }
+
     public func tokenContext(token: String, requestId: String) async throws -> TenantContext? {
         let now = clock.millis()
         return try await database.withConnection { db in
@@ -192,5 +231,19 @@ public struct Authenticator: Sendable {
             return TenantContext(orgId: try row.decode(column: "org_id", as: String.self),
                                  userId: try row.decode(column: "user_id", as: String.self), role: role, requestId: requestId)
         }
+    }
+}
+
+/// The keyed names of the counters one sign-in attempt touches. Usernames and addresses are never
+/// stored, only HMACs under a key derived from the master key.
+struct SignInSubjects {
+    let pair: String, address: String, account: String, knownAddress: String
+
+    init(username: String, address: String, key: SymmetricKey) {
+        func subject(_ text: String) -> String { Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)) }
+        self.pair = subject("pair|\(username)|\(address)")
+        self.address = subject("address|\(address)")
+        self.account = subject("account|\(username)")
+        self.knownAddress = subject("known|\(username)|\(address)")
     }
 }

@@ -142,6 +142,12 @@ public final class Database: Sendable {
         return try await inTransaction(begin: "BEGIN", body)
     }
 
+    /// Several reads that must see one moment of the database (no writer's lock is taken): the
+    /// audit check reads the head and then the entries, and must not see an append in between.
+    public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await inTransaction(begin: kind == .sqlite ? "BEGIN DEFERRED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
     private func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { db in
             try await db.raw(SQLQueryString(begin)).run()

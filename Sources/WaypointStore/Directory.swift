@@ -274,14 +274,59 @@ public struct Directory: Sendable {
     // MARK: Search index
 
     /// Replaces the search entries of these services with fresh ones built from their rows.
+    /// Then the entries of other services at locations whose confidentiality these rows changed
+    /// (a flag added through one service hides the site for every service there).
     func reindex(_ serviceIds: [String], on db: any SQLDatabase, known: HSDSRecordSet = HSDSRecordSet()) async throws {
+        let hidden = try await confidentialLocations(on: db)
         for slice in serviceIds.chunks(of: 2000) {
             let graph = HSDSGraph(try await closure(ofServices: slice, on: db, known: known))
             let owners = try await ownerOf(slice, on: db)
-            let entries = slice.flatMap { DirectoryEntry.entries(forService: $0, in: graph, vocabulary: vocabulary) }
+            let entries = slice.flatMap { DirectoryEntry.entries(forService: $0, in: graph, confidentialLocations: hidden, vocabulary: vocabulary) }
             try await removeEntries(ofServices: slice, on: db)
             try await insert(entries, owners: owners, on: db)
         }
+        let done = Set(serviceIds)
+        let stale = try await servicesWithStaleConfidentiality(hidden, on: db).filter { !done.contains($0) }
+        if !stale.isEmpty { try await reindex(stale, on: db) }
+    }
+
+    /// Locations confidential through any flag on any path, over the whole directory (the rule is
+    /// `DirectoryPrivacy.locations`). A few small indexed reads: flags are rare.
+    func confidentialLocations(on db: any SQLDatabase) async throws -> Set<String> {
+        guard let flag = DirectoryPrivacy.flagTermId(vocabulary) else { return [] }
+        let flagged = Set(try await db.raw("""
+            SELECT l.target FROM hsds_links l JOIN hsds_links t ON t.table_name = 'attribute' AND t.id = l.id
+            WHERE l.table_name = 'attribute' AND l.column_name = 'link_id' AND t.column_name = 'taxonomy_term_id' AND t.target = \(bind: flag)
+            """).all().map { try $0.decode(column: "target", as: String.self) })
+        guard !flagged.isEmpty else { return [] }
+        var sites: [(id: String, serviceId: String, locationId: String?)] = []
+        for slice in Array(flagged).chunks(of: 500) {
+            let rows = try await db.raw("""
+                SELECT s.id, s.target AS service_id, loc.target AS location_id
+                FROM hsds_links s JOIN hsds_links loc ON loc.table_name = 'service_at_location' AND loc.id = s.id AND loc.column_name = 'location_id'
+                WHERE s.table_name = 'service_at_location' AND s.column_name = 'service_id' AND (s.id IN (\(binds: slice)) OR s.target IN (\(binds: slice)))
+                """).all()
+            sites += try rows.map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "service_id", as: String.self),
+                                     try $0.decode(column: "location_id", as: String?.self)) }
+        }
+        return DirectoryPrivacy.locations(flagged: flagged, sites: sites)
+    }
+
+    /// Services with an entry at a confidential location that is not marked so, or marked so at a
+    /// location that no longer is.
+    private func servicesWithStaleConfidentiality(_ hidden: Set<String>, on db: any SQLDatabase) async throws -> [String] {
+        var stale = Set<String>()
+        for slice in Array(hidden).chunks(of: 500) {
+            for row in try await db.raw("""
+                SELECT DISTINCT service_id FROM directory_entries WHERE confidential = 0 AND location_id IN (\(binds: slice))
+                """).all() { stale.insert(try row.decode(column: "service_id", as: String.self)) }
+        }
+        for row in try await db.raw("SELECT DISTINCT service_id, location_id FROM directory_entries WHERE confidential = 1").all() {
+            if let location = try row.decode(column: "location_id", as: String?.self), !hidden.contains(location) {
+                stale.insert(try row.decode(column: "service_id", as: String.self))
+            }
+        }
+        return stale.sorted()
     }
 
     private func ownerOf(_ serviceIds: [String], on db: any SQLDatabase) async throws -> [String: String] {
@@ -442,26 +487,29 @@ public struct Directory: Sendable {
     /// owning organization's editors only).
     public func allRecords(redact: Bool = true) async throws -> HSDSRecordSet {
         var records = HSDSRecordSet()
-        let rows = try await database.withConnection { db in try await db.raw("SELECT table_name, fields FROM hsds_rows").all() }
+        let (rows, hidden) = try await database.withConnection { db in
+            (try await db.raw("SELECT table_name, fields FROM hsds_rows").all(), try await confidentialLocations(on: db))
+        }
         let decoder = JSONDecoder()
         for row in rows {
             records.merge(try row.decode(column: "table_name", as: String.self),
                           try decoder.decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8)))
         }
-        return redact ? DirectoryPrivacy.redacted(records, vocabulary: vocabulary) : records
+        return redact ? DirectoryPrivacy.redacted(records, hiding: hidden) : records
     }
 
     /// Services in their full nested shape; confidential addresses removed unless `viewer` is a
     /// directory editor of the organization that owns the entry.
     public func services(_ ids: [String], viewer: TenantContext?) async throws -> [JSONValue] {
         guard !ids.isEmpty else { return [] }
-        let (records, owners) = try await database.withConnection { db in
-            (try await closure(ofServices: ids, on: db), try await ownerOf(ids, on: db))
+        let (records, owners, hidden) = try await database.withConnection { db in
+            (try await closure(ofServices: ids, on: db), try await ownerOf(ids, on: db), try await confidentialLocations(on: db))
         }
+        let redacted = DirectoryPrivacy.redacted(records, hiding: hidden)
         return ids.compactMap { id in
             guard records.row("service", id) != nil else { return nil }
             let maysee = viewer.map { $0.role == .directoryEditor && owners[id] == $0.orgId } ?? false
-            let graph = HSDSGraph(maysee ? records : DirectoryPrivacy.redacted(records, vocabulary: vocabulary))
+            let graph = HSDSGraph(maysee ? records : redacted)
             return graph.nested("service", id)
         }
     }

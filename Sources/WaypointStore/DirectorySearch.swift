@@ -123,6 +123,8 @@ extension Directory {
                 if distance! > query.radiusKm { continue }
             }
             let verified = try row.decode(column: "verified_on", as: String?.self)
+            let confidential = try row.decode(column: "confidential", as: Int64.self) == 1
+            distance = distance.map { DirectoryPrivacy.reportedDistance($0, confidential: confidential) }
             let hit = DirectoryHit(
                 key: try row.decode(column: "entry_key", as: String.self), serviceId: try row.decode(column: "service_id", as: String.self),
                 serviceName: try row.decode(column: "service_name", as: String.self),
@@ -132,7 +134,7 @@ extension Directory {
                 languages: codes(try row.decode(column: "languages", as: String.self)),
                 openNow: try row.decode(column: "open_now", as: Int64.self) == 1,
                 alwaysOpen: try row.decode(column: "always_open", as: Int64.self) == 1,
-                confidential: try row.decode(column: "confidential", as: Int64.self) == 1, verifiedOn: verified)
+                confidential: confidential, verifiedOn: verified)
             // Relevance: the words found in the service's own name, and (without a place, where the
             // database orders by its text rank) the rank; then distance within the radius, and how
             // recently someone confirmed the entry.

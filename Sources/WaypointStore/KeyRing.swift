@@ -25,6 +25,7 @@ public final class KeyRing: Sendable {
 
     private let master: SymmetricKey
     private let sealers = NIOLockedValueBox<[String: FieldSealer]>([:])
+    private let systemKeys = NIOLockedValueBox<[String: SymmetricKey]>([:])
 
     public init(master: SymmetricKey) { self.master = master }
 
@@ -56,6 +57,39 @@ public final class KeyRing: Sendable {
     /// Signs the links receiving services use to answer a referral without an account.
     public var referralLinkKey: SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint referral link".utf8), outputByteCount: 32)
+    }
+
+    /// Keys sign-in counters: the subjects are usernames and network addresses, which an unkeyed
+    /// digest would give back to anyone who tries the few billion IPv4 addresses.
+    public var throttleKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint sign-in throttle".utf8), outputByteCount: 32)
+    }
+
+    /// Keys the audit chain's hashes. A random key kept in the database wrapped by the master key (not
+    /// derived from it), so rotating the master key re-wraps it and the existing chain still verifies.
+    /// Outside a write transaction pass `create: false`: with no key stored yet there is no keyed
+    /// entry to check, and a read must not write.
+    func auditChainKey(on db: any SQLDatabase, now: Int64, create: Bool = true) async throws -> SymmetricKey {
+        try await systemKey("audit-chain", on: db, now: now, create: create)
+    }
+
+    private func systemKey(_ purpose: String, on db: any SQLDatabase, now: Int64, create: Bool) async throws -> SymmetricKey {
+        if let cached = systemKeys.withLockedValue({ $0[purpose] }) { return cached }
+        let wrappingId = "system:" + purpose
+        if try await db.raw("SELECT purpose FROM system_keys WHERE purpose = \(bind: purpose)").first() == nil {
+            guard create else { return SymmetricKey(size: .bits256) }
+            let wrapped = try KeyWrapping.wrap(SymmetricKey(size: .bits256), orgId: wrappingId, version: 1, with: master)
+            // Two instances starting together: the first insert wins and both read it back.
+            try await db.raw("""
+                INSERT INTO system_keys (purpose, wrapped_key, created_at) VALUES (\(bind: purpose), \(bind: wrapped), \(bind: now))
+                ON CONFLICT (purpose) DO NOTHING
+                """).run()
+        }
+        let wrapped = try await db.raw("SELECT wrapped_key FROM system_keys WHERE purpose = \(bind: purpose)").first()!
+            .decode(column: "wrapped_key", as: String.self)
+        let key = try KeyWrapping.unwrap(wrapped, orgId: wrappingId, version: 1, with: master)
+        systemKeys.withLockedValue { $0[purpose] = key }
+        return key
     }
 
     /// The organization's sealer, creating its first data key when there is none yet.

@@ -81,7 +81,7 @@ public struct Referrals: Sendable {
         let consent = new.consent!
         let id = Tokens.opaqueId()
         let now = clock.millis()
-        let expiresAt = linkExpiry(now: now, consent: consent)
+        let link = ReceiverLink(referralId: id, expiresAt: linkExpiry(now: now, consent: consent), nonce: Tokens.opaqueId())
         let encoder = JSONEncoder()
         let organization = try await database.transaction { db -> String in
             if let screening = new.screeningId {
@@ -94,12 +94,12 @@ public struct Referrals: Sendable {
             let site = { (column: String) in SealingSite(orgId: context.orgId, table: "referrals", column: column, rowId: id) }
             try await db.raw("""
                 INSERT INTO referrals (id, org_id, sender_id, service_id, receiver_org, screening_id, status, do_not_contact,
-                                       consent_sealed, payload_sealed, service_name, link_expires_at, created_at, updated_at)
+                                       consent_sealed, payload_sealed, service_name, link_expires_at, link_nonce, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: new.serviceId), \(bind: receiverOrg),
                         \(bind: new.screeningId), \(bind: ReferralStatus.sent.rawValue), \(bind: payload.doNotContact ? 1 : 0),
                         \(bind: try sealer.seal(String(decoding: try encoder.encode(consent), as: UTF8.self), at: site("consent"))),
                         \(bind: try sealer.seal(String(decoding: try encoder.encode(payload), as: UTF8.self), at: site("payload"))),
-                        \(bind: serviceName), \(bind: expiresAt), \(bind: now), \(bind: now))
+                        \(bind: serviceName), \(bind: link.expiresAt), \(bind: link.nonce), \(bind: now), \(bind: now))
                 """).run()
             try await appendEvent(id, orgId: context.orgId, party: .sender, actor: context.userId, status: .sent, reason: nil, note: "", at: now, on: db)
             try await audit.append(AuditEvent(context, action: "referral.create", objectType: "referral", objectId: id), on: db)
@@ -109,7 +109,7 @@ public struct Referrals: Sendable {
             id: id, status: .sent, createdAt: date(now), updatedAt: date(now), senderOrganization: organization, serviceId: new.serviceId,
             serviceName: serviceName, screeningId: new.screeningId, consent: consent, payload: payload,
             events: [ReferralEvent(at: date(now), party: .sender, actor: context.userId, status: .sent, reason: nil, note: "")])
-        return (record, ReceiverLink(referralId: id, expiresAt: expiresAt).token(key: keys.referralLinkKey))
+        return (record, link.token(key: keys.referralLinkKey))
     }
 
     /// A link lives for the policy's lifetime, never past the last day the consent covers.
@@ -123,24 +123,50 @@ public struct Referrals: Sendable {
         return min(now + Int64(policy.linkLifetime * 1000), consentEnd ?? .max)
     }
 
-    /// Issues a fresh link (the old one stops working): for a sender who lost it.
+    /// Issues a fresh link for a sender who lost theirs. Its new nonce voids every earlier link.
     public func newLink(_ id: String, in context: TenantContext) async throws -> String {
-        let record = try await find(id, in: context)
-        guard !record.status.isFinished else { throw ReferralError.linkFinished }
-        let expiresAt = linkExpiry(now: clock.millis(), consent: record.consent)
-        try await database.transaction { db in
-            try await db.raw("UPDATE referrals SET link_expires_at = \(bind: expiresAt) WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").run()
+        guard context.role == .clinician else { throw AccessError.forbidden }
+        let now = clock.millis()
+        let link = try await database.transaction { db -> ReceiverLink in
+            guard let row = try await db.raw("""
+                SELECT status, consent_sealed FROM referrals
+                WHERE id = \(bind: id) AND org_id = \(bind: context.orgId) AND sender_id = \(bind: context.userId)
+                """).first() else { throw AccessError.notFound }
+            let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
+            guard !status.isFinished else { throw ReferralError.linkFinished }
+            let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
+            let consent = try JSONDecoder().decode(ReferralConsent.self, from: Data(try sealer.open(
+                try row.decode(column: "consent_sealed", as: String.self),
+                at: SealingSite(orgId: context.orgId, table: "referrals", column: "consent", rowId: id)).utf8))
+            guard consent.isCurrent(today: today()) else {
+                throw ReferralError.consentMissing("The consent expired on \(consent.expiresOn); record new consent and send a new referral.")
+            }
+            let link = ReceiverLink(referralId: id, expiresAt: linkExpiry(now: now, consent: consent), nonce: Tokens.opaqueId())
+            try await db.raw("""
+                UPDATE referrals SET link_expires_at = \(bind: link.expiresAt), link_nonce = \(bind: link.nonce)
+                WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
+                """).run()
             try await audit.append(AuditEvent(context, action: "referral.link", objectType: "referral", objectId: id), on: db)
+            return link
         }
-        return ReceiverLink(referralId: id, expiresAt: expiresAt).token(key: keys.referralLinkKey)
+        return link.token(key: keys.referralLinkKey)
+    }
+
+    /// Only the clinician who sent a referral reads, moves or exports it: colleagues in the same
+    /// organization have no need to see who was referred where.
+    private func isSender(_ context: TenantContext) -> @Sendable (any SQLRow) throws -> Bool {
+        { row in
+            try row.decode(column: "org_id", as: String.self) == context.orgId
+                && row.decode(column: "sender_id", as: String.self) == context.userId
+        }
     }
 
     // MARK: Reading
 
-    /// The sender's view: clinicians of the sending organization.
+    /// The sender's view: the clinician who sent it.
     public func find(_ id: String, in context: TenantContext) async throws -> ReferralRecord {
         guard context.role == .clinician else { throw AccessError.forbidden }
-        let (record, _) = try await load(id) { row in try row.decode(column: "org_id", as: String.self) == context.orgId }
+        let (record, _) = try await load(id, allowed: isSender(context))
         try await audit.record(AuditEvent(context, action: "referral.read", objectType: "referral", objectId: id))
         return record
     }
@@ -176,15 +202,17 @@ public struct Referrals: Sendable {
         }
     }
 
-    /// Referrals this organization sent (`inbox == false`) or received for its own directory
-    /// entries, newest first; `status` filters.
+    /// Referrals this clinician sent (`inbox == false`) or that this organization received for its
+    /// own directory entries, newest first; `status` filters.
     public func list(inbox: Bool, status: ReferralStatus? = nil, in context: TenantContext) async throws -> [ReferralSummary] {
         guard context.role == .clinician || (inbox && context.role == .directoryEditor) else { throw AccessError.forbidden }
-        let column: SQLQueryString = inbox ? "receiver_org" : "org_id"
+        let owner: SQLQueryString = inbox
+            ? "receiver_org = \(bind: context.orgId)"
+            : "org_id = \(bind: context.orgId) AND sender_id = \(bind: context.userId)"
         let filter: SQLQueryString = status.map { "AND status = \(bind: $0.rawValue)" } ?? ""
         let rows = try await database.withConnection { db in
             try await db.raw("""
-                SELECT id, status, service_name, created_at, updated_at FROM referrals WHERE \(column) = \(bind: context.orgId) \(filter)
+                SELECT id, status, service_name, created_at, updated_at FROM referrals WHERE \(owner) \(filter)
                 ORDER BY updated_at DESC LIMIT 200
                 """).all()
         }
@@ -208,9 +236,8 @@ public struct Referrals: Sendable {
                      in context: TenantContext) async throws -> ReferralRecord {
         guard context.role == .clinician else { throw AccessError.forbidden }
         try await transition(id, to: status, reason: reason, note: note, party: .sender, actor: context.userId,
-                             audit: AuditEvent(context, action: "referral.\(status.rawValue)", objectType: "referral", objectId: id)) {
-            try $0.decode(column: "org_id", as: String.self) == context.orgId
-        }
+                             audit: AuditEvent(context, action: "referral.\(status.rawValue)", objectType: "referral", objectId: id),
+                             allowed: isSender(context))
         return try await find(id, in: context)
     }
 
@@ -227,30 +254,37 @@ public struct Referrals: Sendable {
     public func receiverMove(token: String, to status: ReferralStatus, reason: ReferralReason?, note: String,
                              requestId: String = Tokens.opaqueId()) async throws -> ReceiverView {
         let (record, senderOrg) = try await loadForLink(token)
-        guard !record.status.isFinished else { throw ReferralError.linkFinished }
         try await transition(record.id, to: status, reason: reason, note: note, party: .receiver, actor: Self.receiverActor,
                              audit: AuditEvent(orgId: senderOrg, actorId: Self.receiverActor, action: "referral.\(status.rawValue)",
                                                objectType: "referral", objectId: record.id, requestId: requestId)) { _ in true }
-        return receiverView(try await loadForLink(token).0)
+        return receiverView(try await load(record.id) { _ in true }.0)
     }
 
-    /// The receiver sees the payload only while the consent is current, and none of the sender's notes.
+    /// The receiver sees the payload only while the link is open, and none of the sender's notes.
+    /// Right after its own final answer the service sees that answer, without the person's details.
     private func receiverView(_ record: ReferralRecord) -> ReceiverView {
         ReceiverView(referralId: record.id, status: record.status, serviceName: record.serviceName,
-                     senderOrganization: record.senderOrganization, payload: record.consent.isCurrent(today: today()) ? record.payload : nil,
+                     senderOrganization: record.senderOrganization, payload: record.isOpenToReceiver(today: today()) ? record.payload : nil,
                      allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
                      events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
                                                                status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") })
     }
 
-    /// A valid, unexpired link that is the latest one issued for its referral.
+    /// A valid, unexpired link that is the latest one issued for an open referral. A link to a
+    /// referral that has ended or whose consent lapsed is gone: nothing of it is returned.
     private func loadForLink(_ token: String) async throws -> (ReferralRecord, String) {
         let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
+        let loaded: (ReferralRecord, String)
         do {
-            return try await load(link.referralId) { row in try row.decode(column: "link_expires_at", as: Int64.self) == link.expiresAt }
+            loaded = try await load(link.referralId) { row in
+                try row.decode(column: "link_expires_at", as: Int64.self) == link.expiresAt
+                    && Tokens.constantTimeEqual(try row.decode(column: "link_nonce", as: String.self), link.nonce)
+            }
         } catch AccessError.notFound {
-            throw ReferralError.linkInvalid
+            throw ReferralError.linkGone
         }
+        guard loaded.0.isOpenToReceiver(today: today()) else { throw ReferralError.linkGone }
+        return loaded
     }
 
     /// Checks the move against the state machine inside the transaction (two answers racing see

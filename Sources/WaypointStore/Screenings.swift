@@ -78,8 +78,6 @@ public struct Screenings: Sendable {
         guard context.role == .clinician else { throw AccessError.forbidden }
         let rawKey = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !rawKey.isEmpty, rawKey.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
-        // Only a digest is stored: a client might choose a record number as its key.
-        let key = Tokens.digest(rawKey)
         let outcome = try screener.screen(request.instrument, age: request.age, answers: request.answers)
         // The plan uses this organization's reporting routes (bundled table plus its admin's edits).
         let planner = ResponsePlanner(jurisdictions: try await jurisdictions.table(for: context))
@@ -92,6 +90,7 @@ public struct Screenings: Sendable {
         do {
             try await database.transaction { db in
                 let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
+                let key = Self.idempotencyDigest(rawKey, sealer: sealer)
                 let site = { (column: String) in SealingSite(orgId: context.orgId, table: "screenings", column: column, rowId: id) }
                 try await db.raw("""
                     INSERT INTO screenings (id, org_id, clinician_id, idempotency_key, instrument, instrument_version, result,
@@ -105,11 +104,46 @@ public struct Screenings: Sendable {
             }
         } catch where !(error is any UserFacingError) {
             // A replay (or two submissions racing) with one key: the unique index kept one; return it.
+            let key = try await database.withConnection { db in
+                Self.idempotencyDigest(rawKey, sealer: try await keys.sealer(for: context.orgId, on: db, now: now))
+            }
             if let existing = try await existingId(key: key, in: context) { return (try await find(existing, in: context), false) }
             throw error
         }
         return (ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(now) / 1000), request: request,
                                 outcome: outcome, actions: actions), true)
+    }
+
+    /// Only a keyed digest of the client's key is stored: a client might choose a record number as
+    /// its key, and an unkeyed hash of a record number is found again by trying them all. The "k1:"
+    /// form is the organization-keyed HMAC of the SHA-256 digest earlier versions stored, so
+    /// `upgradeIdempotencyDigests` can convert those rows without ever having seen the raw keys.
+    static func idempotencyDigest(_ rawKey: String, sealer: FieldSealer) -> String {
+        keyedDigest(ofLegacy: Tokens.digest(rawKey), sealer: sealer)
+    }
+
+    static func keyedDigest(ofLegacy digest: String, sealer: FieldSealer) -> String {
+        "k1:" + sealer.lookupDigest(digest, purpose: "screening idempotency key")
+    }
+
+    /// Replaces unkeyed idempotency digests written by earlier versions (run at start-up; cheap when
+    /// there are none).
+    public func upgradeIdempotencyDigests() async throws {
+        let legacy = try await database.withConnection { db in
+            try await db.raw("SELECT id, org_id, idempotency_key FROM screenings WHERE idempotency_key NOT LIKE 'k1:%'").all()
+        }
+        guard !legacy.isEmpty else { return }
+        let now = clock.millis()
+        try await database.transaction { db in
+            for row in legacy {
+                let orgId = try row.decode(column: "org_id", as: String.self)
+                let sealer = try await keys.sealer(for: orgId, on: db, now: now)
+                let upgraded = Self.keyedDigest(ofLegacy: try row.decode(column: "idempotency_key", as: String.self), sealer: sealer)
+                try await db.raw("""
+                    UPDATE screenings SET idempotency_key = \(bind: upgraded) WHERE id = \(bind: try row.decode(column: "id", as: String.self))
+                    """).run()
+            }
+        }
     }
 
     private func existingId(key: String, in context: TenantContext) async throws -> String? {

@@ -25,7 +25,7 @@ public final class Store: Sendable {
         self.audit = audit
         self.organizations = Organizations(database: database, keys: keys, audit: audit, clock: clock)
         self.users = Users(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher)
-        self.auth = Authenticator(database: database, audit: audit, clock: clock, hasher: hasher, policy: sessionPolicy)
+        self.auth = Authenticator(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher, policy: sessionPolicy)
         let jurisdictions = JurisdictionRoutes(database: database, audit: audit, clock: clock, bundled: .bundled)
         self.jurisdictions = jurisdictions
         self.screenings = Screenings(database: database, keys: keys, audit: audit, clock: clock, jurisdictions: jurisdictions)

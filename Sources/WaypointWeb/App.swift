@@ -22,6 +22,7 @@ public func buildApplication(
     app.beforeServerStarts {
         try await store.database.migrate()
         try await store.directory.prepare()
+        try await store.screenings.upgradeIdempotencyDigests()
         try await prepare()
     }
     return app
@@ -31,22 +32,25 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     let renderer = try await PageRenderer.load(quickExitURL: configuration.quickExitURL)
     let router = Router(context: WaypointRequestContext.self)
     // Outermost first: headers go on every response, error pages included.
-    router.add(middleware: SecurityHeadersMiddleware())
+    let cookies = CookiePolicy(secure: configuration.secureCookies)
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: ErrorHandlingMiddleware(renderer: renderer))
-    router.add(middleware: SessionLoadingMiddleware(auth: store.auth))
+    router.add(middleware: ErrorHandlingMiddleware(renderer: renderer, cookies: cookies))
+    router.add(middleware: SessionLoadingMiddleware(auth: store.auth, cookies: cookies))
 
     let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(auth: store.auth))
     StaticAssets.register(on: router, api: api)
-    SignInPages(store: store, renderer: renderer, secureCookies: configuration.secureCookies).register(on: router)
+    SignInPages(store: store, renderer: renderer, cookies: cookies, trustedProxies: configuration.trustedProxies).register(on: router)
     StaffPages(store: store, renderer: renderer).register(on: router)
     ScreeningPages(store: store, renderer: renderer).register(on: router)
     RoutePages(store: store, renderer: renderer).register(on: router)
     DirectoryPages(store: store, renderer: renderer).register(on: router)
     ReferralPages(store: store, renderer: renderer).register(on: router)
-    AccountsAPI(store: store).register(on: router, api: api)
+    AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
-    DirectoryAPI(store: store).register(on: router, api: api)
+    let hsds = router.group("/hsds").add(middleware: PublicRateLimitMiddleware(
+        limit: PublicRateLimit(perMinute: configuration.publicRequestsPerMinute), trustedProxies: configuration.trustedProxies))
+    DirectoryAPI(store: store).register(hsds: hsds, api: api)
     ReferralsAPI(store: store).register(on: api)
     return router
 }

@@ -8,6 +8,11 @@ public struct WebConfiguration: Sendable {
     public var quickExitURL: String = "https://www.weather.gov/"
     /// Mark cookies Secure. On when the app sits behind TLS (set `WAYPOINT_SECURE_COOKIES=1`).
     public var secureCookies = false
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or IPv4 networks, comma-separated
+    /// in `WAYPOINT_TRUSTED_PROXIES`). Empty: the peer address is the client's.
+    public var trustedProxies: [String] = []
+    /// Requests per minute one address may make to the public HSDS API (`WAYPOINT_PUBLIC_RATE_LIMIT`).
+    public var publicRequestsPerMinute = 600
 
     public init() {}
 
@@ -15,6 +20,11 @@ public struct WebConfiguration: Sendable {
         var configuration = WebConfiguration()
         if let url = environment["WAYPOINT_QUICK_EXIT_URL"], url.hasPrefix("http") { configuration.quickExitURL = url }
         configuration.secureCookies = ["1", "true", "yes"].contains(environment["WAYPOINT_SECURE_COOKIES"]?.lowercased() ?? "")
+        configuration.trustedProxies = (environment["WAYPOINT_TRUSTED_PROXIES"] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let limit = environment["WAYPOINT_PUBLIC_RATE_LIMIT"].flatMap(Int.init), limit > 0 {
+            configuration.publicRequestsPerMinute = limit
+        }
         return configuration
     }
 }

@@ -11,14 +11,25 @@ public struct WaypointRequestContext: RequestContext {
     public var sessionToken: String?
     /// Set by bearer-token authentication on `/api/v1`.
     public var apiCaller: TenantContext?
+    /// The bearer token itself, so `DELETE /api/v1/auth/token` can revoke exactly it.
+    var apiToken: String?
     public var language: Language = .en
+    /// Set by the session middleware from the configuration.
+    var cookies = CookiePolicy(secure: false)
 
-    /// The peer's IP address, for sign-in throttling. Proxies' forwarding headers are not trusted.
-    public let clientAddress: String
+    /// The peer's IP address: the client itself, or the operator's reverse proxy.
+    public let peerAddress: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The client's address for sign-in throttling: `X-Forwarded-For` counts only when the peer is
+    /// one of `trustedProxies` (`WAYPOINT_TRUSTED_PROXIES`).
+    public func clientAddress(_ request: Request, trustedProxies: [String]) -> String {
+        ClientAddress.resolve(peer: peerAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!].joined(separator: ","),
+                              trustedProxies: trustedProxies)
     }
 
     /// Forms and JSON documents are small; anything larger is refused before it is read.

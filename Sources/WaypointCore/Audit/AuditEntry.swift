@@ -19,11 +19,18 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var requestId: String
     public var prevHash: String
     public var hash: String
+    /// How `hash` was made: 1 = plain SHA-256 (entries written before the chain was keyed),
+    /// 2 = HMAC-SHA-256 under the audit chain key, so nobody without the key can recompute the chain.
+    public var chainVersion: Int
+
+    public static let keyedVersion = 2
 
     public init(
         seq: Int64, at: Int64, orgId: String, actorId: String, action: String,
-        objectType: String, objectId: String, requestId: String, prevHash: String, hash: String = ""
+        objectType: String, objectId: String, requestId: String, prevHash: String, hash: String = "",
+        chainVersion: Int = AuditEntry.keyedVersion
     ) {
+        self.chainVersion = chainVersion
         self.seq = seq
         self.at = at
         self.orgId = orgId
@@ -43,16 +50,20 @@ public struct AuditEntry: Sendable, Equatable, Codable {
             .joined(separator: "|")
     }
 
-    /// `SHA-256(previous hash ‖ canonical entry)` as lowercase hex.
-    public func computedHash() -> String {
-        Tokens.hex(SHA256.hash(data: Data((prevHash + canonical).utf8)))
+    /// `HMAC-SHA-256(chain key, previous hash ‖ canonical entry)` as lowercase hex (plain SHA-256
+    /// for entries of chain version 1).
+    public func computedHash(chainKey: SymmetricKey) -> String {
+        let bytes = Data((prevHash + canonical).utf8)
+        if chainVersion < Self.keyedVersion { return Tokens.hex(SHA256.hash(data: bytes)) }
+        return Tokens.hex(HMAC<SHA256>.authenticationCode(for: bytes, using: chainKey))
     }
 
-    /// This entry with `prevHash` and `hash` filled in as the successor of `previous`.
-    public func chained(after previousHash: String) -> AuditEntry {
+    /// This entry as a keyed successor of `previousHash`.
+    public func chained(after previousHash: String, chainKey: SymmetricKey) -> AuditEntry {
         var entry = self
         entry.prevHash = previousHash
-        entry.hash = entry.computedHash()
+        entry.chainVersion = Self.keyedVersion
+        entry.hash = entry.computedHash(chainKey: chainKey)
         return entry
     }
 }
@@ -91,10 +102,13 @@ public enum AuditVerification: Equatable, Sendable {
 }
 
 public enum AuditChain {
-    /// Checks entries in stored order against each other and against the head.
-    public static func verify(_ entries: [AuditEntry], head: AuditHead?, headKey: SymmetricKey) -> AuditVerification {
-        var expectedSeq: Int64 = 1
-        var previousHash = AuditEntry.genesisHash
+    /// Checks entries in stored order against each other and against the head. `from` starts the
+    /// walk after an entry already verified (a checkpoint) instead of at the beginning.
+    public static func verify(_ entries: [AuditEntry], head: AuditHead?, headKey: SymmetricKey, chainKey: SymmetricKey,
+                              from checkpoint: AuditCheckpoint = .genesis) -> AuditVerification {
+        var expectedSeq: Int64 = checkpoint.seq + 1
+        var previousHash = checkpoint.hash
+        var keyedSeen = checkpoint.keyed
         for entry in entries {
             if entry.seq != expectedSeq {
                 return .broken(seq: expectedSeq, reason: entry.seq > expectedSeq
@@ -104,7 +118,12 @@ public enum AuditChain {
             if entry.prevHash != previousHash {
                 return .broken(seq: entry.seq, reason: "entry \(entry.seq) does not follow the entry before it")
             }
-            if entry.computedHash() != entry.hash {
+            // Once the chain is keyed it stays keyed: an entry "downgraded" to plain SHA-256 is a rewrite.
+            if entry.chainVersion < AuditEntry.keyedVersion && keyedSeen {
+                return .broken(seq: entry.seq, reason: "entry \(entry.seq) was altered after it was written")
+            }
+            keyedSeen = keyedSeen || entry.chainVersion >= AuditEntry.keyedVersion
+            if !Tokens.constantTimeEqual(entry.computedHash(chainKey: chainKey), entry.hash) {
                 return .broken(seq: entry.seq, reason: "entry \(entry.seq) was altered after it was written")
             }
             previousHash = entry.hash
@@ -112,7 +131,7 @@ public enum AuditChain {
         }
         let lastSeq = expectedSeq - 1
         guard let head else {
-            return entries.isEmpty ? .intact(entries: 0) : .broken(seq: 1, reason: "the audit head record is missing")
+            return lastSeq == 0 ? .intact(entries: 0) : .broken(seq: 1, reason: "the audit head record is missing")
         }
         if !head.isAuthentic(key: headKey) {
             return .broken(seq: head.seq, reason: "the audit head record was altered")
@@ -123,6 +142,22 @@ public enum AuditChain {
         if head.seq < lastSeq || head.hash != previousHash {
             return .broken(seq: head.seq, reason: "the log does not end where the audit head says it does")
         }
-        return .intact(entries: entries.count)
+        return .intact(entries: Int(lastSeq))
+    }
+}
+
+/// A point in the chain already verified: the next verification starts after it.
+public struct AuditCheckpoint: Sendable, Equatable {
+    public var seq: Int64
+    public var hash: String
+    /// Whether keyed entries had begun by this point.
+    public var keyed: Bool
+
+    public static let genesis = AuditCheckpoint(seq: 0, hash: AuditEntry.genesisHash, keyed: false)
+
+    public init(seq: Int64, hash: String, keyed: Bool) {
+        self.seq = seq
+        self.hash = hash
+        self.keyed = keyed
     }
 }

@@ -36,7 +36,9 @@ public struct DirectoryEntry: Sendable, Equatable {
     }
 
     /// Entries for one service, from a record set holding (at least) the service's closure.
-    public static func entries(forService serviceId: String, in graph: HSDSGraph,
+    /// `confidentialLocations` is the directory-wide set (`DirectoryPrivacy`): a site there is
+    /// confidential whichever service reaches it.
+    public static func entries(forService serviceId: String, in graph: HSDSGraph, confidentialLocations: Set<String>,
                                vocabulary: DirectoryVocabulary = .bundled) -> [DirectoryEntry] {
         guard let service = graph.records.row("service", serviceId) else { return [] }
         let organization = service.text("organization_id").flatMap { graph.records.row("organization", $0) }
@@ -68,6 +70,7 @@ public struct DirectoryEntry: Sendable, Equatable {
             }
             let coversWeek = mergedLength(hours.filter { $0.validFrom == nil && $0.validTo == nil }.map(\.minutes)) >= ScheduleRules.minutesPerWeek
             let confidential = termCodes.contains(DirectoryVocabulary.confidentialLocation)
+                || locationId.map(confidentialLocations.contains) ?? false
             var latitude = location?["latitude"]?.number
             var longitude = location?["longitude"]?.number
             if !(-90...90).contains(latitude ?? 0) || !(-180...180).contains(longitude ?? 0) || latitude == nil || longitude == nil {

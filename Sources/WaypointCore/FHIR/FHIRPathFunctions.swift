@@ -179,7 +179,11 @@ extension FHIRPathEvaluator {
             return try stringFunction { .string(pattern.isEmpty ? $0 : $0.replacingOccurrences(of: pattern, with: replacement)) }
         case "matches":
             let pattern = try singleton(try argument(0))?.value.string ?? ""
-            return try stringFunction { .bool($0.range(of: pattern, options: .regularExpression) != nil) }
+            try FHIRPathRegexLimits.check(pattern, fail: fail)
+            return try stringFunction { text in
+                guard text.count <= FHIRPathRegexLimits.maxInput else { return nil }
+                return .bool(text.range(of: pattern, options: .regularExpression) != nil)
+            }
         case "join":
             let separator = arguments.isEmpty ? "" : (try singleton(try argument(0))?.value.string ?? "")
             return [FHIRPathItem(.string(input.compactMap(\.value.string).joined(separator: separator)))]
@@ -222,5 +226,21 @@ extension FHIRPathEvaluator {
             return false
         default: return false
         }
+    }
+}
+
+/// The pattern of `matches()` comes from the expression, which may come from an imported form. A
+/// backtracking engine takes exponential time on a quantified group that itself repeats ("(a+)+"),
+/// so such patterns are refused, and patterns and the text they run on are kept short.
+enum FHIRPathRegexLimits {
+    static let maxPattern = 200
+    static let maxInput = 2_000
+
+    static func check(_ pattern: String, fail: (String) -> FHIRPathEvaluationError) throws {
+        guard pattern.count <= maxPattern else { throw fail("the pattern of matches() is longer than \(maxPattern) characters") }
+        if pattern.range(of: #"\([^()]*[+*}][^()]*\)\s*[+*{]"#, options: .regularExpression) != nil {
+            throw fail("the pattern of matches() repeats a group that itself repeats, which can take unbounded time")
+        }
+        guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw fail("the pattern of matches() is not a valid regular expression") }
     }
 }

@@ -19,6 +19,27 @@ public indirect enum FHIRPathNode: Sendable, Equatable {
     case binary(String, FHIRPathNode, FHIRPathNode)
 }
 
+extension FHIRPathNode {
+    /// The longest path from this node to a leaf, measured without recursion (the tree may come
+    /// from an imported Questionnaire and be deep on purpose).
+    var depth: Int {
+        var deepest = 0
+        var stack: [(FHIRPathNode, Int)] = [(self, 1)]
+        while let (node, level) = stack.popLast() {
+            deepest = max(deepest, level)
+            let children: [FHIRPathNode] = switch node {
+            case .member(let base, _), .negate(let base): [base]
+            case .call(let base, _, let arguments): (base.map { [$0] } ?? []) + arguments
+            case .indexer(let base, let index): [base, index]
+            case .binary(_, let left, let right): [left, right]
+            default: []
+            }
+            stack.append(contentsOf: children.map { ($0, level + 1) })
+        }
+        return deepest
+    }
+}
+
 public struct FHIRPathSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     public let expression: String
     public let message: String
@@ -35,9 +56,20 @@ struct FHIRPathParser {
     private var tokens: [FHIRPathToken] = []
     private var position = 0
     private let source: String
+    /// Parentheses, brackets, calls and signs open inside each other; each costs parser stack.
+    private var nesting = 0
+
+    /// Limits for expressions from outside (an imported Questionnaire): parsing and evaluating both
+    /// recurse, and an expression built to nest thousands deep would exhaust the stack.
+    static let maxLength = 4_000
+    static let maxNesting = 32
+    static let maxDepth = 128
 
     init(_ source: String) throws {
         self.source = source
+        guard source.count <= Self.maxLength else {
+            throw FHIRPathSyntaxError(expression: String(source.prefix(40)) + "…", message: "longer than \(Self.maxLength) characters")
+        }
         self.tokens = try Self.tokenize(source)
     }
 
@@ -48,9 +80,17 @@ struct FHIRPathParser {
     ]
 
     mutating func parse() throws -> FHIRPathNode {
-        let node = try parseLevel(0)
+        let node = try nested { try $0.parseLevel(0) }
         guard tokens[position] == .end else { throw error("unexpected \(describe(tokens[position]))") }
+        guard node.depth <= Self.maxDepth else { throw error("more than \(Self.maxDepth) operations deep") }
         return node
+    }
+
+    private mutating func nested(_ body: (inout FHIRPathParser) throws -> FHIRPathNode) throws -> FHIRPathNode {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else { throw error("nested more than \(Self.maxNesting) deep") }
+        return try body(&self)
     }
 
     private func error(_ message: String) -> FHIRPathSyntaxError {
@@ -104,8 +144,8 @@ struct FHIRPathParser {
     }
 
     private mutating func parseUnary() throws -> FHIRPathNode {
-        if tokens[position] == .symbol("-") { position += 1; return .negate(try parseUnary()) }
-        if tokens[position] == .symbol("+") { position += 1; return try parseUnary() }
+        if tokens[position] == .symbol("-") { position += 1; return .negate(try nested { try $0.parseUnary() }) }
+        if tokens[position] == .symbol("+") { position += 1; return try nested { try $0.parseUnary() } }
         return try parsePostfix(try parseTerm())
     }
 
@@ -127,7 +167,7 @@ struct FHIRPathParser {
                 }
             } else if tokens[position] == .symbol("[") {
                 position += 1
-                let index = try parseLevel(0)
+                let index = try nested { try $0.parseLevel(0) }
                 guard tokens[position] == .symbol("]") else { throw error("expected ']'") }
                 position += 1
                 node = .indexer(node, index)
@@ -142,7 +182,7 @@ struct FHIRPathParser {
         var arguments: [FHIRPathNode] = []
         if tokens[position] == .symbol(")") { position += 1; return arguments }
         while true {
-            arguments.append(try parseLevel(0))
+            arguments.append(try nested { try $0.parseLevel(0) })
             if tokens[position] == .symbol(",") { position += 1; continue }
             guard tokens[position] == .symbol(")") else { throw error("expected ')' or ',' in arguments") }
             position += 1
@@ -171,7 +211,7 @@ struct FHIRPathParser {
             if tokens[position] == .symbol("(") { return .call(nil, name, try parseArguments()) }
             return .identifier(name)
         case .symbol("("):
-            let inner = try parseLevel(0)
+            let inner = try nested { try $0.parseLevel(0) }
             guard tokens[position] == .symbol(")") else { throw error("expected ')'") }
             position += 1
             return inner

@@ -105,19 +105,22 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
     }
 }
 
-/// The link a receiving service uses without an account: the referral id, an expiry and an HMAC
-/// over both. A forged or altered link fails the MAC; an old one fails the expiry.
+/// The link a receiving service uses without an account: the referral id, an expiry, a nonce and an
+/// HMAC over all three. A forged or altered link fails the MAC; an old one fails the expiry; one
+/// issued before the latest fails the nonce, which is random per issue and stored with the referral.
 public struct ReceiverLink: Sendable, Equatable {
     public let referralId: String
     public let expiresAt: Int64
+    public let nonce: String
 
-    public init(referralId: String, expiresAt: Int64) {
+    public init(referralId: String, expiresAt: Int64, nonce: String) {
         self.referralId = referralId
         self.expiresAt = expiresAt
+        self.nonce = nonce
     }
 
     public func token(key: SymmetricKey) -> String {
-        let payload = "\(referralId).\(expiresAt)"
+        let payload = "\(referralId).\(expiresAt).\(nonce)"
         let mac = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)
         return payload + "." + Tokens.base64URL(Data(mac))
     }
@@ -125,8 +128,8 @@ public struct ReceiverLink: Sendable, Equatable {
     /// Reads a token; `now` in milliseconds.
     public static func verify(_ token: String, key: SymmetricKey, now: Int64) throws -> ReceiverLink {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let expiresAt = Int64(parts[1]), !parts[0].isEmpty else { throw ReferralError.linkInvalid }
-        let link = ReceiverLink(referralId: String(parts[0]), expiresAt: expiresAt)
+        guard parts.count == 4, let expiresAt = Int64(parts[1]), !parts[0].isEmpty, !parts[2].isEmpty else { throw ReferralError.linkInvalid }
+        let link = ReceiverLink(referralId: String(parts[0]), expiresAt: expiresAt, nonce: String(parts[2]))
         guard Tokens.constantTimeEqual(link.token(key: key), token) else { throw ReferralError.linkInvalid }
         guard now < expiresAt else { throw ReferralError.linkExpired }
         return link

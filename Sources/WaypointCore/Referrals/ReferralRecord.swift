@@ -53,6 +53,14 @@ public struct ReferralRecord: Codable, Sendable, Equatable {
     /// The reason given with the latest move, if any (why declined, how it ended).
     public var latestReason: ReferralReason? { events.last(where: { $0.reason != nil })?.reason }
 
+    /// Whether the receiving service's link still opens the referral. The person's details are shared
+    /// only while the service can act on them and the consent covers it: once the referral has ended
+    /// (cancelled, declined, failed, completed, closed) or the consent has lapsed, the link shows
+    /// nothing at all — withdrawn consent must take effect at once.
+    public func isOpenToReceiver(today: String) -> Bool {
+        !status.isFinished && consent.isCurrent(today: today)
+    }
+
     /// The last status the receiving service set, which the FHIR Task carries after the sender closes.
     public var receiverStatus: ReferralStatus { events.last(where: { $0.party == .receiver || $0.status == .cancelled })?.status ?? .sent }
 }

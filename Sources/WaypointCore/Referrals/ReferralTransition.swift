@@ -53,6 +53,8 @@ public enum ReferralError: UserFacingError, Equatable {
     case linkInvalid
     case linkExpired
     case linkFinished
+    /// The referral ended or its consent lapsed: the link answers with nothing about it.
+    case linkGone
 
     public var messageKey: String {
         switch self {
@@ -63,6 +65,7 @@ public enum ReferralError: UserFacingError, Equatable {
         case .linkInvalid: "error_referral_link_invalid"
         case .linkExpired: "error_referral_link_expired"
         case .linkFinished: "error_referral_link_finished"
+        case .linkGone: "error_referral_link_gone"
         }
     }
 
@@ -70,7 +73,7 @@ public enum ReferralError: UserFacingError, Equatable {
         switch self {
         case .transitionNotAllowed, .linkFinished: 409
         case .linkInvalid: 404
-        case .linkExpired: 410
+        case .linkExpired, .linkGone: 410
         case .reasonRequired, .consentMissing, .invalidPayload: 422
         }
     }

@@ -49,6 +49,16 @@ public struct FieldSealer: Sendable {
         return "v\(currentVersion):" + combined.base64EncodedString()
     }
 
+    /// A keyed digest for finding a row by a value that must not be stored readable (a client's
+    /// idempotency key may be a record number). Unsalted SHA-256 of a short value is reversed by
+    /// trying every candidate; an HMAC under the organization's first data key is not. The first key
+    /// is used so the digest stays the same when later key versions are added.
+    public func lookupDigest(_ value: String, purpose: String) -> String {
+        let base = keys[keys.keys.min()!]!
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: base, info: Data("waypoint lookup|\(purpose)".utf8), outputByteCount: 32)
+        return Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key))
+    }
+
     public func open(_ stored: String, at site: SealingSite) throws -> String {
         guard stored.first == "v", let colon = stored.firstIndex(of: ":"),
               let version = Int(stored[stored.index(after: stored.startIndex)..<colon]),

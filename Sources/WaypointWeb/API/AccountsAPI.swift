@@ -6,6 +6,7 @@ import WaypointStore
 /// `/api/v1` endpoints for tokens and staff accounts, and `/healthz`.
 struct AccountsAPI {
     let store: Store
+    let trustedProxies: [String]
 
     struct TokenRequest: Decodable { let username: String; let password: String }
     struct TokenResponse: Encodable { let token: String; let expiresAt: Date }
@@ -26,6 +27,7 @@ struct AccountsAPI {
     func register(on router: Router<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
         router.get("/healthz", use: health)
         api.post("/auth/token", use: issueToken)
+        api.delete("/auth/token", use: revokeToken)
         api.get("/me", use: me)
         api.get("/users", use: listUsers)
         api.post("/users", use: createUser)
@@ -39,9 +41,18 @@ struct AccountsAPI {
     @Sendable func issueToken(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
         let tenant = try await store.auth.signIn(username: body.username, password: body.password,
-                                                 address: context.clientAddress, requestId: context.requestId)
+                                                 address: context.clientAddress(request, trustedProxies: trustedProxies),
+                                                 requestId: context.requestId)
         let issued = try await store.auth.issueToken(for: tenant)
         return try JSONBody.response(TokenResponse(token: issued.token, expiresAt: issued.expiresAt))
+    }
+
+    /// Revokes the token the request presents: a client that is done (or lost a device) ends it now.
+    @Sendable func revokeToken(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        guard let token = context.apiToken else { throw SignInRequired() }
+        try await store.auth.revokeToken(token, context: tenant)
+        return Response(status: .noContent)
     }
 
     @Sendable func me(_ request: Request, context: WaypointRequestContext) async throws -> Response {

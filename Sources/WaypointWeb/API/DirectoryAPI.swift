@@ -8,12 +8,16 @@ import WaypointStore
 struct DirectoryAPI {
     let store: Store
 
-    func register(on router: Router<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
-        router.get("/hsds", use: root)
-        router.get("/hsds/services", use: services)
-        router.get("/hsds/services/:id", use: service)
+    func register(hsds: RouterGroup<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
+        hsds.get(use: root)
+        hsds.get("/services", use: services)
+        hsds.get("/services/:id", use: service)
         api.get("/directory/search", use: search)
     }
+
+    /// How far into the public listing paging may reach (page × per_page). Narrow with `search`,
+    /// `taxonomy_term_id` or `modified_after`; a whole copy is `waypoint directory export`.
+    static let maxListingDepth = 10_000
 
     struct Root: Encodable { let version: String; let profile: String; let openapiUrl: String }
 
@@ -31,8 +35,9 @@ struct DirectoryAPI {
     }
 
     @Sendable func services(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let page = try Self.int(request, "page", default: 1, range: 1...100_000)
         let perPage = try Self.int(request, "per_page", default: 20, range: 1...100)
+        // Deep offsets make the database walk and discard every row before them; anyone can call this.
+        let page = try Self.int(request, "page", default: 1, range: 1...(Self.maxListingDepth / perPage))
         var modifiedAfter: Date?
         if let raw = request.uri.queryParameters["modified_after"] {
             let text = String(raw)

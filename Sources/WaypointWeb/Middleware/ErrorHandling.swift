@@ -11,12 +11,14 @@ import WaypointStore
 struct ErrorHandlingMiddleware: RouterMiddleware {
     typealias Context = WaypointRequestContext
     let renderer: PageRenderer
+    let cookies: CookiePolicy
 
     struct Problem {
         var status: Int
         var messageKey: String
         var field: String?
         var detail: String?
+        var retryAfterSeconds: Int?
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -32,13 +34,15 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
             }
             if problem.status == 401 {
                 // A cookie that no longer opens a session means it timed out: say so on the sign-in page.
-                let expired = request.cookies[CookieNames.session].map { !$0.value.isEmpty } ?? false
+                let expired = request.cookies[cookies.session].map { !$0.value.isEmpty } ?? false
                 return PageRenderer.redirect(to: expired ? "/signin?expired=1" : "/signin")
             }
             var data: [String: Any] = ["message": Localizer(context.language)[problem.messageKey], "requestId": context.requestId]
             data["detail"] = problem.detail
-            return renderer.page("error", titleKey: "error_title", data: data, request: request, context: context,
-                                 status: HTTPResponse.Status(code: problem.status))
+            var page = renderer.page("error", titleKey: "error_title", data: data, request: request, context: context,
+                                     status: HTTPResponse.Status(code: problem.status))
+            if let wait = problem.retryAfterSeconds { page.headers[.retryAfter] = String(wait) }
+            return page
         }
     }
 
@@ -50,6 +54,8 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         switch error {
         case let error as MalformedInput:
             return Problem(status: 400, messageKey: error.messageKey, field: error.field, detail: error.detail)
+        case AccountError.throttled(let wait):
+            return Problem(status: 429, messageKey: "error_throttled", retryAfterSeconds: wait)
         case let error as any UserFacingError:
             return Problem(status: error.status, messageKey: error.messageKey, field: error.field, detail: error.detail)
         case let error as DecodingError:
@@ -97,7 +103,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         if let field = problem.field { body["field"] = field }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if problem.status == 429 { headers[.retryAfter] = "60" }
+        if let wait = problem.retryAfterSeconds { headers[.retryAfter] = String(wait) }
         return Response(status: HTTPResponse.Status(code: problem.status), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

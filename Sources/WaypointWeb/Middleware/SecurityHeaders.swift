@@ -5,6 +5,9 @@ import Hummingbird
 /// no framing; responses are never cached, so a shared computer's back button or disk cache shows
 /// nothing after sign-out or quick exit. Static assets hold no data and may be cached.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Served behind TLS: browsers are told to use nothing else for two years.
+    var strictTransportSecurity = false
+
     static var contentSecurityPolicy: String {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -21,6 +24,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             (HTTPField.Name("Cross-Origin-Opener-Policy")!, "same-origin"),
         ]
         for (name, value) in headers { response.headers[name] = value }
+        if strictTransportSecurity {
+            response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=63072000; includeSubDomains"
+        }
         if !request.uri.path.hasPrefix("/static/") {
             response.headers[.cacheControl] = "no-store"
         }

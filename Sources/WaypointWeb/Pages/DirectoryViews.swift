@@ -45,7 +45,8 @@ struct DirectoryViews {
         if case .object(let object) = service { HSDSReader.flatten(object, as: "service", path: "$", file: "", into: &records) }
         let graph = HSDSGraph(records.records)
         let id = service["id"]?.string ?? ""
-        let entries = DirectoryEntry.entries(forService: id, in: graph, vocabulary: vocabulary)
+        // Hours and languages only: what is confidential was removed before the service got here.
+        let entries = DirectoryEntry.entries(forService: id, in: graph, confidentialLocations: [], vocabulary: vocabulary)
         let codes = Set(graph.records.rows("attribute").compactMap { $0.text("taxonomy_term_id").flatMap { vocabulary.term(id: $0) } }.map(\.code))
         let phones = records.records.rows("phone").map { phone -> [String: Any] in
             ["number": phone.text("number") ?? "", "type": strings["phone_type_" + (phone.text("type") ?? "voice")] ,

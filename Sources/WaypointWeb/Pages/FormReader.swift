@@ -11,7 +11,7 @@ enum FormReader {
     static func read(_ request: Request, context: WaypointRequestContext) async throws -> [String: String] {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let form = parse(String(buffer: buffer))
-        let expected = context.session?.csrfToken ?? request.cookies[CookieNames.signInCSRF]?.value
+        let expected = context.session?.csrfToken ?? request.cookies[context.cookies.signInCSRF]?.value
         guard let expected, let submitted = form[csrfField], Tokens.constantTimeEqual(expected, submitted)
         else { throw CSRFRejected() }
         return form

@@ -27,7 +27,8 @@ struct PageRenderer: Sendable {
         // Titles stay neutral: the product name and a plain section name, never a topic or a person.
         view["pageTitle"] = strings[titleKey] + " · " + strings["app_name"]
         view["quickExitURL"] = quickExitURL
-        view["path"] = request.uri.path
+        // The language switch is a query-only link ("?lang=es": same page). The request path is
+        // never echoed into a link: "GET //evil.example/x" would make "//evil.example/x?lang=es".
         view["languages"] = Language.allCases.map { language -> [String: Any] in
             ["code": language.rawValue, "label": strings[language == .en ? "english" : "spanish"],
              "current": language == context.language]

@@ -225,7 +225,7 @@ struct ReferralPages {
             "service": view.serviceName, "sender": view.senderOrganization, "status": statusLabel(view.status, strings),
             "statusCode": view.status.rawValue, "finished": view.status.isFinished,
             "history": history(view.events, strings: strings, language: context.language),
-            "moves": moves(view.allowedMoves, strings: strings), "action": request.uri.path,
+            "moves": moves(view.allowedMoves, strings: strings), "action": "/r/" + (context.parameters.get("token") ?? ""),
         ]
         if let payload = view.payload {
             data["payload"] = [

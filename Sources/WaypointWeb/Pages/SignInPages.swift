@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import WaypointCore
 import WaypointStore
@@ -6,7 +7,8 @@ import WaypointStore
 struct SignInPages {
     let store: Store
     let renderer: PageRenderer
-    let secureCookies: Bool
+    let cookies: CookiePolicy
+    let trustedProxies: [String]
 
     func register(on router: Router<WaypointRequestContext>) {
         router.get("/") { _, context in
@@ -31,7 +33,7 @@ struct SignInPages {
         if let messageKey { data["notice"] = strings[messageKey] }
         if let errorKey { data["error"] = strings[errorKey] }
         var response = renderer.page("signin", titleKey: "signin_title", data: data, request: request, context: context, status: status)
-        response.setCookie(cookie(CookieNames.signInCSRF, csrf))
+        response.setCookie(cookies.cookie(cookies.signInCSRF, csrf))
         return response
     }
 
@@ -40,15 +42,17 @@ struct SignInPages {
         do {
             let tenant = try await store.auth.signIn(
                 username: form["username"] ?? "", password: form["password"] ?? "",
-                address: context.clientAddress, requestId: context.requestId)
+                address: context.clientAddress(request, trustedProxies: trustedProxies), requestId: context.requestId)
             let (token, _) = try await store.auth.startSession(for: tenant)
             var response = PageRenderer.redirect(to: "/home")
-            response.setCookie(cookie(CookieNames.session, token))
-            response.setCookie(cookie(CookieNames.signInCSRF, "", maxAge: 0))
+            response.setCookie(cookies.cookie(cookies.session, token))
+            response.setCookie(cookies.cookie(cookies.signInCSRF, "", maxAge: 0))
             return response
         } catch let error as AccountError {
-            return signInPage(request: request, context: context, errorKey: error.messageKey,
-                              status: HTTPResponse.Status(code: error.status))
+            var page = signInPage(request: request, context: context, errorKey: error.messageKey,
+                                  status: HTTPResponse.Status(code: error.status))
+            if case .throttled(let wait) = error { page.headers[.retryAfter] = String(wait) }
+            return page
         }
     }
 
@@ -58,13 +62,9 @@ struct SignInPages {
             try await store.auth.endSession(token: token, context: try context.tenant())
         }
         var response = PageRenderer.redirect(to: "/signin?ended=1")
-        response.setCookie(cookie(CookieNames.session, "", maxAge: 0))
+        response.setCookie(cookies.cookie(cookies.session, "", maxAge: 0))
+        // The browser drops its cache, cookies and storage for this site: a shared computer keeps nothing.
+        response.headers[HTTPField.Name("Clear-Site-Data")!] = "\"cache\", \"cookies\", \"storage\""
         return response
-    }
-
-    /// Session cookies: unreadable by scripts, never sent from another site, Secure behind TLS.
-    /// No Expires: the cookie dies with the browser, and the server enforces the idle timeout.
-    private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict)
     }
 }
