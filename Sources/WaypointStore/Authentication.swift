@@ -47,6 +47,11 @@ public struct Authenticator: Sendable {
         // Counted before the (slow) password check, in one transaction: parallel guesses each see
         // the others' attempts. An attempt counts as a failure until it is proven otherwise.
         let (decision, user) = try await database.transaction { db -> (SignInThrottle.Decision, (any SQLRow)?) in
+            if database.kind == .postgres {
+                // Attempts on one account queue here (SQLite's writers already queue in-process); with
+                // only the address counter shared across accounts, no two attempts wait on each other in a cycle.
+                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: subjects.accountLockKey))").run()
+            }
             let now = clock.millis()
             let pair = try await counter(subjects.pair, on: db), byAddress = try await counter(subjects.address, on: db)
             let account = try await counter(subjects.account, on: db)
@@ -65,6 +70,7 @@ public struct Authenticator: Sendable {
             for subject in [subjects.pair, subjects.address, subjects.account] {
                 try await countFailure(subject, limits: limits, now: now, on: db)
             }
+            try await pruneCounters(limits: limits, now: now, on: db)
             let user = try await db.raw("SELECT id, org_id, role, password_hash, active FROM users WHERE username = \(bind: username)").first()
             return (decision, user)
         }
@@ -125,7 +131,11 @@ public struct Authenticator: Sendable {
                 window_start = CASE WHEN signin_counters.window_start <= \(bind: windowOpen) THEN \(bind: now) ELSE signin_counters.window_start END,
                 last_failure_at = \(bind: now)
             """).run()
-        // Counters of windows long gone are of no use; prune a few as we go.
+    }
+
+    /// Counters of windows long gone are of no use; a few are pruned with each checked attempt.
+    private func pruneCounters(limits: SignInThrottle, now: Int64, on db: any SQLDatabase) async throws {
+        let windowOpen = now - Int64(limits.window * 1000)
         try await db.raw("""
             DELETE FROM signin_counters WHERE subject IN (
                 SELECT subject FROM signin_counters WHERE window_start < \(bind: windowOpen - Int64(limits.knownAddressLifetime * 1000)) LIMIT 20)
@@ -246,4 +256,7 @@ struct SignInSubjects {
         self.account = subject("account|\(username)")
         self.knownAddress = subject("known|\(username)|\(address)")
     }
+
+    /// The account subject as a PostgreSQL advisory lock number.
+    var accountLockKey: Int64 { Int64(bitPattern: UInt64(account.prefix(16), radix: 16) ?? 0) }
 }

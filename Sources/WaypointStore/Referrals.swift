@@ -295,7 +295,7 @@ public struct Referrals: Sendable {
         guard note.count <= 1000 else { throw ReferralError.invalidPayload(field: "note", reason: "Keep the note under 1,000 characters.") }
         let now = clock.millis()
         try await database.transaction { db in
-            guard let row = try await db.raw("SELECT org_id, status FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
+            guard let row = try await db.raw("SELECT org_id, sender_id, status FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
                 throw AccessError.notFound
             }
             let current = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent

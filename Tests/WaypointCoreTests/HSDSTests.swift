@@ -120,7 +120,7 @@ struct HSDSTests {
         ]
         HSDSReader.flatten(service, as: "service", path: "$", file: "services.json", into: &result)
         #expect(result.problems.isEmpty)
-        let entry = try #require(DirectoryEntry.entries(forService: "svc", in: HSDSGraph(result.records)).first)
+        let entry = try #require(DirectoryEntry.entries(forService: "svc", in: HSDSGraph(result.records), confidentialLocations: []).first)
         #expect(entry.timeZone == "America/Boise")
         // Tuesday 2026-11-24 16:30 UTC is 09:30 in Boise (MST, UTC-7): open. 15:30 UTC is 08:30: closed.
         let open = try #require(ISO8601DateFormatter().date(from: "2026-11-24T16:30:00Z"))
@@ -140,14 +140,36 @@ struct HSDSTests {
         records.merge("address", ["id": "addr", "location_id": "loc", "address_1": "12 Hidden Lane", "city": "Boise",
                                   "state_province": "ID", "postal_code": "83702", "country": "US", "address_type": "physical"])
         records.merge("attribute", ["id": "attr", "link_id": "loc", "link_entity": "location", "taxonomy_term_id": .string(flag.id)])
-        let redacted = DirectoryPrivacy.redacted(records)
+        records.merge("phone", ["id": "front-door", "service_id": "svc", "number": "208-555-0100"])
+        records.merge("phone", ["id": "back-door", "location_id": "loc", "number": "208-555-0199"])
+        records.merge("contact", ["id": "house-manager", "location_id": "loc", "name": "House manager"])
+        records.merge("phone", ["id": "manager-cell", "contact_id": "house-manager", "number": "208-555-0177"])
+        let hidden = DirectoryPrivacy.confidentialLocations(records)
+        #expect(hidden == ["loc"])
+        let redacted = DirectoryPrivacy.redacted(records, hiding: hidden)
         #expect(redacted.row("address", "addr") == nil)
         #expect(redacted.row("location", "loc")?["latitude"] == nil)
-        let entry = try #require(DirectoryEntry.entries(forService: "svc", in: HSDSGraph(records)).first)
+        #expect(redacted.row("phone", "back-door") == nil && redacted.row("contact", "house-manager") == nil && redacted.row("phone", "manager-cell") == nil)
+        #expect(redacted.row("phone", "front-door") != nil)
+        let entry = try #require(DirectoryEntry.entries(forService: "svc", in: HSDSGraph(records), confidentialLocations: []).first)
         #expect(entry.confidential)
         #expect(entry.latitude == 43.6 && entry.longitude == -116.2)
         #expect(entry.searchText.hasPrefix(" safe house "))
         #expect(!entry.searchText.contains("hidden") && !entry.searchText.contains("boise"))
+    }
+
+    @Test("a location flagged through one service is confidential for every service there")
+    func confidentialityBelongsToTheLocation() throws {
+        var records = HSDSRecordSet()
+        records.merge("service", ["id": "other", "name": "Legal clinic", "status": "active"])
+        records.merge("service_at_location", ["id": "other-site", "service_id": "other", "location_id": "loc"])
+        records.merge("location", ["id": "loc", "location_type": "physical", "latitude": .decimal(43.61234), "longitude": .decimal(-116.20321)])
+        // No flag among these rows: the set comes from the whole directory.
+        let entry = try #require(DirectoryEntry.entries(forService: "other", in: HSDSGraph(records), confidentialLocations: ["loc"]).first)
+        #expect(entry.confidential && entry.latitude == 43.6)
+        #expect(DirectoryPrivacy.locations(flagged: ["svc"], sites: [("s1", "svc", "loc"), ("s2", "other", "loc2")]) == ["svc", "loc"])
+        #expect(DirectoryPrivacy.reportedDistance(0.4, confidential: true) == 5 && DirectoryPrivacy.reportedDistance(12.1, confidential: true) == 15)
+        #expect(DirectoryPrivacy.reportedDistance(12.1, confidential: false) == 12.1)
     }
 
     @Test("search words are folded to lower case without accents, split on anything but letters and digits")
@@ -156,7 +178,7 @@ struct HSDSTests {
         #expect(DirectoryEntry.searchWords("%_'\"*") == [])
         var records = HSDSRecordSet()
         records.merge("service", ["id": "svc", "name": "Ayuda Jurídica", "description": "Citas: lunes-viernes.", "status": "active"])
-        let entry = DirectoryEntry.entries(forService: "svc", in: HSDSGraph(records)).first
+        let entry = DirectoryEntry.entries(forService: "svc", in: HSDSGraph(records), confidentialLocations: []).first
         #expect(entry?.searchText == " ayuda juridica citas lunes viernes ")
     }
 

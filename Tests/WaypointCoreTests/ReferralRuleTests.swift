@@ -54,11 +54,26 @@ struct ReferralRuleTests {
     @Test("a receiver link is refused when forged, altered or expired")
     func receiverLinks() throws {
         let key = SymmetricKey(size: .bits256)
-        let token = ReceiverLink(referralId: "abc", expiresAt: 2_000).token(key: key)
+        let token = ReceiverLink(referralId: "abc", expiresAt: 2_000, nonce: "n1").token(key: key)
+        #expect(try ReceiverLink.verify(token, key: key, now: 1_000).nonce == "n1")
+        #expect(throws: ReferralError.linkInvalid) { try ReceiverLink.verify(token.replacingOccurrences(of: ".n1.", with: ".n2."), key: key, now: 1_000) }
+        #expect(ReceiverLink(referralId: "abc", expiresAt: 2_000, nonce: "n2").token(key: key) != token)
         #expect(try ReceiverLink.verify(token, key: key, now: 1_000).referralId == "abc")
         #expect(throws: ReferralError.linkExpired) { try ReceiverLink.verify(token, key: key, now: 2_000) }
         #expect(throws: ReferralError.linkInvalid) { try ReceiverLink.verify(token.replacingOccurrences(of: "2000", with: "9000"), key: key, now: 1_000) }
         #expect(throws: ReferralError.linkInvalid) { try ReceiverLink.verify(token, key: SymmetricKey(size: .bits256), now: 1_000) }
+    }
+
+    @Test("the receiver's link opens only an open referral with current consent", arguments: ReferralStatus.allCases)
+    func receiverAccess(status: ReferralStatus) {
+        let consent = ReferralConsent(method: .verbal, scope: [.needs], recipient: "x", expiresOn: "2027-01-31")
+        let record = ReferralRecord(id: "r", status: status, createdAt: Date(), updatedAt: Date(), senderOrganization: "", serviceId: "s",
+                                    serviceName: "x", screeningId: nil, consent: consent,
+                                    payload: ReferralPayload(alias: "A", needs: ["legal"], language: "", doNotContact: true, contactMethod: nil),
+                                    events: [])
+        let open: Set<ReferralStatus> = [.sent, .accepted, .waitlisted, .inProgress]
+        #expect(record.isOpenToReceiver(today: "2027-01-31") == open.contains(status))
+        #expect(!record.isOpenToReceiver(today: "2027-02-01"))
     }
 
     @Test("working hours skip nights and weekends")

@@ -52,13 +52,18 @@ struct FieldSealerTests {
 @Suite("Audit chain verification")
 struct AuditChainTests {
     let key = SymmetricKey(size: .bits256)
+    let chainKey = SymmetricKey(size: .bits256)
+
+    func verify(_ entries: [AuditEntry], head: AuditHead?) -> AuditVerification {
+        AuditChain.verify(entries, head: head, headKey: key, chainKey: chainKey)
+    }
 
     func chain(_ count: Int) -> [AuditEntry] {
         var entries: [AuditEntry] = []
         var previous = AuditEntry.genesisHash
         for seq in 1...Int64(count) {
             let entry = AuditEntry(seq: seq, at: 1000 * seq, orgId: "org", actorId: "user", action: "user.read",
-                                   objectType: "user", objectId: "id-\(seq)", requestId: "req", prevHash: "").chained(after: previous)
+                                   objectType: "user", objectId: "id-\(seq)", requestId: "req", prevHash: "").chained(after: previous, chainKey: chainKey)
             entries.append(entry)
             previous = entry.hash
         }
@@ -72,8 +77,8 @@ struct AuditChainTests {
     @Test("an untouched chain is intact")
     func intact() {
         let entries = chain(5)
-        #expect(AuditChain.verify(entries, head: head(entries), headKey: key) == .intact(entries: 5))
-        #expect(AuditChain.verify([], head: nil, headKey: key) == .intact(entries: 0))
+        #expect(verify(entries, head: head(entries)) == .intact(entries: 5))
+        #expect(verify([], head: nil) == .intact(entries: 0))
     }
 
     @Test("moving a character between fields changes the hash")
@@ -81,7 +86,7 @@ struct AuditChainTests {
         var a = chain(1)[0], b = a
         a.action = "user.re"; a.objectType = "aduser"
         b.action = "user.read"; b.objectType = "user"
-        #expect(a.computedHash() != b.computedHash())
+        #expect(a.computedHash(chainKey: chainKey) != b.computedHash(chainKey: chainKey))
     }
 
     @Test("edits, deletions, reordering and truncation each name the first bad entry")
@@ -89,14 +94,50 @@ struct AuditChainTests {
         let entries = chain(6)
         let signedHead = head(entries)
         var edited = entries; edited[2].objectId = "someone-else"
-        #expect(AuditChain.verify(edited, head: signedHead, headKey: key) == .broken(seq: 3, reason: "entry 3 was altered after it was written"))
+        #expect(verify(edited, head: signedHead) == .broken(seq: 3, reason: "entry 3 was altered after it was written"))
         var deleted = entries; deleted.remove(at: 3)
-        guard case .broken(4, _) = AuditChain.verify(deleted, head: signedHead, headKey: key) else { Issue.record("deletion"); return }
+        guard case .broken(4, _) = verify(deleted, head: signedHead) else { Issue.record("deletion"); return }
         var swapped = entries; swapped.swapAt(1, 2); swapped[1].seq = 2; swapped[2].seq = 3
-        guard case .broken(2, _) = AuditChain.verify(swapped, head: signedHead, headKey: key) else { Issue.record("reorder"); return }
-        guard case .broken(5, _) = AuditChain.verify(Array(entries.prefix(4)), head: signedHead, headKey: key) else { Issue.record("truncation"); return }
+        guard case .broken(2, _) = verify(swapped, head: signedHead) else { Issue.record("reorder"); return }
+        guard case .broken(5, _) = verify(Array(entries.prefix(4)), head: signedHead) else { Issue.record("truncation"); return }
         let forged = AuditHead(seq: 4, hash: entries[3].hash, mac: signedHead.mac)
-        guard case .broken = AuditChain.verify(Array(entries.prefix(4)), head: forged, headKey: key) else { Issue.record("forged head"); return }
-        guard case .broken = AuditChain.verify(entries, head: nil, headKey: key) else { Issue.record("missing head"); return }
+        guard case .broken = verify(Array(entries.prefix(4)), head: forged) else { Issue.record("forged head"); return }
+        guard case .broken = verify(entries, head: nil) else { Issue.record("missing head"); return }
+    }
+
+    @Test("a chain recomputed without the chain key does not verify, even under a correctly signed head")
+    func keyedChainCannotBeRecomputed() {
+        let entries = chain(4)
+        // Someone with database access rewrites entry 2 and recomputes it and every later hash as
+        // plain SHA-256 (the old chain format), then points the head at the new end.
+        var forged = [entries[0]]
+        var previous = entries[0].hash
+        for var entry in entries.dropFirst() {
+            if entry.seq == 2 { entry.objectId = "someone-else" }
+            entry.prevHash = previous
+            entry.chainVersion = 1
+            entry.hash = entry.computedHash(chainKey: chainKey)
+            forged.append(entry)
+            previous = entry.hash
+        }
+        let unsigned = AuditHead(seq: 4, hash: previous, mac: head(entries).mac)
+        #expect(verify(forged, head: unsigned) == .broken(seq: 2, reason: "entry 2 was altered after it was written"))
+        // Even under a head signed with the right key, a keyed chain does not fall back to plain hashes.
+        #expect(verify(forged, head: AuditHead.signed(seq: 4, hash: previous, key: key)) == .broken(seq: 2, reason: "entry 2 was altered after it was written"))
+        // And with a guessed chain key.
+        var guessed = entries
+        guessed[1].objectId = "someone-else"
+        guessed[1].hash = guessed[1].computedHash(chainKey: SymmetricKey(size: .bits256))
+        #expect(verify(guessed, head: head(entries)) == .broken(seq: 2, reason: "entry 2 was altered after it was written"))
+    }
+
+    @Test("verification can start from a checkpoint and still catches what follows it")
+    func checkpoint() {
+        let entries = chain(6)
+        let start = AuditCheckpoint(seq: 3, hash: entries[2].hash, keyed: true)
+        #expect(AuditChain.verify(Array(entries.suffix(3)), head: head(entries), headKey: key, chainKey: chainKey, from: start) == .intact(entries: 6))
+        var edited = Array(entries.suffix(3)); edited[1].objectId = "x"
+        #expect(AuditChain.verify(edited, head: head(entries), headKey: key, chainKey: chainKey, from: start)
+            == .broken(seq: 5, reason: "entry 5 was altered after it was written"))
     }
 }

@@ -14,13 +14,7 @@ struct AuditTamperTests {
             let org = try await test.organization("Clinic Audit")
             for _ in 0..<4 { _ = try await test.store.users.find(org.userId, in: org.context) }
             #expect(try await test.store.audit.verify() == .intact(entries: 6))
-            switch test.store.database.kind {
-            case .sqlite:
-                try await test.sql("DROP TRIGGER audit_log_no_update")
-                try await test.sql("DROP TRIGGER audit_log_no_delete")
-            case .postgres:
-                try await test.sql("DROP TRIGGER audit_log_append_only ON audit_log")
-            }
+            try await Self.dropTriggers(test)
             try await tamper(test)
             await result.set(try await test.store.audit.verify())
         }
@@ -87,6 +81,63 @@ struct AuditTamperTests {
         }
         guard let result else { return }
         guard case .broken = result else { Issue.record("forged head not caught"); return }
+    }
+
+    @Test("a chain recomputed without the key and a re-pointed head are refused at the next write, and verify names them",
+          arguments: Backend.allCases)
+    func rewrittenChain(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Rewrite", admin: "rewrite-admin")
+            for _ in 0..<4 { _ = try await test.store.users.find(org.userId, in: org.context) }
+            try await Self.dropTriggers(test)
+            // The attacker's rewrite: entry 3 changed, every hash from there recomputed as plain
+            // SHA-256 (all anyone without the key can compute), and the head pointed at the new end.
+            let entries = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT * FROM audit_log ORDER BY seq").all().map(AuditLog.entry(from:))
+            }
+            var previous = entries[1].hash
+            for var entry in entries.dropFirst(2) {
+                if entry.seq == 3 { entry.objectId = "someone-else" }
+                entry.prevHash = previous
+                entry.chainVersion = 1
+                entry.hash = entry.computedHash(chainKey: .init(size: .bits256))
+                try await test.sql("""
+                    UPDATE audit_log SET object_id = '\(entry.objectId)', prev_hash = '\(entry.prevHash)', hash = '\(entry.hash)', chain_version = 1
+                    WHERE seq = \(entry.seq)
+                    """)
+                previous = entry.hash
+            }
+            try await test.sql("UPDATE audit_head SET hash = '\(previous)'")
+            // The next audited action (here a failed sign-in) is refused instead of re-signing the forged head.
+            await #expect(throws: AuditIntegrityError.headForged) {
+                try await test.store.auth.signIn(username: "rewrite-admin", password: "not the password at all", address: "10.0.0.9", requestId: "r")
+            }
+            guard case .broken(let seq, _) = try await test.store.audit.verify() else { Issue.record("rewrite not caught"); return }
+            #expect(seq == 3)
+        }
+    }
+
+    @Test("an edited entry stays caught after later appends", arguments: Backend.allCases)
+    func editThenAppend(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Later")
+            for _ in 0..<3 { _ = try await test.store.users.find(org.userId, in: org.context) }
+            try await Self.dropTriggers(test)
+            try await test.sql("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 2")
+            for _ in 0..<3 { _ = try await test.store.users.find(org.userId, in: org.context) }
+            #expect(try await test.store.audit.verify() == .broken(seq: 2, reason: "entry 2 was altered after it was written"))
+            #expect(try await test.store.audit.verifySinceCheckpoint() != .intact(entries: 8))
+        }
+    }
+
+    static func dropTriggers(_ test: TestStore) async throws {
+        switch test.store.database.kind {
+        case .sqlite:
+            try await test.sql("DROP TRIGGER audit_log_no_update")
+            try await test.sql("DROP TRIGGER audit_log_no_delete")
+        case .postgres:
+            try await test.sql("DROP TRIGGER audit_log_append_only ON audit_log")
+        }
     }
 
     @Test("concurrent writers keep one unbroken chain", arguments: Backend.allCases)

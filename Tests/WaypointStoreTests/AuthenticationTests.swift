@@ -34,8 +34,8 @@ struct AuthenticationTests {
     @Test("repeated failures throttle sign-in, even with the right password", arguments: Backend.allCases)
     func throttling(backend: Backend) async throws {
         var policy = SessionPolicy()
-        policy.maxFailuresPerUser = 3
-        try await TestStore.withStore(backend, policy: policy) { test in
+        policy.throttle.accountDelayAfter = 3
+        try await TestStore.withStore(backend, clock: ManualClock().clock, policy: policy) { test in
             _ = try await test.organization("Clinic Throttle", admin: "throttled-admin")
             for _ in 0..<3 {
                 await #expect(throws: AccountError.invalidCredentials) {
@@ -48,6 +48,69 @@ struct AuthenticationTests {
             } catch AccountError.throttled(let wait) {
                 #expect(wait > 0 && wait <= 15 * 60)
             }
+        }
+    }
+
+    @Test("parallel guesses are counted before the password check; the owner's own address still works", arguments: Backend.allCases)
+    func parallelGuesses(backend: Backend) async throws {
+        let time = ManualClock()
+        try await TestStore.withStore(backend, clock: time.clock) { test in
+            let org = try await test.organization("Clinic Parallel", admin: "parallel-admin")
+            // The owner signed in from the clinic before.
+            _ = try await test.store.auth.signIn(username: "parallel-admin", password: TestStore.password, address: "10.1.1.1", requestId: "r")
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<30 {
+                    group.addTask {
+                        do {
+                            _ = try await test.store.auth.signIn(username: "parallel-admin", password: "not the password at all",
+                                                                 address: "203.0.113.5", requestId: "r")
+                            return "signed in"
+                        } catch AccountError.invalidCredentials { return "401" } catch AccountError.throttled { return "429" }
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(outcomes == ["401": 5, "429": 25])
+            // A new address waits behind the account's growing delay; the clinic's address does not.
+            await #expect(throws: AccountError.self) {
+                try await test.store.auth.signIn(username: "parallel-admin", password: TestStore.password, address: "198.51.100.8", requestId: "r")
+            }
+            let context = try await test.store.auth.signIn(username: "parallel-admin", password: TestStore.password, address: "10.1.1.1", requestId: "r")
+            #expect(context.userId == org.userId)
+            // Thirty anonymous attempts left five failure entries and one refusal entry, not thirty.
+            let actions = try await test.store.audit.recent(in: TenantContext(orgId: "", userId: "", role: .auditor, requestId: "r")).map(\.action)
+            let mine = try await test.store.audit.recent(in: TenantContext(orgId: org.orgId, userId: org.userId, role: .auditor, requestId: "r")).map(\.action)
+            #expect(mine.filter { $0 == "signin.failure" }.count == 5)
+            #expect(actions.filter { $0 == "signin.throttled" }.count == 1)
+            // Counters hold keyed digests only: neither the username nor the address is stored.
+            let stored = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT subject FROM signin_counters").all().map { try $0.decode(column: "subject", as: String.self) }
+            }
+            #expect(!stored.isEmpty && !stored.contains(Tokens.digest("address:203.0.113.5")) && stored.allSatisfy { $0.count == 64 })
+            // The window passes: the address may try again.
+            time.advance(16 * 60)
+            await #expect(throws: AccountError.invalidCredentials) {
+                try await test.store.auth.signIn(username: "parallel-admin", password: "not the password at all", address: "203.0.113.5", requestId: "r")
+            }
+        }
+    }
+
+    @Test("one address guessing many accounts is stopped at its limit", arguments: [Backend.sqlite])
+    func addressLimit(backend: Backend) async throws {
+        var policy = SessionPolicy()
+        policy.throttle.perAddress = 3
+        try await TestStore.withStore(backend, clock: ManualClock().clock, policy: policy) { test in
+            _ = try await test.organization("Clinic Address", admin: "address-admin")
+            for name in ["ann", "bob", "cy"] {
+                await #expect(throws: AccountError.invalidCredentials) {
+                    try await test.store.auth.signIn(username: name, password: "whatever it is", address: "192.0.2.4", requestId: "r")
+                }
+            }
+            await #expect(throws: AccountError.self) {
+                try await test.store.auth.signIn(username: "address-admin", password: TestStore.password, address: "192.0.2.4", requestId: "r")
+            }
+            // Another address is not affected.
+            _ = try await test.store.auth.signIn(username: "address-admin", password: TestStore.password, address: "192.0.2.5", requestId: "r")
         }
     }
 

@@ -152,6 +152,53 @@ struct DirectoryStoreTests {
         }
     }
 
+    @Test("a location flagged through one service stays hidden when reached through another service or its organization",
+          arguments: Backend.allCases)
+    func confidentialLocationReachedTwoWays(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let flag = try #require(DirectoryPrivacy.flagTermId())
+            _ = try await test.store.directory.prepare()  // our taxonomy, which holds the flag
+            var read = HSDSReadResult()
+            read.records.merge("organization", ["id": "org-x", "name": "Two Doors Network", "description": "Support."])
+            read.records.merge("location", ["id": "loc-x", "location_type": "physical", "organization_id": "org-x", "name": "House",
+                                            "latitude": .decimal(43.61234), "longitude": .decimal(-116.20321)])
+            read.records.merge("address", ["id": "addr-x", "location_id": "loc-x", "address_1": "9 Secret Road", "city": "Boise",
+                                           "state_province": "ID", "postal_code": "83702", "country": "US", "address_type": "physical"])
+            read.records.merge("phone", ["id": "phone-x", "location_id": "loc-x", "number": "208-555-0999"])
+            read.records.merge("contact", ["id": "contact-x", "location_id": "loc-x", "name": "Night manager"])
+            for (service, name) in [("svc-shelter", "Quiet Shelter"), ("svc-legal", "Walk-in Legal Help")] {
+                read.records.merge("service", ["id": .string(service), "organization_id": "org-x", "name": .string(name), "status": "active"])
+                read.records.merge("service_at_location", ["id": .string(service + "-site"), "service_id": .string(service), "location_id": "loc-x"])
+            }
+            // Flagged only through the shelter's site; the legal service reaches the same building unflagged.
+            read.records.merge("attribute", ["id": "flag-x", "link_id": "svc-shelter-site", "link_entity": "service_at_location",
+                                             "taxonomy_term_id": .string(flag)])
+            _ = try await test.store.directory.importRecords(read, owner: nil, skipInvalid: false,
+                                                            actor: AuditEvent(orgId: "", actorId: "test", action: "", objectType: "", objectId: "", requestId: "t"))
+            let secrets = ["9 Secret Road", "208-555-0999", "Night manager", "43.61234", "-116.20321"]
+            func leaked(_ text: String) -> [String] { secrets.filter(text.contains) }
+            for service in ["svc-legal", "svc-shelter"] {
+                let nested = try #require(try await test.store.directory.services([service], viewer: nil).first)
+                #expect(leaked(String(decoding: try JSONEncoder().encode(nested), as: UTF8.self)) == [])
+            }
+            let export = try await test.store.directory.allRecords()
+            #expect(leaked(String(decoding: try JSONEncoder().encode(export.tables), as: UTF8.self)) == [])
+            // The search index holds the blurred point for both services' entries, and distances are rounded.
+            let points = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT latitude, longitude, confidential FROM directory_entries WHERE location_id = 'loc-x'").all().map {
+                    (try $0.decode(column: "latitude", as: Double.self), try $0.decode(column: "confidential", as: Int64.self))
+                }
+            }
+            #expect(points.count == 2 && points.allSatisfy { $0.0 == 43.6 && $0.1 == 1 })
+            var near = DirectoryQuery()
+            near.latitude = 43.6123
+            near.longitude = -116.2032
+            near.radiusKm = 25
+            let hits = try await test.store.directory.search(near).hits.filter { $0.serviceId == "svc-legal" }
+            #expect(hits.count == 1 && hits[0].distanceKm == 5)
+        }
+    }
+
     @Test("an editor's save replaces the entry: an unticked term is gone from search", arguments: Backend.allCases)
     func editorSave(backend: Backend) async throws {
         try await TestStore.withStore(backend) { test in

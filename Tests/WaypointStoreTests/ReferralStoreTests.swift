@@ -41,8 +41,10 @@ struct ReferralStoreTests {
             _ = try await test.store.referrals.receiverMove(token: link, to: .accepted, reason: nil, note: "Call booked")
             let done = try await test.store.referrals.receiverMove(token: link, to: .completed, reason: .gotHelp, note: "")
             #expect(done.status == .completed && done.allowedMoves.isEmpty)
-            await #expect(throws: ReferralError.linkFinished) {
-                try await test.store.referrals.receiverMove(token: link, to: .inProgress, reason: nil, note: "")
+            #expect(done.payload == nil)  // the final answer's page no longer shows the person's details
+            for attempt in [{ _ = try await test.store.referrals.receiverMove(token: link, to: .inProgress, reason: nil, note: "") },
+                            { _ = try await test.store.referrals.receiverView(token: link) }] as [@Sendable () async throws -> Void] {
+                await #expect(throws: ReferralError.linkGone) { try await attempt() }
             }
             let closed = try await test.store.referrals.move(record.id, to: .closed, reason: nil, note: "", in: clinician)
             #expect(closed.events.map(\.status) == [.sent, .accepted, .completed, .closed])
@@ -70,13 +72,50 @@ struct ReferralStoreTests {
             await #expect(throws: ReferralError.linkInvalid) { try await test.store.referrals.receiverView(token: "not.a.link") }
             time.advance(60)
             let fresh = try await test.store.referrals.newLink(record.id, in: clinician)
-            await #expect(throws: ReferralError.linkInvalid) { try await test.store.referrals.receiverView(token: link) }
-            #expect(try await test.store.referrals.receiverView(token: fresh).status == .sent)
+            await #expect(throws: ReferralError.linkGone) { try await test.store.referrals.receiverView(token: link) }
+            // Issued within the same millisecond and with the same expiry, links still differ.
+            let again = try await test.store.referrals.newLink(record.id, in: clinician)
+            await #expect(throws: ReferralError.linkGone) { try await test.store.referrals.receiverView(token: fresh) }
+            #expect(try await test.store.referrals.receiverView(token: again).status == .sent)
+            let latest = try await test.store.referrals.newLink(record.id, in: clinician)
             time.advance(15 * 24 * 3600)
-            await #expect(throws: ReferralError.linkExpired) { try await test.store.referrals.receiverView(token: fresh) }
+            await #expect(throws: ReferralError.linkExpired) { try await test.store.referrals.receiverView(token: latest) }
             // Past the consent's last day nothing is exported either.
             time.advance(60 * 24 * 3600)
             await #expect(throws: ReferralError.self) { try await test.store.referrals.fhirBundle(record.id, in: clinician) }
+        }
+    }
+
+    @Test("withdrawn consent or an ended referral closes the link at once; only the sender sees the referral", arguments: Backend.allCases)
+    func withdrawnConsent(backend: Backend) async throws {
+        let time = ManualClock()
+        try await TestStore.withStore(backend, clock: time.clock) { test in
+            let org = try await test.organization("Withdrawal Clinic")
+            try await DirectoryStoreTests.seeded(test, owner: org.orgId)
+            let sender = try await test.member(org, role: .clinician, name: "sending-clinician")
+            let colleague = try await test.member(org, role: .clinician, name: "other-clinician")
+            let service = try await Self.casaPuente(test)
+            let (record, link) = try await test.store.referrals.create(NewReferral(serviceId: service, consent: Self.consent, payload: Self.payload), in: sender)
+            _ = try await test.store.referrals.receiverMove(token: link, to: .accepted, reason: nil, note: "")
+            // A colleague in the same organization cannot read, export, re-link or cancel it.
+            for attempt in [{ _ = try await test.store.referrals.find(record.id, in: colleague) },
+                            { _ = try await test.store.referrals.fhirBundle(record.id, in: colleague) },
+                            { _ = try await test.store.referrals.newLink(record.id, in: colleague) },
+                            { _ = try await test.store.referrals.move(record.id, to: .cancelled, reason: .consentWithdrawn, note: "", in: colleague) }]
+                as [@Sendable () async throws -> Void] {
+                await #expect(throws: AccessError.notFound) { try await attempt() }
+            }
+            #expect(try await test.store.referrals.list(inbox: false, in: colleague).isEmpty)
+            _ = try await test.store.referrals.move(record.id, to: .cancelled, reason: .consentWithdrawn, note: "", in: sender)
+            await #expect(throws: ReferralError.linkGone) { try await test.store.referrals.receiverView(token: link) }
+
+            // Consent that lapses closes the link too, before the link itself would expire.
+            var shortConsent = Self.consent
+            shortConsent.expiresOn = "2027-01-20"
+            let (_, second) = try await test.store.referrals.create(NewReferral(serviceId: service, consent: shortConsent, payload: Self.payload), in: sender)
+            #expect(try await test.store.referrals.receiverView(token: second).payload?.alias == "Rosa")
+            time.advance(6 * 24 * 3600)  // past 2027-01-20 (the clock starts on 2027-01-15)
+            await #expect(throws: ReferralError.self) { try await test.store.referrals.receiverView(token: second) }
         }
     }
 

@@ -51,7 +51,7 @@ struct APITests {
     @Test("repeated failures answer 429", arguments: Backend.allCases)
     func throttled(backend: Backend) async throws {
         var policy = SessionPolicy()
-        policy.maxFailuresPerUser = 2
+        policy.throttle.perAccountAndAddress = 2
         try await WebHarness.withApp(backend, policy: policy) { client, _ in
             for _ in 0..<2 { #expect(try await Self.token(client, "demo-clinician", password: "guess guess guess").status == .unauthorized) }
             let limited = try await Self.token(client, "demo-clinician")

@@ -64,10 +64,24 @@ struct DirectoryWebTests {
             let resources = (fhir["entry"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? [String: Any] }
             #expect(resources.map { $0["resourceType"] as? String } == ["ServiceRequest", "Task"])
             #expect(resources.last?["status"] as? String == "accepted")
+            // A new link voids the old one.
+            let reissued = try await client.execute(uri: "/api/v1/referrals/\(id)/link", method: .post, headers: auth)
+            #expect(reissued.status == .created)
+            let fresh = try #require(try WebHarness.json(reissued)["receiver_link"] as? String)
+            #expect(fresh != link)
+            let stale = try await receiver.get(link)
+            #expect(stale.status == .gone && !String(buffer: stale.body).contains("Lupe"))
+            #expect(try await receiver.get(fresh).status == .ok)
+            // Withdrawn consent takes effect at once, on every path of the link.
             let cancel = try await client.execute(uri: "/api/v1/referrals/\(id)/events", method: .post, headers: auth,
-                                                  body: ByteBuffer(string: #"{"status":"cancelled","reason":"client_withdrew"}"#))
+                                                  body: ByteBuffer(string: #"{"status":"cancelled","reason":"consent_withdrawn"}"#))
             #expect(try WebHarness.json(cancel)["status"] as? String == "cancelled")
-            #expect(try await receiver.post(link, form: ["status": "in_progress"]).status == .conflict)
+            for response in [try await receiver.get(fresh), try await receiver.post(fresh, form: ["status": "in_progress"])] {
+                let text = String(buffer: response.body)
+                #expect(response.status == .gone)
+                #expect(!text.contains("Lupe") && !text.contains("Harbor Legal") && !text.contains("Demo Clinic"))
+            }
+            #expect(try await client.execute(uri: "/api/v1/referrals/\(id)/link", method: .post, headers: auth).status == .conflict)
             #expect(try await receiver.get(link.replacingOccurrences(of: ".", with: "x")).status == .notFound)
         }
     }

@@ -90,12 +90,14 @@ enum WebHarness {
     @discardableResult
     static func withApp(
         _ backend: Backend, logs: CapturedLogs = CapturedLogs(), policy: SessionPolicy = SessionPolicy(),
+        configure: (inout WebConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void
     ) async throws -> Bool {
         guard let test = try await TestStore.open(backend, policy: policy) else { return false }
         defer { try? FileManager.default.removeItem(at: test.folder) }
         var configuration = WebConfiguration()
         configuration.quickExitURL = "https://neutral.example/"
+        configure(&configuration)
         let store = test.store
         let app = try await buildApplication(store: store, configuration: configuration, logger: logs.logger()) {
             _ = try await DemoSetup.ensure(in: store, password: password)

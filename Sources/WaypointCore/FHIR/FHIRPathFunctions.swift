@@ -230,7 +230,8 @@ extension FHIRPathEvaluator {
 }
 
 /// The pattern of `matches()` comes from the expression, which may come from an imported form. A
-/// backtracking engine takes exponential time on a quantified group that itself repeats ("(a+)+"),
+/// backtracking engine takes exponential time on a repeated group that itself repeats or branches
+/// ("(a+)+", "(a|aa)*"),
 /// so such patterns are refused, and patterns and the text they run on are kept short.
 enum FHIRPathRegexLimits {
     static let maxPattern = 200
@@ -238,7 +239,7 @@ enum FHIRPathRegexLimits {
 
     static func check(_ pattern: String, fail: (String) -> FHIRPathEvaluationError) throws {
         guard pattern.count <= maxPattern else { throw fail("the pattern of matches() is longer than \(maxPattern) characters") }
-        if pattern.range(of: #"\([^()]*[+*}][^()]*\)\s*[+*{]"#, options: .regularExpression) != nil {
+        if pattern.range(of: #"\([^()]*[+*}|][^()]*\)\s*[+*{]"#, options: .regularExpression) != nil {
             throw fail("the pattern of matches() repeats a group that itself repeats, which can take unbounded time")
         }
         guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw fail("the pattern of matches() is not a valid regular expression") }

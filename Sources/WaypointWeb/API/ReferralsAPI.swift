@@ -28,6 +28,15 @@ struct ReferralsAPI {
         api.get("/referrals", use: list)
         api.get("/referrals/:id", use: read)
         api.post("/referrals/:id/events", use: move)
+        api.post("/referrals/:id/link", use: newLink)
+    }
+
+    struct IssuedLink: Encodable { let receiverLink: String }
+
+    /// A new receiver link for the sender; every earlier link stops working.
+    @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let link = try await store.referrals.newLink(try context.parameters.require("id"), in: try context.tenant())
+        return try JSONBody.response(IssuedLink(receiverLink: "/r/" + link), status: .created)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
