@@ -94,6 +94,11 @@ def test_positive_screen_to_closed_loop(browser, server):
         wait_for(receiver, "finished")
         assert receiver.find_element(By.ID, "receiver-status").get_attribute("data-status") == "completed"
         assert receiver.find_elements(By.CSS_SELECTOR, "form.move") == []
+        assert ALIAS not in receiver.page_source  # the final answer's page no longer shows the person
+        # Opened again, the finished referral's link shows nothing of it.
+        receiver.get(server.url + link)
+        assert ALIAS not in receiver.page_source and "208-555-0110" not in receiver.page_source
+        assert receiver.find_elements(By.ID, "payload") == []
     finally:
         receiver.quit()
 

@@ -234,8 +234,6 @@ struct ReferralPages {
                 "contactMethod": payload.contactMethod.map { strings["referral_contact_" + $0.rawValue] } ?? "",
                 "contactDetail": payload.contactDetail, "safeTimes": payload.safeTimes, "note": payload.note,
             ] as [String: Any]
-        } else {
-            data["consentExpired"] = true
         }
         return renderer.page("referral-receiver", titleKey: "referral_receiver_title", data: data, request: request, context: context)
     }

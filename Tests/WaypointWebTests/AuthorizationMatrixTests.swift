@@ -1,0 +1,234 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SQLKit
+import Testing
+import WaypointCore
+@testable import WaypointStore
+import WaypointTestSupport
+@testable import WaypointWeb
+
+/// Who may call each route. The router's own route table is the list of rows: a route added
+/// without a row here fails the test, so nobody ships an endpoint whose access nobody decided.
+enum RouteAccess: Sendable {
+    /// No account needed (sign-in itself, the public directory API, a receiver's signed link).
+    case open
+    /// Any signed-in role.
+    case signedIn
+    /// Only these roles, in their own organization.
+    case roles(Set<Role>)
+    /// Only this role, and only for a record of its own organization (the record's own sender or
+    /// clinician): the other organization's same role gets 404.
+    case owner(Role)
+}
+
+@Suite("Authorization matrix: every route × role × tenant")
+struct AuthorizationMatrixTests {
+    static let matrix: [String: RouteAccess] = [
+        "GET /": .open, "GET /signin": .open, "POST /signin": .open, "POST /signout": .signedIn,
+        "GET /healthz": .open, "GET /static/:name": .open,
+        "GET /home": .signedIn,
+        "GET /admin/users": .roles([.admin]), "POST /admin/users": .roles([.admin]),
+        "POST /admin/users/:id/active": .owner(.admin),
+        "GET /audit": .roles([.admin, .auditor]),
+        "GET /admin/routes": .roles([.admin]), "POST /admin/routes": .roles([.admin]),
+        "GET /screenings": .roles([.clinician]), "GET /screenings/new": .roles([.clinician]),
+        "POST /screenings/prepare": .roles([.clinician]), "POST /screenings/questions": .roles([.clinician]),
+        "POST /screenings": .roles([.clinician]),
+        "GET /screenings/:id": .owner(.clinician), "GET /screenings/:id/card": .owner(.clinician),
+        "POST /screenings/:id/coding": .owner(.clinician),
+        "GET /directory": .roles([.clinician, .directoryEditor]), "POST /directory": .roles([.clinician, .directoryEditor]),
+        "GET /directory/services/:id": .roles([.clinician, .directoryEditor]),
+        "POST /directory/card": .roles([.clinician, .directoryEditor]),
+        "GET /directory/edit": .roles([.directoryEditor]), "GET /directory/edit/new": .roles([.directoryEditor]),
+        "GET /directory/edit/:id": .owner(.directoryEditor), "POST /directory/edit": .roles([.directoryEditor]),
+        "GET /referrals": .roles([.clinician]), "GET /referrals/inbox": .roles([.clinician, .directoryEditor]),
+        "GET /referrals/new": .roles([.clinician]), "POST /referrals": .roles([.clinician]),
+        "GET /referrals/:id": .owner(.clinician), "GET /referrals/:id/fhir": .owner(.clinician),
+        "POST /referrals/:id/move": .owner(.clinician), "POST /referrals/:id/link": .owner(.clinician),
+        "GET /r/:token": .open, "POST /r/:token": .open,
+        "GET /hsds": .open, "GET /hsds/services": .open, "GET /hsds/services/:id": .open,
+        "GET /api/v1/openapi.json": .open, "POST /api/v1/auth/token": .open, "DELETE /api/v1/auth/token": .signedIn,
+        "GET /api/v1/me": .signedIn,
+        "GET /api/v1/users": .roles([.admin]), "POST /api/v1/users": .roles([.admin]),
+        "GET /api/v1/instruments": .signedIn, "GET /api/v1/instruments/:id": .signedIn,
+        "POST /api/v1/screenings": .roles([.clinician]), "GET /api/v1/screenings/:id": .owner(.clinician),
+        "GET /api/v1/directory/search": .roles([.clinician, .directoryEditor]),
+        "POST /api/v1/referrals": .roles([.clinician]), "GET /api/v1/referrals": .roles([.clinician, .directoryEditor]),
+        "GET /api/v1/referrals/:id": .owner(.clinician), "POST /api/v1/referrals/:id/events": .owner(.clinician),
+        "POST /api/v1/referrals/:id/link": .owner(.clinician),
+    ]
+
+    /// Values planted in the own organization's records; no refusal may contain any of them.
+    static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid"]
+
+    struct Caller: Sendable, CustomStringConvertible {
+        let role: Role?
+        let own: Bool
+        let context: TenantContext?
+        var description: String { role.map { "\($0.rawValue) (\(own ? "own" : "other") organization)" } ?? "anonymous" }
+    }
+
+    @Test("each route answers each role of each organization as the matrix says, and refusals carry no record data",
+          arguments: Backend.allCases)
+    func matrix(backend: Backend) async throws {
+        try await WebHarness.withApp(backend) { client, store in
+            // The route table the application actually serves.
+            let router = try await buildRouter(store: store, configuration: WebConfiguration())
+            let routes = router.routes.map { "\($0.method) \($0.path)" }
+            let missing = routes.filter { Self.matrix[$0] == nil }
+            #expect(missing.isEmpty, "routes without a matrix entry: \(missing)")
+            #expect(Set(Self.matrix.keys).subtracting(routes).isEmpty, "matrix entries for routes that do not exist")
+
+            let fixtures = try await Fixtures.make(client: client, store: store)
+            var callers = [Caller(role: nil, own: true, context: nil)]
+            for role in Role.allCases {
+                callers.append(Caller(role: role, own: true, context: fixtures.own[role]))
+                callers.append(Caller(role: role, own: false, context: fixtures.other[role]))
+            }
+            for route in routes.sorted() {
+                guard let access = Self.matrix[route] else { continue }
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let method = HTTPRequest.Method(rawValue: String(parts[0]))!
+                let pattern = String(parts[1])
+                for caller in callers {
+                    let response = try await fixtures.send(method, pattern, as: caller, client: client, store: store)
+                    let status = Int(response.status.code)
+                    let body = String(buffer: response.body)
+                    let cell = "\(route) as \(caller)"
+                    #expect(status < 500, "\(cell): \(status)")
+                    let expected = Self.expectation(access, caller: caller)
+                    switch expected {
+                    case .allowed:
+                        #expect(![401, 403, 404].contains(status) && !Self.isSignInRedirect(response), "\(cell) was refused: \(status)")
+                    case .signInRequired:
+                        #expect(status == 401 || Self.isSignInRedirect(response), "\(cell) should need sign-in: \(status)")
+                    case .refused:
+                        #expect([403, 404].contains(status), "\(cell) should be refused: \(status)")
+                    case .notFound:
+                        #expect(status == 404, "\(cell) should not find another organization's record: \(status)")
+                    }
+                    if expected != .allowed {
+                        let leaked = Self.secrets.filter(body.contains)
+                        #expect(leaked.isEmpty, "\(cell) leaked \(leaked)")
+                    }
+                }
+            }
+        }
+    }
+
+    enum Expectation: Equatable { case allowed, signInRequired, refused, notFound }
+
+    static func expectation(_ access: RouteAccess, caller: Caller) -> Expectation {
+        guard let role = caller.role else {
+            if case .open = access { return .allowed }
+            return .signInRequired
+        }
+        switch access {
+        case .open, .signedIn: return .allowed
+        case .roles(let allowed): return allowed.contains(role) ? .allowed : .refused
+        case .owner(let owner):
+            guard role == owner else { return .refused }
+            return caller.own ? .allowed : .notFound
+        }
+    }
+
+    static func isSignInRedirect(_ response: TestResponse) -> Bool {
+        response.status == .seeOther && (response.headers[.location] ?? "").hasPrefix("/signin")
+    }
+}
+
+/// The records every cell is tried against: the own organization's (the demo clinic's) screening,
+/// referral, local entry and users, and a second organization with one user per role.
+struct Fixtures: Sendable {
+    var own: [Role: TenantContext] = [:]
+    var other: [Role: TenantContext] = [:]
+    var screeningId = ""
+    var referralId = ""
+    var receiverLink = ""
+    var localServiceId = ""
+    var publicServiceId = ""
+    var userId = ""
+
+    static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
+        var fixtures = Fixtures()
+        let rows = try await store.database.withConnection { db in
+            try await db.raw("SELECT id, org_id, role FROM users").all()
+        }
+        for row in rows {
+            let role = Role(rawValue: try row.decode(column: "role", as: String.self))!
+            fixtures.own[role] = TenantContext(orgId: try row.decode(column: "org_id", as: String.self),
+                                               userId: try row.decode(column: "id", as: String.self), role: role, requestId: "matrix")
+        }
+        let other = try await store.organizations.create(name: "Matrix Other Clinic", requestId: "matrix")
+        for role in Role.allCases {
+            let id = try await store.users.createAsOperator(
+                NewUser(username: "other-\(role.rawValue.replacingOccurrences(of: "_", with: "-"))", role: role, displayName: "Other",
+                        email: "", password: WebHarness.password), orgId: other.id, requestId: "matrix")
+            fixtures.other[role] = TenantContext(orgId: other.id, userId: id, role: role, requestId: "matrix")
+        }
+        let auth = try await ScreeningAPITests.bearer(client, "demo-clinician")
+        let screening = try WebHarness.json(try await ScreeningAPITests.post(client, auth, #"""
+            {"instrument":"sscst","age":15,"answers":["yes","yes","no","no","no","no"],"note":"Okapi-Note-7730","idempotency_key":"matrix-1"}
+            """#))
+        fixtures.screeningId = try #require(screening["id"] as? String)
+        var query = DirectoryQuery()
+        query.text = "Casa Puente"
+        let service = try #require(try await store.directory.search(query).hits.first?.serviceId)
+        let referral = try WebHarness.json(try await client.execute(uri: "/api/v1/referrals", method: .post, headers: auth, body: ByteBuffer(string: #"""
+            {"service_id":"\#(service)","consent":{"method":"verbal","scope":["needs","contact"],"recipient":"Casa Puente counselling line (demo)","expires_on":"2099-01-01"},
+             "payload":{"alias":"Okapi-Alias-5521","needs":["mental-health"],"language":"es","do_not_contact":false,"contact_method":"text",
+                        "contact_detail":"208-555-0142","safe_times":"","note":""}}
+            """#)))
+        fixtures.referralId = try #require((referral["referral"] as? [String: Any])?["id"] as? String)
+        fixtures.receiverLink = try #require(referral["receiver_link"] as? String)
+        fixtures.localServiceId = try #require(try await store.directory.localServices(in: fixtures.own[.directoryEditor]!).first?.id)
+        query.text = "Runaway"
+        fixtures.publicServiceId = try #require(try await store.directory.search(query).hits.first?.serviceId)
+        fixtures.userId = fixtures.own[.clinician]!.userId
+        return fixtures
+    }
+
+    func path(_ pattern: String) -> String {
+        var path = pattern
+        let screening = pattern.contains("screenings"), referral = pattern.contains("referrals")
+        if pattern.hasPrefix("/r/") { path = receiverLink }
+        path = path.replacingOccurrences(of: ":name", with: "app.css")
+        let id = screening ? screeningId : referral ? referralId
+            : pattern.hasPrefix("/directory/edit") ? localServiceId
+            : pattern.contains("/users/") ? userId
+            : pattern.contains("instruments") ? "sscst" : publicServiceId
+        return path.replacingOccurrences(of: ":id", with: id)
+    }
+
+    /// Sends one request as `caller`: a fresh bearer token for the API, a fresh session (with its
+    /// CSRF token on forms) for pages, so a sign-out or a revoked token affects only its own cell.
+    func send(_ method: HTTPRequest.Method, _ pattern: String, as caller: AuthorizationMatrixTests.Caller,
+              client: any TestClientProtocol, store: Store) async throws -> TestResponse {
+        let path = path(pattern)
+        var headers: HTTPFields = [:]
+        var body: ByteBuffer?
+        if path.hasPrefix("/api/") {
+            if let context = caller.context {
+                headers[.authorization] = "Bearer " + (try await store.auth.issueToken(for: context)).token
+            }
+            headers[.contentType] = "application/json"
+            if method == .post { body = ByteBuffer(string: "{}") }
+        } else {
+            var csrf = "matrix-csrf"
+            if let context = caller.context {
+                let (token, info) = try await store.auth.startSession(for: context)
+                headers[.cookie] = "wp_session=\(token)"
+                csrf = info.csrfToken
+            } else {
+                headers[.cookie] = "wp_csrf=\(csrf)"
+            }
+            if method == .post {
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                body = ByteBuffer(string: "_csrf=\(csrf)&status=accepted&active=1")
+            }
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body)
+    }
+}
