@@ -26,38 +26,39 @@ enum RouteAccess: Sendable {
 @Suite("Authorization matrix: every route × role × tenant")
 struct AuthorizationMatrixTests {
     static let matrix: [String: RouteAccess] = [
-        "GET /": .open, "GET /signin": .open, "POST /signin": .open, "POST /signout": .signedIn,
-        "GET /healthz": .open, "GET /static/:name": .open,
+        "GET /": .open, "GET /signin": .open, "POST /signin": .open, "POST /signout": .open,
+        "GET /healthz": .open, "GET /static/{name}": .open,
         "GET /home": .signedIn,
         "GET /admin/users": .roles([.admin]), "POST /admin/users": .roles([.admin]),
-        "POST /admin/users/:id/active": .owner(.admin),
+        "POST /admin/users/{id}/active": .owner(.admin),
         "GET /audit": .roles([.admin, .auditor]),
         "GET /admin/routes": .roles([.admin]), "POST /admin/routes": .roles([.admin]),
         "GET /screenings": .roles([.clinician]), "GET /screenings/new": .roles([.clinician]),
         "POST /screenings/prepare": .roles([.clinician]), "POST /screenings/questions": .roles([.clinician]),
         "POST /screenings": .roles([.clinician]),
-        "GET /screenings/:id": .owner(.clinician), "GET /screenings/:id/card": .owner(.clinician),
-        "POST /screenings/:id/coding": .owner(.clinician),
-        "GET /directory": .roles([.clinician, .directoryEditor]), "POST /directory": .roles([.clinician, .directoryEditor]),
-        "GET /directory/services/:id": .roles([.clinician, .directoryEditor]),
-        "POST /directory/card": .roles([.clinician, .directoryEditor]),
+        "GET /screenings/{id}": .owner(.clinician), "GET /screenings/{id}/card": .owner(.clinician),
+        "POST /screenings/{id}/coding": .owner(.clinician),
+        // The directory is public information (the HSDS API serves it to anyone); staff of every role may search it.
+        "GET /directory": .signedIn, "POST /directory": .signedIn,
+        "GET /directory/services/{id}": .signedIn, "POST /directory/card": .signedIn,
         "GET /directory/edit": .roles([.directoryEditor]), "GET /directory/edit/new": .roles([.directoryEditor]),
-        "GET /directory/edit/:id": .owner(.directoryEditor), "POST /directory/edit": .roles([.directoryEditor]),
+        "GET /directory/edit/{id}": .owner(.directoryEditor), "POST /directory/edit": .roles([.directoryEditor]),
         "GET /referrals": .roles([.clinician]), "GET /referrals/inbox": .roles([.clinician, .directoryEditor]),
         "GET /referrals/new": .roles([.clinician]), "POST /referrals": .roles([.clinician]),
-        "GET /referrals/:id": .owner(.clinician), "GET /referrals/:id/fhir": .owner(.clinician),
-        "POST /referrals/:id/move": .owner(.clinician), "POST /referrals/:id/link": .owner(.clinician),
-        "GET /r/:token": .open, "POST /r/:token": .open,
-        "GET /hsds": .open, "GET /hsds/services": .open, "GET /hsds/services/:id": .open,
+        "GET /referrals/{id}": .owner(.clinician), "GET /referrals/{id}/fhir": .owner(.clinician),
+        "POST /referrals/{id}/move": .owner(.clinician), "POST /referrals/{id}/link": .owner(.clinician),
+        "GET /r/{token}": .open, "POST /r/{token}": .open,
+        "GET /hsds": .open, "GET /hsds/services": .open, "GET /hsds/services/{id}": .open,
         "GET /api/v1/openapi.json": .open, "POST /api/v1/auth/token": .open, "DELETE /api/v1/auth/token": .signedIn,
         "GET /api/v1/me": .signedIn,
         "GET /api/v1/users": .roles([.admin]), "POST /api/v1/users": .roles([.admin]),
-        "GET /api/v1/instruments": .signedIn, "GET /api/v1/instruments/:id": .signedIn,
-        "POST /api/v1/screenings": .roles([.clinician]), "GET /api/v1/screenings/:id": .owner(.clinician),
-        "GET /api/v1/directory/search": .roles([.clinician, .directoryEditor]),
-        "POST /api/v1/referrals": .roles([.clinician]), "GET /api/v1/referrals": .roles([.clinician, .directoryEditor]),
-        "GET /api/v1/referrals/:id": .owner(.clinician), "POST /api/v1/referrals/:id/events": .owner(.clinician),
-        "POST /api/v1/referrals/:id/link": .owner(.clinician),
+        "GET /api/v1/instruments": .signedIn, "GET /api/v1/instruments/{id}": .signedIn,
+        "POST /api/v1/screenings": .roles([.clinician]), "GET /api/v1/screenings/{id}": .owner(.clinician),
+        "GET /api/v1/directory/search": .signedIn,
+        // The default box is the outbox: a clinician's own; editors read the inbox (?box=inbox).
+        "POST /api/v1/referrals": .roles([.clinician]), "GET /api/v1/referrals": .roles([.clinician]),
+        "GET /api/v1/referrals/{id}": .owner(.clinician), "POST /api/v1/referrals/{id}/events": .owner(.clinician),
+        "POST /api/v1/referrals/{id}/link": .owner(.clinician),
     ]
 
     /// Values planted in the own organization's records; no refusal may contain any of them.
@@ -100,6 +101,8 @@ struct AuthorizationMatrixTests {
                     #expect(status < 500, "\(cell): \(status)")
                     let expected = Self.expectation(access, caller: caller)
                     switch expected {
+                    case .open:
+                        break
                     case .allowed:
                         #expect(![401, 403, 404].contains(status) && !Self.isSignInRedirect(response), "\(cell) was refused: \(status)")
                     case .signInRequired:
@@ -109,7 +112,7 @@ struct AuthorizationMatrixTests {
                     case .notFound:
                         #expect(status == 404, "\(cell) should not find another organization's record: \(status)")
                     }
-                    if expected != .allowed {
+                    if expected != .allowed && expected != .open {
                         let leaked = Self.secrets.filter(body.contains)
                         #expect(leaked.isEmpty, "\(cell) leaked \(leaked)")
                     }
@@ -118,15 +121,15 @@ struct AuthorizationMatrixTests {
         }
     }
 
-    enum Expectation: Equatable { case allowed, signInRequired, refused, notFound }
+    /// `open`: any answer below 500 (sign-in itself answers 401 to a wrong password).
+    enum Expectation: Equatable { case open, allowed, signInRequired, refused, notFound }
 
     static func expectation(_ access: RouteAccess, caller: Caller) -> Expectation {
-        guard let role = caller.role else {
-            if case .open = access { return .allowed }
-            return .signInRequired
-        }
+        if case .open = access { return .open }
+        guard let role = caller.role else { return .signInRequired }
         switch access {
-        case .open, .signedIn: return .allowed
+        case .open: return .open
+        case .signedIn: return .allowed
         case .roles(let allowed): return allowed.contains(role) ? .allowed : .refused
         case .owner(let owner):
             guard role == owner else { return .refused }
@@ -135,7 +138,8 @@ struct AuthorizationMatrixTests {
     }
 
     static func isSignInRedirect(_ response: TestResponse) -> Bool {
-        response.status == .seeOther && (response.headers[.location] ?? "").hasPrefix("/signin")
+        let location = response.headers[.location] ?? ""
+        return response.status == .seeOther && location.hasPrefix("/signin") && location != "/signin?ended=1"
     }
 }
 
@@ -194,19 +198,20 @@ struct Fixtures: Sendable {
         var path = pattern
         let screening = pattern.contains("screenings"), referral = pattern.contains("referrals")
         if pattern.hasPrefix("/r/") { path = receiverLink }
-        path = path.replacingOccurrences(of: ":name", with: "app.css")
+        path = path.replacingOccurrences(of: "{name}", with: "app.css")
         let id = screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
             : pattern.contains("instruments") ? "sscst" : publicServiceId
-        return path.replacingOccurrences(of: ":id", with: id)
+        return path.replacingOccurrences(of: "{id}", with: id)
     }
 
     /// Sends one request as `caller`: a fresh bearer token for the API, a fresh session (with its
     /// CSRF token on forms) for pages, so a sign-out or a revoked token affects only its own cell.
     func send(_ method: HTTPRequest.Method, _ pattern: String, as caller: AuthorizationMatrixTests.Caller,
               client: any TestClientProtocol, store: Store) async throws -> TestResponse {
-        let path = path(pattern)
+        var path = path(pattern)
+        if pattern == "/referrals/new" { path += "?service=" + publicServiceId }
         var headers: HTTPFields = [:]
         var body: ByteBuffer?
         if path.hasPrefix("/api/") {
@@ -214,7 +219,8 @@ struct Fixtures: Sendable {
                 headers[.authorization] = "Bearer " + (try await store.auth.issueToken(for: context)).token
             }
             headers[.contentType] = "application/json"
-            if method == .post { body = ByteBuffer(string: "{}") }
+            // A well-formed move the state machine refuses (409): the answer shows authorization, and nothing changes.
+            if method == .post { body = ByteBuffer(string: pattern.hasSuffix("/events") ? #"{"status":"closed"}"# : "{}") }
         } else {
             var csrf = "matrix-csrf"
             if let context = caller.context {
@@ -226,7 +232,8 @@ struct Fixtures: Sendable {
             }
             if method == .post {
                 headers[.contentType] = "application/x-www-form-urlencoded"
-                body = ByteBuffer(string: "_csrf=\(csrf)&status=accepted&active=1")
+                let service = pattern == "/referrals" ? "&service_id=\(publicServiceId)" : ""
+                body = ByteBuffer(string: "_csrf=\(csrf)&status=accepted&active=1" + service)
             }
         }
         return try await client.execute(uri: path, method: method, headers: headers, body: body)
