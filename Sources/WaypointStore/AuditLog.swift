@@ -36,54 +36,32 @@ public struct AuditLog: Sendable {
     let clock: Clock
     /// The furthest point this process has verified, and how many entries that covers.
     private let checkpoint = NIOLockedValueBox<(checkpoint: AuditCheckpoint, entries: Int)>((.genesis, 0))
+    let sequencer: AuditSequencer
 
     init(database: Database, keys: KeyRing, clock: Clock) {
         self.database = database
         self.keys = keys
         self.clock = clock
+        self.sequencer = AuditSequencer(database: database, keys: keys, clock: clock)
     }
 
     /// Appends inside the caller's transaction, so the record and its audit entry commit together or
-    /// not at all. The head is checked before it is extended: a head rewritten by someone with write
-    /// access to the database is refused, never re-signed, so a forged chain cannot be made to verify.
+    /// not at all: the entry waits in `audit_pending`, authenticated, until the sequencer chains it.
     func append(_ event: AuditEvent, on db: any SQLDatabase) async throws {
-        if database.kind == .postgres {
-            // Instances share one chain; the lock makes "read head, write successor" atomic across them.
-            try await db.raw("SELECT pg_advisory_xact_lock(727002)").run()
-        }
-        let now = clock.millis()
-        let chainKey = try await keys.auditChainKey(on: db, now: now)
-        let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(Self.head(from:))
-        if let head, !head.isAuthentic(key: keys.auditHeadKey) { throw AuditIntegrityError.headForged }
-        let previousSeq = head?.seq ?? 0
-        let previousHash = head?.hash ?? AuditEntry.genesisHash
-        let entry = AuditEntry(
-            seq: previousSeq + 1, at: now, orgId: event.orgId, actorId: event.actorId,
-            action: event.action, objectType: event.objectType, objectId: event.objectId,
-            requestId: event.requestId, prevHash: previousHash
-        ).chained(after: previousHash, chainKey: chainKey)
-        try await db.raw("""
-            INSERT INTO audit_log (seq, at, org_id, actor_id, action, object_type, object_id, request_id, prev_hash, hash, chain_version)
-            VALUES (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.orgId), \(bind: entry.actorId),
-                    \(bind: entry.action), \(bind: entry.objectType), \(bind: entry.objectId),
-                    \(bind: entry.requestId), \(bind: entry.prevHash), \(bind: entry.hash), \(bind: Int64(entry.chainVersion)))
-            """).run()
-        let signed = AuditHead.signed(seq: entry.seq, hash: entry.hash, key: keys.auditHeadKey)
-        if head == nil {
-            try await db.raw("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, \(bind: signed.seq), \(bind: signed.hash), \(bind: signed.mac))").run()
-        } else {
-            try await db.raw("UPDATE audit_head SET seq = \(bind: signed.seq), hash = \(bind: signed.hash), mac = \(bind: signed.mac) WHERE id = 1").run()
-        }
+        try await sequencer.insertPending(event, on: db)
     }
 
-    /// Records an event on its own (a read, a failed sign-in).
+    /// Records an event on its own (a read, a failed sign-in); returns once it is in the chain. The
+    /// chain's head is checked first: a head rewritten by someone with write access to the database
+    /// is refused, never re-signed, so a forged chain cannot be made to verify.
     public func record(_ event: AuditEvent) async throws {
-        try await database.transaction { db in try await append(event, on: db) }
+        try await sequencer.record(event)
     }
 
     /// The organization's entries, newest first. Auditors see their own organization only.
     public func recent(in context: TenantContext, limit: Int = 200) async throws -> [AuditEntry] {
         guard context.role.canReadAudit else { throw AccessError.forbidden }
+        try await sequencer.flush()
         let entries = try await database.withConnection { db in
             try await db.raw("""
                 SELECT * FROM audit_log WHERE org_id = \(bind: context.orgId) ORDER BY seq DESC LIMIT \(bind: Int64(limit))
@@ -115,6 +93,7 @@ public struct AuditLog: Sendable {
     /// Reads the head first and then the entries up to it, so appends that land meanwhile are not
     /// mistaken for a truncated log.
     private func verify(from start: AuditCheckpoint) async throws -> (AuditVerification, AuditCheckpoint) {
+        try await sequencer.flush()
         let chainKey = try await database.withConnection { try await keys.auditChainKey(on: $0, now: clock.millis(), create: false) }
         let (entries, head) = try await database.snapshot { db in
             let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(Self.head(from:))
@@ -158,6 +137,8 @@ public struct AuditLog: Sendable {
 /// more is appended (and so nothing is saved) until an administrator has looked.
 public enum AuditIntegrityError: UserFacingError, Equatable {
     case headForged
+    /// An entry waiting to be chained fails its MAC: altered, or written without the key.
+    case pendingForged
 
     public var messageKey: String { "error_audit_integrity" }
     public var status: Int { 503 }

@@ -159,6 +159,15 @@ enum Migrations {
             // Its subjects were unkeyed digests of addresses: not kept.
             "DROP TABLE login_failures",
         ] },
+        Migration(version: 9, name: "audit entries pending their place in the chain") { _ in [
+            // Written with each record in its transaction; moved into audit_log in batches (AuditSequencer).
+            """
+            CREATE TABLE audit_pending (
+                id TEXT PRIMARY KEY, at BIGINT NOT NULL, org_id TEXT NOT NULL, actor_id TEXT NOT NULL, action TEXT NOT NULL,
+                object_type TEXT NOT NULL, object_id TEXT NOT NULL, request_id TEXT NOT NULL, mac TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_pending_order ON audit_pending (at, id)",
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import WaypointCore
 
 /// Everything the web layer and the command line need from storage, wired once.
@@ -32,6 +33,12 @@ public final class Store: Sendable {
         let directory = Directory(database: database, audit: audit, clock: clock)
         self.directory = directory
         self.referrals = Referrals(database: database, keys: keys, audit: audit, clock: clock, directory: directory)
+    }
+
+    /// What must run while the store serves requests: the database's services and the audit
+    /// sequencer's steady beat.
+    public var services: [any Service] {
+        database.services + [AuditSequencerService(sequencer: audit.sequencer)]
     }
 
     /// Opens the database and the key file, and brings the schema up to date.

@@ -17,7 +17,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Waypoint"),
-        services: store.database.services,
+        services: store.services,
         logger: logger)
     app.beforeServerStarts {
         try await store.database.migrate()

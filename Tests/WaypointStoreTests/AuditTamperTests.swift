@@ -30,6 +30,7 @@ struct AuditTamperTests {
     func appendOnly(backend: Backend) async throws {
         try await TestStore.withStore(backend) { test in
             _ = try await test.organization("Clinic Trigger")
+            #expect(try await test.store.audit.verify() == .intact(entries: 2))  // chains what was pending
             await #expect(throws: (any Error).self) { try await test.sql("UPDATE audit_log SET action = 'x' WHERE seq = 1") }
             await #expect(throws: (any Error).self) { try await test.sql("DELETE FROM audit_log WHERE seq = 1") }
             #expect(try await test.store.audit.verify() == .intact(entries: 2))

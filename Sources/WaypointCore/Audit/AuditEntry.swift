@@ -45,7 +45,12 @@ public struct AuditEntry: Sendable, Equatable, Codable {
 
     /// Length-prefixed fields, so no value can be shifted into its neighbour to forge the same bytes.
     public var canonical: String {
-        [String(seq), String(at), orgId, actorId, action, objectType, objectId, requestId]
+        "\(String(seq).utf8.count):\(seq)|" + canonicalContent
+    }
+
+    /// What happened, without its place in the chain (a pending entry has none yet).
+    public var canonicalContent: String {
+        [String(at), orgId, actorId, action, objectType, objectId, requestId]
             .map { "\($0.utf8.count):\($0)" }
             .joined(separator: "|")
     }

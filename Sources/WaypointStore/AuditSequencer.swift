@@ -1,0 +1,212 @@
+@preconcurrency import Crypto
+import Foundation
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import SQLKit
+import WaypointCore
+
+/// Places audit entries in the chain in batches (group commit).
+///
+/// Why: one chain orders every entry, so appending one entry per transaction made every audited
+/// request queue on the chain's head — on PostgreSQL through the commit's disk flush. Instead:
+/// - a write's entry is inserted into `audit_pending` inside the write's own transaction (no lock;
+///   it commits, or rolls back, with the record), authenticated by an HMAC under the chain key;
+/// - a read's entry is queued in memory and the read waits until it is in the chain;
+/// - one pass at a time (per process; PostgreSQL instances take an advisory lock) takes everything
+///   queued and pending, checks the head and each pending MAC, chains the lot, and commits once.
+/// A pending row nobody has chained yet can be deleted unnoticed by someone with database access
+/// for the few milliseconds until the next pass; everything chained is covered by the keyed chain.
+final class AuditSequencer: Sendable {
+    private struct Queued: Sendable {
+        let event: AuditEvent
+        let at: Int64
+        let done: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State: Sendable {
+        var queued: [Queued] = []
+        var running = false
+        /// A pass was asked for while one ran: run another after it.
+        var again = false
+    }
+
+    private let database: Database
+    private let keys: KeyRing
+    private let clock: Clock
+    private let state = NIOLockedValueBox(State())
+    /// Entries per statement and rows per pass (SQLite binds at most 32,766 values per statement).
+    static let rowsPerInsert = 500
+    static let pendingPerPass = 5_000
+
+    init(database: Database, keys: KeyRing, clock: Clock) {
+        self.database = database
+        self.keys = keys
+        self.clock = clock
+    }
+
+    // MARK: Writes: pending inside the caller's transaction
+
+    func insertPending(_ event: AuditEvent, on db: any SQLDatabase) async throws {
+        let now = clock.millis()
+        let key = try await keys.auditChainKey(on: db, now: now)
+        let entry = AuditEntry(seq: 0, at: now, orgId: event.orgId, actorId: event.actorId, action: event.action,
+                               objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: "")
+        let id = Tokens.opaqueId()
+        try await db.raw("""
+            INSERT INTO audit_pending (id, at, org_id, actor_id, action, object_type, object_id, request_id, mac)
+            VALUES (\(bind: id), \(bind: now), \(bind: event.orgId), \(bind: event.actorId), \(bind: event.action),
+                    \(bind: event.objectType), \(bind: event.objectId), \(bind: event.requestId), \(bind: Self.pendingMAC(id: id, entry, key: key)))
+            """).run()
+        nudge()
+    }
+
+    /// Binds the row's id and content: a pending row altered, or written without the key, fails.
+    static func pendingMAC(id: String, _ entry: AuditEntry, key: SymmetricKey) -> String {
+        Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data(("pending|\(id.utf8.count):\(id)|" + entry.canonicalContent).utf8), using: key))
+    }
+
+    // MARK: Reads: queued, and waited for
+
+    /// Returns once the event is in the chain (or throws why it could not be).
+    func record(_ event: AuditEvent) async throws {
+        let at = clock.millis()
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let start = state.withLockedValue { state -> Bool in
+                state.queued.append(Queued(event: event, at: at, done: done))
+                if state.running { state.again = true; return false }
+                state.running = true
+                return true
+            }
+            if start { Task { await self.drive() } }
+        }
+    }
+
+    /// Asks for a pass soon without waiting for it (a write just left an entry pending).
+    func nudge() {
+        let start = state.withLockedValue { state -> Bool in
+            if state.running { state.again = true; return false }
+            state.running = true
+            return true
+        }
+        if start {
+            // After a moment: the write that nudged has usually committed by then.
+            Task {
+                try? await Task.sleep(for: .milliseconds(2))
+                await self.drive()
+            }
+        }
+    }
+
+    /// Chains everything pending now (before verifying or showing the log).
+    func flush() async throws {
+        while try await pass([]) == Self.pendingPerPass {}
+    }
+
+    private func drive() async {
+        while true {
+            let batch = state.withLockedValue { state -> [Queued]? in
+                if state.queued.isEmpty && !state.again { state.running = false; return nil }
+                state.again = false
+                defer { state.queued = [] }
+                return state.queued
+            }
+            guard let batch else { return }
+            do {
+                let chained = try await pass(batch.map { ($0.event, $0.at) })
+                for waiter in batch { waiter.done.resume() }
+                if chained == Self.pendingPerPass { state.withLockedValue { $0.again = true } }
+            } catch {
+                for waiter in batch { waiter.done.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// One transaction: verify the head, take pending rows, chain them after the queued reads'
+    /// entries, write, move the head. Returns how many pending rows it took.
+    @discardableResult
+    private func pass(_ queued: [(AuditEvent, Int64)]) async throws -> Int {
+        let headKey = keys.auditHeadKey
+        let now = clock.millis()
+        return try await database.transaction { db in
+            if self.database.kind == .postgres {
+                // Instances share one chain; the lock makes "read head, write successors" atomic across them.
+                try await db.raw("SELECT pg_advisory_xact_lock(727002)").run()
+            }
+            let chainKey = try await self.keys.auditChainKey(on: db, now: now)
+            let pendingRows = try await db.raw("SELECT * FROM audit_pending ORDER BY at, id LIMIT \(bind: Int64(Self.pendingPerPass))").all()
+            guard !queued.isEmpty || !pendingRows.isEmpty else { return 0 }
+            let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(AuditLog.head(from:))
+            if let head, !head.isAuthentic(key: headKey) { throw AuditIntegrityError.headForged }
+            var events: [(id: String?, entry: AuditEntry)] = []
+            for row in pendingRows {
+                let id = try row.decode(column: "id", as: String.self)
+                let entry = try AuditEntry(
+                    seq: 0, at: row.decode(column: "at", as: Int64.self), orgId: row.decode(column: "org_id", as: String.self),
+                    actorId: row.decode(column: "actor_id", as: String.self), action: row.decode(column: "action", as: String.self),
+                    objectType: row.decode(column: "object_type", as: String.self), objectId: row.decode(column: "object_id", as: String.self),
+                    requestId: row.decode(column: "request_id", as: String.self), prevHash: "")
+                guard Tokens.constantTimeEqual(Self.pendingMAC(id: id, entry, key: chainKey), try row.decode(column: "mac", as: String.self)) else {
+                    throw AuditIntegrityError.pendingForged
+                }
+                events.append((id, entry))
+            }
+            events += queued.map { event, at in
+                (nil, AuditEntry(seq: 0, at: at, orgId: event.orgId, actorId: event.actorId, action: event.action,
+                                 objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: ""))
+            }
+            var seq = head?.seq ?? 0
+            var previous = head?.hash ?? AuditEntry.genesisHash
+            var chained: [AuditEntry] = []
+            for (_, entry) in events {
+                seq += 1
+                var next = entry
+                next.seq = seq
+                next = next.chained(after: previous, chainKey: chainKey)
+                previous = next.hash
+                chained.append(next)
+            }
+            for slice in chained.chunks(of: Self.rowsPerInsert) {
+                let values: [SQLQueryString] = slice.map { entry in
+                    """
+                    (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.orgId), \(bind: entry.actorId), \(bind: entry.action),
+                     \(bind: entry.objectType), \(bind: entry.objectId), \(bind: entry.requestId), \(bind: entry.prevHash),
+                     \(bind: entry.hash), \(bind: Int64(entry.chainVersion)))
+                    """
+                }
+                try await db.raw("""
+                    INSERT INTO audit_log (seq, at, org_id, actor_id, action, object_type, object_id, request_id, prev_hash, hash, chain_version)
+                    VALUES \(values.joined(separator: ", "))
+                    """).run()
+            }
+            for slice in events.compactMap(\.id).chunks(of: Self.rowsPerInsert) {
+                try await db.raw("DELETE FROM audit_pending WHERE id IN (\(binds: slice))").run()
+            }
+            let signed = AuditHead.signed(seq: seq, hash: previous, key: headKey)
+            if head == nil {
+                try await db.raw("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, \(bind: signed.seq), \(bind: signed.hash), \(bind: signed.mac))").run()
+            } else {
+                try await db.raw("UPDATE audit_head SET seq = \(bind: signed.seq), hash = \(bind: signed.hash), mac = \(bind: signed.mac) WHERE id = 1").run()
+            }
+            return pendingRows.count
+        }
+    }
+}
+
+/// Chains what writes left pending at a steady beat, so an entry waits at most that long even when
+/// no read comes along to carry it.
+struct AuditSequencerService: Service {
+    let sequencer: AuditSequencer
+    var interval: Duration = .milliseconds(250)
+
+    func run() async throws {
+        // Stops with the application: the beat is cancelled on graceful shutdown.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                sequencer.nudge()
+            }
+        }
+        // What the last requests left pending is chained before the database closes.
+        try? await sequencer.flush()
+    }
+}
