@@ -47,7 +47,7 @@ class NeutralSite:
 class Server:
     """One `waypoint serve --demo` process with its own data and key folders."""
 
-    def __init__(self, quick_exit_url, database_url=None, workdir=None):
+    def __init__(self, quick_exit_url, database_url=None, workdir=None, extra_args=()):
         self.workdir = workdir or tempfile.mkdtemp(prefix="waypoint-browser-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -57,6 +57,7 @@ class Server:
         args = [str(BINARY), "serve", "--demo", "--port", str(self.port)]
         if database_url:
             args += ["--database-url", database_url]
+        args += list(extra_args)
         self.log_path = os.path.join(self.workdir, f"server-{self.port}.log")
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(args, cwd=self.workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT)

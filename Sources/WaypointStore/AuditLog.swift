@@ -71,6 +71,11 @@ public struct AuditLog: Sendable {
         return entries
     }
 
+    /// Chains whatever writes left pending (a command-line tool does this before it exits).
+    public func flush() async throws {
+        try await sequencer.flush()
+    }
+
     /// Recomputes the whole chain and compares its end with the signed head.
     public func verify() async throws -> AuditVerification {
         try await verify(from: .genesis).0

@@ -47,11 +47,7 @@ public struct Authenticator: Sendable {
         // Counted before the (slow) password check, in one transaction: parallel guesses each see
         // the others' attempts. An attempt counts as a failure until it is proven otherwise.
         let (decision, user) = try await database.transaction { db -> (SignInThrottle.Decision, (any SQLRow)?) in
-            if database.kind == .postgres {
-                // Attempts on one account queue here (SQLite's writers already queue in-process); with
-                // only the address counter shared across accounts, no two attempts wait on each other in a cycle.
-                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: subjects.accountLockKey))").run()
-            }
+            try await lockAccount(subjects, on: db)
             let now = clock.millis()
             let pair = try await counter(subjects.pair, on: db), byAddress = try await counter(subjects.address, on: db)
             let account = try await counter(subjects.account, on: db)
@@ -90,6 +86,7 @@ public struct Authenticator: Sendable {
         let context = TenantContext(orgId: try user.decode(column: "org_id", as: String.self),
                                     userId: try user.decode(column: "id", as: String.self), role: role, requestId: requestId)
         try await database.transaction { db in
+            try await lockAccount(subjects, on: db)
             let now = clock.millis()
             // The attempt was not a failure after all: the account's counters start again, the
             // address gets its attempt back, and this address is known to the owner from now on.
@@ -102,10 +99,19 @@ public struct Authenticator: Sendable {
             try await db.raw("""
                 INSERT INTO signin_counters (subject, window_start, failures, last_failure_at)
                 VALUES (\(bind: subjects.knownAddress), \(bind: now), 0, 0)
+                ON CONFLICT (subject) DO UPDATE SET window_start = excluded.window_start
                 """).run()
             try await audit.append(AuditEvent(context, action: "signin.success", objectType: "user", objectId: context.userId), on: db)
         }
         return context
+    }
+
+    /// Everything that touches one account's counters queues here on PostgreSQL (SQLite's writers
+    /// already queue in-process): with only the address counter shared across accounts, no two
+    /// sign-ins wait on each other in a cycle.
+    private func lockAccount(_ subjects: SignInSubjects, on db: any SQLDatabase) async throws {
+        guard database.kind == .postgres else { return }
+        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: subjects.accountLockKey))").run()
     }
 
     private func counter(_ subject: String, on db: any SQLDatabase) async throws -> SignInThrottle.Counter? {

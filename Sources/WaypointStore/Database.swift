@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -93,6 +94,9 @@ public final class Database: Sendable {
     static let leaseTimeout: Duration = .seconds(5)
 
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let inUse = Meter(label: "waypoint_db_connections_in_use", dimensions: [("database", kind.rawValue)])
+        inUse.increment()
+        defer { inUse.decrement() }
         if let sqlitePool {
             return try await sqlitePool.withConnection { try await body($0.sql(queryLogLevel: nil)) }
         }

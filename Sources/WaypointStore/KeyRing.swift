@@ -31,14 +31,24 @@ public final class KeyRing: Sendable {
 
     /// Reads the key file, or creates it (0600, in a 0700 folder) on first run.
     public static func loadOrCreate(path: String) throws -> KeyRing {
+        if !FileManager.default.fileExists(atPath: path) { try createKeyFile(path) }
+        return try load(path: path)
+    }
+
+    /// Writes a new random master key to `path` (0600, in a 0700 folder); refuses to overwrite.
+    public static func createKeyFile(_ path: String) throws {
         let files = FileManager.default
-        if !files.fileExists(atPath: path) {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            guard files.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
-            else { throw KeyFileError.unreadable(path) }
-        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        guard !files.fileExists(atPath: path),
+              files.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw KeyFileError.unreadable(path) }
+    }
+
+    /// Reads an existing key file.
+    public static func load(path: String) throws -> KeyRing {
+        let files = FileManager.default
         if let mode = (try? files.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw KeyFileError.tooOpen(path)
         }
@@ -90,6 +100,22 @@ public final class KeyRing: Sendable {
         let key = try KeyWrapping.unwrap(wrapped, orgId: wrappingId, version: 1, with: master)
         systemKeys.withLockedValue { $0[purpose] = key }
         return key
+    }
+
+    /// Shows that a backup was made under this master key without revealing anything of it.
+    public var backupKeyCheck: String {
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint backup key check".utf8), outputByteCount: 32)
+        return Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data("waypoint-backup".utf8), using: key))
+    }
+
+    /// A key wrapped by this ring, wrapped again by `other` (for master key rotation).
+    func rewrap(_ wrapped: String, id: String, version: Int, for other: KeyRing) throws -> String {
+        try KeyWrapping.wrap(try KeyWrapping.unwrap(wrapped, orgId: id, version: version, with: master), orgId: id, version: version, with: other.master)
+    }
+
+    /// Whether this ring's master key opens a key it is said to have wrapped.
+    func opens(_ wrapped: String, id: String, version: Int) -> Bool {
+        (try? KeyWrapping.unwrap(wrapped, orgId: id, version: version, with: master)) != nil
     }
 
     /// The organization's sealer, creating its first data key when there is none yet.

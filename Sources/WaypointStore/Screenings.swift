@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import SQLKit
 import WaypointCore
 
@@ -110,6 +111,7 @@ public struct Screenings: Sendable {
             if let existing = try await existingId(key: key, in: context) { return (try await find(existing, in: context), false) }
             throw error
         }
+        Counter(label: "waypoint_screenings_total", dimensions: [("result", outcome.result.rawValue)]).increment()
         return (ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(now) / 1000), request: request,
                                 outcome: outcome, actions: actions), true)
     }

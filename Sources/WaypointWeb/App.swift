@@ -33,13 +33,17 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     let router = Router(context: WaypointRequestContext.self)
     // Outermost first: headers go on every response, error pages included.
     let cookies = CookiePolicy(secure: configuration.secureCookies)
+    Telemetry.bootstrap()
     router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
     router.add(middleware: RequestLogMiddleware())
+    // Outside error handling, so it counts the status the client got.
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorHandlingMiddleware(renderer: renderer, cookies: cookies))
     router.add(middleware: SessionLoadingMiddleware(auth: store.auth, cookies: cookies))
 
     let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(auth: store.auth))
     StaticAssets.register(on: router, api: api)
+    MetricsEndpoint(token: configuration.metricsToken, trustedProxies: configuration.trustedProxies).register(on: router)
     SignInPages(store: store, renderer: renderer, cookies: cookies, trustedProxies: configuration.trustedProxies).register(on: router)
     StaffPages(store: store, renderer: renderer).register(on: router)
     ScreeningPages(store: store, renderer: renderer).register(on: router)

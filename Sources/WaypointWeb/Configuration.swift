@@ -13,6 +13,8 @@ public struct WebConfiguration: Sendable {
     public var trustedProxies: [String] = []
     /// Requests per minute one address may make to the public HSDS API (`WAYPOINT_PUBLIC_RATE_LIMIT`).
     public var publicRequestsPerMinute = 600
+    /// Lets a scraper on another machine read `/metrics` (`WAYPOINT_METRICS_TOKEN`); loopback needs none.
+    public var metricsToken: String?
 
     public init() {}
 
@@ -22,6 +24,7 @@ public struct WebConfiguration: Sendable {
         configuration.secureCookies = ["1", "true", "yes"].contains(environment["WAYPOINT_SECURE_COOKIES"]?.lowercased() ?? "")
         configuration.trustedProxies = (environment["WAYPOINT_TRUSTED_PROXIES"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        configuration.metricsToken = environment["WAYPOINT_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let limit = environment["WAYPOINT_PUBLIC_RATE_LIMIT"].flatMap(Int.init), limit > 0 {
             configuration.publicRequestsPerMinute = limit
         }

@@ -11,7 +11,8 @@ struct Waypoint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "waypoint",
         abstract: "Recognize, respond, refer: a self-hosted platform for care teams.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, DirectoryCommand.self, FHIRCommand.self, ICD10Command.self,
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self,
+                      DirectoryCommand.self, FHIRCommand.self, ICD10Command.self,
                       InstrumentsCommand.self, ScreenCommand.self])
 }
 
@@ -46,7 +47,10 @@ struct StorageOptions: ParsableArguments {
         let store = try await openStore(logger: logger)
         return try await store.database.whileRunning {
             try await store.database.migrate()
-            return try await body(store)
+            let result = try await body(store)
+            // Entries the command's writes left pending go into the chain before the tool exits.
+            try await store.audit.flush()
+            return result
         }
     }
 }
@@ -88,8 +92,12 @@ struct Serve: AsyncParsableCommand {
     @Option var port = 8080
     @Flag(help: "Create the demo organization and users on first run (password from WAYPOINT_DEMO_PASSWORD or generated).")
     var demo = false
+    @Option(help: "Log lines as text or as one JSON object per line.") var logFormat: LogFormat = .text
 
     func run() async throws {
+        if logFormat == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
         let logger = makeLogger()
         let store = try await storage.openStore(logger: logger)
         var configuration = WebConfiguration.fromEnvironment()

@@ -21,13 +21,15 @@ enum RouteAccess: Sendable {
     /// Only this role, and only for a record of its own organization (the record's own sender or
     /// clinician): the other organization's same role gets 404.
     case owner(Role)
+    /// No staff role: a scraper on loopback or with the operator's token (neither in this test).
+    case operatorOnly
 }
 
 @Suite("Authorization matrix: every route × role × tenant")
 struct AuthorizationMatrixTests {
     static let matrix: [String: RouteAccess] = [
         "GET /": .open, "GET /signin": .open, "POST /signin": .open, "POST /signout": .open,
-        "GET /healthz": .open, "GET /static/{name}": .open,
+        "GET /healthz": .open, "GET /static/{name}": .open, "GET /metrics": .operatorOnly,
         "GET /home": .signedIn,
         "GET /admin/users": .roles([.admin]), "POST /admin/users": .roles([.admin]),
         "POST /admin/users/{id}/active": .owner(.admin),
@@ -126,9 +128,11 @@ struct AuthorizationMatrixTests {
 
     static func expectation(_ access: RouteAccess, caller: Caller) -> Expectation {
         if case .open = access { return .open }
+        if case .operatorOnly = access { return .refused }
         guard let role = caller.role else { return .signInRequired }
         switch access {
         case .open: return .open
+        case .operatorOnly: return .refused
         case .signedIn: return .allowed
         case .roles(let allowed): return allowed.contains(role) ? .allowed : .refused
         case .owner(let owner):

@@ -85,6 +85,23 @@ struct TrustWebTests {
         }
     }
 
+    @Test("/metrics answers the operator's token in Prometheus format, with route patterns and outcomes only", arguments: [Backend.sqlite])
+    func metrics(backend: Backend) async throws {
+        try await WebHarness.withApp(backend, configure: { $0.metricsToken = "scrape-token-for-tests" }) { client, _ in
+            let auth = try await ScreeningAPITests.bearer(client, "demo-clinician")
+            let body = #"{"instrument":"sscst","age":15,"answers":["yes","yes","no","no","no","no"],"idempotency_key":"Okapi-MRN-77"}"#
+            #expect(try await ScreeningAPITests.post(client, auth, body).status == .created)
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .forbidden)
+            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong"]).status == .forbidden)
+            let scraped = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-token-for-tests"])
+            let text = String(buffer: scraped.body)
+            #expect(scraped.status == .ok && scraped.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(text.contains(#"waypoint_screenings_total{result="positive"}"#))
+            #expect(text.contains("waypoint_audit_entries_chained_total") && text.contains("/api/v1/screenings"))
+            #expect(!text.contains("Okapi-MRN-77"))
+        }
+    }
+
     @Test("an idempotency key is stored only as an organization-keyed digest; old digests are upgraded", arguments: Backend.allCases)
     func idempotencyDigest(backend: Backend) async throws {
         try await WebHarness.withApp(backend) { client, store in

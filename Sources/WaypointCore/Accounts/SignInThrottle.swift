@@ -90,7 +90,7 @@ public enum ClientAddress {
     }
 
     /// Exact addresses, or IPv4 networks written as a.b.c.d/n.
-    static func isTrusted(_ address: String, _ proxies: [String]) -> Bool {
+    public static func isTrusted(_ address: String, _ proxies: [String]) -> Bool {
         proxies.contains { proxy in
             guard let slash = proxy.firstIndex(of: "/") else { return proxy == address }
             guard let network = ipv4(String(proxy[..<slash])), let bits = Int(proxy[proxy.index(after: slash)...]),
