@@ -27,7 +27,7 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(fuzz_serv
     token = post_json(fuzz_server.url + "/api/v1/auth/token", {"username": "demo-clinician", "password": DEMO_PASSWORD})["token"]
     examples = os.environ.get("WAYPOINT_FUZZ_EXAMPLES", "25")
     result = subprocess.run(
-        [str(SCHEMATHESIS), "run", fuzz_server.url + "/api/v1/openapi.json", "--url", fuzz_server.url,
+        [str(SCHEMATHESIS), "--config-file", str(ROOT / "browser-tests" / "schemathesis.toml"), "run", fuzz_server.url + "/api/v1/openapi.json", "--url", fuzz_server.url,
          "--header", f"Authorization: Bearer {token}", "--checks", "all", "--max-examples", examples,
          # Revoking the token mid-run would turn every later call into a 401; revocation has its own tests.
          "--exclude-operation-id", "revokeToken", "--seed", "20261129", "--no-color"],

@@ -17,7 +17,7 @@ def test_backup_restore_and_key_rotation_from_the_command_line(neutral_site):
     server = Server(neutral_site.url, workdir=workdir)
     try:
         token = post_json(server.url + "/api/v1/auth/token", {"username": "demo-clinician", "password": DEMO_PASSWORD})["token"]
-        created = post_json(server.url + "/api/v1/screenings", {"instrument": "qyit", "age": 19, "answers": ["yes"] * 6,
+        created = post_json(server.url + "/api/v1/screenings", {"instrument": "sscst", "age": 15, "answers": ["yes", "yes", "no", "no", "no", "no"],
                                                                 "idempotency_key": "ops-1"}, token)
         # The backup is taken while the server runs.
         backup = os.path.join(workdir, "backups", "nightly.bin")

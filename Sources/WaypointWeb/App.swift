@@ -38,7 +38,8 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     router.add(middleware: RequestLogMiddleware())
     // Outside error handling, so it counts the status the client got.
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: ErrorHandlingMiddleware(renderer: renderer, cookies: cookies))
+    let routes = RouteMethods()
+    router.add(middleware: ErrorHandlingMiddleware(renderer: renderer, cookies: cookies, routes: routes))
     router.add(middleware: SessionLoadingMiddleware(auth: store.auth, cookies: cookies))
 
     let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(auth: store.auth))
@@ -56,6 +57,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
         limit: PublicRateLimit(perMinute: configuration.publicRequestsPerMinute), trustedProxies: configuration.trustedProxies))
     DirectoryAPI(store: store).register(hsds: hsds, api: api)
     ReferralsAPI(store: store).register(on: api)
+    routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }
 

@@ -34,6 +34,17 @@ struct DirectoryAPI {
         return number
     }
 
+    /// true/false (or 1/0); anything else is refused rather than read as false.
+    static func bool(_ request: Request, _ name: String) throws -> Bool {
+        let values = request.uri.queryParameters.getAll(name)
+        guard let raw = values.last else { return false }
+        switch raw {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw DirectoryError.badQuery(field: name, reason: "\(name) is true or false.")
+        }
+    }
+
     @Sendable func services(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let perPage = try Self.int(request, "per_page", default: 20, range: 1...100)
         // Deep offsets make the database walk and discard every row before them; anyone can call this.
@@ -84,8 +95,8 @@ struct DirectoryAPI {
         query.populations = parameters.getAll("population").map { String($0) }
         query.languages = parameters.getAll("language").map { String($0) }
         query.serviceTypes = parameters.getAll("service_type").map { String($0) }
-        query.openNow = parameters["open_now"].map { $0 == "true" || $0 == "1" } ?? false
-        query.twentyFourSeven = parameters["always_open"].map { $0 == "true" || $0 == "1" } ?? false
+        query.openNow = try Self.bool(request, "open_now")
+        query.twentyFourSeven = try Self.bool(request, "always_open")
         query.page = try Self.int(request, "page", default: 1, range: 1...1000)
         query.perPage = try Self.int(request, "per_page", default: 20, range: 1...100)
         let page = try await store.directory.search(query)

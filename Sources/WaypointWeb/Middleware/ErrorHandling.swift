@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import HTTPTypes
+import NIOConcurrencyHelpers
 import WaypointCore
 import WaypointStore
 
@@ -12,6 +13,8 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
     typealias Context = WaypointRequestContext
     let renderer: PageRenderer
     let cookies: CookiePolicy
+    /// The router's paths and their methods, filled in once every route is registered.
+    let routes: RouteMethods
 
     struct Problem {
         var status: Int
@@ -25,12 +28,23 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Self.problem(for: error)
+            var problem = Self.problem(for: error)
+            // A path we serve, asked with a method we do not: 405 with the methods that work.
+            var allowed: [String] = []
+            if problem.status == 404 {
+                let served = routes.methods(for: request.uri.path)
+                if !served.isEmpty && !served.contains(request.method.rawValue) {
+                    allowed = served
+                    problem = Problem(status: 405, messageKey: "error_method")
+                }
+            }
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(type(of: error))", "route": "\(context.endpointPath ?? "unmatched")"])
             }
             if Self.wantsJSON(request) {
-                return Self.problemDocument(problem, context: context)
+                var document = Self.problemDocument(problem, context: context)
+                if !allowed.isEmpty { document.headers[.allow] = allowed.joined(separator: ", ") }
+                return document
             }
             if problem.status == 401 {
                 // A cookie that no longer opens a session means it timed out: say so on the sign-in page.
@@ -42,12 +56,14 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
             var page = renderer.page("error", titleKey: "error_title", data: data, request: request, context: context,
                                      status: HTTPResponse.Status(code: problem.status))
             if let wait = problem.retryAfterSeconds { page.headers[.retryAfter] = String(wait) }
+            if !allowed.isEmpty { page.headers[.allow] = allowed.joined(separator: ", ") }
             return page
         }
     }
 
     static func wantsJSON(_ request: Request) -> Bool {
-        request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/hsds/") || request.uri.path == "/healthz"
+        let path = request.uri.path
+        return path.hasPrefix("/api/") || path.hasPrefix("/hsds/") || path == "/hsds" || path == "/healthz" || path == "/metrics"
     }
 
     static func problem(for error: any Error) -> Problem {
@@ -107,4 +123,27 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         return Response(status: HTTPResponse.Status(code: problem.status), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+/// Which methods each served path answers, for 405 answers. Route patterns' `{name}` parts match any
+/// one segment.
+final class RouteMethods: Sendable {
+    private let table = NIOLockedValueBox<[(segments: [String], method: String)]>([])
+
+    func fill(_ routes: [(path: String, method: String)]) {
+        table.withLockedValue { $0 = routes.map { (Self.segments($0.path), $0.method) } }
+    }
+
+    func methods(for path: String) -> [String] {
+        let asked = Self.segments(path)
+        let matching = table.withLockedValue { table in
+            table.filter { route in
+                route.segments.count == asked.count
+                    && zip(route.segments, asked).allSatisfy { pattern, segment in pattern.hasPrefix("{") || pattern == segment }
+            }.map(\.method)
+        }
+        return Array(Set(matching)).sorted()
+    }
+
+    static func segments(_ path: String) -> [String] { path.split(separator: "/").map(String.init) }
 }
