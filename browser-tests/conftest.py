@@ -103,6 +103,19 @@ def server(neutral_site):
     shutil.rmtree(s.workdir, ignore_errors=True)
 
 
+def postgres_schema(prefix):
+    """A fresh schema on the test PostgreSQL, as a database URL; skips (fails under CI) without one."""
+    import uuid
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("DATABASE_URL is not set in CI")
+        pytest.skip("skipped: no PostgreSQL")
+    schema = prefix + "_" + uuid.uuid4().hex
+    subprocess.run(["psql", url, "-qc", f"CREATE SCHEMA {schema}"], check=True)
+    return url + ("&" if "?" in url else "?") + "search_path=" + schema
+
+
 def new_browser():
     options = Options()
     options.binary_location = "/usr/bin/chromium"

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from conftest import BINARY, DEMO_PASSWORD, Server
+from conftest import BINARY, DEMO_PASSWORD, Server, postgres_schema
 
 
 def waypoint(args, workdir, stdin=None):
@@ -80,14 +80,7 @@ def test_audit_verify_names_the_first_bad_entry(workdir, tamper, first_bad):
 
 
 def test_several_instances_share_one_postgresql(neutral_site):
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("DATABASE_URL is not set in CI")
-        pytest.skip("skipped: no PostgreSQL")
-    schema = "browser_" + uuid.uuid4().hex
-    subprocess.run(["psql", url, "-qc", f"CREATE SCHEMA {schema}"], check=True)
-    shared = url + ("&" if "?" in url else "?") + "search_path=" + schema
+    shared = postgres_schema("browser")
     keys = tempfile.mkdtemp()
     os.makedirs(os.path.join(keys, "waypoint-keys"))
     first = Server(neutral_site.url, database_url=shared, workdir=keys)

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import BINARY, DEMO_PASSWORD, Server
+from conftest import BINARY, DEMO_PASSWORD, Server, postgres_schema
 from test_cli_and_instances import post_json
 
 TRIALS = 3
@@ -39,20 +39,9 @@ def read_screening(url, token, screening_id):
         return response.status, json.load(response)
 
 
-def postgres_schema():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("DATABASE_URL is not set in CI")
-        pytest.skip("skipped: no PostgreSQL")
-    schema = "crash_" + uuid.uuid4().hex
-    subprocess.run(["psql", url, "-qc", f"CREATE SCHEMA {schema}"], check=True)
-    return url + ("&" if "?" in url else "?") + "search_path=" + schema
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_answered_screenings_survive_kill_9(neutral_site, backend):
-    database_url = postgres_schema() if backend == "postgres" else None
+    database_url = postgres_schema("crash") if backend == "postgres" else None
     workdir = tempfile.mkdtemp(prefix="waypoint-crash-")
     try:
         for trial in range(TRIALS):
