@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs one libFuzzer target for SECONDS (not part of CI):
+# Runs one libFuzzer target for SECONDS (not part of CI; built with SwiftPM's --sanitize=fuzzer,address):
 #   scripts/fuzz.sh FuzzJSON|FuzzQuestionnaire|FuzzFHIRPath|FuzzHSDSCSV|FuzzHSDSJSON SECONDS
 # Seeds come from the repository's own resources; findings land in Fuzz/findings/TARGET.
 # A crash becomes a regression test in Tests/ (the input, and the behaviour expected instead).
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 target="${1:?target}"; seconds="${2:-600}"
-swift build -c debug --product "$target" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --scratch-path .build-fuzz
+swift build -c debug --product "$target" --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz
 corpus="corpus/$target"; findings="findings/$target"
 mkdir -p "$corpus" "$findings"
 case "$target" in
