@@ -130,6 +130,11 @@ final class AuditSequencer: Sendable {
     private func pass(_ queued: [(AuditEvent, Int64)]) async throws -> Int {
         let headKey = keys.auditHeadKey
         let now = clock.millis()
+        if queued.isEmpty {
+            // The beat finds nothing most of the time: look before taking the writer's lock.
+            let idle = try await database.withConnection { try await $0.raw("SELECT id FROM audit_pending LIMIT 1").first() == nil }
+            if idle { return 0 }
+        }
         return try await database.transaction { db in
             if self.database.kind == .postgres {
                 // Instances share one chain; the lock makes "read head, write successors" atomic across them.
