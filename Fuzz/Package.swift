@@ -2,11 +2,11 @@
 // libFuzzer targets for the parsers that read files from outside. A package of its own, so the
 // main build and CI never see them: `scripts/fuzz.sh TARGET SECONDS` builds one with
 // -sanitize=fuzzer,address and runs it.
-import Foundation
+//
+// WaypointCore is compiled here as this package's own target (Sources/WaypointCore is a link to the
+// real sources), not taken as a dependency of the main package: SwiftPM gives the fuzzer's coverage
+// instrumentation to root targets only, and without it libFuzzer fuzzes blind.
 import PackageDescription
-
-// A path dependency is known by its folder's name, which differs between clones.
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let fuzzed: [(String, String)] = [
     ("FuzzJSON", "strict JSON check and JSONValue"), ("FuzzQuestionnaire", "Questionnaire loading"),
@@ -15,8 +15,11 @@ let fuzzed: [(String, String)] = [
 
 let package = Package(
     name: "WaypointFuzz",
-    dependencies: [.package(path: "..")],
-    targets: fuzzed.map { name, _ in
-        .executableTarget(name: name, dependencies: [.product(name: "WaypointCore", package: root)])
+    dependencies: [.package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")],
+    targets: [
+        .target(name: "WaypointCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                resources: [.copy("Resources")], swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+    ] + fuzzed.map { name, _ in
+        .executableTarget(name: name, dependencies: ["WaypointCore"])
     }
 )

@@ -11,9 +11,13 @@ struct LoadGenerator {
         let requests: Int
         let errors: Int
         let seconds: Double
+        /// CPU time of this whole process (server and load generator together) over the run.
+        let cpuSeconds: Double
         let latencies: [Double]   // milliseconds, sorted
 
         var perSecond: Double { Double(requests) / seconds }
+        /// CPU milliseconds spent per answered request; with 2 cores busy, 2,000 / this is the ceiling in req/s.
+        var cpuMillisPerRequest: Double { requests == 0 ? .nan : cpuSeconds * 1000 / Double(requests) }
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return .nan }
             return latencies[min(latencies.count - 1, Int((p / 100 * Double(latencies.count)).rounded(.up)) - 1)]
@@ -27,6 +31,7 @@ struct LoadGenerator {
     func run(makeRequest: @escaping @Sendable () -> HTTPClientRequest, expect status: HTTPResponseStatus) async -> Result {
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuAtStart = Self.processCPUSeconds()
         let deadline = start + duration
         let perWorker = await withTaskGroup(of: ([Double], Int).self) { group in
             for _ in 0..<connections {
@@ -57,7 +62,14 @@ struct LoadGenerator {
         let elapsed = clock.now - start
         let latencies = perWorker.flatMap(\.0).sorted()
         return Result(requests: latencies.count, errors: perWorker.map(\.1).reduce(0, +),
-                      seconds: elapsed.inSeconds,
+                      seconds: elapsed.inSeconds, cpuSeconds: Self.processCPUSeconds() - cpuAtStart,
                       latencies: latencies)
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

@@ -18,7 +18,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, directory (comma-separated).") var only = "auth,engine,screenings,directory"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory (comma-separated).") var only = "auth,engine,screenings,directory"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
     @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
@@ -27,7 +27,7 @@ struct WaypointBench: AsyncParsableCommand {
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "directory"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory"]) else { return }
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
         backends.append(("sqlite", .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)))
@@ -48,9 +48,9 @@ struct WaypointBench: AsyncParsableCommand {
                 try await DirectoryBench.run(name: name, location: separate, keyFile: keyFile, sites: sites, passes: passes)
             }
         }
-        guard !sections.isDisjoint(with: ["auth", "screenings"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store"]) else { return }
         print("connections=\(connections) duration=\(seconds)s warm-up=\(warmup)s cores=\(ProcessInfo.processInfo.activeProcessorCount)")
-        print("backend   endpoint                     req/s      p50 ms    p99 ms   errors")
+        print("backend   endpoint                     req/s      p50 ms    p99 ms   errors  cpu ms/req")
         for (name, location) in backends {
             try await measure(name: name, location: location, keyFile: folder.appendingPathComponent("master.key").path, sections: sections)
         }
@@ -91,6 +91,9 @@ struct WaypointBench: AsyncParsableCommand {
                 return request
             }
             let token = try await Self.token(client, signIn())
+            if sections.contains("store"), let clinician = try await store.auth.tokenContext(token: token, requestId: "bench") {
+                try await StoreBench.run(name: name, store: store, clinician: clinician, token: token)
+            }
             let read: @Sendable () -> HTTPClientRequest = {
                 var request = HTTPClientRequest(url: base + "/api/v1/me")
                 request.headers.add(name: "Authorization", value: "Bearer " + token)
@@ -107,7 +110,10 @@ struct WaypointBench: AsyncParsableCommand {
             }
             var runs: [(String, @Sendable () -> HTTPClientRequest, HTTPResponseStatus)] = []
             if sections.contains("auth") {
-                runs += [("POST /api/v1/auth/token", signIn, .ok), ("GET /api/v1/me (audited)", read, .ok)]
+                // /healthz touches no database: what HTTP and the middleware cost on their own.
+                let health: @Sendable () -> HTTPClientRequest = { HTTPClientRequest(url: base + "/healthz") }
+                runs += [("GET /healthz (no database)", health, .ok), ("POST /api/v1/auth/token", signIn, .ok),
+                         ("GET /api/v1/me (audited)", read, .ok)]
             }
             if sections.contains("screenings") { runs.append(("POST /api/v1/screenings", screening, .created)) }
             for (label, make, expected) in runs {
@@ -116,7 +122,8 @@ struct WaypointBench: AsyncParsableCommand {
                 let result = await LoadGenerator(client: client, connections: connections, duration: .seconds(seconds))
                     .run(makeRequest: make, expect: expected)
                 print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + label.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + String(format: "%8.1f %9.1f %9.1f %8d", result.perSecond, result.percentile(50), result.percentile(99), result.errors))
+                      + String(format: "%8.1f %9.1f %9.1f %8d %11.2f", result.perSecond, result.percentile(50), result.percentile(99), result.errors,
+                                     result.cpuMillisPerRequest))
             }
             let verification = try await store.audit.verify()
             print("          audit chain after the run: \(verification)")

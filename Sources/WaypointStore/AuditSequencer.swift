@@ -1,6 +1,5 @@
 @preconcurrency import Crypto
 import Foundation
-import Metrics
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 import SQLKit
@@ -58,7 +57,7 @@ final class AuditSequencer: Sendable {
             VALUES (\(bind: id), \(bind: now), \(bind: event.orgId), \(bind: event.actorId), \(bind: event.action),
                     \(bind: event.objectType), \(bind: event.objectId), \(bind: event.requestId), \(bind: Self.pendingMAC(id: id, entry, key: key)))
             """).run()
-        Counter(label: "waypoint_audit_appends_total", dimensions: [("path", "with_record")]).increment()
+        StoreMetrics.counter("waypoint_audit_appends_total", [("path", "with_record")]).increment()
         // No pass is started for it: the next read's pass, or the beat, takes it with many others.
     }
 
@@ -71,7 +70,7 @@ final class AuditSequencer: Sendable {
 
     /// Returns once the event is in the chain (or throws why it could not be).
     func record(_ event: AuditEvent) async throws {
-        Counter(label: "waypoint_audit_appends_total", dimensions: [("path", "standalone")]).increment()
+        StoreMetrics.counter("waypoint_audit_appends_total", [("path", "standalone")]).increment()
         let at = clock.millis()
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let start = state.withLockedValue { state -> Bool in
@@ -124,11 +123,10 @@ final class AuditSequencer: Sendable {
         }
     }
 
-    /// One transaction: verify the head, take pending rows, chain them after the queued reads'
-    /// entries, write, move the head. Returns how many pending rows it took.
+    /// One transaction: take pending rows (each MAC checked), chain them and the queued reads'
+    /// entries after the verified head. Returns how many pending rows it took.
     @discardableResult
     private func pass(_ queued: [(AuditEvent, Int64)]) async throws -> Int {
-        let headKey = keys.auditHeadKey
         let now = clock.millis()
         if queued.isEmpty {
             // The beat finds nothing most of the time: look before taking the writer's lock.
@@ -143,8 +141,6 @@ final class AuditSequencer: Sendable {
             let chainKey = try await self.keys.auditChainKey(on: db, now: now)
             let pendingRows = try await db.raw("SELECT * FROM audit_pending ORDER BY at, id LIMIT \(bind: Int64(Self.pendingPerPass))").all()
             guard !queued.isEmpty || !pendingRows.isEmpty else { return 0 }
-            let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(AuditLog.head(from:))
-            if let head, !head.isAuthentic(key: headKey) { throw AuditIntegrityError.headForged }
             var events: [(id: String?, entry: AuditEntry)] = []
             for row in pendingRows {
                 let id = try row.decode(column: "id", as: String.self)
@@ -158,46 +154,66 @@ final class AuditSequencer: Sendable {
                 }
                 events.append((id, entry))
             }
-            events += queued.map { event, at in
-                (nil, AuditEntry(seq: 0, at: at, orgId: event.orgId, actorId: event.actorId, action: event.action,
-                                 objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: ""))
-            }
-            var seq = head?.seq ?? 0
-            var previous = head?.hash ?? AuditEntry.genesisHash
-            var chained: [AuditEntry] = []
-            for (_, entry) in events {
-                seq += 1
-                var next = entry
-                next.seq = seq
-                next = next.chained(after: previous, chainKey: chainKey)
-                previous = next.hash
-                chained.append(next)
-            }
-            for slice in chained.chunks(of: Self.rowsPerInsert) {
-                let values: [SQLQueryString] = slice.map { entry in
-                    """
-                    (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.orgId), \(bind: entry.actorId), \(bind: entry.action),
-                     \(bind: entry.objectType), \(bind: entry.objectId), \(bind: entry.requestId), \(bind: entry.prevHash),
-                     \(bind: entry.hash), \(bind: Int64(entry.chainVersion)))
-                    """
-                }
-                try await db.raw("""
-                    INSERT INTO audit_log (seq, at, org_id, actor_id, action, object_type, object_id, request_id, prev_hash, hash, chain_version)
-                    VALUES \(values.joined(separator: ", "))
-                    """).run()
-            }
-            for slice in events.compactMap(\.id).chunks(of: Self.rowsPerInsert) {
-                try await db.raw("DELETE FROM audit_pending WHERE id IN (\(binds: slice))").run()
-            }
-            Counter(label: "waypoint_audit_entries_chained_total").increment(by: chained.count)
-            Recorder(label: "waypoint_audit_batch_entries", aggregate: true).record(chained.count)
-            let signed = AuditHead.signed(seq: seq, hash: previous, key: headKey)
-            if head == nil {
-                try await db.raw("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, \(bind: signed.seq), \(bind: signed.hash), \(bind: signed.mac))").run()
-            } else {
-                try await db.raw("UPDATE audit_head SET seq = \(bind: signed.seq), hash = \(bind: signed.hash), mac = \(bind: signed.mac) WHERE id = 1").run()
-            }
+            events += queued.map { event, at in (nil, Self.entry(event, at: at)) }
+            try await self.chain(events, on: db, chainKey: chainKey)
             return pendingRows.count
+        }
+    }
+
+    /// SQLite: the entries a batch of write transactions appended, chained inside that batch's
+    /// transaction just before it commits.
+    func chainCollected(_ collected: [(AuditEvent, Int64)], on db: any SQLDatabase) async throws {
+        guard !collected.isEmpty else { return }
+        let chainKey = try await keys.auditChainKey(on: db, now: clock.millis())
+        try await chain(collected.map { (nil, Self.entry($0, at: $1)) }, on: db, chainKey: chainKey)
+    }
+
+    private static func entry(_ event: AuditEvent, at: Int64) -> AuditEntry {
+        AuditEntry(seq: 0, at: at, orgId: event.orgId, actorId: event.actorId, action: event.action,
+                   objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: "")
+    }
+
+    /// Appends `events` after the head within the caller's transaction, deleting the pending rows
+    /// they came from. The head's MAC is checked first: a head rewritten by someone with database
+    /// access is refused, never extended.
+    private func chain(_ events: [(id: String?, entry: AuditEntry)], on db: any SQLDatabase, chainKey: SymmetricKey) async throws {
+        let headKey = keys.auditHeadKey
+        let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(AuditLog.head(from:))
+        if let head, !head.isAuthentic(key: headKey) { throw AuditIntegrityError.headForged }
+        var seq = head?.seq ?? 0
+        var previous = head?.hash ?? AuditEntry.genesisHash
+        var chained: [AuditEntry] = []
+        for (_, entry) in events {
+            seq += 1
+            var next = entry
+            next.seq = seq
+            next = next.chained(after: previous, chainKey: chainKey)
+            previous = next.hash
+            chained.append(next)
+        }
+        for slice in chained.chunks(of: Self.rowsPerInsert) {
+            let values: [SQLQueryString] = slice.map { entry in
+                """
+                (\(bind: entry.seq), \(bind: entry.at), \(bind: entry.orgId), \(bind: entry.actorId), \(bind: entry.action),
+                 \(bind: entry.objectType), \(bind: entry.objectId), \(bind: entry.requestId), \(bind: entry.prevHash),
+                 \(bind: entry.hash), \(bind: Int64(entry.chainVersion)))
+                """
+            }
+            try await db.raw("""
+                INSERT INTO audit_log (seq, at, org_id, actor_id, action, object_type, object_id, request_id, prev_hash, hash, chain_version)
+                VALUES \(values.joined(separator: ", "))
+                """).run()
+        }
+        for slice in events.compactMap(\.id).chunks(of: Self.rowsPerInsert) {
+            try await db.raw("DELETE FROM audit_pending WHERE id IN (\(binds: slice))").run()
+        }
+        StoreMetrics.counter("waypoint_audit_entries_chained_total").increment(by: chained.count)
+        StoreMetrics.recorder("waypoint_audit_batch_entries").record(chained.count)
+        let signed = AuditHead.signed(seq: seq, hash: previous, key: headKey)
+        if head == nil {
+            try await db.raw("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, \(bind: signed.seq), \(bind: signed.hash), \(bind: signed.mac))").run()
+        } else {
+            try await db.raw("UPDATE audit_head SET seq = \(bind: signed.seq), hash = \(bind: signed.hash), mac = \(bind: signed.mac) WHERE id = 1").run()
         }
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -42,11 +41,13 @@ public final class Database: Sendable {
 
     public let kind: Kind
     private let sqlitePool: SQLitePool?
+    private let sqliteWrites: SQLiteWriteBatcher?
     private let postgres: PostgresClient?
 
     private init(kind: Kind, sqlitePool: SQLitePool?, postgres: PostgresClient?) {
         self.kind = kind
         self.sqlitePool = sqlitePool
+        self.sqliteWrites = sqlitePool.map(SQLiteWriteBatcher.init(pool:))
         self.postgres = postgres
     }
 
@@ -94,7 +95,7 @@ public final class Database: Sendable {
     static let leaseTimeout: Duration = .seconds(5)
 
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let inUse = Meter(label: "waypoint_db_connections_in_use", dimensions: [("database", kind.rawValue)])
+        let inUse = StoreMetrics.meter("waypoint_db_connections_in_use", [("database", kind.rawValue)])
         inUse.increment()
         defer { inUse.decrement() }
         if let sqlitePool {
@@ -138,10 +139,11 @@ public final class Database: Sendable {
 
     /// All or nothing: a thrown error (or a crash) leaves no partial write behind. Every write goes
     /// through here; on SQLite this also queues writers inside the process, so none of them sits in
-    /// SQLite's busy handler holding a thread the lock holder needs.
+    /// SQLite's busy handler holding a thread the lock holder needs, and writers that queue together
+    /// commit together (`SQLiteWriteBatcher`).
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        if let sqlitePool {
-            return try await sqlitePool.writeLock.withLock { try await inTransaction(begin: "BEGIN IMMEDIATE", body) }
+        if let sqliteWrites {
+            return try await sqliteWrites.transaction(body)
         }
         return try await inTransaction(begin: "BEGIN", body)
     }
@@ -206,7 +208,6 @@ actor SQLitePool {
     private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
     private var closed = false
     private let threads: NIOThreadPool
-    nonisolated let writeLock = AsyncLock()
 
     private init(connections: [SQLiteConnection], threads: NIOThreadPool) {
         self.idle = connections
@@ -266,36 +267,6 @@ actor SQLitePool {
         closed = true
         for connection in all { try? await connection.close() }
         try? await threads.shutdownGracefully()
-    }
-}
-
-/// A first-come, first-served lock for async code.
-final class AsyncLock: Sendable {
-    private let state = NIOLockedValueBox<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await body()
-    }
-
-    private func acquire() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLockedValue { state -> Bool in
-                if !state.locked { state.locked = true; return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    private func release() {
-        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
-            if state.waiters.isEmpty { state.locked = false; return nil }
-            return state.waiters.removeFirst()
-        }
-        next?.resume()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import WaypointCore
 
@@ -30,8 +31,39 @@ public struct JurisdictionRoutes: Sendable {
     let audit: AuditLog
     let clock: Clock
     let bundled: JurisdictionTable
+    let cache = TableCache()
 
+    /// Every screening plans with this table, so it is kept for a few seconds instead of read and
+    /// rebuilt per request. An edit in this process takes effect at once; another instance sharing
+    /// the PostgreSQL database sees it within `TableCache.lifetime`.
     public func table(for context: TenantContext) async throws -> JurisdictionTable {
+        if let cached = cache.table(for: context.orgId) { return cached }
+        let table = try await load(for: context)
+        cache.keep(table, for: context.orgId)
+        return table
+    }
+
+    final class TableCache: Sendable {
+        static let lifetime: Duration = .seconds(5)
+        private let tables = NIOLockedValueBox<[String: (table: JurisdictionTable, loaded: ContinuousClock.Instant)]>([:])
+
+        func table(for orgId: String) -> JurisdictionTable? {
+            tables.withLockedValue { tables in
+                guard let entry = tables[orgId], ContinuousClock.now - entry.loaded < Self.lifetime else { return nil }
+                return entry.table
+            }
+        }
+
+        func keep(_ table: JurisdictionTable, for orgId: String) {
+            tables.withLockedValue { $0[orgId] = (table, ContinuousClock.now) }
+        }
+
+        func forget(_ orgId: String) {
+            _ = tables.withLockedValue { $0.removeValue(forKey: orgId) }
+        }
+    }
+
+    private func load(for context: TenantContext) async throws -> JurisdictionTable {
         let rows = try await database.withConnection { db in
             try await db.raw("SELECT * FROM jurisdiction_routes WHERE org_id = \(bind: context.orgId)").all()
         }
@@ -67,5 +99,6 @@ public struct JurisdictionRoutes: Sendable {
                 """).run()
             try await audit.append(AuditEvent(context, action: "jurisdiction.update", objectType: "jurisdiction", objectId: code), on: db)
         }
+        cache.forget(context.orgId)
     }
 }

@@ -27,7 +27,15 @@ public final class KeyRing: Sendable {
     private let sealers = NIOLockedValueBox<[String: FieldSealer]>([:])
     private let systemKeys = NIOLockedValueBox<[String: SymmetricKey]>([:])
 
-    public init(master: SymmetricKey) { self.master = master }
+    public init(master: SymmetricKey) {
+        self.master = master
+        func derived(_ purpose: String) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data(purpose.utf8), outputByteCount: 32)
+        }
+        auditHeadKey = derived("waypoint audit head")
+        referralLinkKey = derived("waypoint referral link")
+        throttleKey = derived("waypoint sign-in throttle")
+    }
 
     /// Reads the key file, or creates it (0600, in a 0700 folder) on first run.
     public static func loadOrCreate(path: String) throws -> KeyRing {
@@ -60,20 +68,14 @@ public final class KeyRing: Sendable {
     }
 
     /// Authenticates the audit head; derived so the master key itself is never used for two purposes.
-    public var auditHeadKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint audit head".utf8), outputByteCount: 32)
-    }
+    public let auditHeadKey: SymmetricKey
 
     /// Signs the links receiving services use to answer a referral without an account.
-    public var referralLinkKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint referral link".utf8), outputByteCount: 32)
-    }
+    public let referralLinkKey: SymmetricKey
 
     /// Keys sign-in counters: the subjects are usernames and network addresses, which an unkeyed
     /// digest would give back to anyone who tries the few billion IPv4 addresses.
-    public var throttleKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("waypoint sign-in throttle".utf8), outputByteCount: 32)
-    }
+    public let throttleKey: SymmetricKey
 
     /// Keys the audit chain's hashes. A random key kept in the database wrapped by the master key (not
     /// derived from it), so rotating the master key re-wraps it and the existing chain still verifies.
@@ -116,6 +118,13 @@ public final class KeyRing: Sendable {
     /// Whether this ring's master key opens a key it is said to have wrapped.
     func opens(_ wrapped: String, id: String, version: Int) -> Bool {
         (try? KeyWrapping.unwrap(wrapped, orgId: id, version: version, with: master)) != nil
+    }
+
+    /// The organization's sealer before a write transaction begins, so sealing is not done while
+    /// holding the writer (read once, then from memory).
+    func sealer(for orgId: String, in database: Database, now: Int64) async throws -> FieldSealer {
+        if let cached = sealers.withLockedValue({ $0[orgId] }) { return cached }
+        return try await database.transaction { db in try await self.sealer(for: orgId, on: db, now: now) }
     }
 
     /// The organization's sealer, creating its first data key when there is none yet.

@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 import SQLKit
 import WaypointCore
 
@@ -106,7 +105,7 @@ public struct Referrals: Sendable {
             try await audit.append(AuditEvent(context, action: "referral.create", objectType: "referral", objectId: id), on: db)
             return try await db.raw("SELECT name FROM organizations WHERE id = \(bind: context.orgId)").first()!.decode(column: "name", as: String.self)
         }
-        Counter(label: "waypoint_referral_moves_total", dimensions: [("status", "sent"), ("party", "sender")]).increment()
+        StoreMetrics.counter("waypoint_referral_moves_total", [("status", "sent"), ("party", "sender")]).increment()
         let record = ReferralRecord(
             id: id, status: .sent, createdAt: date(now), updatedAt: date(now), senderOrganization: organization, serviceId: new.serviceId,
             serviceName: serviceName, screeningId: new.screeningId, consent: consent, payload: payload,
@@ -311,7 +310,7 @@ public struct Referrals: Sendable {
                 """).run()
             try await audit.append(event, on: db)
         }
-        Counter(label: "waypoint_referral_moves_total", dimensions: [("status", status.rawValue), ("party", party.rawValue)]).increment()
+        StoreMetrics.counter("waypoint_referral_moves_total", [("status", status.rawValue), ("party", party.rawValue)]).increment()
     }
 
     private func appendEvent(_ id: String, orgId: String, party: ReferralParty, actor: String, status: ReferralStatus,

@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 import SQLKit
 import WaypointCore
 
@@ -88,30 +87,28 @@ public struct Screenings: Sendable {
         let id = Tokens.opaqueId()
         let now = clock.millis()
         let details = String(decoding: try JSONEncoder().encode(Details(request: request, outcome: outcome, actions: actions)), as: UTF8.self)
+        // Sealed before the transaction: the writer is held only for the insert.
+        let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
+        let key = Self.idempotencyDigest(rawKey, sealer: sealer)
+        let site = { (column: String) in SealingSite(orgId: context.orgId, table: "screenings", column: column, rowId: id) }
+        let (sealedDetails, sealedNote) = (try sealer.seal(details, at: site("details")), try sealer.seal(request.note, at: site("note")))
         do {
             try await database.transaction { db in
-                let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
-                let key = Self.idempotencyDigest(rawKey, sealer: sealer)
-                let site = { (column: String) in SealingSite(orgId: context.orgId, table: "screenings", column: column, rowId: id) }
                 try await db.raw("""
                     INSERT INTO screenings (id, org_id, clinician_id, idempotency_key, instrument, instrument_version, result,
                                             details_sealed, note_sealed, created_at)
                     VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: key), \(bind: outcome.instrument),
-                            \(bind: outcome.version ?? ""), \(bind: outcome.result.rawValue),
-                            \(bind: try sealer.seal(details, at: site("details"))), \(bind: try sealer.seal(request.note, at: site("note"))),
+                            \(bind: outcome.version ?? ""), \(bind: outcome.result.rawValue), \(bind: sealedDetails), \(bind: sealedNote),
                             \(bind: now))
                     """).run()
                 try await audit.append(AuditEvent(context, action: "screening.create", objectType: "screening", objectId: id), on: db)
             }
         } catch where !(error is any UserFacingError) {
             // A replay (or two submissions racing) with one key: the unique index kept one; return it.
-            let key = try await database.withConnection { db in
-                Self.idempotencyDigest(rawKey, sealer: try await keys.sealer(for: context.orgId, on: db, now: now))
-            }
             if let existing = try await existingId(key: key, in: context) { return (try await find(existing, in: context), false) }
             throw error
         }
-        Counter(label: "waypoint_screenings_total", dimensions: [("result", outcome.result.rawValue)]).increment()
+        StoreMetrics.counter("waypoint_screenings_total", [("result", outcome.result.rawValue)]).increment()
         return (ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(now) / 1000), request: request,
                                 outcome: outcome, actions: actions), true)
     }

@@ -124,3 +124,32 @@ struct ScreeningTests {
         #expect(!enabled.contains("ExchangeForSexPastThreeMonths"))
     }
 }
+
+@Suite("Stored screening outcomes")
+struct StoredOutcomeTests {
+    @Test("JSON text reads back as the same value: escapes, unicode, numbers, nesting, key order")
+    func jsonText() throws {
+        let value = JSONValue.object([
+            "b": .array([.integer(-42), .decimal(0.1), .decimal(2.5), .decimal(1.5e21), .bool(true), .null]),
+            "a": .string("quote \" backslash \\ slash / tab \t newline \n bell \u{07} é 🧭"),
+            "c": .object(["": .string(""), "nested": .array([])]),
+        ])
+        let text = try value.jsonText()
+        #expect(text.hasPrefix(#"{"a":"quote \" backslash \\ slash / tab \t newline \n bell \u0007 é 🧭","b":[-42,0.1,"#))
+        #expect(try JSONValue.parse(Data(text.utf8)) == value)
+        #expect(throws: JSONValue.TextError.notFinite(.infinity)) { try JSONValue.decimal(.infinity).jsonText() }
+    }
+
+    @Test("an outcome round-trips, and one stored in the earlier nested form still reads")
+    func storedForms() throws {
+        let outcome = try Screener().screen("sscst", age: 15, answers: ["sscst-1": .yes, "sscst-2": .yes, "sscst-3": .declined])
+        let stored = try JSONEncoder().encode(outcome)
+        #expect(try JSONDecoder().decode(ScreenOutcome.self, from: stored) == outcome)
+
+        // The earlier form: the same members, with the response as a nested object.
+        guard case .object(var earlier) = try JSONValue.parse(stored), let text = earlier.removeValue(forKey: "responseJSON")?.string
+        else { Issue.record("responseJSON missing"); return }
+        earlier["response"] = try JSONValue.parse(Data(text.utf8))
+        #expect(try JSONDecoder().decode(ScreenOutcome.self, from: try JSONEncoder().encode(JSONValue.object(earlier))) == outcome)
+    }
+}

@@ -141,3 +141,32 @@ struct AuditChainTests {
             == .broken(seq: 5, reason: "entry 5 was altered after it was written"))
     }
 }
+
+@Suite("Token encodings")
+struct TokenEncodingTests {
+    @Test("hex is lowercase, two digits a byte, and matches the published SHA-256 of \"abc\"")
+    func hex() {
+        #expect(Tokens.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(Tokens.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("base64url has no '+', '/' or padding, and decodes back to the bytes")
+    func base64URL() {
+        // 0xfb 0xff 0xbf encodes to "+/+/" in plain base64; one byte more needs padding.
+        #expect(Tokens.base64URL(Data([0xfb, 0xff, 0xbf])) == "-_-_")
+        #expect(Tokens.base64URL(Data([0xfb, 0xff, 0xbf, 0x01])) == "-_-_AQ")
+        for count in [1, 16, 31, 32] {
+            let bytes = Tokens.randomBytes(count)
+            #expect(bytes.count == count)
+            var text = Tokens.base64URL(Data(bytes)).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            text += String(repeating: "=", count: (4 - text.count % 4) % 4)
+            #expect(Data(base64Encoded: text) == Data(bytes))
+        }
+        #expect(Tokens.opaqueId().count == 22 && Tokens.secret().count == 43)
+    }
+
+    @Test("random bytes differ from draw to draw")
+    func randomness() {
+        #expect(Set((0..<100).map { _ in Tokens.randomBytes(16) }).count == 100)
+    }
+}

@@ -69,6 +69,26 @@ struct FHIRPathLimitTests {
         #expect(try evaluate(String(repeating: "(", count: 20) + "2" + String(repeating: ")", count: 20)) == [.integer(2)])
     }
 
+    /// The first is the input libFuzzer found (FuzzFHIRPath): integer multiplication trapped and took
+    /// the process down. Every integer overflow is now an evaluation error.
+    @Test("integer overflow is an error, not a crash", arguments: [
+        "\n5555555*5555555555555555", "9223372036854775807 + 1", "-9223372036854775807 - 2",
+        "(-9223372036854775807 - 1) div -1", "(-9223372036854775807 - 1) mod -1", "-(-9223372036854775807 - 1)",
+        "2.power(100)", "100000000000000000000.0 div 1", "(9223372036854775807 | 1).sum()",
+    ])
+    func overflow(expression: String) throws {
+        #expect(throws: FHIRPathEvaluationError.self) { try evaluate(expression) }
+    }
+
+    @Test("arithmetic within range is unchanged")
+    func inRange() throws {
+        #expect(try evaluate("9223372036854775806 + 1") == [.integer(.max)])
+        #expect(try evaluate("-7 div 2") == [.integer(-3)])
+        #expect(try evaluate("-7 mod 2") == [.integer(-1)])
+        #expect(try evaluate("7 div 0") == [])
+        #expect(try evaluate("2.power(10)") == [.integer(1024)])
+    }
+
     @Test("patterns that backtrack without bound, or are too long, are refused")
     func regex() throws {
         #expect(throws: FHIRPathEvaluationError.self) { try evaluate("name.matches('(a+)+$')") }

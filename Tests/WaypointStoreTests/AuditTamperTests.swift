@@ -154,6 +154,21 @@ struct AuditTamperTests {
             #expect(try await test.store.audit.verify() == .intact(entries: 22))
         }
     }
+
+    @Test("a pending entry written without the chain key is refused, not chained", arguments: Backend.allCases)
+    func forgedPending(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Pending")
+            let before = try await test.store.audit.verify()
+            try await test.sql("""
+                INSERT INTO audit_pending (id, at, org_id, actor_id, action, object_type, object_id, request_id, mac)
+                VALUES ('forged', 1, '\(org.orgId)', 'x', 'user.read', 'user', 'x', 'r', '\(String(repeating: "0", count: 64))')
+                """)
+            await #expect(throws: AuditIntegrityError.pendingForged) { try await test.store.audit.flush() }
+            try await test.sql("DELETE FROM audit_pending WHERE id = 'forged'")
+            #expect(try await test.store.audit.verify() == before)
+        }
+    }
 }
 
 @Suite("Crash safety")
@@ -176,4 +191,51 @@ struct CrashSafetyTests {
             #expect(try await test.store.users.find(org.userId, in: org.context).role == .admin)
         }
     }
+
+    @Test("concurrent writes, some failing, keep exactly the successful ones and their entries", arguments: Backend.allCases)
+    func concurrentWritesWithFailures(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Clinic Mixed")
+            let before = try await test.store.audit.verify()
+            guard case .intact(let entriesBefore) = before else { Issue.record("chain not intact: \(before)"); return }
+            // On SQLite these share commits (group commit); a failing one must not take the others
+            // down, nor leave its own row or entry behind.
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await test.store.database.transaction { db in
+                                try await db.raw("""
+                                    INSERT INTO jurisdiction_routes (org_id, state_code, name, agency, phone, route, source, verified, updated_by, updated_at)
+                                    VALUES (\(bind: org.orgId), \(bind: "Z\(index)"), 'n', 'a', 'p', 'r', 's', 'v', \(bind: org.userId), 0)
+                                    """).run()
+                                try await test.store.audit.append(
+                                    AuditEvent(org.context, action: "test.write", objectType: "jurisdiction", objectId: "Z\(index)"), on: db)
+                                if index % 3 == 0 { throw Interrupted() }
+                            }
+                            return (index, true)
+                        } catch is Interrupted {
+                            return (index, false)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            let kept = Set(outcomes.filter(\.value).map { "Z\($0.key)" })
+            #expect(kept.count == 26)
+            let rows = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT state_code FROM jurisdiction_routes WHERE org_id = \(bind: org.orgId)").all()
+                    .map { try $0.decode(column: "state_code", as: String.self) }
+            }
+            #expect(Set(rows) == kept)
+            try await test.store.audit.flush()
+            #expect(try await test.store.audit.verify() == .intact(entries: entriesBefore + 26))
+            let audited = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT object_id FROM audit_log WHERE action = 'test.write'").all()
+                    .map { try $0.decode(column: "object_id", as: String.self) }
+            }
+            #expect(Set(audited) == kept && audited.count == 26)
+        }
+    }
 }
+

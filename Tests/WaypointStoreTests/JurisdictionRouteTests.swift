@@ -13,6 +13,8 @@ struct JurisdictionRouteTests {
         try await TestStore.withStore(backend) { test in
             let a = try await test.organization("Clinic Routes A")
             let b = try await test.organization("Clinic Routes B")
+            // Read (and so cached) before the edit: the edit must still show at once.
+            #expect(try await test.store.jurisdictions.table(for: a.context).route(for: "NV").isFallback == true)
             try await test.store.jurisdictions.set(Self.route, in: a.context)
             let tableA = try await test.store.jurisdictions.table(for: a.context)
             #expect(tableA.route(for: "NV").agency == "Test County Child Protective Services")

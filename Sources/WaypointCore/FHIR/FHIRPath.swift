@@ -91,7 +91,9 @@ struct FHIRPathEvaluator {
             let value = try evaluate(inner, input: input, this: this, index: index)
             guard let single = try singleton(value) else { return [] }
             switch single.value {
-            case .integer(let v): return [FHIRPathItem(.integer(-v))]
+            case .integer(let v):
+                guard v != .min else { throw fail("integer overflow in '-'") }
+                return [FHIRPathItem(.integer(-v))]
             case .decimal(let v): return [FHIRPathItem(.decimal(-v))]
             default: throw fail("cannot negate a non-number")
             }
@@ -161,9 +163,15 @@ struct FHIRPathEvaluator {
         guard let single = try singleton(items) else { return nil }
         switch single.value {
         case .integer(let v): return v
-        case .decimal(let v) where v == v.rounded(): return Int(v)
+        case .decimal(let v) where v == v.rounded(): return try Self.exactInteger(v)
         default: throw fail("expected an integer")
         }
+    }
+
+    /// A whole decimal as an integer, or an error when it does not fit (Int(_:) would trap).
+    static func exactInteger(_ value: Double) throws -> Int {
+        guard let exact = Int(exactly: value) else { throw FHIRPathEvaluationError(message: "\(value) does not fit in an integer") }
+        return exact
     }
 
     func number(_ item: FHIRPathItem) -> Double? {
@@ -234,15 +242,18 @@ struct FHIRPathEvaluator {
 
     func arithmetic(_ op: String, _ a: JSONValue, _ b: JSONValue) throws -> JSONValue? {
         if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
-        if case .integer(let x) = a, case .integer(let y) = b {
-            switch op {
-            case "+": return .integer(x + y)
-            case "-": return .integer(x - y)
-            case "*": return .integer(x * y)
-            case "div": return y == 0 ? nil : .integer(x / y)
-            case "mod": return y == 0 ? nil : .integer(x % y)
-            default: break
+        if case .integer(let x) = a, case .integer(let y) = b, ["+", "-", "*", "div", "mod"].contains(op) {
+            if (op == "div" || op == "mod") && y == 0 { return nil }
+            // Checked: an expression is outside input, and a trap would take the server down.
+            let result = switch op {
+            case "+": x.addingReportingOverflow(y)
+            case "-": x.subtractingReportingOverflow(y)
+            case "*": x.multipliedReportingOverflow(by: y)
+            case "div": x.dividedReportingOverflow(by: y)
+            default: x.remainderReportingOverflow(dividingBy: y)
             }
+            guard !result.overflow else { throw fail("integer overflow in '\(op)'") }
+            return .integer(result.partialValue)
         }
         guard let x = a.number, let y = b.number else { throw fail("'\(op)' needs numbers") }
         switch op {
@@ -250,7 +261,7 @@ struct FHIRPathEvaluator {
         case "-": return .decimal(x - y)
         case "*": return .decimal(x * y)
         case "/": return y == 0 ? nil : .decimal(x / y)
-        case "div": return y == 0 ? nil : .integer(Int((x / y).rounded(.towardZero)))
+        case "div": return y == 0 ? nil : .integer(try Self.exactInteger((x / y).rounded(.towardZero)))
         case "mod": return y == 0 ? nil : .decimal(x.truncatingRemainder(dividingBy: y))
         default: throw fail("unknown operator \(op)")
         }

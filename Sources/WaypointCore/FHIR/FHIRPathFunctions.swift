@@ -116,7 +116,7 @@ extension FHIRPathEvaluator {
         case "power":
             guard let exponent = try singleton(try argument(0)).flatMap(number) else { return [] }
             if case .integer(let base)? = input.first?.value, input.count == 1, exponent >= 0, exponent == exponent.rounded() {
-                return [FHIRPathItem(.integer(Int(pow(Double(base), exponent))))]
+                return [FHIRPathItem(.integer(try Self.exactInteger(pow(Double(base), exponent))))]
             }
             return try numberFunction { let r = pow($0, exponent); return r.isNaN ? nil : r }
         case "sqrt": return try numberFunction { $0 < 0 ? nil : $0.squareRoot() }

@@ -60,6 +60,42 @@ public struct ScreenOutcome: Sendable, Equatable, Codable {
     public let response: JSONValue
 }
 
+/// Stored with the screening: the response is kept as its JSON text (`responseJSON`), written by
+/// `JSONValue.jsonText()` rather than node by node through `JSONEncoder`, which cost more than the
+/// rest of the record. Records stored before hold it as a nested object under `response`; both read.
+extension ScreenOutcome {
+    private enum CodingKeys: String, CodingKey {
+        case instrument, version, result, yes, open, answers, warnings, response, responseJSON
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let response: JSONValue = if let text = try container.decodeIfPresent(String.self, forKey: .responseJSON) {
+            try JSONValue.parse(Data(text.utf8))
+        } else {
+            try container.decode(JSONValue.self, forKey: .response)
+        }
+        self.init(instrument: try container.decode(String.self, forKey: .instrument),
+                  version: try container.decodeIfPresent(String.self, forKey: .version),
+                  result: try container.decode(ScreenResult.self, forKey: .result),
+                  yes: try container.decode(Int.self, forKey: .yes), open: try container.decode(Int.self, forKey: .open),
+                  answers: try container.decode([String: ScreenAnswer].self, forKey: .answers),
+                  warnings: try container.decode([String].self, forKey: .warnings), response: response)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(instrument, forKey: .instrument)
+        try container.encodeIfPresent(version, forKey: .version)
+        try container.encode(result, forKey: .result)
+        try container.encode(yes, forKey: .yes)
+        try container.encode(open, forKey: .open)
+        try container.encode(answers, forKey: .answers)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(try response.jsonText(), forKey: .responseJSON)
+    }
+}
+
 /// Scores a screen with the FHIR engine: the answers become a QuestionnaireResponse, the engine
 /// decides which questions were enabled and sums the item weights (yes = 1), and the threshold rule
 /// turns the counts into a result.

@@ -11,8 +11,15 @@ public enum Tokens {
     public static func secret() -> String { randomBase64URL(byteCount: 32) }
 
     public static func randomBytes(_ count: Int) -> [UInt8] {
+        // Eight bytes per draw from the system generator, not one.
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 
     public static func randomBase64URL(byteCount: Int) -> String {
@@ -20,10 +27,17 @@ public enum Tokens {
     }
 
     public static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // One pass over the bytes: every record id and token goes through here.
+        var characters = Array(data.base64EncodedData())
+        while characters.last == UInt8(ascii: "=") { characters.removeLast() }
+        for index in characters.indices {
+            switch characters[index] {
+            case UInt8(ascii: "+"): characters[index] = UInt8(ascii: "-")
+            case UInt8(ascii: "/"): characters[index] = UInt8(ascii: "_")
+            default: break
+            }
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     /// Secrets are stored only as this digest, so a copy of the database cannot be replayed as a session.
@@ -31,9 +45,19 @@ public enum Tokens {
         hex(SHA256.hash(data: Data(secret.utf8)))
     }
 
+    /// Lowercase hex. Built from a table, not `String(format:)`: digests and MACs are written on
+    /// every request, and formatting each byte cost more than computing the HMAC.
     public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        var characters: [UInt8] = []
+        characters.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            characters.append(hexDigits[Int(byte >> 4)])
+            characters.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Compares two secrets in time independent of where they first differ.
     public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

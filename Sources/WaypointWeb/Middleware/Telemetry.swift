@@ -5,6 +5,7 @@ import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
 import WaypointCore
+import WaypointStore
 
 /// Counters and timings in Prometheus's text format. Labels are route patterns, methods, statuses
 /// and outcomes — never a path, an id or anything a person typed.
@@ -18,7 +19,10 @@ enum Telemetry {
             defer { done = true }
             return !done
         }
-        if first { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
+        if first {
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            StoreMetrics.reset()
+        }
     }
 }
 

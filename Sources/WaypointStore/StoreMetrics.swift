@@ -1,0 +1,54 @@
+import Metrics
+import NIOConcurrencyHelpers
+
+/// The store's metric handles, made once per label and dimensions instead of per call: asking the
+/// metrics backend for a handle takes its registry lock and checks the names, which cost more per
+/// request than the counting itself. `reset()` runs when the backend is installed, so handles made
+/// before that (on the no-op backend) are not kept.
+public enum StoreMetrics {
+    private struct Handles {
+        var counters: [String: Counter] = [:]
+        var meters: [String: Meter] = [:]
+        var recorders: [String: Recorder] = [:]
+    }
+
+    private static let handles = NIOLockedValueBox(Handles())
+
+    static func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
+        let key = cacheKey(label, dimensions)
+        return handles.withLockedValue { handles in
+            if let cached = handles.counters[key] { return cached }
+            let made = Counter(label: label, dimensions: dimensions)
+            handles.counters[key] = made
+            return made
+        }
+    }
+
+    static func meter(_ label: String, _ dimensions: [(String, String)] = []) -> Meter {
+        let key = cacheKey(label, dimensions)
+        return handles.withLockedValue { handles in
+            if let cached = handles.meters[key] { return cached }
+            let made = Meter(label: label, dimensions: dimensions)
+            handles.meters[key] = made
+            return made
+        }
+    }
+
+    static func recorder(_ label: String) -> Recorder {
+        handles.withLockedValue { handles in
+            if let cached = handles.recorders[label] { return cached }
+            let made = Recorder(label: label, aggregate: true)
+            handles.recorders[label] = made
+            return made
+        }
+    }
+
+    /// Forgets every handle; the next use asks the (newly installed) backend again.
+    public static func reset() {
+        handles.withLockedValue { $0 = Handles() }
+    }
+
+    private static func cacheKey(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(label) { $0 + "\u{1}" + $1.0 + "\u{2}" + $1.1 }
+    }
+}
