@@ -199,6 +199,7 @@ enum DirectoryBench {
                   + "on average \(matches / queries.count) rows from the database per query")
             print(String(format: "\(name):   bare database query  p50 %6.2f ms   p95 %6.2f ms", bare50, bare95))
             print(String(format: "\(name):   HTTP search (ranked) p50 %6.2f ms   p95 %6.2f ms   HTTP p95 / bare p95 = %.2f", http50, http95, http95 / bare95))
+            try await BackupBench.run(name: name, store: store, location: location, folder: URL(fileURLWithPath: keyFile).deletingLastPathComponent())
             group.cancelAll()
         }
         try await client.shutdown()

@@ -15,30 +15,22 @@ public enum StoreMetrics {
     private static let handles = NIOLockedValueBox(Handles())
 
     static func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
-        let key = cacheKey(label, dimensions)
-        return handles.withLockedValue { handles in
-            if let cached = handles.counters[key] { return cached }
-            let made = Counter(label: label, dimensions: dimensions)
-            handles.counters[key] = made
-            return made
-        }
+        cached(\.counters, cacheKey(label, dimensions)) { Counter(label: label, dimensions: dimensions) }
     }
 
     static func meter(_ label: String, _ dimensions: [(String, String)] = []) -> Meter {
-        let key = cacheKey(label, dimensions)
-        return handles.withLockedValue { handles in
-            if let cached = handles.meters[key] { return cached }
-            let made = Meter(label: label, dimensions: dimensions)
-            handles.meters[key] = made
-            return made
-        }
+        cached(\.meters, cacheKey(label, dimensions)) { Meter(label: label, dimensions: dimensions) }
     }
 
     static func recorder(_ label: String) -> Recorder {
+        cached(\.recorders, label) { Recorder(label: label, aggregate: true) }
+    }
+
+    private static func cached<Handle>(_ kind: WritableKeyPath<Handles, [String: Handle]>, _ key: String, make: () -> Handle) -> Handle {
         handles.withLockedValue { handles in
-            if let cached = handles.recorders[label] { return cached }
-            let made = Recorder(label: label, aggregate: true)
-            handles.recorders[label] = made
+            if let cached = handles[keyPath: kind][key] { return cached }
+            let made = make()
+            handles[keyPath: kind][key] = made
             return made
         }
     }

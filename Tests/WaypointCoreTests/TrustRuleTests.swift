@@ -80,6 +80,15 @@ struct FHIRPathLimitTests {
         #expect(throws: FHIRPathEvaluationError.self) { try evaluate(expression) }
     }
 
+    /// Found by libFuzzer (FuzzFHIRPath): a criteria function called without its criteria indexed
+    /// past its argument list and trapped.
+    @Test("functions called without their criteria are errors", arguments: [
+        "Dresource&item*where().e.sw2", "name.where()", "name.select()", "name.all()", "name.exists(", "name.repeat()",
+    ])
+    func missingCriteria(expression: String) throws {
+        #expect(throws: (any Error).self) { try evaluate(expression) }
+    }
+
     @Test("arithmetic within range is unchanged")
     func inRange() throws {
         #expect(try evaluate("9223372036854775806 + 1") == [.integer(.max)])

@@ -10,7 +10,9 @@ extension FHIRPathEvaluator {
             return try evaluate(arguments[position], input: outerThis, this: outerThis, index: outerIndex)
         }
         func perElement(_ position: Int, _ item: FHIRPathItem, _ index: Int) throws -> FHIRPathCollection {
-            try evaluate(arguments[position], input: [item], this: [item], index: index)
+            // Checked like `argument`: `where()` without its criteria was an index past the end (libFuzzer).
+            guard position < arguments.count else { throw fail("\(name)() needs \(position + 1) argument(s)") }
+            return try evaluate(arguments[position], input: [item], this: [item], index: index)
         }
         func bool(_ value: Bool) -> FHIRPathCollection { [FHIRPathItem(.bool(value))] }
         func numberFunction(_ transform: (Double) -> Double?) throws -> FHIRPathCollection {
