@@ -46,10 +46,10 @@ public struct AuditLog: Sendable {
     }
 
     /// Appends inside the caller's transaction, so the record and its audit entry commit together or
-    /// not at all. On SQLite the entry is chained by the batch the transaction commits in; on
-    /// PostgreSQL it waits in `audit_pending`, authenticated, until the sequencer chains it.
+    /// not at all: the entry is chained in the commit of the batch the transaction runs in (or, for a
+    /// transaction run alone on PostgreSQL, waits in `audit_pending` until the sequencer chains it).
     func append(_ event: AuditEvent, on db: any SQLDatabase) async throws {
-        if let collector = SQLiteWriteBatcher.auditCollector {
+        if let collector = WriteBatcher.auditCollector {
             collector.add(event, at: clock.millis(), chainedBy: sequencer)
             StoreMetrics.counter("waypoint_audit_appends_total", [("path", "with_record")]).increment()
             return
@@ -61,11 +61,10 @@ public struct AuditLog: Sendable {
     /// chain's head is checked first: a head rewritten by someone with write access to the database
     /// is refused, never re-signed, so a forged chain cannot be made to verify.
     public func record(_ event: AuditEvent) async throws {
-        guard database.kind == .sqlite else { return try await sequencer.record(event) }
-        // SQLite: it joins the next batch of write transactions and is chained in its commit.
+        // It joins the next batch of write transactions and is chained in its commit.
         StoreMetrics.counter("waypoint_audit_appends_total", [("path", "standalone")]).increment()
         try await database.transaction { db in
-            guard let collector = SQLiteWriteBatcher.auditCollector else { return try await sequencer.insertPending(event, on: db) }
+            guard let collector = WriteBatcher.auditCollector else { return try await sequencer.insertPending(event, on: db) }
             collector.add(event, at: clock.millis(), chainedBy: sequencer)
         }
     }

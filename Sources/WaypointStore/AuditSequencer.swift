@@ -5,26 +5,18 @@ import ServiceLifecycle
 import SQLKit
 import WaypointCore
 
-/// Places audit entries in the chain in batches (group commit).
+/// Places audit entries in the chain.
 ///
 /// Why: one chain orders every entry, so appending one entry per transaction made every audited
-/// request queue on the chain's head — on PostgreSQL through the commit's disk flush. Instead:
-/// - a write's entry is inserted into `audit_pending` inside the write's own transaction (no lock;
-///   it commits, or rolls back, with the record), authenticated by an HMAC under the chain key;
-/// - a read's entry is queued in memory and the read waits until it is in the chain;
-/// - one pass at a time (per process; PostgreSQL instances take an advisory lock) takes everything
-///   queued and pending, checks the head and each pending MAC, chains the lot, and commits once.
-/// A pending row nobody has chained yet can be deleted unnoticed by someone with database access
-/// for the few milliseconds until the next pass; everything chained is covered by the keyed chain.
+/// request queue on the chain's head. Entries appended inside a write (and reads' entries, which are
+/// writes of their own) are collected by the `WriteBatcher` and chained by `chainCollected` in the
+/// batch's commit. An entry appended outside a batch — a long transaction run `alone` on
+/// PostgreSQL — is inserted into `audit_pending` inside that transaction, authenticated by an HMAC
+/// under the chain key, and a pass (the steady beat, a flush) checks each pending MAC and chains it
+/// after the verified head. A pending row nobody has chained yet can be deleted unnoticed by someone
+/// with database access until the next pass; everything chained is covered by the keyed chain.
 final class AuditSequencer: Sendable {
-    private struct Queued: Sendable {
-        let event: AuditEvent
-        let at: Int64
-        let done: CheckedContinuation<Void, any Error>
-    }
-
     private struct State: Sendable {
-        var queued: [Queued] = []
         var running = false
         /// A pass was asked for while one ran: run another after it.
         var again = false
@@ -66,73 +58,41 @@ final class AuditSequencer: Sendable {
         Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data(("pending|\(id.utf8.count):\(id)|" + entry.canonicalContent).utf8), using: key))
     }
 
-    // MARK: Reads: queued, and waited for
-
-    /// Returns once the event is in the chain (or throws why it could not be).
-    func record(_ event: AuditEvent) async throws {
-        StoreMetrics.counter("waypoint_audit_appends_total", [("path", "standalone")]).increment()
-        let at = clock.millis()
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            let start = state.withLockedValue { state -> Bool in
-                state.queued.append(Queued(event: event, at: at, done: done))
-                if state.running { state.again = true; return false }
-                state.running = true
-                return true
-            }
-            if start { Task { await self.drive() } }
-        }
-    }
-
-    /// Asks for a pass soon without waiting for it (a write just left an entry pending).
+    /// Asks for a pass without waiting for it (the beat).
     func nudge() {
         let start = state.withLockedValue { state -> Bool in
             if state.running { state.again = true; return false }
             state.running = true
             return true
         }
-        if start {
-            // After a moment: the write that nudged has usually committed by then.
-            Task {
-                try? await Task.sleep(for: .milliseconds(2))
-                await self.drive()
-            }
-        }
+        if start { Task { await self.drive() } }
     }
 
     /// Chains everything pending now (before verifying or showing the log).
     func flush() async throws {
-        while try await pass([]) == Self.pendingPerPass {}
+        while try await pass() == Self.pendingPerPass {}
     }
 
     private func drive() async {
-        while true {
-            let batch = state.withLockedValue { state -> [Queued]? in
-                if state.queued.isEmpty && !state.again { state.running = false; return nil }
-                state.again = false
-                defer { state.queued = [] }
-                return state.queued
-            }
-            guard let batch else { return }
-            do {
-                let chained = try await pass(batch.map { ($0.event, $0.at) })
-                for waiter in batch { waiter.done.resume() }
-                if chained == Self.pendingPerPass { state.withLockedValue { $0.again = true } }
-            } catch {
-                for waiter in batch { waiter.done.resume(throwing: error) }
-            }
-        }
+        repeat {
+            state.withLockedValue { $0.again = false }
+            // A failed pass (say, a forged pending row) is reported to whoever flushes or verifies.
+            if let chained = try? await pass(), chained == Self.pendingPerPass { state.withLockedValue { $0.again = true } }
+        } while state.withLockedValue({ state in
+            if state.again { return true }
+            state.running = false
+            return false
+        })
     }
 
-    /// One transaction: take pending rows (each MAC checked), chain them and the queued reads'
-    /// entries after the verified head. Returns how many pending rows it took.
+    /// One transaction: take pending rows (each MAC checked) and chain them after the verified
+    /// head. Returns how many it took.
     @discardableResult
-    private func pass(_ queued: [(AuditEvent, Int64)]) async throws -> Int {
+    private func pass() async throws -> Int {
         let now = clock.millis()
-        if queued.isEmpty {
-            // The beat finds nothing most of the time: look before taking the writer's lock.
-            let idle = try await database.withConnection { try await $0.raw("SELECT id FROM audit_pending LIMIT 1").first() == nil }
-            if idle { return 0 }
-        }
+        // The beat finds nothing most of the time: look before taking the writer's lock.
+        let idle = try await database.withConnection { try await $0.raw("SELECT id FROM audit_pending LIMIT 1").first() == nil }
+        if idle { return 0 }
         return try await database.transaction { db in
             if self.database.kind == .postgres {
                 // Instances share one chain; the lock makes "read head, write successors" atomic across them.
@@ -140,7 +100,7 @@ final class AuditSequencer: Sendable {
             }
             let chainKey = try await self.keys.auditChainKey(on: db, now: now)
             let pendingRows = try await db.raw("SELECT * FROM audit_pending ORDER BY at, id LIMIT \(bind: Int64(Self.pendingPerPass))").all()
-            guard !queued.isEmpty || !pendingRows.isEmpty else { return 0 }
+            guard !pendingRows.isEmpty else { return 0 }
             var events: [(id: String?, entry: AuditEntry)] = []
             for row in pendingRows {
                 let id = try row.decode(column: "id", as: String.self)
@@ -154,7 +114,6 @@ final class AuditSequencer: Sendable {
                 }
                 events.append((id, entry))
             }
-            events += queued.map { event, at in (nil, Self.entry(event, at: at)) }
             try await self.chain(events, on: db, chainKey: chainKey)
             return pendingRows.count
         }
@@ -164,6 +123,10 @@ final class AuditSequencer: Sendable {
     /// transaction just before it commits.
     func chainCollected(_ collected: [(AuditEvent, Int64)], on db: any SQLDatabase) async throws {
         guard !collected.isEmpty else { return }
+        if database.kind == .postgres {
+            // Instances share one chain; the lock makes "read head, write successors" atomic across them.
+            try await db.raw("SELECT pg_advisory_xact_lock(727002)").run()
+        }
         let chainKey = try await keys.auditChainKey(on: db, now: clock.millis())
         try await chain(collected.map { (nil, Self.entry($0, at: $1)) }, on: db, chainKey: chainKey)
     }

@@ -41,13 +41,17 @@ public final class Database: Sendable {
 
     public let kind: Kind
     private let sqlitePool: SQLitePool?
-    private let sqliteWrites: SQLiteWriteBatcher?
+    private let writes: WriteBatcher
     private let postgres: PostgresClient?
 
     private init(kind: Kind, sqlitePool: SQLitePool?, postgres: PostgresClient?) {
         self.kind = kind
         self.sqlitePool = sqlitePool
-        self.sqliteWrites = sqlitePool.map(SQLiteWriteBatcher.init(pool:))
+        if let sqlitePool {
+            writes = WriteBatcher(begin: "BEGIN IMMEDIATE") { body in try await sqlitePool.withConnection { try await body($0.sql(queryLogLevel: nil)) } }
+        } else {
+            writes = WriteBatcher(begin: "BEGIN") { body in try await Self.withPostgresConnection(postgres!, body) }
+        }
         self.postgres = postgres
     }
 
@@ -101,7 +105,10 @@ public final class Database: Sendable {
         if let sqlitePool {
             return try await sqlitePool.withConnection { try await body($0.sql(queryLogLevel: nil)) }
         }
-        let postgres = postgres!
+        return try await Self.withPostgresConnection(postgres!, body)
+    }
+
+    private static func withPostgresConnection<T: Sendable>(_ postgres: PostgresClient, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let leased = NIOLockedValueBox(false)
         // The group finishes all its tasks before returning, so `body` never outlives this call.
         return try await withoutActuallyEscaping(body) { body in try await withThrowingTaskGroup(of: T?.self) { group in
@@ -138,14 +145,17 @@ public final class Database: Sendable {
     }
 
     /// All or nothing: a thrown error (or a crash) leaves no partial write behind. Every write goes
-    /// through here; on SQLite this also queues writers inside the process, so none of them sits in
-    /// SQLite's busy handler holding a thread the lock holder needs, and writers that queue together
-    /// commit together (`SQLiteWriteBatcher`).
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        if let sqliteWrites {
-            return try await sqliteWrites.transaction(body)
-        }
-        return try await inTransaction(begin: "BEGIN", body)
+    /// through here. Writers queue inside the process and those that queue together commit together
+    /// (`WriteBatcher`); on SQLite this also means none of them sits in SQLite's busy handler holding
+    /// a thread the lock holder needs.
+    ///
+    /// `alone`: for long transactions (a directory import, re-wrapping keys) that should not hold
+    /// other writers' commit, nor be run again when one of them fails. On SQLite it still waits for
+    /// the one writer, then commits by itself; on PostgreSQL it runs beside the batches on its own
+    /// connection (its audit entries wait in `audit_pending` for the sequencer).
+    public func transaction<T: Sendable>(alone: Bool = false, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if alone && kind == .postgres { return try await inTransaction(begin: "BEGIN", body) }
+        return try await writes.transaction(alone: alone, body)
     }
 
     /// Several reads that must see one moment of the database (no writer's lock is taken): the

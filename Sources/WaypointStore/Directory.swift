@@ -53,7 +53,7 @@ public struct Directory: Sendable {
         }
         let total = records.count
         let accepted = records
-        let indexed = try await database.transaction { db in
+        let indexed = try await database.transaction(alone: true) { db in
             try await write(accepted, owner: owner, on: db, progress: progress, total: total)
             let services = try await affectedServices(accepted, on: db)
             try await reindex(services, on: db, known: accepted)

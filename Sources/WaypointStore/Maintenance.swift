@@ -36,7 +36,7 @@ public enum KeyRotation {
 
     /// Re-wraps every key under `new`. Returns how many keys were re-wrapped.
     public static func rewrap(_ database: Database, from old: KeyRing, to new: KeyRing) async throws -> Int {
-        try await database.transaction { db in
+        try await database.transaction(alone: true) { db in
             if database.kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727002)").run() }
             var count = 0
             for row in try await db.raw("SELECT org_id, version, wrapped_key FROM org_keys").all() {

@@ -1,19 +1,20 @@
 import NIOConcurrencyHelpers
 import SQLKit
 
-/// Group commit for SQLite: write transactions that arrive while one commits are run together and
-/// committed once — with their audit entries chained in the same commit.
+/// Group commit: write transactions that arrive while one commits are run together on one
+/// connection and committed once — with their audit entries chained in the same commit.
 ///
 /// Why: SQLite has one writer. Taking its lock, beginning and committing (which writes the pages to
 /// the write-ahead log) cost more than a screening's own two inserts, and every write queued behind
-/// them. Each caller still gets all-or-nothing: a body that throws is undone and only its caller
+/// them. On PostgreSQL a write was five round trips (begin, record, pending audit row, commit with
+/// its flush, and the sequencer's pass later); in a batch it is one. Each caller still gets all-or-nothing: a body that throws is undone and only its caller
 /// sees the error; the others' writes commit (see `commit`). A caller hears back only after
 /// the commit, so "saved" still means on disk.
 ///
 /// Audit entries a body appends are collected (`auditCollector`) rather than inserted one by one,
 /// and the batch chains those of the bodies that succeeded just before it commits: a record and its
 /// entry are in the chain, or neither is.
-final class SQLiteWriteBatcher: Sendable {
+final class WriteBatcher: Sendable {
     /// The audit entries of the body now running (set only while a batch runs it).
     @TaskLocal static var auditCollector: AuditCollector?
 
@@ -30,11 +31,13 @@ final class SQLiteWriteBatcher: Sendable {
         // may run twice), before the submitter resumes, so the caller's body is not held past its call.
         var body: (@Sendable (any SQLDatabase) async throws -> Void)?
         var failure: (any Error)?
+        let alone: Bool
         let audit = AuditCollector()
         let done: CheckedContinuation<Void, any Error>
 
-        init(body: @escaping @Sendable (any SQLDatabase) async throws -> Void, done: CheckedContinuation<Void, any Error>) {
+        init(body: @escaping @Sendable (any SQLDatabase) async throws -> Void, alone: Bool, done: CheckedContinuation<Void, any Error>) {
             self.body = body
+            self.alone = alone
             self.done = done
         }
     }
@@ -52,18 +55,24 @@ final class SQLiteWriteBatcher: Sendable {
     static let jobsPerCommit = 128
 
     private let state = NIOLockedValueBox(State())
-    private let pool: SQLitePool
+    /// How a transaction begins: SQLite takes its write lock at once.
+    private let begin: SQLQueryString
+    /// Runs the batch on one connection of the pool.
+    private let lease: @Sendable (@escaping @Sendable (any SQLDatabase) async throws -> Void) async throws -> Void
 
-    init(pool: SQLitePool) { self.pool = pool }
+    init(begin: SQLQueryString, lease: @escaping @Sendable (@escaping @Sendable (any SQLDatabase) async throws -> Void) async throws -> Void) {
+        self.begin = begin
+        self.lease = lease
+    }
 
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(alone: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let result = NIOLockedValueBox<T?>(nil)
         try await withoutActuallyEscaping(body) { body in
             try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
                 let job = Job(body: { db in
                     let value = try await body(db)
                     result.withLockedValue { $0 = value }
-                }, done: done)
+                }, alone: alone, done: done)
                 let startDrain = state.withLockedValue { state -> Bool in
                     state.queue.append(job)
                     if state.draining { return false }
@@ -85,9 +94,7 @@ final class SQLiteWriteBatcher: Sendable {
             guard more else { return }
             let batch = Batch()
             do {
-                try await pool.withConnection { connection in
-                    try await self.commit(batch, on: connection.sql(queryLogLevel: nil))
-                }
+                try await lease { db in try await self.commit(batch, on: db) }
             } catch {
                 // The transaction as a whole failed (the commit, or a savepoint could not be undone):
                 // nothing of this batch was saved, and every caller is told so.
@@ -106,7 +113,7 @@ final class SQLiteWriteBatcher: Sendable {
     private func commit(_ batch: Batch, on db: any SQLDatabase) async throws {
         var careful = false
         while true {
-            try await db.raw("BEGIN IMMEDIATE").run()
+            try await db.raw(begin).run()
             do {
                 var index = 0
                 var failed = false
@@ -114,7 +121,7 @@ final class SQLiteWriteBatcher: Sendable {
                     let job: Job
                     if index < batch.jobs.count {
                         job = batch.jobs[index]
-                    } else if batch.jobs.count < Self.jobsPerCommit, let next = take() {
+                    } else if batch.jobs.count < Self.jobsPerCommit, let next = take(joining: batch) {
                         // Later arrivals join this commit while there is room.
                         batch.jobs.append(next)
                         job = next
@@ -146,8 +153,14 @@ final class SQLiteWriteBatcher: Sendable {
         }
     }
 
-    private func take() -> Job? {
-        state.withLockedValue { state in state.queue.isEmpty ? nil : state.queue.removeFirst() }
+    /// The next queued job, if it may share this commit: a job that asked to be alone starts a
+    /// batch and ends it.
+    private func take(joining batch: Batch) -> Job? {
+        state.withLockedValue { state in
+            guard let next = state.queue.first else { return nil }
+            if batch.jobs.first?.alone == true || (next.alone && !batch.jobs.isEmpty) { return nil }
+            return state.queue.removeFirst()
+        }
     }
 
     /// Runs the body with its audit entries collected afresh; returns what it threw.
