@@ -7,9 +7,9 @@ import SQLKit
 /// Why: SQLite has one writer. Taking its lock, beginning and committing (which writes the pages to
 /// the write-ahead log) cost more than a screening's own two inserts, and every write queued behind
 /// them. On PostgreSQL a write was five round trips (begin, record, pending audit row, commit with
-/// its flush, and the sequencer's pass later); in a batch it is one. Each caller still gets all-or-nothing: a body that throws is undone and only its caller
-/// sees the error; the others' writes commit (see `commit`). A caller hears back only after
-/// the commit, so "saved" still means on disk.
+/// its flush, and the sequencer's pass later); in a batch it is one. Each caller still gets
+/// all-or-nothing: a body that throws is undone and only its caller sees the error; the others'
+/// writes commit (see `commit`). A caller hears back only after the commit.
 ///
 /// Audit entries a body appends are collected (`auditCollector`) rather than inserted one by one,
 /// and the batch chains those of the bodies that succeeded just before it commits: a record and its
