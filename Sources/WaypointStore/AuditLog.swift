@@ -49,23 +49,23 @@ public struct AuditLog: Sendable {
     /// not at all: the entry is chained in the commit of the batch the transaction runs in (or, for a
     /// transaction run alone on PostgreSQL, waits in `audit_pending` until the sequencer chains it).
     func append(_ event: AuditEvent, on db: any SQLDatabase) async throws {
-        if let collector = WriteBatcher.auditCollector {
-            collector.add(event, at: clock.millis(), chainedBy: sequencer)
-            StoreMetrics.counter("waypoint_audit_appends_total", [("path", "with_record")]).increment()
-            return
-        }
-        try await sequencer.insertPending(event, on: db)
+        try await append(event, on: db, path: "with_record")
     }
 
     /// Records an event on its own (a read, a failed sign-in); returns once it is in the chain. The
     /// chain's head is checked first: a head rewritten by someone with write access to the database
     /// is refused, never re-signed, so a forged chain cannot be made to verify.
     public func record(_ event: AuditEvent) async throws {
-        // It joins the next batch of write transactions and is chained in its commit.
-        StoreMetrics.counter("waypoint_audit_appends_total", [("path", "standalone")]).increment()
-        try await database.transaction { db in
-            guard let collector = WriteBatcher.auditCollector else { return try await sequencer.insertPending(event, on: db) }
+        // A write of its own: it joins the next batch and is chained in that batch's commit.
+        try await database.transaction { db in try await append(event, on: db, path: "standalone") }
+    }
+
+    private func append(_ event: AuditEvent, on db: any SQLDatabase, path: String) async throws {
+        StoreMetrics.counter("waypoint_audit_appends_total", [("path", path)]).increment()
+        if let collector = WriteBatcher.auditCollector {
             collector.add(event, at: clock.millis(), chainedBy: sequencer)
+        } else {
+            try await sequencer.insertPending(event, on: db)
         }
     }
 

@@ -49,8 +49,7 @@ final class AuditSequencer: Sendable {
             VALUES (\(bind: id), \(bind: now), \(bind: event.orgId), \(bind: event.actorId), \(bind: event.action),
                     \(bind: event.objectType), \(bind: event.objectId), \(bind: event.requestId), \(bind: Self.pendingMAC(id: id, entry, key: key)))
             """).run()
-        StoreMetrics.counter("waypoint_audit_appends_total", [("path", "with_record")]).increment()
-        // No pass is started for it: the next read's pass, or the beat, takes it with many others.
+        // No pass is started for it: the beat (or a flush) chains it.
     }
 
     /// Binds the row's id and content: a pending row altered, or written without the key, fails.
