@@ -19,6 +19,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
     @Option(help: "Sections to run: auth, engine, screenings, store, directory (comma-separated).") var only = "auth,engine,screenings,directory"
+    @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
     @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
@@ -28,13 +29,18 @@ struct WaypointBench: AsyncParsableCommand {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory"]) else { return }
+        let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
-        backends.append(("sqlite", .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)))
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            backends.append(("postgres", .postgres(url: try await Self.freshSchema(url))))
-        } else {
-            print("(PostgreSQL not measured: DATABASE_URL is not set)")
+        if wanted.contains("sqlite") {
+            backends.append(("sqlite", .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)))
+        }
+        if wanted.contains("postgres") {
+            if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+                backends.append(("postgres", .postgres(url: try await Self.freshSchema(url))))
+            } else {
+                print("(PostgreSQL not measured: DATABASE_URL is not set)")
+            }
         }
         defer { try? FileManager.default.removeItem(at: folder) }
         if sections.contains("directory") {
@@ -110,9 +116,9 @@ struct WaypointBench: AsyncParsableCommand {
             }
             var runs: [(String, @Sendable () -> HTTPClientRequest, HTTPResponseStatus)] = []
             if sections.contains("auth") {
-                // /healthz touches no database: what HTTP and the middleware cost on their own.
+                // /healthz runs one SELECT 1: what HTTP, the middleware and one round trip cost.
                 let health: @Sendable () -> HTTPClientRequest = { HTTPClientRequest(url: base + "/healthz") }
-                runs += [("GET /healthz (no database)", health, .ok), ("POST /api/v1/auth/token", signIn, .ok),
+                runs += [("GET /healthz (SELECT 1)", health, .ok), ("POST /api/v1/auth/token", signIn, .ok),
                          ("GET /api/v1/me (audited)", read, .ok)]
             }
             if sections.contains("screenings") { runs.append(("POST /api/v1/screenings", screening, .created)) }
