@@ -64,7 +64,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            resources: [.copy("Resources")],
+            // Each feature's templates sit beside its routes; the build puts them side by side.
+            resources: [.copy("Resources")] + ["Accounts", "Directory", "Referrals", "Response", "Screening", "Shared"]
+                .map { .process("\($0)/Templates") },
             swiftSettings: strict
         ),
         .executableTarget(

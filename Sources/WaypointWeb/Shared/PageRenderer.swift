@@ -10,7 +10,8 @@ struct PageRenderer: Sendable {
     let quickExitURL: String
 
     static func load(quickExitURL: String) async throws -> PageRenderer {
-        guard let folder = Bundle.module.path(forResource: "templates", ofType: nil, inDirectory: "Resources") else {
+        // The build copies every feature's Templates folder into the bundle's top level.
+        guard let folder = Bundle.module.resourcePath, Bundle.module.path(forResource: "layout", ofType: "mustache") != nil else {
             throw MalformedInput(detail: "templates are missing from the application bundle")
         }
         return PageRenderer(library: try await MustacheLibrary(directory: folder), quickExitURL: quickExitURL)
