@@ -5,10 +5,7 @@ import WaypointCore
 
 /// Everything the web layer and the command line need from storage, wired once.
 public final class Store: Sendable {
-    public let database: Database
-    public let keys: KeyRing
-    public let clock: Clock
-    public let audit: AuditLog
+    public let shared: StoreContext
     public let organizations: Organizations
     public let users: Users
     public let auth: Authenticator
@@ -18,22 +15,22 @@ public final class Store: Sendable {
     public let referrals: Referrals
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
-        self.database = database
-        self.keys = keys
-        self.clock = clock
+        let shared = StoreContext(database: database, keys: keys, clock: clock)
+        self.shared = shared
         let hasher = PasswordHasher()
-        let audit = AuditLog(database: database, keys: keys, clock: clock)
-        self.audit = audit
-        self.organizations = Organizations(database: database, keys: keys, audit: audit, clock: clock)
-        self.users = Users(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher)
-        self.auth = Authenticator(database: database, keys: keys, audit: audit, clock: clock, hasher: hasher, policy: sessionPolicy)
-        let jurisdictions = JurisdictionRoutes(database: database, audit: audit, clock: clock, bundled: .bundled)
-        self.jurisdictions = jurisdictions
-        self.screenings = Screenings(database: database, keys: keys, audit: audit, clock: clock, jurisdictions: jurisdictions)
-        let directory = Directory(database: database, audit: audit, clock: clock)
-        self.directory = directory
-        self.referrals = Referrals(database: database, keys: keys, audit: audit, clock: clock, directory: directory)
+        organizations = Organizations(shared: shared)
+        users = Users(shared: shared, hasher: hasher)
+        auth = Authenticator(shared: shared, hasher: hasher, policy: sessionPolicy)
+        jurisdictions = JurisdictionRoutes(shared: shared, bundled: .bundled)
+        screenings = Screenings(shared: shared, jurisdictions: jurisdictions)
+        directory = Directory(shared: shared)
+        referrals = Referrals(shared: shared, directory: directory)
     }
+
+    public var database: Database { shared.database }
+    public var keys: KeyRing { shared.keys }
+    public var clock: Clock { shared.clock }
+    public var audit: AuditLog { shared.audit }
 
     /// What must run while the store serves requests: the database's services and the audit
     /// sequencer's steady beat.

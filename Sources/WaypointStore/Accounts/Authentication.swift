@@ -28,11 +28,8 @@ public struct SessionPolicy: Sendable {
 }
 
 /// Checks passwords, throttles guessing, and issues and resolves sessions and API tokens.
-public struct Authenticator: Sendable {
-    let database: Database
-    let keys: KeyRing
-    let audit: AuditLog
-    let clock: Clock
+public struct Authenticator: Repository {
+    let shared: StoreContext
     let hasher: PasswordHasher
     public let policy: SessionPolicy
 
@@ -223,7 +220,7 @@ public struct Authenticator: Sendable {
                 """).run()
             try await audit.append(AuditEvent(context, action: "token.issue", objectType: "user", objectId: context.userId), on: db)
         }
-        return IssuedToken(token: token, expiresAt: Date(timeIntervalSince1970: Double(expires) / 1000))
+        return IssuedToken(token: token, expiresAt: Date(millis: expires))
     }
 
     /// Ends an API token before it expires.

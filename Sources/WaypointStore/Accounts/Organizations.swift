@@ -9,11 +9,8 @@ public struct Organization: Sendable, Equatable {
 
 /// Tenants. Creating one and finding one by name are operator tasks (command line, demo set-up);
 /// nothing here lists one tenant's data to another.
-public struct Organizations: Sendable {
-    let database: Database
-    let keys: KeyRing
-    let audit: AuditLog
-    let clock: Clock
+public struct Organizations: Repository {
+    let shared: StoreContext
 
     public func create(name: String, requestId: String) async throws -> Organization {
         let organization = Organization(id: Tokens.opaqueId(), name: name)

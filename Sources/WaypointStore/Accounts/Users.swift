@@ -30,11 +30,8 @@ public struct NewUser: Sendable {
 }
 
 /// Staff accounts, always within one organization.
-public struct Users: Sendable {
-    let database: Database
-    let keys: KeyRing
-    let audit: AuditLog
-    let clock: Clock
+public struct Users: Repository {
+    let shared: StoreContext
     let hasher: PasswordHasher
     let policy = PasswordPolicy()
 

@@ -11,10 +11,8 @@ public struct DirectoryImportSummary: Sendable, Codable, Equatable {
 
 /// The resource directory: HSDS rows, the search index built from them, import and export.
 /// Directory entries are not client records; reads are not audited, writes are.
-public struct Directory: Sendable {
-    let database: Database
-    let audit: AuditLog
-    let clock: Clock
+public struct Directory: Repository {
+    let shared: StoreContext
     let vocabulary: DirectoryVocabulary = .bundled
     let zoneCache = ZoneCache()
 
@@ -417,7 +415,7 @@ public struct Directory: Sendable {
         guard context.role == .directoryEditor else { throw AccessError.forbidden }
         if let existing = draft.serviceId, try await ownerOf(existing) != context.orgId { throw AccessError.notFound }
         let organization = try await database.withConnection { db in
-            try await db.raw("SELECT name FROM organizations WHERE id = \(bind: context.orgId)").first()!.decode(column: "name", as: String.self)
+            try await Organizations.name(of: context.orgId, on: db) ?? ""
         }
         let today = clock.today()
         let records = try draft.records(organizationId: context.orgId, organizationName: organization, today: today, vocabulary: vocabulary)

@@ -55,11 +55,8 @@ public struct ReceiverView: Sendable {
 
 /// Closed-loop referrals: created with consent, answered by the receiving service through a signed
 /// link, closed by the sender. Every move is an appended event and an audit entry.
-public struct Referrals: Sendable {
-    let database: Database
-    let keys: KeyRing
-    let audit: AuditLog
-    let clock: Clock
+public struct Referrals: Repository {
+    let shared: StoreContext
     let directory: Directory
     public var policy = ReferralPolicy()
 
@@ -103,13 +100,13 @@ public struct Referrals: Sendable {
                 """).run()
             try await appendEvent(id, orgId: context.orgId, party: .sender, actor: context.userId, status: .sent, reason: nil, note: "", at: now, on: db)
             try await audit.append(AuditEvent(context, action: "referral.create", objectType: "referral", objectId: id), on: db)
-            return try await db.raw("SELECT name FROM organizations WHERE id = \(bind: context.orgId)").first()!.decode(column: "name", as: String.self)
+            return try await Organizations.name(of: context.orgId, on: db) ?? ""
         }
         StoreMetrics.counter("waypoint_referral_moves_total", [("status", "sent"), ("party", "sender")]).increment()
         let record = ReferralRecord(
-            id: id, status: .sent, createdAt: date(now), updatedAt: date(now), senderOrganization: organization, serviceId: new.serviceId,
+            id: id, status: .sent, createdAt: Date(millis: now), updatedAt: Date(millis: now), senderOrganization: organization, serviceId: new.serviceId,
             serviceName: serviceName, screeningId: new.screeningId, consent: consent, payload: payload,
-            events: [ReferralEvent(at: date(now), party: .sender, actor: context.userId, status: .sent, reason: nil, note: "")])
+            events: [ReferralEvent(at: Date(millis: now), party: .sender, actor: context.userId, status: .sent, reason: nil, note: "")])
         return (record, link.token(key: keys.referralLinkKey))
     }
 
@@ -186,17 +183,17 @@ public struct Referrals: Sendable {
             let events = try await db.raw("SELECT * FROM referral_events WHERE referral_id = \(bind: id) ORDER BY seq").all().map { event in
                 let seq = try event.decode(column: "seq", as: Int64.self)
                 return ReferralEvent(
-                    at: date(try event.decode(column: "at", as: Int64.self)),
+                    at: Date(millis: try event.decode(column: "at", as: Int64.self)),
                     party: ReferralParty(rawValue: try event.decode(column: "party", as: String.self)) ?? .sender,
                     actor: try event.decode(column: "actor", as: String.self),
                     status: ReferralStatus(rawValue: try event.decode(column: "status", as: String.self)) ?? .sent,
                     reason: try event.decode(column: "reason", as: String?.self).flatMap(ReferralReason.init(rawValue:)),
                     note: try sealer.open(try event.decode(column: "note_sealed", as: String.self), at: site("event-\(seq)")))
             }
-            let organization = try await db.raw("SELECT name FROM organizations WHERE id = \(bind: orgId)").first()?.decode(column: "name", as: String.self) ?? ""
+            let organization = try await Organizations.name(of: orgId, on: db) ?? ""
             return (ReferralRecord(
                 id: id, status: ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent,
-                createdAt: date(try row.decode(column: "created_at", as: Int64.self)), updatedAt: date(try row.decode(column: "updated_at", as: Int64.self)),
+                createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
                 senderOrganization: organization, serviceId: try row.decode(column: "service_id", as: String.self),
                 serviceName: try row.decode(column: "service_name", as: String.self),
                 screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events), orgId)
@@ -221,11 +218,11 @@ public struct Referrals: Sendable {
         let now = clock.now()
         return try rows.map { row in
             let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
-            let created = date(try row.decode(column: "created_at", as: Int64.self))
+            let created = Date(millis: try row.decode(column: "created_at", as: Int64.self))
             return ReferralSummary(
                 id: try row.decode(column: "id", as: String.self), status: status,
                 serviceName: try row.decode(column: "service_name", as: String.self), createdAt: created,
-                updatedAt: date(try row.decode(column: "updated_at", as: Int64.self)),
+                updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
                 overdue: status == .sent && BusinessHours.elapsed(from: created, to: now, timeZone: policy.timeZone) >= policy.responseHours)
         }
     }
@@ -338,5 +335,4 @@ public struct Referrals: Sendable {
         return ReferralFHIR.bundle(record)
     }
 
-    private func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 }

@@ -26,10 +26,8 @@ public enum JurisdictionError: UserFacingError, Equatable {
 /// The reporting routes an organization uses: the bundled table, with the organization
 /// administrator's corrections and additions on top. Route data is not client content, but every
 /// change is audited because a wrong number sends a child-abuse report nowhere.
-public struct JurisdictionRoutes: Sendable {
-    let database: Database
-    let audit: AuditLog
-    let clock: Clock
+public struct JurisdictionRoutes: Repository {
+    let shared: StoreContext
     let bundled: JurisdictionTable
     let cache = TableCache()
 

@@ -61,11 +61,8 @@ public enum ScreeningStoreError: UserFacingError, Equatable {
 
 /// Screenings, sealed and audited. The plan is stored as made, so the record shows what the
 /// clinician was told even if the rules or the state table change later.
-public struct Screenings: Sendable {
-    let database: Database
-    let keys: KeyRing
-    let audit: AuditLog
-    let clock: Clock
+public struct Screenings: Repository {
+    let shared: StoreContext
     let jurisdictions: JurisdictionRoutes
     let screener = Screener()
 
@@ -109,7 +106,7 @@ public struct Screenings: Sendable {
             throw error
         }
         StoreMetrics.counter("waypoint_screenings_total", [("result", outcome.result.rawValue)]).increment()
-        return (ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(now) / 1000), request: request,
+        return (ScreeningRecord(id: id, createdAt: Date(millis: now), request: request,
                                 outcome: outcome, actions: actions), true)
     }
 
@@ -172,7 +169,7 @@ public struct Screenings: Sendable {
             let decoded = try JSONDecoder().decode(Details.self, from: Data(details.utf8))
             var request = decoded.request
             request.note = note
-            return ScreeningRecord(id: id, createdAt: Date(timeIntervalSince1970: Double(try row.decode(column: "created_at", as: Int64.self)) / 1000),
+            return ScreeningRecord(id: id, createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
                                    request: request, outcome: decoded.outcome, actions: decoded.actions)
         }
         try await audit.record(AuditEvent(context, action: "screening.read", objectType: "screening", objectId: id))
@@ -192,7 +189,7 @@ public struct Screenings: Sendable {
         try await audit.record(AuditEvent(context, action: "screening.list", objectType: "screening", objectId: context.userId))
         return try rows.map {
             ScreeningSummary(id: try $0.decode(column: "id", as: String.self),
-                             createdAt: Date(timeIntervalSince1970: Double(try $0.decode(column: "created_at", as: Int64.self)) / 1000),
+                             createdAt: Date(millis: try $0.decode(column: "created_at", as: Int64.self)),
                              instrument: try $0.decode(column: "instrument", as: String.self),
                              result: ScreenResult(rawValue: try $0.decode(column: "result", as: String.self)) ?? .notScored)
         }

@@ -85,7 +85,7 @@ struct StaffPages {
         var data: [String: Any] = [
             "entries": entries.map { entry -> [String: Any] in
                 // No sequence numbers: they count every organization's activity, not the viewer's.
-                ["time": formatter.string(from: Date(timeIntervalSince1970: Double(entry.at) / 1000)),
+                ["time": formatter.string(from: Date(millis: entry.at)),
                  "actor": entry.actorId, "action": entry.action, "object": "\(entry.objectType) \(entry.objectId)",
                  "requestId": entry.requestId]
             },
