@@ -10,10 +10,15 @@ enum StoreBench {
     static func run(name: String, store: Store, clinician: TenantContext, token: String) async throws {
         print("\(name): store operations without HTTP (µs per operation; cpu = this process, both cores)")
         print("operation                                       one-at-a-time µs   cpu µs    64 tasks/s   cpu µs")
-        let screening = { @Sendable (key: String) in
-            ScreeningRequest(instrument: "sscst", age: 15, answers: ["sscst-1": .yes, "sscst-2": .no, "sscst-3": .declined,
-                                                                     "sscst-4": .no, "sscst-5": .no, "sscst-6": .no],
-                             state: "TX", note: "bench note", idempotencyKey: key)
+        // What the API and pages do per screen: the routes, the core's decision, the insert.
+        let submit = { @Sendable (key: String) async throws in
+            let routes = try await store.jurisdictions.table(for: clinician)
+            let submission = ScreeningSubmission(
+                instrument: "sscst",
+                encounter: try Encounter(age: 15, language: "en", setting: "ed", companionPresent: false, state: "TX", routes: routes),
+                answers: .keyed(["sscst-1": .yes, "sscst-2": .no, "sscst-3": .declined, "sscst-4": .no, "sscst-5": .no, "sscst-6": .no]),
+                note: "bench note", idempotencyKey: key)
+            _ = try await store.screenings.save(try ScreeningUseCases.submit(submission, by: clinician.role, routes: routes), in: clinician)
         }
         let counter = ManagedCounter()
         let operations: [(String, @Sendable () async throws -> Void)] = [
@@ -25,7 +30,7 @@ enum StoreBench {
                 try await store.audit.record(AuditEvent(clinician, action: "bench.read", objectType: "user", objectId: clinician.userId))
             }),
             ("users.find (GET /me without HTTP)", { _ = try await store.users.find(clinician.userId, in: clinician) }),
-            ("screenings.create", { _ = try await store.screenings.create(screening("store-\(counter.next())"), in: clinician) }),
+            ("screening submitted (routes, decision, insert)", { try await submit("store-\(counter.next())") }),
         ]
         for (label, operation) in operations {
             let sequential = try await measure(tasks: 1, iterations: 400, operation)

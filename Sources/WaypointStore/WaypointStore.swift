@@ -22,7 +22,7 @@ public final class Store: Sendable {
         users = Users(shared: shared, hasher: hasher)
         auth = Authenticator(shared: shared, hasher: hasher, policy: sessionPolicy)
         jurisdictions = JurisdictionRoutes(shared: shared, bundled: .bundled)
-        screenings = Screenings(shared: shared, jurisdictions: jurisdictions)
+        screenings = Screenings(shared: shared)
         directory = Directory(shared: shared)
         referrals = Referrals(shared: shared, directory: directory)
     }

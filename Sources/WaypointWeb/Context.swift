@@ -56,17 +56,17 @@ public struct WaypointRequestContext: RequestContext {
 
 struct SignInRequired: UserFacingError {
     var messageKey: String { "error_signin_required" }
-    var status: Int { 401 }
+    var kind: FailureKind { .unauthenticated }
 }
 
 struct CSRFRejected: UserFacingError {
     var messageKey: String { "error_csrf" }
-    var status: Int { 403 }
+    var kind: FailureKind { .forbidden }
 }
 
 struct MalformedInput: UserFacingError {
     var detail: String
     var field: String?
     var messageKey: String { "error_malformed" }
-    var status: Int { 400 }
+    var kind: FailureKind { .malformed }
 }

@@ -59,12 +59,16 @@ struct ScreenCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let words = answers.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            let outcome = try Screener().screen(instrument, age: age, positional: try words.map(ScreenAnswer.init(word:)))
-            let planner = ResponsePlanner()
-            let actions = planner.plan(PlanInput(age: age, result: outcome.result, concern: disclosed, danger: danger,
-                                                 companionPresent: companion, state: state, consentToReferral: consent))
+            let routes = JurisdictionTable.bundled
+            let submission = ScreeningSubmission(
+                instrument: instrument,
+                encounter: try Encounter(age: age, language: nil, setting: nil, companionPresent: companion, state: state, routes: routes),
+                answers: .positional(try words.map(ScreenAnswer.init(word:))), concern: disclosed, danger: danger, consentToReferral: consent)
+            // The same use case the pages and the API submit through, minus storage.
+            let assessment = try ScreeningUseCases.assess(submission, routes: routes)
+            let (outcome, actions) = (assessment.outcome, assessment.actions)
             let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings,
-                                confidentiality: planner.confidentialityLimits(age: age, state: state), actions: actions)
+                                confidentiality: assessment.confidentialityLimits, actions: actions)
             if json { return try printJSON(output) }
             say("Result: \(outcome.result.rawValue) (yes \(outcome.yes), open \(outcome.open))")
             outcome.warnings.forEach { say("Warning: \($0)") }

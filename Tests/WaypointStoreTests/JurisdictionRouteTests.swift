@@ -24,9 +24,11 @@ struct JurisdictionRouteTests {
             let clinicianId = try await test.store.users.create(
                 NewUser(username: "route-nurse", role: .clinician, displayName: "N", password: TestStore.password), in: a.context)
             let clinician = TenantContext(orgId: a.orgId, userId: clinicianId, role: .clinician, requestId: "r")
-            let (record, _) = try await test.store.screenings.create(
-                ScreeningRequest(instrument: "sscst", age: 14, answers: ["sscst-1": .yes], state: "NV", concern: .labor, idempotencyKey: "r-1"),
-                in: clinician)
+            let routes = try await test.store.jurisdictions.table(for: clinician)
+            let submission = ScreeningSubmission(
+                instrument: "sscst", encounter: try Encounter(age: 14, language: nil, setting: nil, companionPresent: false, state: "NV", routes: routes),
+                answers: .keyed(["sscst-1": .yes]), concern: .labor, idempotencyKey: "r-1")
+            let (record, _) = try await test.store.screenings.save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes), in: clinician)
             let report = record.actions.first { $0.kind == .mandatedReport }
             #expect(report?.instruction.contains("1-800-555-0100") == true)
 

@@ -71,6 +71,14 @@ struct ScreeningAPITests {
                 (#"{"instrument":"raft","age":30,"answers":[],"idempotency_key":"b4"}"#, .conflict, "not available"),
                 (#"{"instrument":"sscst","age":15,"answers":["yes","no","no","no","no","no"],"idempotency_key":""}"#, .badRequest, "idempotency_key is required"),
                 (#"{"instrument":"sscst","age":15,"idempotency_key":"b6"}"#, .badRequest, "answers is required"),
+                // The encounter is checked as the pages check it: a state that is not a postal code
+                // would otherwise plan with the fallback reporting route instead of the state's own.
+                (#"{"instrument":"sscst","age":15,"answers":["yes","no","no","no","no","no"],"state":"Texas","idempotency_key":"b7"}"#,
+                 .unprocessableContent, "two-letter postal code"),
+                (#"{"instrument":"sscst","age":15,"answers":["yes","no","no","no","no","no"],"language":"fr","idempotency_key":"b8"}"#,
+                 .unprocessableContent, "language must be one of"),
+                (#"{"instrument":"sscst","age":15,"answers":["yes","no","no","no","no","no"],"setting":"mall","idempotency_key":"b9"}"#,
+                 .unprocessableContent, "setting must be one of"),
             ]
             for (body, status, detail) in cases {
                 let response = try await Self.post(client, auth, body)

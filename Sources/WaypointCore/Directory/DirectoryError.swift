@@ -15,7 +15,7 @@ public enum DirectoryError: UserFacingError, Equatable {
         }
     }
 
-    public var status: Int { 422 }
+    public var kind: FailureKind { .invalid }
 
     public var field: String? {
         switch self {

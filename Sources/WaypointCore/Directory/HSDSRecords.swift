@@ -70,7 +70,7 @@ public struct HSDSImportError: UserFacingError, Equatable {
     public let problems: [HSDSProblem]
     public init(problems: [HSDSProblem]) { self.problems = problems }
     public var messageKey: String { "error_directory_import" }
-    public var status: Int { 422 }
+    public var kind: FailureKind { .invalid }
     public var field: String? { problems.first?.field }
     public var detail: String? {
         let shown = problems.prefix(5).map(\.description).joined(separator: "; ")

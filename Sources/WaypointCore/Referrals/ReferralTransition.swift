@@ -69,12 +69,12 @@ public enum ReferralError: UserFacingError, Equatable {
         }
     }
 
-    public var status: Int {
+    public var kind: FailureKind {
         switch self {
-        case .transitionNotAllowed, .linkFinished: 409
-        case .linkInvalid: 404
-        case .linkExpired, .linkGone: 410
-        case .reasonRequired, .consentMissing, .invalidPayload: 422
+        case .transitionNotAllowed, .linkFinished: .conflict
+        case .linkInvalid: .notFound
+        case .linkExpired, .linkGone: .gone
+        case .reasonRequired, .consentMissing, .invalidPayload: .invalid
         }
     }
 

@@ -37,9 +37,14 @@ public enum ScreeningError: UserFacingError, Equatable {
     case unknownAnswer(String)
     case unknownItem(String)
     case invalidAge(Int)
+    /// The language, setting or state of the encounter is not one we know.
+    case invalidEncounter(field: String)
+    case idempotencyKeyMissing
 
     public var messageKey: String {
         switch self {
+        case .invalidEncounter: "error_invalid_encounter"
+        case .idempotencyKeyMissing: "error_malformed"
         case .unknownInstrument: "error_unknown_instrument"
         case .instrumentUnavailable: "error_instrument_unavailable"
         case .wrongNumberOfAnswers: "error_wrong_number_of_answers"
@@ -49,11 +54,12 @@ public enum ScreeningError: UserFacingError, Equatable {
         }
     }
 
-    public var status: Int {
+    public var kind: FailureKind {
         switch self {
-        case .unknownInstrument: 404
-        case .instrumentUnavailable: 409
-        default: 422
+        case .unknownInstrument: .notFound
+        case .instrumentUnavailable: .conflict
+        case .idempotencyKeyMissing: .malformed
+        default: .invalid
         }
     }
 
@@ -61,6 +67,8 @@ public enum ScreeningError: UserFacingError, Equatable {
         switch self {
         case .wrongNumberOfAnswers, .unknownAnswer, .unknownItem: "answers"
         case .invalidAge: "age"
+        case .invalidEncounter(let field): field
+        case .idempotencyKeyMissing: "idempotency_key"
         default: "instrument"
         }
     }
@@ -74,6 +82,13 @@ public enum ScreeningError: UserFacingError, Equatable {
         case .unknownAnswer(let word): "\(word.debugDescription) is not an answer we know. Use yes, no, declined, unknown or not-asked."
         case .unknownItem(let linkId): "The instrument has no question \(linkId.debugDescription)."
         case .invalidAge(let age): "Age \(age) is not a valid age in years."
+        case .invalidEncounter(let field): switch field {
+            case "language": "language must be one of: \(Language.allCases.map(\.rawValue).joined(separator: ", "))."
+            case "setting": "setting must be one of: \(Encounter.settings.joined(separator: ", "))."
+            default: "state must be the two-letter postal code of a US state or territory (for example TX)."
+            }
+        case .idempotencyKeyMissing:
+            "idempotency_key is required: a value the client chooses (1 to 200 characters) so a retried request is not stored twice."
         }
     }
 }

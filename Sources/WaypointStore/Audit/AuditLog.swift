@@ -157,5 +157,5 @@ public enum AuditIntegrityError: UserFacingError, Equatable {
     case pendingForged
 
     public var messageKey: String { "error_audit_integrity" }
-    public var status: Int { 503 }
+    public var kind: FailureKind { .unavailable }
 }

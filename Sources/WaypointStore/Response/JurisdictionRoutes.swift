@@ -8,7 +8,7 @@ public enum JurisdictionError: UserFacingError, Equatable {
     case missingField(String)
 
     public var messageKey: String { "error_invalid_route" }
-    public var status: Int { 422 }
+    public var kind: FailureKind { .invalid }
     public var field: String? {
         switch self {
         case .invalidState: "state"

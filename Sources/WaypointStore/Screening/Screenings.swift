@@ -2,85 +2,21 @@ import Foundation
 import SQLKit
 import WaypointCore
 
-/// What a clinician submits at the point of care. No name is needed, and none is asked for.
-public struct ScreeningRequest: Sendable, Codable, Equatable {
-    public var instrument: String
-    public var age: Int
-    public var language: String
-    public var setting: String
-    public var answers: [String: ScreenAnswer]
-    public var state: String?
-    public var concern: Concern
-    public var danger: Bool
-    public var companionPresent: Bool
-    public var consentToReferral: Bool
-    public var note: String
-    public var idempotencyKey: String
-
-    public init(instrument: String, age: Int, language: String = "en", setting: String = "", answers: [String: ScreenAnswer],
-                state: String? = nil, concern: Concern = .none, danger: Bool = false, companionPresent: Bool = false,
-                consentToReferral: Bool = false, note: String = "", idempotencyKey: String) {
-        self.instrument = instrument
-        self.age = age
-        self.language = language
-        self.setting = setting
-        self.answers = answers
-        self.state = state
-        self.concern = concern
-        self.danger = danger
-        self.companionPresent = companionPresent
-        self.consentToReferral = consentToReferral
-        self.note = note
-        self.idempotencyKey = idempotencyKey
-    }
-}
-
-/// A stored screening: the request, the scored outcome and the plan made at the time.
-public struct ScreeningRecord: Sendable, Codable, Equatable {
-    public let id: String
-    public let createdAt: Date
-    public let request: ScreeningRequest
-    public let outcome: ScreenOutcome
-    public let actions: [PlannedAction]
-}
-
-public struct ScreeningSummary: Sendable, Equatable {
-    public let id: String
-    public let createdAt: Date
-    public let instrument: String
-    public let result: ScreenResult
-}
-
-public enum ScreeningStoreError: UserFacingError, Equatable {
-    case idempotencyKeyMissing
-    public var messageKey: String { "error_malformed" }
-    public var status: Int { 400 }
-    public var field: String? { "idempotency_key" }
-    public var detail: String? { "idempotency_key is required: a value the client chooses (1 to 200 characters) so a retried request is not stored twice." }
-}
-
 /// Screenings, sealed and audited. The plan is stored as made, so the record shows what the
 /// clinician was told even if the rules or the state table change later.
 public struct Screenings: Repository {
     let shared: StoreContext
-    let jurisdictions: JurisdictionRoutes
-    let screener = Screener()
 
     struct Details: Codable { let request: ScreeningRequest; let outcome: ScreenOutcome; let actions: [PlannedAction] }
 
-    /// Scores, plans and stores in one transaction. Sending the same idempotency key again returns
-    /// the screening already stored instead of a second copy: the unique index refuses the second
-    /// insert, so the common path needs no extra read.
-    public func create(_ request: ScreeningRequest, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
-        guard context.role == .clinician else { throw AccessError.forbidden }
-        let rawKey = request.idempotencyKey.trimmingCharacters(in: .whitespaces)
-        guard !rawKey.isEmpty, rawKey.count <= 200 else { throw ScreeningStoreError.idempotencyKeyMissing }
-        let outcome = try screener.screen(request.instrument, age: request.age, answers: request.answers)
-        // The plan uses this organization's reporting routes (bundled table plus its admin's edits).
-        let planner = ResponsePlanner(jurisdictions: try await jurisdictions.table(for: context))
-        let actions = planner.plan(PlanInput(age: request.age, result: outcome.result, concern: request.concern, danger: request.danger,
-                                             companionPresent: request.companionPresent, state: request.state,
-                                             consentToReferral: request.consentToReferral))
+    /// Stores a submitted screen as `ScreeningUseCases.submit` decided it, sealed, with its audit
+    /// entry, in one transaction. Sending the same idempotency key again returns the screening
+    /// already stored instead of a second copy: the unique index refuses the second insert, so the
+    /// common path needs no extra read.
+    public func save(_ assessment: ScreeningAssessment, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
+        guard ScreeningUseCases.mayScreen(context.role) else { throw AccessError.forbidden }
+        let (request, outcome, actions) = (assessment.request, assessment.outcome, assessment.actions)
+        let rawKey = request.idempotencyKey
         let id = Tokens.opaqueId()
         let now = clock.millis()
         let details = String(decoding: try JSONEncoder().encode(Details(request: request, outcome: outcome, actions: actions)), as: UTF8.self)
@@ -153,7 +89,7 @@ public struct Screenings: Repository {
 
     /// A clinician reads their own screenings. Administrators and auditors see none: their roles carry no client content.
     public func find(_ id: String, in context: TenantContext) async throws -> ScreeningRecord {
-        guard context.role == .clinician else { throw AccessError.forbidden }
+        guard ScreeningUseCases.mayScreen(context.role) else { throw AccessError.forbidden }
         let record = try await database.withConnection { db -> ScreeningRecord in
             guard let row = try await db.raw("""
                 SELECT * FROM screenings WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
@@ -178,7 +114,7 @@ public struct Screenings: Repository {
 
     /// The clinician's own screenings, newest first: opaque ids, times, instruments and results only.
     public func list(in context: TenantContext, limit: Int = 100) async throws -> [ScreeningSummary] {
-        guard context.role == .clinician else { throw AccessError.forbidden }
+        guard ScreeningUseCases.mayScreen(context.role) else { throw AccessError.forbidden }
         let rows = try await database.withConnection { db in
             try await db.raw("""
                 SELECT id, created_at, instrument, result FROM screenings

@@ -50,7 +50,7 @@ struct SignInPages {
             return response
         } catch let error as AccountError {
             var page = signInPage(request: request, context: context, errorKey: error.messageKey,
-                                  status: HTTPResponse.Status(code: error.status))
+                                  status: error.httpStatus)
             if case .throttled(let wait) = error { page.headers[.retryAfter] = String(wait) }
             return page
         }

@@ -51,7 +51,7 @@ struct StaffPages {
             data["error"] = strings[error.messageKey]
             if let field = error.field { data["invalid_" + field] = true }
         }
-        let status = error.map { HTTPResponse.Status(code: $0.status) } ?? .ok
+        let status = error.map(\.httpStatus) ?? .ok
         return renderer.page("users", titleKey: "users_title", data: data, request: request, context: context, status: status)
     }
 

@@ -147,7 +147,7 @@ struct DirectoryPages {
         ]
         if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
         return renderer.page("directory-editor-form", titleKey: "directory_edit_title", data: data, request: request, context: context,
-                             status: error.map { HTTPResponse.Status(code: $0.status) } ?? .ok)
+                             status: error.map(\.httpStatus) ?? .ok)
     }
 
     @Sendable func editorSave(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -68,12 +68,10 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
 
     static func problem(for error: any Error) -> Problem {
         switch error {
-        case let error as MalformedInput:
-            return Problem(status: 400, messageKey: error.messageKey, field: error.field, detail: error.detail)
         case AccountError.throttled(let wait):
             return Problem(status: 429, messageKey: "error_throttled", retryAfterSeconds: wait)
         case let error as any UserFacingError:
-            return Problem(status: error.status, messageKey: error.messageKey, field: error.field, detail: error.detail)
+            return Problem(status: status(of: error.kind), messageKey: error.messageKey, field: error.field, detail: error.detail)
         case let error as DecodingError:
             return Problem(status: 400, messageKey: "error_malformed", detail: describe(error))
         case let error where Database.isStorageFailure(error):
@@ -90,6 +88,21 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
             return Problem(status: status, messageKey: key)
         default:
             return Problem(status: 500, messageKey: "error_internal")
+        }
+    }
+
+    /// The one place a kind of failure becomes an HTTP status.
+    static func status(of kind: FailureKind) -> Int {
+        switch kind {
+        case .malformed: 400
+        case .unauthenticated: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .conflict: 409
+        case .gone: 410
+        case .invalid: 422
+        case .throttled: 429
+        case .unavailable: 503
         }
     }
 
@@ -146,4 +159,9 @@ final class RouteMethods: Sendable {
     }
 
     static func segments(_ path: String) -> [String] { path.split(separator: "/").map(String.init) }
+}
+
+extension UserFacingError {
+    /// For pages that show a form again with the error beside it.
+    var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: ErrorHandlingMiddleware.status(of: kind)) }
 }

@@ -104,7 +104,7 @@ struct ReferralPages {
         ]
         if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
         return renderer.page("referral-new", titleKey: "referral_new_title", data: data, request: request, context: context,
-                             status: error.map { HTTPResponse.Status(code: $0.status) } ?? .ok)
+                             status: error.map(\.httpStatus) ?? .ok)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -28,7 +28,7 @@ struct RoutePages {
         if let noticeKey { data["notice"] = strings[noticeKey] }
         if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
         return renderer.page("routes", titleKey: "routes_title", data: data, request: request, context: context,
-                             status: error.map { HTTPResponse.Status(code: $0.status) } ?? .ok)
+                             status: error.map(\.httpStatus) ?? .ok)
     }
 
     @Sendable func show(_ request: Request, context: WaypointRequestContext) async throws -> Response {

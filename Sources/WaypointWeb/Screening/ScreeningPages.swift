@@ -21,29 +21,17 @@ struct ScreeningPages {
         router.post("/screenings/:id/coding", use: coding)
     }
 
-    /// The encounter facts carried from step to step in hidden fields.
-    struct Encounter {
-        var age: Int
-        var language: Language
-        var setting: String
-        var companionPresent: Bool
-        var state: String?
+    /// The encounter facts, checked by the core, carried from step to step in hidden fields.
+    static func encounter(form: [String: String], routes: JurisdictionTable) throws -> Encounter {
+        guard let age = Int(form["age"] ?? "") else { throw ScreeningError.invalidAge(-1) }
+        return try Encounter(age: age, language: form["patient_language"], setting: form["setting"],
+                             companionPresent: form["present"] == "companion", state: form["state"], routes: routes)
+    }
 
-        init(form: [String: String]) throws {
-            guard let age = Int(form["age"] ?? ""), (0...130).contains(age) else { throw ScreeningError.invalidAge(Int(form["age"] ?? "") ?? -1) }
-            self.age = age
-            language = Language(rawValue: form["patient_language"] ?? "") ?? .en
-            setting = ["ed", "clinic", "school", "shelter", "other"].contains(form["setting"] ?? "") ? form["setting"]! : "other"
-            companionPresent = form["present"] == "companion"
-            let code = (form["state"] ?? "").uppercased()
-            state = code.count == 2 && code.allSatisfy { $0.isASCII && $0.isLetter } ? code : nil
-        }
-
-        var hidden: [[String: String]] {
-            [["name": "age", "value": String(age)], ["name": "patient_language", "value": language.rawValue],
-             ["name": "setting", "value": setting], ["name": "present", "value": companionPresent ? "companion" : "alone"],
-             ["name": "state", "value": state ?? ""]]
-        }
+    static func hidden(_ encounter: Encounter) -> [[String: String]] {
+        [["name": "age", "value": String(encounter.age)], ["name": "patient_language", "value": encounter.language.rawValue],
+         ["name": "setting", "value": encounter.setting], ["name": "present", "value": encounter.companionPresent ? "companion" : "alone"],
+         ["name": "state", "value": encounter.state ?? ""]]
     }
 
     @Sendable func start(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -51,15 +39,16 @@ struct ScreeningPages {
         let strings = Localizer(context.language)
         let routes = try await store.jurisdictions.table(for: tenant)
         return renderer.page("screening-start", titleKey: "screen_start_title", data: [
-            "settings": ["ed", "clinic", "school", "shelter", "other"].map { ["value": $0, "label": strings["setting_" + $0]] },
+            "settings": Encounter.settings.map { ["value": $0, "label": strings["setting_" + $0]] },
             "states": routes.states.map { ["code": $0.code, "name": $0.name] },
         ], request: request, context: context)
     }
 
     @Sendable func prepare(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
-        let planner = ResponsePlanner(jurisdictions: try await store.jurisdictions.table(for: tenant))
-        let encounter = try Encounter(form: try await FormReader.read(request, context: context))
+        let routes = try await store.jurisdictions.table(for: tenant)
+        let planner = ResponsePlanner(jurisdictions: routes)
+        let encounter = try Self.encounter(form: try await FormReader.read(request, context: context), routes: routes)
         let strings = Localizer(context.language)
         let suggested = catalog.suggested(forAge: encounter.age)
         let options = catalog.instruments.filter(\.isAvailable).map { info -> [String: Any] in
@@ -71,16 +60,16 @@ struct ScreeningPages {
             return ["id": info.id, "label": label, "selected": info.id == suggested?.id]
         }
         return renderer.page("screening-prepare", titleKey: "prepare_title", data: [
-            "hidden": encounter.hidden, "instruments": options, "noSuggestion": suggested == nil,
+            "hidden": Self.hidden(encounter), "instruments": options, "noSuggestion": suggested == nil,
             "confidentiality": planner.confidentialityLimits(age: encounter.age, state: encounter.state),
             "companionPresent": encounter.companionPresent,
         ], request: request, context: context)
     }
 
     @Sendable func questions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try context.tenant(as: .clinician)
+        let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
-        let encounter = try Encounter(form: form)
+        let encounter = try Self.encounter(form: form, routes: try await store.jurisdictions.table(for: tenant))
         let instrumentId = form["instrument"] ?? ""
         let questionnaire = try catalog.questionnaire(instrumentId)
         let strings = Localizer(context.language)
@@ -96,7 +85,7 @@ struct ScreeningPages {
             ]
         }
         return renderer.page("screening-questions", titleKey: "questions_title", data: [
-            "hidden": encounter.hidden + [["name": "instrument", "value": instrumentId]],
+            "hidden": Self.hidden(encounter) + [["name": "instrument", "value": instrumentId]],
             "items": items, "questionLanguage": encounter.language.rawValue,
             "idempotencyKey": Tokens.opaqueId(),
             "concerns": Concern.allCases.map { ["value": $0.rawValue, "label": strings["concern_" + $0.rawValue], "checked": $0 == .none] },
@@ -128,19 +117,18 @@ struct ScreeningPages {
     @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
-        let encounter = try Encounter(form: form)
-        let instrumentId = form["instrument"] ?? ""
-        let questionnaire = try catalog.questionnaire(instrumentId)
-        var answers: [String: ScreenAnswer] = [:]
-        for item in questionnaire.questions {
-            if let word = form["answer-" + item.linkId], !word.isEmpty { answers[item.linkId] = try ScreenAnswer(word: word) }
+        let (record, _) = try await ScreeningFlow(store: store).submit(in: tenant) { routes in
+            let encounter = try Self.encounter(form: form, routes: routes)
+            let instrumentId = form["instrument"] ?? ""
+            var answers: [String: ScreenAnswer] = [:]
+            for item in try catalog.questionnaire(instrumentId).questions {
+                if let word = form["answer-" + item.linkId], !word.isEmpty { answers[item.linkId] = try ScreenAnswer(word: word) }
+            }
+            return ScreeningSubmission(
+                instrument: instrumentId, encounter: encounter, answers: .keyed(answers),
+                concern: Concern(rawValue: form["concern"] ?? "") ?? .none, danger: form["danger"] == "on",
+                consentToReferral: form["consent"] == "on", note: form["note"] ?? "", idempotencyKey: form["idempotency_key"] ?? "")
         }
-        let screening = ScreeningRequest(
-            instrument: instrumentId, age: encounter.age, language: encounter.language.rawValue, setting: encounter.setting,
-            answers: answers, state: encounter.state, concern: Concern(rawValue: form["concern"] ?? "") ?? .none,
-            danger: form["danger"] == "on", companionPresent: encounter.companionPresent, consentToReferral: form["consent"] == "on",
-            note: form["note"] ?? "", idempotencyKey: form["idempotency_key"] ?? "")
-        let (record, _) = try await store.screenings.create(screening, in: tenant)
         return PageRenderer.redirect(to: "/screenings/\(record.id)")
     }
 

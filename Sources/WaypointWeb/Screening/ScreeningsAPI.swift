@@ -17,6 +17,13 @@ struct ScreeningsAPI {
             if let list = try? container.decode([String].self) { self = .positional(list); return }
             self = .keyed(try container.decode([String: String].self))
         }
+
+        func input() throws -> AnswerInput {
+            switch self {
+            case .positional(let words): .positional(try words.map(ScreenAnswer.init(word:)))
+            case .keyed(let map): .keyed(try map.mapValues(ScreenAnswer.init(word:)))
+            }
+        }
     }
 
     struct ScreeningBody: Decodable {
@@ -71,21 +78,15 @@ struct ScreeningsAPI {
         // Refused before the body is read: a role that may not screen learns nothing from validation.
         let tenant = try context.tenant(as: .clinician)
         let body = try await JSONBody.decode(ScreeningBody.self, from: request, context: context)
-        let screening = try Self.screeningRequest(from: body)
-        let (record, created) = try await store.screenings.create(screening, in: tenant)
-        return try JSONBody.response(ScreeningView(record, includeNote: false), status: created ? .created : .ok)
-    }
-
-    static func screeningRequest(from body: ScreeningBody) throws -> ScreeningRequest {
-        let answers: [String: ScreenAnswer] = switch body.answers {
-        case .positional(let words): try Screener().keyed(body.instrument, positional: try words.map(ScreenAnswer.init(word:)))
-        case .keyed(let map): try map.mapValues(ScreenAnswer.init(word:))
+        let (record, created) = try await ScreeningFlow(store: store).submit(in: tenant) { routes in
+            ScreeningSubmission(
+                instrument: body.instrument,
+                encounter: try Encounter(age: body.age, language: body.language, setting: body.setting,
+                                         companionPresent: body.companionPresent ?? false, state: body.state, routes: routes),
+                answers: try body.answers.input(), concern: body.concern ?? .none, danger: body.danger ?? false,
+                consentToReferral: body.consentToReferral ?? false, note: body.note ?? "", idempotencyKey: body.idempotencyKey)
         }
-        return ScreeningRequest(
-            instrument: body.instrument, age: body.age, language: body.language ?? "en", setting: body.setting ?? "",
-            answers: answers, state: body.state, concern: body.concern ?? .none, danger: body.danger ?? false,
-            companionPresent: body.companionPresent ?? false, consentToReferral: body.consentToReferral ?? false,
-            note: body.note ?? "", idempotencyKey: body.idempotencyKey)
+        return try JSONBody.response(ScreeningView(record, includeNote: false), status: created ? .created : .ok)
     }
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
