@@ -30,11 +30,6 @@ extension Repository {
     var clock: Clock { shared.clock }
 }
 
-extension Date {
-    /// Rows store times as milliseconds since 1970.
-    public init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
-}
-
 extension Organizations {
     /// The organization's display name, inside a caller's connection or transaction.
     static func name(of orgId: String, on db: any SQLDatabase) async throws -> String? {

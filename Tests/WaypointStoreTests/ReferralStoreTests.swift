@@ -59,6 +59,29 @@ struct ReferralStoreTests {
         }
     }
 
+    @Test("a new link and a move are each one audit entry, not a move plus a read", arguments: Backend.allCases)
+    func oneEntryPerAction(backend: Backend) async throws {
+        try await TestStore.withStore(backend) { test in
+            let org = try await test.organization("Audit Count Clinic")
+            try await DirectoryStoreTests.seeded(test, owner: org.orgId)
+            let clinician = try await test.member(org, role: .clinician, name: "counting-clinician")
+            let auditor = TenantContext(orgId: org.orgId, userId: org.userId, role: .auditor, requestId: "t")
+            let (record, _) = try await test.store.referrals.create(
+                NewReferral(serviceId: try await Self.casaPuente(test), consent: Self.consent, payload: Self.payload), in: clinician)
+            func actionsSince(_ count: Int) async throws -> [String] {
+                let all = try await test.store.audit.recent(in: auditor).filter { $0.objectId == record.id }
+                return Array(all.prefix(all.count - count).map(\.action).reversed())
+            }
+            let before = try await test.store.audit.recent(in: auditor).filter { $0.objectId == record.id }.count
+            let (relinked, link) = try await test.store.referrals.newLink(record.id, in: clinician)
+            #expect(relinked.id == record.id && !link.isEmpty)
+            #expect(try await actionsSince(before) == ["referral.link"])
+            let moved = try await test.store.referrals.move(record.id, to: .cancelled, reason: .consentWithdrawn, note: "", in: clinician)
+            #expect(moved.status == .cancelled)
+            #expect(try await actionsSince(before) == ["referral.link", "referral.cancelled"])
+        }
+    }
+
     @Test("a forged, superseded or expired link opens nothing", arguments: Backend.allCases)
     func links(backend: Backend) async throws {
         let time = ManualClock()
@@ -71,13 +94,13 @@ struct ReferralStoreTests {
             await #expect(throws: ReferralError.linkInvalid) { try await test.store.referrals.receiverView(token: link + "x") }
             await #expect(throws: ReferralError.linkInvalid) { try await test.store.referrals.receiverView(token: "not.a.link") }
             time.advance(60)
-            let fresh = try await test.store.referrals.newLink(record.id, in: clinician)
+            let fresh = try await test.store.referrals.newLink(record.id, in: clinician).link
             await #expect(throws: ReferralError.linkGone) { try await test.store.referrals.receiverView(token: link) }
             // Issued within the same millisecond and with the same expiry, links still differ.
-            let again = try await test.store.referrals.newLink(record.id, in: clinician)
+            let again = try await test.store.referrals.newLink(record.id, in: clinician).link
             await #expect(throws: ReferralError.linkGone) { try await test.store.referrals.receiverView(token: fresh) }
             #expect(try await test.store.referrals.receiverView(token: again).status == .sent)
-            let latest = try await test.store.referrals.newLink(record.id, in: clinician)
+            let latest = try await test.store.referrals.newLink(record.id, in: clinician).link
             time.advance(15 * 24 * 3600)
             await #expect(throws: ReferralError.linkExpired) { try await test.store.referrals.receiverView(token: latest) }
             // Past the consent's last day nothing is exported either.

@@ -523,12 +523,13 @@ public struct Directory: Repository {
 
     /// A service's name, status and owning organization from its own row, without gathering the
     /// rows nested in it: what sending a referral needs.
-    public func serviceHeader(_ id: String) async throws -> (name: String, status: String, owner: String?)? {
+    public func serviceHeader(_ id: String) async throws -> ReferralTarget? {
         try await database.withConnection { db in
             guard let row = try await db.raw("SELECT fields, owner_org FROM hsds_rows WHERE table_name = 'service' AND id = \(bind: id)").first()
             else { return nil }
             let fields = try JSONDecoder().decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
-            return (fields.text("name") ?? "", fields.text("status") ?? "", try row.decode(column: "owner_org", as: String?.self))
+            return ReferralTarget(name: fields.text("name") ?? "", status: fields.text("status") ?? "",
+                                  owner: try row.decode(column: "owner_org", as: String?.self))
         }
     }
 }

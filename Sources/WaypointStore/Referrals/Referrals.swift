@@ -2,57 +2,6 @@ import Foundation
 import SQLKit
 import WaypointCore
 
-/// How long a receiving service has to answer before the sender's dashboard flags the referral,
-/// counted in working hours (Monday–Friday 09:00–17:00 in `timeZone`), and how long links live.
-public struct ReferralPolicy: Sendable {
-    public var responseHours: Double
-    public var timeZone: TimeZone
-    public var linkLifetime: TimeInterval
-
-    public init(responseHours: Double = 8, timeZone: TimeZone = .current, linkLifetime: TimeInterval = 14 * 24 * 3600) {
-        self.responseHours = responseHours
-        self.timeZone = timeZone
-        self.linkLifetime = linkLifetime
-    }
-}
-
-public struct NewReferral: Sendable {
-    public var serviceId: String
-    public var screeningId: String?
-    public var consent: ReferralConsent?
-    public var payload: ReferralPayload
-
-    public init(serviceId: String, screeningId: String? = nil, consent: ReferralConsent?, payload: ReferralPayload) {
-        self.serviceId = serviceId
-        self.screeningId = screeningId
-        self.consent = consent
-        self.payload = payload
-    }
-}
-
-public struct ReferralSummary: Sendable, Equatable, Codable {
-    public let id: String
-    public let status: ReferralStatus
-    public let serviceName: String
-    public let createdAt: Date
-    public let updatedAt: Date
-    /// Sent and not answered within the policy's working hours.
-    public let overdue: Bool
-}
-
-/// What the receiving service sees through its link: the minimum payload while the consent is
-/// current, and the moves open to it.
-public struct ReceiverView: Sendable {
-    public let referralId: String
-    public let status: ReferralStatus
-    public let serviceName: String
-    public let senderOrganization: String
-    /// nil once the consent has expired: the service is told to contact the referrer.
-    public let payload: ReferralPayload?
-    public let allowedMoves: [ReferralStatus]
-    public let events: [ReferralEvent]
-}
-
 /// Closed-loop referrals: created with consent, answered by the receiving service through a signed
 /// link, closed by the sender. Every move is an appended event and an audit entry.
 public struct Referrals: Repository {
@@ -62,23 +11,16 @@ public struct Referrals: Repository {
 
     static let receiverActor = "service-link"
 
-    private func today() -> String {
-        clock.today(in: policy.timeZone)
-    }
+    private func today() -> String { policy.today(at: clock.now()) }
 
-    /// Sends a referral. Refused without consent that names this service, covers what is shared and
-    /// has not expired. Returns the record and the receiver's link token (shown once).
+    /// Sends a referral as `ReferralUseCases.create` decides it. Returns the record and the
+    /// receiver's link token (shown once).
     public func create(_ new: NewReferral, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
-        guard context.role == .clinician else { throw AccessError.forbidden }
-        guard let service = try await directory.serviceHeader(new.serviceId), service.status == "active" else {
-            throw ReferralError.invalidPayload(field: "service_id", reason: "Choose an active service from the directory.")
-        }
-        let (serviceName, receiverOrg) = (service.name, service.owner)
-        let payload = try new.payload.checked(consent: new.consent, recipient: serviceName, today: today())
-        let consent = new.consent!
         let id = Tokens.opaqueId()
         let now = clock.millis()
-        let link = ReceiverLink(referralId: id, expiresAt: linkExpiry(now: now, consent: consent), nonce: Tokens.opaqueId())
+        let target = try await directory.serviceHeader(new.serviceId)
+        let decision = try ReferralUseCases.create(new, by: context.role, target: target, policy: policy, now: now, id: id, nonce: Tokens.opaqueId())
+        let (payload, consent, link, serviceName) = (decision.payload, decision.consent, decision.link, target?.name ?? "")
         let encoder = JSONEncoder()
         let organization = try await database.transaction { db -> String in
             if let screening = new.screeningId {
@@ -92,7 +34,7 @@ public struct Referrals: Repository {
             try await db.raw("""
                 INSERT INTO referrals (id, org_id, sender_id, service_id, receiver_org, screening_id, status, do_not_contact,
                                        consent_sealed, payload_sealed, service_name, link_expires_at, link_nonce, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: new.serviceId), \(bind: receiverOrg),
+                VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: new.serviceId), \(bind: target?.owner),
                         \(bind: new.screeningId), \(bind: ReferralStatus.sent.rawValue), \(bind: payload.doNotContact ? 1 : 0),
                         \(bind: try sealer.seal(String(decoding: try encoder.encode(consent), as: UTF8.self), at: site("consent"))),
                         \(bind: try sealer.seal(String(decoding: try encoder.encode(payload), as: UTF8.self), at: site("payload"))),
@@ -110,44 +52,23 @@ public struct Referrals: Repository {
         return (record, link.token(key: keys.referralLinkKey))
     }
 
-    /// A link lives for the policy's lifetime, never past the last day the consent covers.
-    private func linkExpiry(now: Int64, consent: ReferralConsent) -> Int64 {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = policy.timeZone
-        let parts = consent.expiresOn.split(separator: "-").compactMap { Int($0) }
-        let consentEnd = parts.count == 3
-            ? calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2] + 1)).map { Int64($0.timeIntervalSince1970 * 1000) }
-            : nil
-        return min(now + Int64(policy.linkLifetime * 1000), consentEnd ?? .max)
-    }
-
     /// Issues a fresh link for a sender who lost theirs. Its new nonce voids every earlier link.
-    public func newLink(_ id: String, in context: TenantContext) async throws -> String {
-        guard context.role == .clinician else { throw AccessError.forbidden }
+    /// Returns the referral as well, read in the same transaction: one read, one audit entry.
+    public func newLink(_ id: String, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
+        guard ReferralUseCases.mayRefer(context.role) else { throw AccessError.forbidden }
         let now = clock.millis()
-        let link = try await database.transaction { db -> ReceiverLink in
-            guard let row = try await db.raw("""
-                SELECT status, consent_sealed FROM referrals
-                WHERE id = \(bind: id) AND org_id = \(bind: context.orgId) AND sender_id = \(bind: context.userId)
-                """).first() else { throw AccessError.notFound }
-            let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
-            guard !status.isFinished else { throw ReferralError.linkFinished }
-            let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
-            let consent = try JSONDecoder().decode(ReferralConsent.self, from: Data(try sealer.open(
-                try row.decode(column: "consent_sealed", as: String.self),
-                at: SealingSite(orgId: context.orgId, table: "referrals", column: "consent", rowId: id)).utf8))
-            guard consent.isCurrent(today: today()) else {
-                throw ReferralError.consentMissing("The consent expired on \(consent.expiresOn); record new consent and send a new referral.")
-            }
-            let link = ReceiverLink(referralId: id, expiresAt: linkExpiry(now: now, consent: consent), nonce: Tokens.opaqueId())
+        let (record, link) = try await database.transaction { db -> (ReferralRecord, ReceiverLink) in
+            let (record, _) = try await load(id, on: db, allowed: isSender(context))
+            let link = try ReferralUseCases.newLink(for: id, status: record.status, consent: record.consent, policy: policy,
+                                                    now: now, nonce: Tokens.opaqueId())
             try await db.raw("""
                 UPDATE referrals SET link_expires_at = \(bind: link.expiresAt), link_nonce = \(bind: link.nonce)
                 WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
                 """).run()
             try await audit.append(AuditEvent(context, action: "referral.link", objectType: "referral", objectId: id), on: db)
-            return link
+            return (record, link)
         }
-        return link.token(key: keys.referralLinkKey)
+        return (record, link.token(key: keys.referralLinkKey))
     }
 
     /// Only the clinician who sent a referral reads, moves or exports it: colleagues in the same
@@ -163,15 +84,18 @@ public struct Referrals: Repository {
 
     /// The sender's view: the clinician who sent it.
     public func find(_ id: String, in context: TenantContext) async throws -> ReferralRecord {
-        guard context.role == .clinician else { throw AccessError.forbidden }
+        guard ReferralUseCases.mayRefer(context.role) else { throw AccessError.forbidden }
         let (record, _) = try await load(id, allowed: isSender(context))
         try await audit.record(AuditEvent(context, action: "referral.read", objectType: "referral", objectId: id))
         return record
     }
 
     /// The referral and the id of the organization that sent it.
-    private func load(_ id: String, allowed: @Sendable (any SQLRow) throws -> Bool) async throws -> (ReferralRecord, String) {
-        try await database.withConnection { db in
+    private func load(_ id: String, allowed: @escaping @Sendable (any SQLRow) throws -> Bool) async throws -> (ReferralRecord, String) {
+        try await database.withConnection { db in try await load(id, on: db, allowed: allowed) }
+    }
+
+    private func load(_ id: String, on db: any SQLDatabase, allowed: @Sendable (any SQLRow) throws -> Bool) async throws -> (ReferralRecord, String) {
             guard let row = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
                 throw AccessError.notFound
             }
@@ -197,13 +121,12 @@ public struct Referrals: Repository {
                 senderOrganization: organization, serviceId: try row.decode(column: "service_id", as: String.self),
                 serviceName: try row.decode(column: "service_name", as: String.self),
                 screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events), orgId)
-        }
     }
 
     /// Referrals this clinician sent (`inbox == false`) or that this organization received for its
     /// own directory entries, newest first; `status` filters.
     public func list(inbox: Bool, status: ReferralStatus? = nil, in context: TenantContext) async throws -> [ReferralSummary] {
-        guard context.role == .clinician || (inbox && context.role == .directoryEditor) else { throw AccessError.forbidden }
+        guard ReferralUseCases.mayList(context.role, inbox: inbox) else { throw AccessError.forbidden }
         let owner: SQLQueryString = inbox
             ? "receiver_org = \(bind: context.orgId)"
             : "org_id = \(bind: context.orgId) AND sender_id = \(bind: context.userId)"
@@ -223,20 +146,21 @@ public struct Referrals: Repository {
                 id: try row.decode(column: "id", as: String.self), status: status,
                 serviceName: try row.decode(column: "service_name", as: String.self), createdAt: created,
                 updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
-                overdue: status == .sent && BusinessHours.elapsed(from: created, to: now, timeZone: policy.timeZone) >= policy.responseHours)
+                overdue: policy.isOverdue(status: status, sentAt: created, now: now))
         }
     }
 
     // MARK: Moving
 
-    /// The sender cancels or closes the loop.
+    /// The sender cancels or closes the loop. Returns the referral as moved; the move's own audit
+    /// entry covers showing it.
     public func move(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String,
                      in context: TenantContext) async throws -> ReferralRecord {
-        guard context.role == .clinician else { throw AccessError.forbidden }
+        guard ReferralUseCases.mayRefer(context.role) else { throw AccessError.forbidden }
         try await transition(id, to: status, reason: reason, note: note, party: .sender, actor: context.userId,
                              audit: AuditEvent(context, action: "referral.\(status.rawValue)", objectType: "referral", objectId: id),
                              allowed: isSender(context))
-        return try await find(id, in: context)
+        return try await load(id, allowed: isSender(context)).0
     }
 
     /// What the link shows. Verifies the signature and expiry; audited against the sending organization.
@@ -244,7 +168,7 @@ public struct Referrals: Repository {
         let (record, senderOrg) = try await loadForLink(token)
         try await audit.record(AuditEvent(orgId: senderOrg, actorId: Self.receiverActor, action: "referral.link-view",
                                           objectType: "referral", objectId: record.id, requestId: requestId))
-        return receiverView(record)
+        return ReferralUseCases.receiverView(record, today: today())
     }
 
     /// The receiving service answers through its link. The move is audited; the page it returns is
@@ -255,17 +179,7 @@ public struct Referrals: Repository {
         try await transition(record.id, to: status, reason: reason, note: note, party: .receiver, actor: Self.receiverActor,
                              audit: AuditEvent(orgId: senderOrg, actorId: Self.receiverActor, action: "referral.\(status.rawValue)",
                                                objectType: "referral", objectId: record.id, requestId: requestId)) { _ in true }
-        return receiverView(try await load(record.id) { _ in true }.0)
-    }
-
-    /// The receiver sees the payload only while the link is open, and none of the sender's notes.
-    /// Right after its own final answer the service sees that answer, without the person's details.
-    private func receiverView(_ record: ReferralRecord) -> ReceiverView {
-        ReceiverView(referralId: record.id, status: record.status, serviceName: record.serviceName,
-                     senderOrganization: record.senderOrganization, payload: record.isOpenToReceiver(today: today()) ? record.payload : nil,
-                     allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
-                     events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
-                                                               status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") })
+        return ReferralUseCases.receiverView(try await load(record.id) { _ in true }.0, today: today())
     }
 
     /// A valid, unexpired link that is the latest one issued for an open referral. A link to a
@@ -289,8 +203,7 @@ public struct Referrals: Repository {
     /// each other), appends the event, updates the status, audits.
     private func transition(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String, party: ReferralParty,
                             actor: String, audit event: AuditEvent, allowed: @escaping @Sendable (any SQLRow) throws -> Bool) async throws {
-        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard note.count <= 1000 else { throw ReferralError.invalidPayload(field: "note", reason: "Keep the note under 1,000 characters.") }
+        let note = try ReferralUseCases.checkedNote(note)
         let now = clock.millis()
         try await database.transaction { db in
             guard let row = try await db.raw("SELECT org_id, sender_id, status FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
@@ -328,9 +241,7 @@ public struct Referrals: Repository {
     /// FHIR export: sending data to another system, so the consent must still be current.
     public func fhirBundle(_ id: String, in context: TenantContext) async throws -> JSONValue {
         let record = try await find(id, in: context)
-        guard record.consent.isCurrent(today: today()) else {
-            throw ReferralError.consentMissing("The consent expired on \(record.consent.expiresOn); nothing can be shared.")
-        }
+        try ReferralUseCases.checkExport(record, today: today())
         try await audit.record(AuditEvent(context, action: "referral.export", objectType: "referral", objectId: id))
         return ReferralFHIR.bundle(record)
     }

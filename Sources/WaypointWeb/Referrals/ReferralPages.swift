@@ -81,8 +81,7 @@ struct ReferralPages {
         let vocabulary = DirectoryVocabulary.bundled
         let offered = Set((service["attributes"]?.array ?? []).compactMap { $0["taxonomy_term_id"]?.string.flatMap { vocabulary.term(id: $0) } }
             .filter { $0.group == .serviceType }.map(\.shortCode))
-        // Consent for about three months unless the person says otherwise.
-        let defaultExpiry = Clock { store.clock.now().addingTimeInterval(90 * 24 * 3600) }.today()
+        let defaultExpiry = store.referrals.policy.defaultConsentExpiry(at: store.clock.now())
         let chosenNeeds = values.isEmpty ? offered : Set(vocabulary.terms(in: .serviceType).map(\.shortCode).filter { values["need:" + $0] != nil })
         var data: [String: Any] = [
             "serviceId": service["id"]?.string ?? "", "serviceName": service["name"]?.string ?? "", "screening": screening,
@@ -190,9 +189,8 @@ struct ReferralPages {
     @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
         _ = try await FormReader.read(request, context: context)
-        let id = try context.parameters.require("id")
-        let link = try await store.referrals.newLink(id, in: tenant)
-        return try await detailPage(try await store.referrals.find(id, in: tenant), link: link, request: request, context: context)
+        let (record, link) = try await store.referrals.newLink(try context.parameters.require("id"), in: tenant)
+        return try await detailPage(record, link: link, request: request, context: context)
     }
 
     @Sendable func fhir(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -35,7 +35,7 @@ struct ReferralsAPI {
 
     /// A new receiver link for the sender; every earlier link stops working.
     @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let link = try await store.referrals.newLink(try context.parameters.require("id"), in: try context.tenant())
+        let (_, link) = try await store.referrals.newLink(try context.parameters.require("id"), in: try context.tenant())
         return try JSONBody.response(IssuedLink(receiverLink: "/r/" + link), status: .created)
     }
 
