@@ -159,6 +159,9 @@ public struct ScreeningRequest: Sendable, Codable, Equatable {
 
 /// A stored screening: the request, the scored outcome and the plan made at the time.
 public struct ScreeningRecord: Sendable, Codable, Equatable {
+    /// The card given to a young person carries the child-abuse line of their state as well.
+    public var cardShowsChildLine: Bool { request.age < 18 }
+
     public let id: String
     public let createdAt: Date
     public let request: ScreeningRequest

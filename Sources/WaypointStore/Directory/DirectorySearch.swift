@@ -15,139 +15,31 @@ final class ZoneCache: Sendable {
     func clear() { state.withLockedValue { $0 = nil } }
 }
 
-/// What a person searches for: free text, a place and radius, who the service is for, language,
-/// what it offers, and whether it answers now.
-public struct DirectoryQuery: Sendable, Equatable {
-    public var text = ""
-    public var latitude: Double?
-    public var longitude: Double?
-    public var zip: String?
-    public var radiusKm: Double = 40
-    public var populations: [String] = []
-    public var languages: [String] = []
-    public var serviceTypes: [String] = []
-    public var twentyFourSeven = false
-    public var openNow = false
-    public var page = 1
-    public var perPage = 20
-
-    public init() {}
-
-    /// Checks ranges and facet values against the vocabulary; the error names the parameter.
-    public func validated(vocabulary: DirectoryVocabulary = .bundled) throws -> DirectoryQuery {
-        var query = self
-        query.text = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        guard (1...500).contains(radiusKm) else { throw DirectoryError.badQuery(field: "radius_km", reason: "Give a radius from 1 to 500 km.") }
-        guard page >= 1, page <= 1000 else { throw DirectoryError.badQuery(field: "page", reason: "Pages start at 1.") }
-        guard (1...100).contains(perPage) else { throw DirectoryError.badQuery(field: "per_page", reason: "Ask for 1 to 100 results per page.") }
-        if let zip = zip?.trimmingCharacters(in: .whitespaces), !zip.isEmpty {
-            guard let place = ZIPCentroids.bundled.place(zip) else {
-                throw DirectoryError.badQuery(field: "zip", reason: "\"\(zip.prefix(12))\" is not a US ZIP code we know.")
-            }
-            query.latitude = place.latitude
-            query.longitude = place.longitude
-        }
-        if let latitude = query.latitude, let longitude = query.longitude {
-            guard (-90...90).contains(latitude), (-180...180).contains(longitude) else {
-                throw DirectoryError.badQuery(field: "near", reason: "Latitude is -90 to 90 and longitude -180 to 180.")
-            }
-        } else if query.latitude != nil || query.longitude != nil {
-            throw DirectoryError.badQuery(field: "near", reason: "Give both latitude and longitude.")
-        }
-        for (field, values, group) in [("population", populations, DirectoryVocabulary.Group.population), ("service_type", serviceTypes, .serviceType)] {
-            if let unknown = values.first(where: { vocabulary.term(group, $0) == nil }) {
-                throw DirectoryError.badQuery(field: field, reason: "\"\(unknown.prefix(40))\" is not a known value; use one of: \(vocabulary.terms(in: group).map(\.shortCode).joined(separator: ", ")).")
-            }
-        }
-        query.languages = try languages.map { code in
-            let normalized = DirectoryEntry.languageCode(code)
-            guard (2...3).contains(normalized.count), normalized.allSatisfy({ $0.isLetter && $0.isASCII }) else {
-                throw DirectoryError.badQuery(field: "language", reason: "Give a language as an ISO 639 code such as es or spa.")
-            }
-            return normalized
-        }
-        return query
-    }
-
-    /// Words of the free text, folded as the index folds them.
-    var words: [String] { Array(DirectoryEntry.searchWords(text).prefix(8)) }
-}
-
-public struct DirectoryHit: Sendable, Equatable, Codable {
-    public let key: String
-    public let serviceId: String
-    public let serviceName: String
-    public let organizationName: String
-    /// Kilometres from the search point; nil for services reached by phone or online only, or
-    /// when no point was given. Approximate (to about 10 km) for confidential sites.
-    public let distanceKm: Double?
-    public let populations: [String]
-    public let serviceTypes: [String]
-    public let languages: [String]
-    public let openNow: Bool
-    public let alwaysOpen: Bool
-    public let confidential: Bool
-    public let verifiedOn: String?
-}
-
-public struct DirectorySearchPage: Sendable, Equatable {
-    public let hits: [DirectoryHit]
-    /// Matches found, counted up to `candidateLimit`.
-    public let total: Int
-    public let page: Int
-    public let perPage: Int
-}
-
 extension Directory {
-    /// Ranking looks at up to this many matches; a search wider than that should be narrowed.
-    public static let candidateLimit = 1000
-
-    /// Runs the search: filters in the database (text, box around the point, facets, open now),
-    /// then the exact radius and the ranking — relevance, distance and freshness — here.
+    /// Runs the search: the database filters (text, box around the point, facets, open now); the
+    /// core keeps what is inside the radius and ranks it (`DirectoryRanking`).
     public func search(_ input: DirectoryQuery) async throws -> DirectorySearchPage {
         let query = try input.validated(vocabulary: vocabulary)
-        let now = clock.now()
         let zones = try await timeZones()
-        let candidates = try await database.withConnection { db in
-            try await db.raw(sql(query, now: now, zones: zones)).all()
+        let rows = try await database.withConnection { db in
+            try await db.raw(sql(query, now: clock.now(), zones: zones)).all()
         }
-        let point = query.latitude.flatMap { lat in query.longitude.map { (lat: lat, lon: $0) } }
-        var scored: [(hit: DirectoryHit, score: Double)] = []
-        let today = clock.today()
-        for (position, row) in candidates.enumerated() {
-            let latitude = try row.decode(column: "latitude", as: Double?.self)
-            let longitude = try row.decode(column: "longitude", as: Double?.self)
-            var distance: Double?
-            if let point, let latitude, let longitude {
-                distance = Geo.kilometres(point, (latitude, longitude))
-                if distance! > query.radiusKm { continue }
-            }
-            let verified = try row.decode(column: "verified_on", as: String?.self)
-            let confidential = try row.decode(column: "confidential", as: Int64.self) == 1
-            distance = distance.map { DirectoryPrivacy.reportedDistance($0, confidential: confidential) }
-            let hit = DirectoryHit(
-                key: try row.decode(column: "entry_key", as: String.self), serviceId: try row.decode(column: "service_id", as: String.self),
-                serviceName: try row.decode(column: "service_name", as: String.self),
-                organizationName: try row.decode(column: "organization_name", as: String.self), distanceKm: distance,
-                populations: codes(try row.decode(column: "populations", as: String.self)),
-                serviceTypes: codes(try row.decode(column: "service_types", as: String.self)),
-                languages: codes(try row.decode(column: "languages", as: String.self)),
-                openNow: try row.decode(column: "open_now", as: Int64.self) == 1,
-                alwaysOpen: try row.decode(column: "always_open", as: Int64.self) == 1,
-                confidential: confidential, verifiedOn: verified)
-            // Relevance: the words found in the service's own name, and (without a place, where the
-            // database orders by its text rank) the rank; then distance within the radius, and how
-            // recently someone confirmed the entry.
-            let rank = point == nil ? 1 - Double(position) / Double(max(candidates.count, 1)) : 1
-            let relevance = query.words.isEmpty ? 0.5 : 0.5 * Self.nameMatch(query.words, hit.serviceName) + 0.5 * rank
-            let proximity = point == nil ? 0.5 : distance.map { 1 - $0 / query.radiusKm } ?? 0.3
-            let freshness = verified.map { freshnessScore(verifiedOn: $0, today: today) } ?? 0
-            scored.append((hit, 0.5 * relevance + 0.35 * proximity + 0.15 * freshness))
+        let candidates = try rows.map { row in
+            DirectoryCandidate(
+                hit: DirectoryHit(
+                    key: try row.decode(column: "entry_key", as: String.self), serviceId: try row.decode(column: "service_id", as: String.self),
+                    serviceName: try row.decode(column: "service_name", as: String.self),
+                    organizationName: try row.decode(column: "organization_name", as: String.self), distanceKm: nil,
+                    populations: codes(try row.decode(column: "populations", as: String.self)),
+                    serviceTypes: codes(try row.decode(column: "service_types", as: String.self)),
+                    languages: codes(try row.decode(column: "languages", as: String.self)),
+                    openNow: try row.decode(column: "open_now", as: Int64.self) == 1,
+                    alwaysOpen: try row.decode(column: "always_open", as: Int64.self) == 1,
+                    confidential: try row.decode(column: "confidential", as: Int64.self) == 1,
+                    verifiedOn: try row.decode(column: "verified_on", as: String?.self)),
+                latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self))
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.hit.serviceName < $1.hit.serviceName }
-        let start = (query.page - 1) * query.perPage
-        let hits = start < scored.count ? scored[start..<min(start + query.perPage, scored.count)].map(\.hit) : []
-        return DirectorySearchPage(hits: hits, total: scored.count, page: query.page, perPage: query.perPage)
+        return DirectoryRanking.page(candidates, for: query, today: clock.today())
     }
 
     /// Runs only the search's database query and returns how many rows it gave: what the benchmark
@@ -156,20 +48,6 @@ extension Directory {
         let query = try input.validated(vocabulary: vocabulary)
         let statement = sql(query, now: clock.now(), zones: try await timeZones())
         return try await database.withConnection { db in try await db.raw(statement).all().count }
-    }
-
-    /// The share of the words that begin a word of the name.
-    static func nameMatch(_ words: [String], _ name: String) -> Double {
-        let nameWords = DirectoryEntry.searchWords(name)
-        let found = words.filter { word in nameWords.contains { $0.hasPrefix(word) } }.count
-        return Double(found) / Double(max(words.count, 1))
-    }
-
-    /// 1 when confirmed within a year, falling evenly to 0 at three years.
-    func freshnessScore(verifiedOn: String, today: String) -> Double {
-        guard let verified = HSDSRowRules.dayNumber(String(verifiedOn.prefix(10))), let now = HSDSRowRules.dayNumber(today) else { return 0 }
-        let years = Double(now - verified) / 365.25
-        return max(0, min(1, 1 - (years - 1) / 2))
     }
 
     private func codes(_ spaced: String) -> [String] { spaced.split(separator: " ").map(String.init) }
@@ -254,7 +132,7 @@ extension Directory {
                    e.service_types, e.languages, e.always_open, e.confidential, e.verified_on,
                    CASE WHEN \(openNow) THEN 1 ELSE 0 END AS open_now
             FROM \(from) WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(order) LIMIT \(unsafeRaw: String(Self.candidateLimit))
+            ORDER BY \(order) LIMIT \(unsafeRaw: String(DirectoryRanking.candidateLimit))
             """
     }
 

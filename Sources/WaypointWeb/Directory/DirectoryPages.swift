@@ -109,11 +109,9 @@ struct DirectoryPages {
     @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .directoryEditor)
         let today = store.clock.today()
-        let yearAgo = String(Int(today.prefix(4))! - 1) + today.dropFirst(4)
         let services = try await store.directory.localServices(in: tenant).map { service -> [String: Any] in
             ["id": service.id, "name": service.name, "status": service.status, "verified": service.verifiedOn ?? "",
-             // An entry nobody has confirmed for a year is flagged for a call to the service.
-             "stale": (service.verifiedOn ?? "") < yearAgo]
+             "stale": DirectoryRanking.needsReverification(verifiedOn: service.verifiedOn, today: today)]
         }
         return renderer.page("directory-editor-list", titleKey: "directory_edit_title", data: ["services": services, "notice": request.uri.queryParameters["saved"] != nil],
                              request: request, context: context)

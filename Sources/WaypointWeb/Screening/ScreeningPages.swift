@@ -180,7 +180,7 @@ struct ScreeningPages {
         var cardContext = context
         if request.uri.queryParameters["lang"] == nil { cardContext.language = Language(rawValue: record.request.language) ?? .en }
         var data: [String: Any] = ["id": record.id]
-        if record.request.age < 18 {
+        if record.cardShowsChildLine {
             let route = try await store.jurisdictions.table(for: tenant).route(for: record.request.state)
             data["childLine"] = ["agency": route.agency, "phone": route.phone]
         }
