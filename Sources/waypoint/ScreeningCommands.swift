@@ -68,7 +68,7 @@ struct ScreenCommand: AsyncParsableCommand {
             let assessment = try ScreeningUseCases.assess(submission, routes: routes)
             let (outcome, actions) = (assessment.outcome, assessment.actions)
             let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings,
-                                confidentiality: assessment.confidentialityLimits, actions: actions)
+                                confidentiality: assessment.confidentiality.english, actions: actions)
             if json { return try printJSON(output) }
             say("Result: \(outcome.result.rawValue) (yes \(outcome.yes), open \(outcome.open))")
             outcome.warnings.forEach { say("Warning: \($0)") }

@@ -28,4 +28,17 @@ struct ICD10AssistantTests {
         #expect(ICD10Assistant.suggest(type: .sex, status: .confirmed, age: 17, encounter: .initial).code == "T74.52XA")
         #expect(ICD10Assistant.suggest(type: .sex, status: .confirmed, age: 18, encounter: .initial).code == "T74.51XA")
     }
+
+    @Test("the safety check and the rationale read in Spanish; the code's official title stays as published")
+    func spanish() {
+        let spanish = Localizer(.es)
+        let suggestion = ICD10Assistant.suggest(type: .labor, status: .suspected, age: 16, encounter: .subsequent)
+        let rationale = suggestion.rationale(in: spanish)
+        #expect(rationale.contains("T76") && rationale.contains("carácter D") && !rationale.contains("{"))
+        #expect(rationale != suggestion.rationale)
+        #expect(suggestion.rationale.contains("Under 18: child code; 7th character D"))
+        let checks = ICD10Assistant.safetyCheck.map { spanish($0) }
+        #expect(checks.count == 4 && checks.allSatisfy { $0.hasPrefix("¿") })
+        #expect(suggestion.safetyCheck == ICD10Assistant.safetyCheck.map(\.english))
+    }
 }

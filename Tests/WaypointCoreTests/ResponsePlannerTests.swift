@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WaypointCore
 
@@ -67,6 +68,33 @@ struct ResponsePlannerTests {
             #expect(!(action.instruction + action.reason + action.source).lowercased().contains("traffick"), "\(action.kind)")
         }
         #expect(!planner.confidentialityLimits(age: 15, state: "TX").lowercased().contains("traffick"))
+    }
+
+    @Test("the plan reads in Spanish: every sentence is a catalog key in both languages, its values filled in")
+    func spanishPlan() {
+        let inputs = [PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "TX", consentToReferral: true),
+                      PlanInput(age: 30, result: .incomplete, concern: .labor, consentToReferral: true),
+                      PlanInput(age: 30, result: nil, concern: .sex), PlanInput(age: 40, result: .negative)]
+        let (english, spanish) = (Localizer(.en), Localizer(.es))
+        var keys = Set<String>()
+        for action in inputs.flatMap(planner.plan) {
+            guard let instruction = action.instructionText, let reason = action.reasonText else {
+                Issue.record("\(action.kind) has no catalog wording")
+                continue
+            }
+            keys.formUnion([instruction.key, reason.key])
+            #expect(action.instruction == english(instruction) && action.reason == english(reason), "stored English is the catalog's")
+            let translated = action.instruction(in: spanish) + action.reason(in: spanish)
+            #expect(!translated.contains("{") && translated != action.instruction + action.reason, "\(action.kind)")
+        }
+        for key in keys { #expect(Localizer.keys(of: .en).contains(key) && Localizer.keys(of: .es).contains(key), "\(key)") }
+        #expect(keys.count >= 20)
+        let report = planner.plan(inputs[0]).first { $0.kind == .mandatedReport }
+        #expect(report?.instruction(in: spanish).contains("1-800-252-5400") == true)
+        #expect(spanish(planner.confidentiality(age: 15, state: "TX")).contains(planner.jurisdictions.route(for: "TX").agency))
+        // A plan stored before the catalogs worded it still shows, as stored.
+        let old = try? JSONDecoder().decode(PlannedAction.self, from: Data(#"{"kind":"document","instruction":"Old words","reason":"Old why","source":"S"}"#.utf8))
+        #expect(old?.instruction(in: spanish) == "Old words")
     }
 
     @Test("every action says why and cites a source")

@@ -61,7 +61,7 @@ struct ScreeningUseCaseTests {
         let kinds = a.actions.map(\.kind)
         #expect(kinds.first == .stopUnsafe && kinds.contains(.mandatedReport))
         #expect(a.actions.first { $0.kind == .mandatedReport }?.instruction.contains(routes.route(for: "TX").phone) == true)
-        #expect(a.confidentialityLimits.contains(routes.route(for: "TX").agency))
+        #expect(a.confidentiality.english.contains(routes.route(for: "TX").agency))
         #expect(throws: ScreeningError.wrongNumberOfAnswers(expected: 6, got: 2)) {
             var short = positional
             short.answers = .positional([.yes, .no])

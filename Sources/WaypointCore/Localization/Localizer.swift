@@ -39,12 +39,36 @@ public struct Localizer: Sendable {
         strings[key] ?? fallback[key] ?? key
     }
 
+    /// The string for `key` with each `{name}` replaced by its argument.
+    public func format(_ key: String, _ arguments: [String: String]) -> String {
+        var text = self[key]
+        for (name, value) in arguments { text = text.replacingOccurrences(of: "{" + name + "}", with: value) }
+        return text
+    }
+
+    public func callAsFunction(_ text: LocalizedText) -> String { format(text.key, text.arguments) }
+
     /// Every key and string of this language, for templates.
     public var all: [String: String] { fallback.merging(strings) { _, local in local } }
 
     public static func keys(of language: Language) -> Set<String> {
         Set((Catalogs.shared[language] ?? [:]).keys)
     }
+}
+
+/// A sentence decided in the core and worded by the catalogs: a key and the values it mentions.
+/// Shells render it in the reader's language; records keep it so a plan reads in Spanish too.
+public struct LocalizedText: Sendable, Codable, Equatable {
+    public let key: String
+    public let arguments: [String: String]
+
+    public init(_ key: String, _ arguments: [String: String] = [:]) {
+        self.key = key
+        self.arguments = arguments
+    }
+
+    /// The English wording: what the command line prints and what a record stores as said.
+    public var english: String { Localizer(.en)(self) }
 }
 
 enum Catalogs {

@@ -23,6 +23,7 @@ public enum ICD10Assistant {
 
     public struct Suggestion: Sendable, Equatable, Codable {
         public let code: String
+        /// The code's official ICD-10-CM title, which stays in English.
         public let description: String
         public let rationale: String
         /// Questions to settle before the code is attached: codes travel to portals, claims and
@@ -30,14 +31,22 @@ public enum ICD10Assistant {
         public let safetyCheck: [String]
         /// FHIR security labels for any resource that carries the code.
         public let securityLabels: [String]
+        /// The rationale's sentences as catalog keys, for the reader's language.
+        public let rationaleText: [LocalizedText]
+
+        init(code: String, description: String, rationale: [LocalizedText], securityLabels: [String]) {
+            self.code = code
+            self.description = description
+            self.rationale = rationale.map(\.english).joined(separator: " ")
+            self.safetyCheck = ICD10Assistant.safetyCheck.map(\.english)
+            self.securityLabels = securityLabels
+            self.rationaleText = rationale
+        }
+
+        public func rationale(in strings: Localizer) -> String { rationaleText.map { strings($0) }.joined(separator: " ") }
     }
 
-    public static let safetyCheck = [
-        "Who can read this patient's portal, and who holds the phone or e-mail it notifies?",
-        "Is the patient insured under someone else's plan (an explanation of benefits may be mailed to the policy holder)?",
-        "Has the patient asked for confidential communications or a restriction on disclosures (45 CFR 164.522)?",
-        "Can the code be documented without being billed or released until it is safe?",
-    ]
+    public static let safetyCheck = (1...4).map { LocalizedText("coding_safety_\($0)") }
 
     public static func suggest(type: ExploitationType, status: Status, age: Int, encounter: Encounter) -> Suggestion {
         let child = age < 18
@@ -47,8 +56,7 @@ public enum ICD10Assistant {
             return Suggestion(
                 code: code,
                 description: "Encounter for examination and observation of victim following forced \(type == .sex ? "sexual" : "labor") exploitation",
-                rationale: "Suspected exploitation was ruled out during this encounter: guideline I.C.19.f calls for the Z04.8- code, not T76.",
-                safetyCheck: safetyCheck, securityLabels: labels)
+                rationale: [LocalizedText("coding_rationale_ruled_out")], securityLabels: labels)
         }
         let category = status == .confirmed ? "T74" : "T76"
         let subcategory = (type == .sex ? "5" : "6") + (child ? "2" : "1")
@@ -62,10 +70,9 @@ public enum ICD10Assistant {
         return Suggestion(
             code: code,
             description: "\(subject), \(status == .confirmed ? "confirmed" : "suspected"), \(encounter.rawValue) encounter",
-            rationale: (status == .confirmed
-                ? "Documentation states the exploitation (T74 = confirmed). "
-                : "Documentation states a suspicion that is neither confirmed nor ruled out (T76 = suspected). ")
-                + "\(child ? "Under 18: child code" : "18 or older: adult code"); 7th character \(encounter.character) for a\(encounter == .initial ? "n" : "") \(encounter.rawValue) encounter.",
-            safetyCheck: safetyCheck, securityLabels: labels)
+            rationale: [LocalizedText(status == .confirmed ? "coding_rationale_confirmed" : "coding_rationale_suspected"),
+                        LocalizedText(child ? "coding_rationale_child" : "coding_rationale_adult",
+                                      ["character": encounter.character, "encounter": encounter.rawValue])],
+            securityLabels: labels)
     }
 }

@@ -81,7 +81,7 @@ public struct ScreeningAssessment: Sendable, Equatable {
     public let outcome: ScreenOutcome
     public let actions: [PlannedAction]
     /// What to say before the first question.
-    public let confidentialityLimits: String
+    public let confidentiality: LocalizedText
 }
 
 /// The screening use cases. Pure: the reporting routes and the instruments are passed in.
@@ -108,7 +108,7 @@ public enum ScreeningUseCases {
             companionPresent: encounter.companionPresent, consentToReferral: submission.consentToReferral,
             note: submission.note, idempotencyKey: submission.idempotencyKey.trimmingCharacters(in: .whitespaces))
         return ScreeningAssessment(request: request, outcome: outcome, actions: actions,
-                                   confidentialityLimits: planner.confidentialityLimits(age: encounter.age, state: encounter.state))
+                                   confidentiality: planner.confidentiality(age: encounter.age, state: encounter.state))
     }
 
     /// Submitting a screen at the point of care: the role, the key that keeps a retry from being

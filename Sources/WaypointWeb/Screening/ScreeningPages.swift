@@ -61,7 +61,7 @@ struct ScreeningPages {
         }
         return renderer.page("screening-prepare", titleKey: "prepare_title", data: [
             "hidden": Self.hidden(encounter), "instruments": options, "noSuggestion": suggested == nil,
-            "confidentiality": planner.confidentialityLimits(age: encounter.age, state: encounter.state),
+            "confidentiality": strings(planner.confidentiality(age: encounter.age, state: encounter.state)),
             "companionPresent": encounter.companionPresent,
         ], request: request, context: context)
     }
@@ -149,7 +149,7 @@ struct ScreeningPages {
             let suggestion = ICD10Assistant.suggest(type: type, status: status, age: record.request.age, encounter: encounter)
             coding["code"] = suggestion.code
             coding["description"] = suggestion.description
-            coding["rationale"] = suggestion.rationale
+            coding["rationale"] = suggestion.rationale(in: Localizer(context.language))
         } else {
             coding["needsCheck"] = true
         }
@@ -168,8 +168,8 @@ struct ScreeningPages {
             "counts": strings["counts"].replacingOccurrences(of: "{yes}", with: String(outcome.yes)).replacingOccurrences(of: "{open}", with: String(outcome.open)),
             "warnings": outcome.warnings,
             "actions": record.actions.map { ["kind": $0.kind.rawValue, "label": strings["action_" + $0.kind.rawValue],
-                                             "instruction": $0.instruction, "reason": $0.reason, "source": $0.source] },
-            "safetyCheck": ICD10Assistant.safetyCheck, "coding": coding,
+                                             "instruction": $0.instruction(in: strings), "reason": $0.reason(in: strings), "source": $0.source] },
+            "safetyCheck": ICD10Assistant.safetyCheck.map { strings($0) }, "coding": coding,
         ], request: request, context: context)
     }
 
