@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "WaypointBench",
             dependencies: [
-                "WaypointStore", "WaypointWeb",
+                "WaypointCore", "WaypointStore", "WaypointWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -91,18 +91,18 @@ let package = Package(
         // Fresh databases (SQLite file or PostgreSQL schema) for the store and web tests.
         .target(
             name: "WaypointTestSupport",
-            dependencies: ["WaypointStore", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["WaypointCore", "WaypointStore", .product(name: "SQLKit", package: "sql-kit")],
             path: "Tests/WaypointTestSupport"
         ),
         .testTarget(name: "WaypointCoreTests", dependencies: ["WaypointCore"]),
         .testTarget(
             name: "WaypointStoreTests",
-            dependencies: ["WaypointStore", "WaypointTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["WaypointCore", "WaypointStore", "WaypointTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(
             name: "WaypointWebTests",
             dependencies: [
-                "WaypointWeb", "WaypointStore", "WaypointTestSupport",
+                "WaypointCore", "WaypointWeb", "WaypointStore", "WaypointTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

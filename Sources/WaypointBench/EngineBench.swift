@@ -20,9 +20,9 @@ enum EngineBench {
         for (id, answers) in cases {
             let questionnaire = try InstrumentCatalog.bundled.questionnaire(id)
             let engine = QuestionnaireEngine(questionnaire)
-            let response = try screener.screen(id, age: 19, answers: answers).response
-            report("\(id) engine.evaluate", iterations: 20_000) { _ = try engine.evaluate(response: response) }
-            report("\(id) full screen (score)", iterations: 20_000) { _ = try screener.screen(id, age: 19, answers: answers) }
+            let response = try screener.screen(id, age: 19, answers: answers, now: Date()).response
+            report("\(id) engine.evaluate", iterations: 20_000) { _ = try engine.evaluate(response: response, now: Date()) }
+            report("\(id) full screen (score)", iterations: 20_000) { _ = try screener.screen(id, age: 19, answers: answers, now: Date()) }
         }
         let hmis = try InstrumentCatalog.bundled.questionnaire("hmis-r15-r16")
         let hmisEngine = QuestionnaireEngine(hmis)
@@ -32,7 +32,7 @@ enum EngineBench {
                 .object(["linkId": .string("WorkPlaceViolenceThreats"), "answer": .array([.object(["valueCoding": yes])])]),
             ])]),
         ])])
-        report("hmis-r15-r16 engine.evaluate (enableWhen)", iterations: 20_000) { _ = try hmisEngine.evaluate(response: response) }
+        report("hmis-r15-r16 engine.evaluate (enableWhen)", iterations: 20_000) { _ = try hmisEngine.evaluate(response: response, now: Date()) }
         print("(TVIT is not measured: it is shipped as unavailable until its items are transcribed.)")
     }
 

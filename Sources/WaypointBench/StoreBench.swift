@@ -18,7 +18,7 @@ enum StoreBench {
                 encounter: try Encounter(age: 15, language: "en", setting: "ed", companionPresent: false, state: "TX", routes: routes),
                 answers: .keyed(["sscst-1": .yes, "sscst-2": .no, "sscst-3": .declined, "sscst-4": .no, "sscst-5": .no, "sscst-6": .no]),
                 note: "bench note", idempotencyKey: key)
-            _ = try await store.screenings.save(try ScreeningUseCases.submit(submission, by: clinician.role, routes: routes), in: clinician)
+            _ = try await store.screenings.save(try ScreeningUseCases.submit(submission, by: clinician.role, routes: routes, now: store.clock.now()), in: clinician)
         }
         let counter = ManagedCounter()
         let operations: [(String, @Sendable () async throws -> Void)] = [

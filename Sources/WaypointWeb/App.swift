@@ -13,6 +13,8 @@ public func buildApplication(
     store: Store, configuration: WebConfiguration, logger: Logger,
     prepare: @escaping @Sendable () async throws -> Void = {}
 ) async throws -> some ApplicationProtocol {
+    // A damaged installation stops here, naming the file, not in the middle of a request.
+    try BundledResources.checkAll()
     let router = try await buildRouter(store: store, configuration: configuration)
     var app = Application(
         router: router,

@@ -24,7 +24,7 @@ struct FHIRCommand: AsyncParsableCommand {
                     }
                     launch = fields
                 }
-                let evaluation = try QuestionnaireEngine(form).evaluate(response: answers, context: launch)
+                let evaluation = try QuestionnaireEngine(form).evaluate(response: answers, context: launch, now: Date(), timeZone: .current)
                 say(EvaluationReport.encoded(EvaluationReport.json(evaluation, questionnaire: form)))
             } catch let error as FHIRLoadError {
                 throw CommandFailure(error.description)

@@ -65,7 +65,7 @@ struct ScreenCommand: AsyncParsableCommand {
                 encounter: try Encounter(age: age, language: nil, setting: nil, companionPresent: companion, state: state, routes: routes),
                 answers: .positional(try words.map(ScreenAnswer.init(word:))), concern: disclosed, danger: danger, consentToReferral: consent)
             // The same use case the pages and the API submit through, minus storage.
-            let assessment = try ScreeningUseCases.assess(submission, routes: routes)
+            let assessment = try ScreeningUseCases.assess(submission, routes: routes, now: Date())
             let (outcome, actions) = (assessment.outcome, assessment.actions)
             let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings,
                                 confidentiality: assessment.confidentiality.english, actions: actions)

@@ -14,6 +14,12 @@ struct Waypoint: AsyncParsableCommand {
         subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self,
                       DirectoryCommand.self, FHIRCommand.self, ICD10Command.self,
                       InstrumentsCommand.self, ScreenCommand.self])
+
+    /// Every command starts by loading the bundled content: a damaged installation says which file.
+    static func main() async {
+        do { try BundledResources.checkAll() } catch { exit(withError: CommandFailure("\(error)")) }
+        await main(nil)
+    }
 }
 
 /// Where the data and the key are. Shared by every command that touches storage.

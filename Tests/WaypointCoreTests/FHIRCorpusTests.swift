@@ -6,6 +6,8 @@ import Testing
 /// engine and checks it against the corpus's expectations.
 @Suite("FHIR corpus (shared/vendor/fhir-questionnaires)")
 struct FHIRCorpusTests {
+    /// What `now()` and `today()` answer during these evaluations.
+    static let now = Date(timeIntervalSince1970: 1_796_000_000)
     static let folder: URL = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return root.deletingLastPathComponent().appendingPathComponent("shared/vendor/fhir-questionnaires")
@@ -39,14 +41,14 @@ struct FHIRCorpusTests {
         if expect["error"]?.bool == true {
             #expect(throws: (any Error).self) {
                 let form = try Questionnaire.load(try load("questionnaire")!)
-                _ = try QuestionnaireEngine(form).evaluate(response: try JSONValue.parse(try load("response")!))
+                _ = try QuestionnaireEngine(form).evaluate(response: try JSONValue.parse(try load("response")!), now: Self.now)
             }
             return
         }
         let form = try Questionnaire.load(try load("questionnaire")!)
         var context: [String: JSONValue] = [:]
         if let data = try load("context"), case .object(let fields) = try JSONValue.parse(data) { context = fields }
-        let evaluation = try QuestionnaireEngine(form).evaluate(response: try JSONValue.parse(try load("response")!), context: context)
+        let evaluation = try QuestionnaireEngine(form).evaluate(response: try JSONValue.parse(try load("response")!), context: context, now: Self.now)
         let report = EvaluationReport.json(evaluation, questionnaire: form)
         let enabled = Set(report["enabled"]!.array.compactMap(\.string))
         for linkId in expect["enabled"]?.array.compactMap(\.string) ?? [] {

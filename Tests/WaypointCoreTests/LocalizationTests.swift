@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WaypointCore
 
@@ -51,5 +52,23 @@ struct DurationTests {
     func inSeconds() {
         #expect(Duration.seconds(2).inSeconds == 2)
         #expect(abs(Duration.milliseconds(1_250).inSeconds - 1.25) < 1e-9)
+    }
+}
+
+@Suite("Bundled resources")
+struct BundledResourceTests {
+    @Test("everything shipped loads; a missing or unreadable file is an error that names it")
+    func loading() throws {
+        try BundledResources.checkAll()
+        let missing = BundledResources.load("directory/nowhere.json") { $0 }
+        #expect(throws: BundledResourceError.self) { _ = try missing.get() }
+        if case .failure(let error) = missing { #expect(error.description.contains("Resources/directory/nowhere.json is missing")) }
+        let unreadable = BundledResources.load("jurisdictions/us-states.json") { try JSONDecoder().decode([Int].self, from: $0) }
+        if case .failure(let error) = unreadable {
+            #expect(error.description.contains("Resources/jurisdictions/us-states.json cannot be read"))
+        } else {
+            Issue.record("a file that does not parse loaded")
+        }
+        #expect(!PasswordPolicy.bundledBlocklist.isEmpty, "the blocklist is never silently empty")
     }
 }

@@ -4,6 +4,8 @@ import Testing
 
 @Suite("Screening instruments and scoring")
 struct ScreeningTests {
+    /// What `now()` and `today()` answer during these evaluations.
+    static let now = Date(timeIntervalSince1970: 1_796_000_000)
     let screener = Screener()
 
     func answers(_ text: String) throws -> [ScreenAnswer] {
@@ -29,7 +31,7 @@ struct ScreeningTests {
         ("yes,yes,declined,unknown,not-asked,declined", .positive, 2, 4),
     ])
     func sscst(text: String, expected: ScreenResult, yes: Int, open: Int) throws {
-        let outcome = try screener.screen("sscst", age: 15, positional: try answers(text))
+        let outcome = try screener.screen("sscst", age: 15, positional: try answers(text), now: Self.now)
         #expect(outcome.result == expected)
         #expect(outcome.yes == yes && outcome.open == open)
         #expect(outcome.warnings.isEmpty)
@@ -37,7 +39,7 @@ struct ScreeningTests {
 
     @Test("a declined item is never counted as no")
     func declinedIsOpen() throws {
-        let outcome = try screener.screen("qyit", age: 19, positional: try answers("no,no,no,declined"))
+        let outcome = try screener.screen("qyit", age: 19, positional: try answers("no,no,no,declined"), now: Self.now)
         #expect(outcome.result == .incomplete)
         #expect(outcome.open == 1)
     }
@@ -46,26 +48,26 @@ struct ScreeningTests {
         ("no,no,no,no", ScreenResult.negative), ("no,no,yes,no", .positive), ("yes,yes,yes,yes", .positive), ("unknown,no,no,no", .incomplete),
     ])
     func qyit(text: String, expected: ScreenResult) throws {
-        #expect(try screener.screen("qyit", age: 20, positional: try answers(text)).result == expected)
+        #expect(try screener.screen("qyit", age: 20, positional: try answers(text), now: Self.now).result == expected)
     }
 
     @Test("answers keyed by linkId give the same result as positional answers")
     func keyedAnswers() throws {
-        let keyed = try screener.screen("sscst", age: 14, answers: ["sscst-1": .yes, "sscst-4": .yes])
+        let keyed = try screener.screen("sscst", age: 14, answers: ["sscst-1": .yes, "sscst-4": .yes], now: Self.now)
         #expect(keyed.result == .positive)
-        let partial = try screener.screen("sscst", age: 14, answers: ["sscst-1": .yes])
+        let partial = try screener.screen("sscst", age: 14, answers: ["sscst-1": .yes], now: Self.now)
         #expect(partial.result == .incomplete && partial.open == 5)
-        #expect(throws: ScreeningError.unknownItem("q99")) { try screener.screen("sscst", age: 14, answers: ["q99": .yes]) }
+        #expect(throws: ScreeningError.unknownItem("q99")) { try screener.screen("sscst", age: 14, answers: ["q99": .yes], now: Self.now) }
     }
 
     @Test("bad input is refused with a clear reason")
     func badInput() throws {
-        #expect(throws: ScreeningError.wrongNumberOfAnswers(expected: 6, got: 2)) { try screener.screen("sscst", age: 15, positional: [.yes, .no]) }
+        #expect(throws: ScreeningError.wrongNumberOfAnswers(expected: 6, got: 2)) { try screener.screen("sscst", age: 15, positional: [.yes, .no], now: Self.now) }
         #expect(throws: ScreeningError.unknownAnswer("maybe")) { try ScreenAnswer(word: "maybe") }
-        #expect(throws: ScreeningError.unknownInstrument("phq99")) { try screener.screen("phq99", age: 15, positional: []) }
-        #expect(throws: ScreeningError.invalidAge(-1)) { try screener.screen("sscst", age: -1, positional: try answers("no,no,no,no,no,no")) }
+        #expect(throws: ScreeningError.unknownInstrument("phq99")) { try screener.screen("phq99", age: 15, positional: [], now: Self.now) }
+        #expect(throws: ScreeningError.invalidAge(-1)) { try screener.screen("sscst", age: -1, positional: try answers("no,no,no,no,no,no"), now: Self.now) }
         do {
-            _ = try screener.screen("raft", age: 30, positional: [])
+            _ = try screener.screen("raft", age: 30, positional: [], now: Self.now)
             Issue.record("an unavailable instrument was scored")
         } catch ScreeningError.instrumentUnavailable(let id, let reason) {
             #expect(id == "raft" && reason.contains("could not be established"))
@@ -74,7 +76,7 @@ struct ScreeningTests {
 
     @Test("an age outside the tool's population warns and names the right tool")
     func ageOutOfRange() throws {
-        let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"))
+        let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"), now: Self.now)
         #expect(outcome.warnings.count == 1)
         #expect(outcome.warnings[0].contains("10–17") && outcome.warnings[0].contains("QYIT"))
     }
@@ -103,7 +105,7 @@ struct ScreeningTests {
 
     @Test("the stored response is FHIR with restricted security labels and never trusts a total")
     func responseShape() throws {
-        let outcome = try screener.screen("sscst", age: 15, positional: try answers("yes,yes,no,no,no,no"))
+        let outcome = try screener.screen("sscst", age: 15, positional: try answers("yes,yes,no,no,no,no"), now: Self.now)
         #expect(outcome.response["resourceType"]?.string == "QuestionnaireResponse")
         let labels = outcome.response["meta"]?["security"]?.array.compactMap { $0["code"]?.string }
         #expect(labels == ["SDV", "R"])
@@ -119,7 +121,7 @@ struct ScreeningTests {
                 .object(["linkId": .string("WorkplacePromiseDifference"), "answer": .array([.object(["valueCoding": yes])])]),
             ])]),
         ])])
-        let enabled = Set(try QuestionnaireEngine(form).evaluate(response: response).enabled)
+        let enabled = Set(try QuestionnaireEngine(form).evaluate(response: response, now: Self.now).enabled)
         #expect(enabled.contains("CoercedToContinueWork") && enabled.contains("LaborExploitPastThreeMonths"))
         #expect(!enabled.contains("ExchangeForSexPastThreeMonths"))
     }
@@ -127,6 +129,8 @@ struct ScreeningTests {
 
 @Suite("Stored screening outcomes")
 struct StoredOutcomeTests {
+    /// What `now()` and `today()` answer during these evaluations.
+    static let now = Date(timeIntervalSince1970: 1_796_000_000)
     @Test("JSON text reads back as the same value: escapes, unicode, numbers, nesting, key order")
     func jsonText() throws {
         let value = JSONValue.object([
@@ -142,7 +146,7 @@ struct StoredOutcomeTests {
 
     @Test("an outcome round-trips, and one stored in the earlier nested form still reads")
     func storedForms() throws {
-        let outcome = try Screener().screen("sscst", age: 15, answers: ["sscst-1": .yes, "sscst-2": .yes, "sscst-3": .declined])
+        let outcome = try Screener().screen("sscst", age: 15, answers: ["sscst-1": .yes, "sscst-2": .yes, "sscst-3": .declined], now: Self.now)
         let stored = try JSONEncoder().encode(outcome)
         #expect(try JSONDecoder().decode(ScreenOutcome.self, from: stored) == outcome)
 

@@ -6,6 +6,7 @@ import Testing
 @Suite("Screening use cases")
 struct ScreeningUseCaseTests {
     let routes = JurisdictionTable.bundled
+    let now = Date(timeIntervalSince1970: 1_796_000_000)
 
     func encounter(age: Int = 15, state: String? = "TX", companion: Bool = false) throws -> Encounter {
         try Encounter(age: age, language: "es", setting: "ed", companionPresent: companion, state: state, routes: routes)
@@ -37,14 +38,14 @@ struct ScreeningUseCaseTests {
         let submission = ScreeningSubmission(instrument: "sscst", encounter: try encounter(),
                                              answers: .positional([.yes, .yes, .no, .no, .no, .no]), idempotencyKey: "k")
         for role in Role.allCases where role != .clinician {
-            #expect(throws: AccessError.forbidden) { _ = try ScreeningUseCases.submit(submission, by: role, routes: routes) }
+            #expect(throws: AccessError.forbidden) { _ = try ScreeningUseCases.submit(submission, by: role, routes: routes, now: now) }
         }
         for key in ["", "   ", String(repeating: "k", count: 201)] {
             var keyed = submission
             keyed.idempotencyKey = key
-            #expect(throws: ScreeningError.idempotencyKeyMissing) { _ = try ScreeningUseCases.submit(keyed, by: .clinician, routes: routes) }
+            #expect(throws: ScreeningError.idempotencyKeyMissing) { _ = try ScreeningUseCases.submit(keyed, by: .clinician, routes: routes, now: now) }
         }
-        let assessment = try ScreeningUseCases.submit(submission, by: .clinician, routes: routes)
+        let assessment = try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: now)
         #expect(assessment.outcome.result == .positive)
         #expect(assessment.request.answers["sscst-1"] == .yes && assessment.request.language == "es")
     }
@@ -55,7 +56,7 @@ struct ScreeningUseCaseTests {
                                              answers: .positional([.yes, .declined, .no, .no, .no, .no]), concern: .labor)
         var keyed = positional
         keyed.answers = .keyed(["sscst-1": .yes, "sscst-2": .declined, "sscst-3": .no, "sscst-4": .no, "sscst-5": .no, "sscst-6": .no])
-        let (a, b) = (try ScreeningUseCases.assess(positional, routes: routes), try ScreeningUseCases.assess(keyed, routes: routes))
+        let (a, b) = (try ScreeningUseCases.assess(positional, routes: routes, now: now), try ScreeningUseCases.assess(keyed, routes: routes, now: now))
         #expect(a == b)
         #expect(a.outcome.result == .incomplete)
         let kinds = a.actions.map(\.kind)
@@ -65,7 +66,7 @@ struct ScreeningUseCaseTests {
         #expect(throws: ScreeningError.wrongNumberOfAnswers(expected: 6, got: 2)) {
             var short = positional
             short.answers = .positional([.yes, .no])
-            _ = try ScreeningUseCases.assess(short, routes: routes)
+            _ = try ScreeningUseCases.assess(short, routes: routes, now: now)
         }
     }
 }

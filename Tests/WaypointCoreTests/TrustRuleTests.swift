@@ -56,7 +56,7 @@ struct SignInThrottleTests {
 struct FHIRPathLimitTests {
     func evaluate(_ expression: String) throws -> [JSONValue] {
         try FHIRPath(expression).evaluate([FHIRPathItem(.object(["name": .string("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")]))],
-                                          environment: FHIRPathEnvironment(variables: [:], today: "2026-11-29")).map(\.value)
+                                          environment: FHIRPathEnvironment(variables: [:], now: ISO8601DateFormatter().date(from: "2026-11-29T12:00:00Z")!)).map(\.value)
     }
 
     @Test("deep nesting and long chains are refused before they exhaust the stack")

@@ -28,7 +28,7 @@ struct JurisdictionRouteTests {
             let submission = ScreeningSubmission(
                 instrument: "sscst", encounter: try Encounter(age: 14, language: nil, setting: nil, companionPresent: false, state: "NV", routes: routes),
                 answers: .keyed(["sscst-1": .yes]), concern: .labor, idempotencyKey: "r-1")
-            let (record, _) = try await test.store.screenings.save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes), in: clinician)
+            let (record, _) = try await test.store.screenings.save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: test.store.clock.now()), in: clinician)
             let report = record.actions.first { $0.kind == .mandatedReport }
             #expect(report?.instruction.contains("1-800-555-0100") == true)
 

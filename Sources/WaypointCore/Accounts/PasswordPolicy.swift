@@ -45,10 +45,12 @@ public struct PasswordPolicy: Sendable {
     }
 
     /// Common and breached passwords of at least the minimum length, lower-cased, one per line.
-    public static let bundledBlocklist: Set<String> = {
-        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources"),
-              let text = try? String(contentsOf: url, encoding: .utf8)
-        else { return [] }
-        return Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() }.filter { !$0.hasPrefix("#") })
-    }()
+    /// A missing list is an error, never an empty list: without it every common password passes.
+    static let loadedBlocklist = BundledResources.load("common-passwords.txt") { data in
+        let list = Set(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map { $0.lowercased() }.filter { !$0.hasPrefix("#") })
+        guard !list.isEmpty else { throw BundledResourceError(file: "common-passwords.txt", reason: "is empty") }
+        return list
+    }
+
+    public static var bundledBlocklist: Set<String> { loadedBlocklist.loadedValue }
 }

@@ -22,13 +22,8 @@ public struct DirectoryVocabulary: Sendable {
     public let records: HSDSRecordSet
     private let termsById: [String: Term]
 
-    public static let bundled: DirectoryVocabulary = {
-        guard let url = Bundle.module.url(forResource: "taxonomy", withExtension: "json", subdirectory: "Resources/directory"),
-              let data = try? Data(contentsOf: url), let vocabulary = try? DirectoryVocabulary(data) else {
-            fatalError("Resources/directory/taxonomy.json is missing or unreadable")
-        }
-        return vocabulary
-    }()
+    static let loaded = BundledResources.load("directory/taxonomy.json") { try DirectoryVocabulary($0) }
+    public static var bundled: DirectoryVocabulary { loaded.loadedValue }
 
     init(_ data: Data) throws {
         let document = try JSONValue.parse(data)
@@ -70,16 +65,21 @@ extension JSONValue {
 /// Directory content shipped with Waypoint: our taxonomy, the national services (facts checked
 /// against the source named in each entry's metadata, with the date) and the fictional demo entries.
 public enum BundledDirectory {
-    public static func read(_ name: String) -> HSDSReadResult {
-        var result = HSDSReadResult()
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/directory"),
-              let data = try? Data(contentsOf: url) else {
-            result.problems.append(HSDSProblem(file: name + ".json", location: "the whole file", field: nil, message: "is missing from the application"))
+    static let files = ["services", "demo-local"]
+
+    /// One bundled file; shipped content with a problem in it is a damaged installation.
+    static func load(_ name: String) -> Result<HSDSReadResult, BundledResourceError> {
+        BundledResources.load("directory/\(name).json") { data in
+            var result = HSDSReadResult()
+            HSDSReader.readJSON(data, file: name + ".json", table: "service", into: &result)
+            if let problem = result.problems.first {
+                throw BundledResourceError(file: "directory/\(name).json", reason: "is not valid: \(problem.description)")
+            }
             return result
         }
-        HSDSReader.readJSON(data, file: name + ".json", table: "service", into: &result)
-        return result
     }
+
+    public static func read(_ name: String) -> HSDSReadResult { load(name).loadedValue }
 
     /// The taxonomy and the national services, as one import.
     public static var national: HSDSReadResult {

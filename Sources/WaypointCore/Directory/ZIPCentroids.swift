@@ -12,19 +12,18 @@ public struct ZIPCentroids: Sendable {
 
     private let places: [String: Place]
 
-    public static let bundled: ZIPCentroids = {
-        guard let url = Bundle.module.url(forResource: "zip-centroids", withExtension: "csv", subdirectory: "Resources/directory"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("Resources/directory/zip-centroids.csv is missing")
-        }
+    static let loaded = BundledResources.load("directory/zip-centroids.csv") { data in
         var places: [String: Place] = [:]
-        for line in text.split(separator: "\n").dropFirst() {
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
             let parts = line.split(separator: ",", omittingEmptySubsequences: false)
             guard parts.count == 5, let latitude = Double(parts[1]), let longitude = Double(parts[2]) else { continue }
             places[String(parts[0])] = Place(latitude: latitude, longitude: longitude, state: String(parts[3]), timeZone: String(parts[4]))
         }
+        guard !places.isEmpty else { throw BundledResourceError(file: "directory/zip-centroids.csv", reason: "has no rows") }
         return ZIPCentroids(places: places)
-    }()
+    }
+
+    public static var bundled: ZIPCentroids { loaded.loadedValue }
 
     /// The centroid of a five-digit ZIP code (a ZIP+4 is read by its first five digits).
     public func place(_ zip: String) -> Place? {

@@ -24,19 +24,23 @@ public struct FHIRPathEvaluationError: Error, Equatable, Sendable, CustomStringC
 public struct FHIRPathEnvironment: Sendable {
     public var variables: [String: FHIRPathCollection]
     public var weights: AnswerWeights
-    private let fixedToday: String?
+    /// The moment `now()` and `today()` answer with: the caller's clock, never the system's read here.
+    public let now: Date
+    public let timeZone: TimeZone
 
-    public init(variables: [String: FHIRPathCollection] = [:], weights: AnswerWeights = AnswerWeights(), today: String? = nil) {
+    public init(variables: [String: FHIRPathCollection] = [:], weights: AnswerWeights = AnswerWeights(), now: Date, timeZone: TimeZone = .gmt) {
         self.variables = variables
         self.weights = weights
-        self.fixedToday = today
+        self.now = now
+        self.timeZone = timeZone
     }
 
     /// The local date, worked out only when an expression asks for `today()`.
-    public var today: String {
-        if let fixedToday { return fixedToday }
-        let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    public var today: String { ISO8601DateFormatter.string(from: now, timeZone: timeZone, formatOptions: [.withFullDate]) }
+
+    /// The local date and time with its offset, for `now()`.
+    public var nowText: String {
+        ISO8601DateFormatter.string(from: now, timeZone: timeZone, formatOptions: [.withInternetDateTime])
     }
 }
 

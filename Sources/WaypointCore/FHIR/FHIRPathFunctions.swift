@@ -190,7 +190,7 @@ extension FHIRPathEvaluator {
             let separator = arguments.isEmpty ? "" : (try singleton(try argument(0))?.value.string ?? "")
             return [FHIRPathItem(.string(input.compactMap(\.value.string).joined(separator: separator)))]
         case "today": return [FHIRPathItem(.string(environment.today))]
-        case "now": return [FHIRPathItem(.string(ISO8601DateFormatter().string(from: Date())))]
+        case "now": return [FHIRPathItem(.string(environment.nowText))]
         case "trace": return input
         // SDC (Structured Data Capture) additions.
         case "answers":

@@ -69,9 +69,10 @@ public struct QuestionnaireEngine: Sendable {
         return result
     }
 
-    public func evaluate(response: JSONValue, context: [String: JSONValue] = [:], today: String? = nil) throws -> QuestionnaireEvaluation {
+    /// `now` is what `now()` and `today()` answer in any expression (the caller's clock).
+    public func evaluate(response: JSONValue, context: [String: JSONValue] = [:], now: Date, timeZone: TimeZone = .gmt) throws -> QuestionnaireEvaluation {
         var answers = try Self.answers(in: response).filter { allLinkIds.contains($0.key) }
-        var base = FHIRPathEnvironment(weights: questionnaire.weights, today: today)
+        var base = FHIRPathEnvironment(weights: questionnaire.weights, now: now, timeZone: timeZone)
         base.variables["questionnaire"] = [FHIRPathItem(questionnaire.raw)]
         for (name, resource) in context { base.variables[name] = [FHIRPathItem(resource)] }
         var initialized = Set<String>()

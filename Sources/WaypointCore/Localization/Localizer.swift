@@ -72,15 +72,15 @@ public struct LocalizedText: Sendable, Codable, Equatable {
 }
 
 enum Catalogs {
-    static let shared: [Language: [String: String]] = {
+    static let loaded: Result<[Language: [String: String]], BundledResourceError> = Result {
         var result: [Language: [String: String]] = [:]
         for language in Language.allCases {
-            guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Resources/locales"),
-                  let data = try? Data(contentsOf: url),
-                  let table = try? JSONDecoder().decode([String: String].self, from: data)
-            else { continue }
-            result[language] = table
+            result[language] = try BundledResources.load("locales/\(language.rawValue).json") {
+                try JSONDecoder().decode([String: String].self, from: $0)
+            }.get()
         }
         return result
-    }()
+    }.mapError { $0 as! BundledResourceError }
+
+    static var shared: [Language: [String: String]] { loaded.loadedValue }
 }

@@ -29,12 +29,8 @@ public struct JurisdictionTable: Sendable, Codable {
     public let states: [Jurisdiction]
     public let fallback: Jurisdiction
 
-    public static let bundled: JurisdictionTable = {
-        guard let url = Bundle.module.url(forResource: "us-states", withExtension: "json", subdirectory: "Resources/jurisdictions"),
-              let table = try? JSONDecoder().decode(JurisdictionTable.self, from: Data(contentsOf: url))
-        else { fatalError("Resources/jurisdictions/us-states.json is missing or malformed") }
-        return table
-    }()
+    static let loaded = BundledResources.load("jurisdictions/us-states.json") { try JSONDecoder().decode(JurisdictionTable.self, from: $0) }
+    public static var bundled: JurisdictionTable { loaded.loadedValue }
 
     public init(states: [Jurisdiction], fallback: Jurisdiction) {
         self.states = states

@@ -99,19 +99,22 @@ public struct InstrumentCatalog: Sendable {
     private let questionnaires: [String: Questionnaire]
     private let engines: [String: QuestionnaireEngine]
 
-    public static let bundled: InstrumentCatalog = {
-        do { return try InstrumentCatalog(bundle: .module) } catch { fatalError("bundled instruments are broken: \(error)") }
-    }()
-
-    init(bundle: Bundle) throws {
-        guard let url = bundle.url(forResource: "catalog", withExtension: "json", subdirectory: "Resources/instruments") else {
-            throw FHIRLoadError.invalidJSON("Resources/instruments/catalog.json is missing")
+    static let loaded = BundledResources.load("instruments/catalog.json") { data in
+        try InstrumentCatalog(catalog: data) { file in
+            let path = "instruments/" + file
+            do { return try Questionnaire.load(try BundledResources.data(path)) } catch let error as BundledResourceError { throw error } catch {
+                throw BundledResourceError(file: path, reason: "is not a valid Questionnaire (\(error))")
+            }
         }
-        let infos = try JSONDecoder().decode([String: [InstrumentInfo]].self, from: Data(contentsOf: url))["instruments"] ?? []
+    }
+
+    public static var bundled: InstrumentCatalog { loaded.loadedValue }
+
+    init(catalog: Data, questionnaire: (String) throws -> Questionnaire) throws {
+        let infos = try JSONDecoder().decode([String: [InstrumentInfo]].self, from: catalog)["instruments"] ?? []
         var questionnaires: [String: Questionnaire] = [:]
         for info in infos where info.isAvailable {
-            let file = url.deletingLastPathComponent().appendingPathComponent(info.file!)
-            questionnaires[info.id] = try Questionnaire.load(Data(contentsOf: file))
+            questionnaires[info.id] = try questionnaire(info.file!)
         }
         self.instruments = infos
         self.questionnaires = questionnaires

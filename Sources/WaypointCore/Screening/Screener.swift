@@ -105,8 +105,8 @@ public struct Screener: Sendable {
     public init(catalog: InstrumentCatalog = .bundled) { self.catalog = catalog }
 
     /// Answers in item order, as typed on the command line.
-    public func screen(_ instrumentId: String, age: Int, positional: [ScreenAnswer]) throws -> ScreenOutcome {
-        try screen(instrumentId, age: age, answers: try keyed(instrumentId, positional: positional))
+    public func screen(_ instrumentId: String, age: Int, positional: [ScreenAnswer], now: Date) throws -> ScreenOutcome {
+        try screen(instrumentId, age: age, answers: try keyed(instrumentId, positional: positional), now: now)
     }
 
     /// Positional answers keyed by the questions' linkIds; one answer per question, no more, no fewer.
@@ -118,7 +118,7 @@ public struct Screener: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(questions.map(\.linkId), positional))
     }
 
-    public func screen(_ instrumentId: String, age: Int, answers: [String: ScreenAnswer]) throws -> ScreenOutcome {
+    public func screen(_ instrumentId: String, age: Int, answers: [String: ScreenAnswer], now: Date) throws -> ScreenOutcome {
         guard (0...130).contains(age) else { throw ScreeningError.invalidAge(age) }
         let info = try catalog.info(instrumentId)
         let questionnaire = try catalog.questionnaire(instrumentId)
@@ -127,7 +127,7 @@ public struct Screener: Sendable {
             throw ScreeningError.unknownItem(linkId)
         }
         let response = Self.response(for: questionnaire, answers: answers, allItems: questions)
-        let evaluation = try catalog.engine(instrumentId).evaluate(response: response)
+        let evaluation = try catalog.engine(instrumentId).evaluate(response: response, now: now)
         let enabled = Set(evaluation.enabled)
         let yes = questions.filter { enabled.contains($0.linkId) && answers[$0.linkId] == .yes }.count
         let open = questions.filter { enabled.contains($0.linkId) && !(answers[$0.linkId]?.isDecided ?? false) }.count

@@ -90,14 +90,14 @@ public enum ScreeningUseCases {
     public static func mayScreen(_ role: Role) -> Bool { role == .clinician }
 
     /// Scores and plans; stores nothing (the command line's `screen`, and the first half of `submit`).
-    public static func assess(_ submission: ScreeningSubmission, routes: JurisdictionTable,
+    public static func assess(_ submission: ScreeningSubmission, routes: JurisdictionTable, now: Date,
                               screener: Screener = Screener()) throws -> ScreeningAssessment {
         let encounter = submission.encounter
         let answers: [String: ScreenAnswer] = switch submission.answers {
         case .positional(let list): try screener.keyed(submission.instrument, positional: list)
         case .keyed(let map): map
         }
-        let outcome = try screener.screen(submission.instrument, age: encounter.age, answers: answers)
+        let outcome = try screener.screen(submission.instrument, age: encounter.age, answers: answers, now: now)
         let planner = ResponsePlanner(jurisdictions: routes)
         let actions = planner.plan(PlanInput(age: encounter.age, result: outcome.result, concern: submission.concern,
                                              danger: submission.danger, companionPresent: encounter.companionPresent,
@@ -113,12 +113,12 @@ public enum ScreeningUseCases {
 
     /// Submitting a screen at the point of care: the role, the key that keeps a retry from being
     /// stored twice, then the assessment. The result is what the store keeps, as decided here.
-    public static func submit(_ submission: ScreeningSubmission, by role: Role, routes: JurisdictionTable,
+    public static func submit(_ submission: ScreeningSubmission, by role: Role, routes: JurisdictionTable, now: Date,
                               screener: Screener = Screener()) throws -> ScreeningAssessment {
         guard mayScreen(role) else { throw AccessError.forbidden }
         let key = submission.idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.count <= 200 else { throw ScreeningError.idempotencyKeyMissing }
-        return try assess(submission, routes: routes, screener: screener)
+        return try assess(submission, routes: routes, now: now, screener: screener)
     }
 }
 

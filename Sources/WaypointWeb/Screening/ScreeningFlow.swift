@@ -10,7 +10,7 @@ struct ScreeningFlow: Sendable {
     func submit(in tenant: TenantContext, _ submission: (JurisdictionTable) throws -> ScreeningSubmission) async throws
         -> (record: ScreeningRecord, created: Bool) {
         let routes = try await store.jurisdictions.table(for: tenant)
-        let assessment = try ScreeningUseCases.submit(try submission(routes), by: tenant.role, routes: routes)
+        let assessment = try ScreeningUseCases.submit(try submission(routes), by: tenant.role, routes: routes, now: store.clock.now())
         return try await store.screenings.save(assessment, in: tenant)
     }
 }
