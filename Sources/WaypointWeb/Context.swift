@@ -65,7 +65,7 @@ struct CSRFRejected: UserFacingError {
 }
 
 struct MalformedInput: UserFacingError {
-    var detail: String
+    var detail: LocalizedText?
     var field: String?
     var messageKey: String { "error_malformed" }
     var kind: FailureKind { .malformed }

@@ -22,7 +22,7 @@ struct DirectoryCommand: AsyncParsableCommand {
             do {
                 read = try HSDSReader.read(path: path)
             } catch let error as DirectoryError {
-                throw CommandFailure(error.detail ?? "\(error)")
+                throw CommandFailure(error.detail?.english ?? "\(error)")
             }
             let (skipInvalid, org) = (skipInvalid, org)
             let progress = ProgressBar(label: "Importing")

@@ -76,7 +76,7 @@ struct ScreenCommand: AsyncParsableCommand {
                 say("\(index + 1). [\(action.kind.rawValue)] \(action.instruction)\n   Why: \(action.reason)\n   Source: \(action.source)")
             }
         } catch let error as ScreeningError {
-            throw CommandFailure(error.detail ?? Localizer(.en)[error.messageKey])
+            throw CommandFailure(error.detail?.english ?? Localizer(.en)[error.messageKey])
         }
     }
 }

@@ -72,3 +72,39 @@ struct BundledResourceTests {
         #expect(!PasswordPolicy.bundledBlocklist.isEmpty, "the blocklist is never silently empty")
     }
 }
+
+@Suite("Error details in both languages")
+struct ErrorDetailTests {
+    /// Every detail the core can attach to an error: a catalog key in English and Spanish, every
+    /// placeholder filled.
+    @Test("details are catalog sentences, complete in both languages")
+    func details() throws {
+        let screening: [ScreeningError] = [
+            .unknownInstrument("x"), .instrumentUnavailable("raft", reason: "r"), .wrongNumberOfAnswers(expected: 6, got: 2),
+            .unknownAnswer("perhaps"), .unknownItem("q9"), .invalidAge(140), .invalidEncounter(field: "language"),
+            .invalidEncounter(field: "setting"), .invalidEncounter(field: "state"), .idempotencyKeyMissing,
+        ]
+        let referral: [ReferralError] = [.transitionNotAllowed(from: .sent, to: .closed, by: .receiver), .reasonRequired(.declined, allowed: [.noCapacity])]
+        var errors: [any UserFacingError] = screening + referral + [DirectoryError.unreadable("/tmp/x does not exist")]
+        // The payload and consent checks, each refusal they can give.
+        let consent = ReferralConsent(method: .verbal, scope: [.needs], recipient: "Harbor", expiresOn: "2027-01-01")
+        let payload = ReferralPayload(alias: "Rosa", needs: ["legal-immigration"], language: "es", doNotContact: false,
+                                      contactMethod: .text, contactDetail: "555", safeTimes: "")
+        for (consent, payload, recipient, today) in [(nil, payload, "Harbor", "2026-12-01"), (consent, payload, "Elsewhere", "2026-12-01"),
+                                                     (consent, payload, "Harbor", "2027-02-01"), (consent, payload, "Harbor", "2026-12-01")] {
+            do { _ = try payload.checked(consent: consent, recipient: recipient, today: today) } catch let error as ReferralError { errors.append(error) }
+        }
+        var query = DirectoryQuery()
+        query.radiusKm = 900
+        do { _ = try query.validated() } catch let error as DirectoryError { errors.append(error) }
+        #expect(errors.count >= 17)
+        for error in errors {
+            let detail = try #require(error.detail, "\(error) has no detail")
+            for language in Language.allCases {
+                #expect(Localizer.keys(of: language).contains(detail.key), "\(language) lacks \(detail.key)")
+                #expect(!Localizer(language)(detail).contains("{"), "\(detail.key) in \(language)")
+            }
+        }
+        #expect(Localizer(.es)(ScreeningError.wrongNumberOfAnswers(expected: 6, got: 2).detail!) == "Se esperaban 6 respuestas, una por pregunta y en orden; llegaron 2.")
+    }
+}

@@ -85,6 +85,11 @@ struct ScreeningAPITests {
                 #expect(response.status == status, "\(body)")
                 #expect((try WebHarness.json(response)["detail"] as? String ?? "").contains(detail), "\(body) → \(String(buffer: response.body))")
             }
+            // The detail is a catalog sentence: in Spanish for a Spanish reader.
+            var spanish = auth
+            spanish[.acceptLanguage] = "es"
+            let translated = try await Self.post(client, spanish, #"{"instrument":"sscst","age":15,"answers":["yes","no"],"idempotency_key":"b10"}"#)
+            #expect(try WebHarness.json(translated)["detail"] as? String == "Se esperaban 6 respuestas, una por pregunta y en orden; llegaron 2.")
             let count = try await store.database.withConnection { try await $0.raw("SELECT COUNT(*) AS n FROM screenings").first()?.decode(column: "n", as: Int.self) }
             #expect(count == 1)
         }

@@ -3,9 +3,9 @@ public enum DirectoryError: UserFacingError, Equatable {
     /// A file or folder given to import cannot be read.
     case unreadable(String)
     /// A search parameter is out of range or unknown (radius, ZIP code, facet value, page).
-    case badQuery(field: String, reason: String)
+    case badQuery(field: String, reason: LocalizedText)
     /// An editor's entry is incomplete or contradictory.
-    case invalidEntry(field: String, reason: String)
+    case invalidEntry(field: String, reason: LocalizedText)
 
     public var messageKey: String {
         switch self {
@@ -24,9 +24,10 @@ public enum DirectoryError: UserFacingError, Equatable {
         }
     }
 
-    public var detail: String? {
+    public var detail: LocalizedText? {
         switch self {
-        case .unreadable(let reason): reason
+        // Names a file or folder on the operator's machine: shown as the operating system gave it.
+        case .unreadable(let reason): LocalizedText("error_detail_as_given", ["text": reason])
         case .badQuery(_, let reason), .invalidEntry(_, let reason): reason
         }
     }

@@ -22,32 +22,32 @@ public struct DirectoryQuery: Sendable, Equatable {
     public func validated(vocabulary: DirectoryVocabulary = .bundled) throws -> DirectoryQuery {
         var query = self
         query.text = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        guard (1...500).contains(radiusKm) else { throw DirectoryError.badQuery(field: "radius_km", reason: "Give a radius from 1 to 500 km.") }
-        guard page >= 1, page <= 1000 else { throw DirectoryError.badQuery(field: "page", reason: "Pages start at 1.") }
-        guard (1...100).contains(perPage) else { throw DirectoryError.badQuery(field: "per_page", reason: "Ask for 1 to 100 results per page.") }
+        guard (1...500).contains(radiusKm) else { throw DirectoryError.badQuery(field: "radius_km", reason: LocalizedText("error_detail_radius")) }
+        guard page >= 1, page <= 1000 else { throw DirectoryError.badQuery(field: "page", reason: LocalizedText("error_detail_page")) }
+        guard (1...100).contains(perPage) else { throw DirectoryError.badQuery(field: "per_page", reason: LocalizedText("error_detail_per_page")) }
         if let zip = zip?.trimmingCharacters(in: .whitespaces), !zip.isEmpty {
             guard let place = ZIPCentroids.bundled.place(zip) else {
-                throw DirectoryError.badQuery(field: "zip", reason: "\"\(zip.prefix(12))\" is not a US ZIP code we know.")
+                throw DirectoryError.badQuery(field: "zip", reason: LocalizedText("error_detail_zip", ["value": String(zip.prefix(12))]))
             }
             query.latitude = place.latitude
             query.longitude = place.longitude
         }
         if let latitude = query.latitude, let longitude = query.longitude {
             guard (-90...90).contains(latitude), (-180...180).contains(longitude) else {
-                throw DirectoryError.badQuery(field: "near", reason: "Latitude is -90 to 90 and longitude -180 to 180.")
+                throw DirectoryError.badQuery(field: "near", reason: LocalizedText("error_detail_coordinates"))
             }
         } else if query.latitude != nil || query.longitude != nil {
-            throw DirectoryError.badQuery(field: "near", reason: "Give both latitude and longitude.")
+            throw DirectoryError.badQuery(field: "near", reason: LocalizedText("error_detail_both_coordinates"))
         }
         for (field, values, group) in [("population", populations, DirectoryVocabulary.Group.population), ("service_type", serviceTypes, .serviceType)] {
             if let unknown = values.first(where: { vocabulary.term(group, $0) == nil }) {
-                throw DirectoryError.badQuery(field: field, reason: "\"\(unknown.prefix(40))\" is not a known value; use one of: \(vocabulary.terms(in: group).map(\.shortCode).joined(separator: ", ")).")
+                throw DirectoryError.badQuery(field: field, reason: LocalizedText("error_detail_unknown_value", ["value": String(unknown.prefix(40)), "values": vocabulary.terms(in: group).map(\.shortCode).joined(separator: ", ")]))
             }
         }
         query.languages = try languages.map { code in
             let normalized = DirectoryEntry.languageCode(code)
             guard (2...3).contains(normalized.count), normalized.allSatisfy({ $0.isLetter && $0.isASCII }) else {
-                throw DirectoryError.badQuery(field: "language", reason: "Give a language as an ISO 639 code such as es or spa.")
+                throw DirectoryError.badQuery(field: "language", reason: LocalizedText("error_detail_language_code"))
             }
             return normalized
         }

@@ -72,9 +72,10 @@ public struct HSDSImportError: UserFacingError, Equatable {
     public var messageKey: String { "error_directory_import" }
     public var kind: FailureKind { .invalid }
     public var field: String? { problems.first?.field }
-    public var detail: String? {
+    /// The problems as the reader found them (file, row, field): technical, and shown as found.
+    public var detail: LocalizedText? {
         let shown = problems.prefix(5).map(\.description).joined(separator: "; ")
-        return problems.count > 5 ? shown + "; and \(problems.count - 5) more" : shown
+        return LocalizedText("error_detail_as_given", ["text": problems.count > 5 ? shown + "; and \(problems.count - 5) more" : shown])
     }
 }
 

@@ -42,28 +42,28 @@ public struct LocalServiceDraft: Sendable, Equatable {
     public func records(organizationId: String, organizationName: String, today: String,
                         vocabulary: DirectoryVocabulary = .bundled, zips: ZIPCentroids = .bundled) throws -> HSDSRecordSet {
         func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard (2...200).contains(trimmed(name).count) else { throw DirectoryError.invalidEntry(field: "name", reason: "Give the service's name (2 to 200 characters).") }
+        guard (2...200).contains(trimmed(name).count) else { throw DirectoryError.invalidEntry(field: "name", reason: LocalizedText("error_detail_entry_name")) }
         guard !trimmed(phone).isEmpty || !trimmed(url).isEmpty else {
-            throw DirectoryError.invalidEntry(field: "phone", reason: "Give at least a phone number or a web address people can use to reach the service.")
+            throw DirectoryError.invalidEntry(field: "phone", reason: LocalizedText("error_detail_entry_contact"))
         }
         guard HSDSRowRules.isDate(verifiedOn), verifiedOn <= today else {
-            throw DirectoryError.invalidEntry(field: "verified_on", reason: "Give the day you confirmed these details with the service (not in the future).")
+            throw DirectoryError.invalidEntry(field: "verified_on", reason: LocalizedText("error_detail_entry_verified"))
         }
         guard ["active", "inactive", "temporarily closed"].contains(status) else {
-            throw DirectoryError.invalidEntry(field: "status", reason: "Choose active, inactive or temporarily closed.")
+            throw DirectoryError.invalidEntry(field: "status", reason: LocalizedText("error_detail_entry_status"))
         }
         let hasAddress = !trimmed(street).isEmpty || !trimmed(postalCode).isEmpty
         var point: ZIPCentroids.Place?
         if hasAddress {
             guard !trimmed(street).isEmpty, !trimmed(city).isEmpty, trimmed(state).count == 2 else {
-                throw DirectoryError.invalidEntry(field: "street", reason: "An address needs a street, a city, a two-letter state and a ZIP code.")
+                throw DirectoryError.invalidEntry(field: "street", reason: LocalizedText("error_detail_entry_address"))
             }
-            guard let place = zips.place(postalCode) else { throw DirectoryError.invalidEntry(field: "postal_code", reason: "That is not a US ZIP code we know.") }
+            guard let place = zips.place(postalCode) else { throw DirectoryError.invalidEntry(field: "postal_code", reason: LocalizedText("error_detail_entry_zip")) }
             point = place
         }
         if !twentyFourSeven && !days.isEmpty {
             guard let opens = ScheduleRules.minutes(opensAt), let closes = ScheduleRules.minutes(closesAt), opens != closes else {
-                throw DirectoryError.invalidEntry(field: "opens_at", reason: "Give opening and closing times as HH:MM, and make them differ.")
+                throw DirectoryError.invalidEntry(field: "opens_at", reason: LocalizedText("error_detail_entry_hours"))
             }
         }
         let id = serviceId ?? UUID().uuidString.lowercased()
@@ -101,7 +101,7 @@ public struct LocalServiceDraft: Sendable, Equatable {
         if twentyFourSeven { codes.append(DirectoryVocabulary.twentyFourSeven) }
         for code in codes {
             guard let term = vocabulary.terms.first(where: { $0.code == code }) else {
-                throw DirectoryError.invalidEntry(field: "terms", reason: "\(code) is not one of our terms.")
+                throw DirectoryError.invalidEntry(field: "terms", reason: LocalizedText("error_detail_entry_term", ["code": code]))
             }
             records.merge("attribute", ["id": .string(child("attribute-" + code)), "link_id": .string(id), "link_entity": "service",
                                         "taxonomy_term_id": .string(term.id)])

@@ -27,13 +27,14 @@ public protocol UserFacingError: Error, Sendable {
     var kind: FailureKind { get }
     /// The form field or JSON member that was wrong, when there is one.
     var field: String? { get }
-    /// Specifics for the person who sent the request (which answer, how many were expected).
-    var detail: String? { get }
+    /// Specifics for the person who sent the request (which answer, how many were expected),
+    /// worded by the catalogs so it reads in their language.
+    var detail: LocalizedText? { get }
 }
 
 extension UserFacingError {
     public var field: String? { nil }
-    public var detail: String? { nil }
+    public var detail: LocalizedText? { nil }
 }
 
 public enum AccessError: UserFacingError, Equatable {

@@ -56,45 +56,45 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
     /// Checks the payload against the consent and the referral's own rules, trimming what it keeps.
     public func checked(consent: ReferralConsent?, recipient: String, today: String,
                         vocabulary: DirectoryVocabulary = .bundled) throws -> ReferralPayload {
-        guard let consent else { throw ReferralError.consentMissing("Record the person's consent (verbal or written) before sending.") }
+        guard let consent else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_record")) }
         guard !consent.recipient.trimmingCharacters(in: .whitespaces).isEmpty,
               consent.recipient.caseInsensitiveCompare(recipient) == .orderedSame else {
-            throw ReferralError.consentMissing("The consent names a different recipient; the person agreed to \"\(consent.recipient)\".")
+            throw ReferralError.consentMissing(LocalizedText("error_detail_consent_recipient", ["recipient": consent.recipient]))
         }
         guard HSDSRowRules.isDate(consent.expiresOn) else {
-            throw ReferralError.consentMissing("Give the last day the consent covers (YYYY-MM-DD).")
+            throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expiry"))
         }
-        guard consent.isCurrent(today: today) else { throw ReferralError.consentMissing("The consent expired on \(consent.expiresOn).") }
-        guard consent.scope.contains(.needs) else { throw ReferralError.consentMissing("The consent must at least cover sharing the needs.") }
+        guard consent.isCurrent(today: today) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired", ["date": consent.expiresOn])) }
+        guard consent.scope.contains(.needs) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_needs")) }
         var payload = self
         payload.alias = alias.trimmingCharacters(in: .whitespacesAndNewlines)
         payload.contactDetail = contactDetail.trimmingCharacters(in: .whitespacesAndNewlines)
         payload.safeTimes = safeTimes.trimmingCharacters(in: .whitespacesAndNewlines)
         payload.note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...60).contains(payload.alias.count) else {
-            throw ReferralError.invalidPayload(field: "alias", reason: "Give a first name or an alias the person chose (up to 60 characters).")
+            throw ReferralError.invalidPayload(field: "alias", reason: LocalizedText("error_detail_alias"))
         }
-        guard !needs.isEmpty else { throw ReferralError.invalidPayload(field: "needs", reason: "Choose at least one need.") }
+        guard !needs.isEmpty else { throw ReferralError.invalidPayload(field: "needs", reason: LocalizedText("error_detail_needs_missing")) }
         let known = Set(vocabulary.terms(in: .serviceType).map(\.shortCode))
         if let unknown = needs.first(where: { !known.contains($0) }) {
-            throw ReferralError.invalidPayload(field: "needs", reason: "\"\(unknown.prefix(40))\" is not a service type.")
+            throw ReferralError.invalidPayload(field: "needs", reason: LocalizedText("error_detail_needs_unknown", ["value": String(unknown.prefix(40))]))
         }
         guard payload.note.count <= 1000, payload.safeTimes.count <= 200, payload.contactDetail.count <= 200 else {
-            throw ReferralError.invalidPayload(field: "note", reason: "Keep the note under 1,000 characters and contact details under 200.")
+            throw ReferralError.invalidPayload(field: "note", reason: LocalizedText("error_detail_payload_lengths"))
         }
         if doNotContact {
             // Contacting the person could endanger them: nothing that would let the service try.
             guard payload.contactDetail.isEmpty, contactMethod == nil || contactMethod == .throughReferrer else {
                 throw ReferralError.invalidPayload(field: "contact_detail",
-                                                   reason: "Do not contact is set: leave the contact details empty; the service reaches the person through you.")
+                                                   reason: LocalizedText("error_detail_do_not_contact"))
             }
             payload.contactMethod = .throughReferrer
         } else if let method = contactMethod, method != .throughReferrer {
             guard consent.scope.contains(.contact) else {
-                throw ReferralError.consentMissing("The consent does not cover sharing contact details.")
+                throw ReferralError.consentMissing(LocalizedText("error_detail_consent_contact"))
             }
             guard !payload.contactDetail.isEmpty else {
-                throw ReferralError.invalidPayload(field: "contact_detail", reason: "Give the number or address for the chosen contact method.")
+                throw ReferralError.invalidPayload(field: "contact_detail", reason: LocalizedText("error_detail_contact_missing"))
             }
         } else {
             payload.contactMethod = .throughReferrer

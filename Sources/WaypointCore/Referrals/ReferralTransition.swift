@@ -48,8 +48,8 @@ public enum ReferralReason: String, Codable, Sendable, CaseIterable {
 public enum ReferralError: UserFacingError, Equatable {
     case transitionNotAllowed(from: ReferralStatus, to: ReferralStatus, by: ReferralParty)
     case reasonRequired(ReferralStatus, allowed: [ReferralReason])
-    case consentMissing(String)
-    case invalidPayload(field: String, reason: String)
+    case consentMissing(LocalizedText)
+    case invalidPayload(field: String, reason: LocalizedText)
     case linkInvalid
     case linkExpired
     case linkFinished
@@ -87,10 +87,12 @@ public enum ReferralError: UserFacingError, Equatable {
         }
     }
 
-    public var detail: String? {
+    public var detail: LocalizedText? {
         switch self {
-        case .transitionNotAllowed(let from, let to, let by): "A \(by.rawValue) cannot move a referral from \(from.rawValue) to \(to.rawValue)."
-        case .reasonRequired(let status, let allowed): "Moving to \(status.rawValue) needs a reason: \(allowed.map(\.rawValue).joined(separator: ", "))."
+        case .transitionNotAllowed(let from, let to, let by):
+            LocalizedText("error_detail_referral_transition", ["party": by.rawValue, "from": from.rawValue, "to": to.rawValue])
+        case .reasonRequired(let status, let allowed):
+            LocalizedText("error_detail_referral_reason", ["status": status.rawValue, "reasons": allowed.map(\.rawValue).joined(separator: ", ")])
         case .consentMissing(let what): what
         case .invalidPayload(_, let reason): reason
         default: nil

@@ -126,7 +126,7 @@ public enum ReferralUseCases {
                               now: Int64, id: String, nonce: String) throws -> ReferralDecision {
         guard mayRefer(role) else { throw AccessError.forbidden }
         guard let target, target.status == "active" else {
-            throw ReferralError.invalidPayload(field: "service_id", reason: "Choose an active service from the directory.")
+            throw ReferralError.invalidPayload(field: "service_id", reason: LocalizedText("error_detail_service_inactive"))
         }
         let payload = try new.payload.checked(consent: new.consent, recipient: target.name, today: policy.today(at: Date(millis: now)))
         let consent = new.consent!  // `checked` refuses a missing consent
@@ -139,7 +139,7 @@ public enum ReferralUseCases {
                                now: Int64, nonce: String) throws -> ReceiverLink {
         guard !status.isFinished else { throw ReferralError.linkFinished }
         guard consent.isCurrent(today: policy.today(at: Date(millis: now))) else {
-            throw ReferralError.consentMissing("The consent expired on \(consent.expiresOn); record new consent and send a new referral.")
+            throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired_relink", ["date": consent.expiresOn]))
         }
         return ReceiverLink(referralId: id, expiresAt: policy.linkExpiry(now: now, consent: consent), nonce: nonce)
     }
@@ -147,14 +147,14 @@ public enum ReferralUseCases {
     /// Sending the referral to another system (FHIR export) needs a consent that is still current.
     public static func checkExport(_ record: ReferralRecord, today: String) throws {
         guard record.consent.isCurrent(today: today) else {
-            throw ReferralError.consentMissing("The consent expired on \(record.consent.expiresOn); nothing can be shared.")
+            throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired_export", ["date": record.consent.expiresOn]))
         }
     }
 
     /// A note on a move: trimmed, and short enough to read at a glance.
     public static func checkedNote(_ note: String) throws -> String {
         let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= 1000 else { throw ReferralError.invalidPayload(field: "note", reason: "Keep the note under 1,000 characters.") }
+        guard trimmed.count <= 1000 else { throw ReferralError.invalidPayload(field: "note", reason: LocalizedText("error_detail_note_length")) }
         return trimmed
     }
 

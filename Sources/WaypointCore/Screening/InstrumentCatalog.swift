@@ -73,22 +73,22 @@ public enum ScreeningError: UserFacingError, Equatable {
         }
     }
 
-    /// Detail for the command line and problem documents.
-    public var detail: String? {
+    /// Detail for the command line, pages and problem documents.
+    public var detail: LocalizedText? {
         switch self {
-        case .unknownInstrument(let id): "There is no instrument \(id.debugDescription). `waypoint instruments list` shows them."
-        case .instrumentUnavailable(let id, let reason): "\(id) is not available: \(reason)"
-        case .wrongNumberOfAnswers(let expected, let got): "Expected \(expected) answers, one per question in order; got \(got)."
-        case .unknownAnswer(let word): "\(word.debugDescription) is not an answer we know. Use yes, no, declined, unknown or not-asked."
-        case .unknownItem(let linkId): "The instrument has no question \(linkId.debugDescription)."
-        case .invalidAge(let age): "Age \(age) is not a valid age in years."
+        case .unknownInstrument(let id): LocalizedText("error_detail_unknown_instrument", ["id": id.debugDescription])
+        case .instrumentUnavailable(let id, let reason): LocalizedText("error_detail_instrument_unavailable", ["id": id, "reason": reason])
+        case .wrongNumberOfAnswers(let expected, let got):
+            LocalizedText("error_detail_wrong_number_of_answers", ["expected": String(expected), "got": String(got)])
+        case .unknownAnswer(let word): LocalizedText("error_detail_unknown_answer", ["word": word.debugDescription])
+        case .unknownItem(let linkId): LocalizedText("error_detail_unknown_item", ["item": linkId.debugDescription])
+        case .invalidAge(let age): LocalizedText("error_detail_invalid_age", ["age": String(age)])
         case .invalidEncounter(let field): switch field {
-            case "language": "language must be one of: \(Language.allCases.map(\.rawValue).joined(separator: ", "))."
-            case "setting": "setting must be one of: \(Encounter.settings.joined(separator: ", "))."
-            default: "state must be the two-letter postal code of a US state or territory (for example TX)."
+            case "language": LocalizedText("error_detail_encounter_language", ["values": Language.allCases.map(\.rawValue).joined(separator: ", ")])
+            case "setting": LocalizedText("error_detail_encounter_setting", ["values": Encounter.settings.joined(separator: ", ")])
+            default: LocalizedText("error_detail_encounter_state")
             }
-        case .idempotencyKeyMissing:
-            "idempotency_key is required: a value the client chooses (1 to 200 characters) so a retried request is not stored twice."
+        case .idempotencyKeyMissing: LocalizedText("error_detail_idempotency_key")
         }
     }
 }

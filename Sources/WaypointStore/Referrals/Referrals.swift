@@ -27,7 +27,7 @@ public struct Referrals: Repository {
                 let owned = try await db.raw("""
                     SELECT id FROM screenings WHERE id = \(bind: screening) AND org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
                     """).first()
-                guard owned != nil else { throw ReferralError.invalidPayload(field: "screening_id", reason: "That screening is not one of yours.") }
+                guard owned != nil else { throw ReferralError.invalidPayload(field: "screening_id", reason: LocalizedText("error_detail_screening_not_yours")) }
             }
             let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
             let site = { (column: String) in SealingSite(orgId: context.orgId, table: "referrals", column: column, rowId: id) }

@@ -15,10 +15,10 @@ public enum JurisdictionError: UserFacingError, Equatable {
         case .missingField(let name): name
         }
     }
-    public var detail: String? {
+    public var detail: LocalizedText? {
         switch self {
-        case .invalidState: "Use a two-letter US state code."
-        case .missingField(let name): "\(name) is required."
+        case .invalidState: LocalizedText("error_detail_state_code")
+        case .missingField(let name): LocalizedText("error_detail_required", ["name": name])
         }
     }
 }

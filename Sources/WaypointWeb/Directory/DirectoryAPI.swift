@@ -29,7 +29,7 @@ struct DirectoryAPI {
     static func int(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw = request.uri.queryParameters[Substring(name)] else { return value }
         guard let number = Int(String(raw)), range.contains(number) else {
-            throw DirectoryError.badQuery(field: name, reason: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            throw DirectoryError.badQuery(field: name, reason: LocalizedText("error_detail_whole_number", ["name": name, "min": String(range.lowerBound), "max": String(range.upperBound)]))
         }
         return number
     }
@@ -41,7 +41,7 @@ struct DirectoryAPI {
         switch raw {
         case "true", "1": return true
         case "false", "0": return false
-        default: throw DirectoryError.badQuery(field: name, reason: "\(name) is true or false.")
+        default: throw DirectoryError.badQuery(field: name, reason: LocalizedText("error_detail_boolean", ["name": name]))
         }
     }
 
@@ -55,7 +55,7 @@ struct DirectoryAPI {
             modifiedAfter = ISO8601DateFormatter().date(from: text)
                 ?? ISO8601DateFormatter().date(from: text + "T00:00:00Z")
             if modifiedAfter == nil {
-                throw DirectoryError.badQuery(field: "modified_after", reason: "Give a date (YYYY-MM-DD) or an ISO 8601 date and time.")
+                throw DirectoryError.badQuery(field: "modified_after", reason: LocalizedText("error_detail_date"))
             }
         }
         let listing = try await store.directory.servicePage(
@@ -104,7 +104,7 @@ struct DirectoryAPI {
     }
 
     static func number(_ text: String, _ field: String) throws -> Double {
-        guard let value = Double(text), value.isFinite else { throw DirectoryError.badQuery(field: field, reason: "\(field) must be a number.") }
+        guard let value = Double(text), value.isFinite else { throw DirectoryError.badQuery(field: field, reason: LocalizedText("error_detail_number", ["name": field])) }
         return value
     }
 }

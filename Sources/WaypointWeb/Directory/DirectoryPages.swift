@@ -71,7 +71,7 @@ struct DirectoryPages {
             data["canRefer"] = tenant.role == .clinician
             if page.total > page.page * page.perPage { data["nextPage"] = page.page + 1 }
         } catch let error as DirectoryError {
-            data["error"] = Localizer(context.language)[error.messageKey] + (error.detail.map { " " + $0 } ?? "")
+            data["error"] = Localizer(context.language)[error.messageKey] + (error.detail.map { " " + Localizer(context.language)($0) } ?? "")
             return renderer.page("directory-search", titleKey: "directory_title", data: data, request: request, context: context,
                                  status: .unprocessableContent)
         }
@@ -95,7 +95,7 @@ struct DirectoryPages {
         let form = try await FormReader.read(request, context: context)
         let ids = form.keys.filter { $0.hasPrefix("pick:") }.map { String($0.dropFirst(5)) }.sorted()
         guard !ids.isEmpty, ids.count <= 12 else {
-            throw MalformedInput(detail: "Choose between 1 and 12 services for the card.", field: "pick")
+            throw MalformedInput(detail: LocalizedText("error_detail_card_pick"), field: "pick")
         }
         var cardContext = context
         if let language = form["card_language"].flatMap(Language.init(rawValue:)) { cardContext.language = language }
@@ -143,7 +143,7 @@ struct DirectoryPages {
             "opensAt": draft.opensAt, "closesAt": draft.closesAt, "alwaysOpen": draft.twentyFourSeven, "confidential": draft.confidential,
             "verifiedOn": draft.verifiedOn.isEmpty ? today : draft.verifiedOn, "lastVerified": draft.verifiedOn,
         ]
-        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
+        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + strings($0) } ?? "") }
         return renderer.page("directory-editor-form", titleKey: "directory_edit_title", data: data, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }

@@ -20,7 +20,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         var status: Int
         var messageKey: String
         var field: String?
-        var detail: String?
+        var detail: LocalizedText?
         var retryAfterSeconds: Int?
     }
 
@@ -28,6 +28,10 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
+            // This middleware runs before the session is loaded, so the reader's language is worked
+            // out here again: an error reads in the language of the page that failed.
+            var context = context
+            context.language = SessionLoadingMiddleware.language(for: request, cookies: cookies)
             var problem = Self.problem(for: error)
             // A path we serve, asked with a method we do not: 405 with the methods that work.
             var allowed: [String] = []
@@ -52,7 +56,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
                 return PageRenderer.redirect(to: expired ? "/signin?expired=1" : "/signin")
             }
             var data: [String: Any] = ["message": Localizer(context.language)[problem.messageKey], "requestId": context.requestId]
-            data["detail"] = problem.detail
+            data["detail"] = problem.detail.map { Localizer(context.language)($0) }
             var page = renderer.page("error", titleKey: "error_title", data: data, request: request, context: context,
                                      status: HTTPResponse.Status(code: problem.status))
             if let wait = problem.retryAfterSeconds { page.headers[.retryAfter] = String(wait) }
@@ -107,17 +111,17 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
     }
 
     /// Says where a JSON document was wrong without echoing what was in it.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.isEmpty ? "the document" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    static func describe(_ error: DecodingError) -> LocalizedText {
+        func path(_ codingPath: [any CodingKey]) -> [String: String] {
+            ["name": codingPath.isEmpty ? "/" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")]
         }
         switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty: return "The body is not valid JSON."
-        case .dataCorrupted(let context): return "\(path(context.codingPath)) has a value that cannot be read."
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required."
-        case .typeMismatch(_, let context): return "\(path(context.codingPath)) has the wrong type."
-        case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null."
-        @unknown default: return "The body could not be read."
+        case .dataCorrupted(let context) where context.codingPath.isEmpty: return LocalizedText("error_detail_json")
+        case .dataCorrupted(let context): return LocalizedText("error_detail_unreadable_value", path(context.codingPath))
+        case .keyNotFound(let key, let context): return LocalizedText("error_detail_required", path(context.codingPath + [key]))
+        case .typeMismatch(_, let context): return LocalizedText("error_detail_wrong_type", path(context.codingPath))
+        case .valueNotFound(_, let context): return LocalizedText("error_detail_null", path(context.codingPath))
+        @unknown default: return LocalizedText("error_detail_body")
         }
     }
 
@@ -128,7 +132,7 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
             "status": problem.status,
             "instance": "urn:waypoint:request:" + context.requestId,
         ]
-        if let detail = problem.detail { body["detail"] = detail }
+        if let detail = problem.detail { body["detail"] = Localizer(context.language)(detail) }
         if let field = problem.field { body["field"] = field }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]

@@ -101,7 +101,7 @@ struct ReferralPages {
             "scopeContact": values.isEmpty || values["scope_contact"] != nil, "scopeLanguage": values.isEmpty || values["scope_language"] != nil,
             "consentGiven": values["consent_given"] != nil,
         ]
-        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
+        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + strings($0) } ?? "") }
         return renderer.page("referral-new", titleKey: "referral_new_title", data: data, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }
@@ -179,7 +179,7 @@ struct ReferralPages {
         let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
         guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
-            throw MalformedInput(detail: "Choose what happened.", field: "status")
+            throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status")
         }
         let record = try await store.referrals.move(try context.parameters.require("id"), to: status,
                                                     reason: form["reason"].flatMap(ReferralReason.init(rawValue:)), note: form["note"] ?? "", in: tenant)
@@ -209,7 +209,7 @@ struct ReferralPages {
         let token = try context.parameters.require("token")
         let form = try await FormReader.readForLink(request, context: context)
         guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
-            throw MalformedInput(detail: "Choose what happened.", field: "status")
+            throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status")
         }
         let view = try await store.referrals.receiverMove(token: token, to: status, reason: form["reason"].flatMap(ReferralReason.init(rawValue:)),
                                                           note: form["note"] ?? "", requestId: context.requestId)

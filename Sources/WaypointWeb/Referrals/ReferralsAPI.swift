@@ -51,11 +51,11 @@ struct ReferralsAPI {
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let box = request.uri.queryParameters["box"].map(String.init) ?? "outbox"
-        guard box == "outbox" || box == "inbox" else { throw DirectoryError.badQuery(field: "box", reason: "box is outbox or inbox.") }
+        guard box == "outbox" || box == "inbox" else { throw DirectoryError.badQuery(field: "box", reason: LocalizedText("error_detail_one_of", ["name": "box", "values": "outbox, inbox"])) }
         var status: ReferralStatus?
         if let raw = request.uri.queryParameters["status"] {
             guard let parsed = ReferralStatus(rawValue: String(raw)) else {
-                throw DirectoryError.badQuery(field: "status", reason: "Use one of: \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw DirectoryError.badQuery(field: "status", reason: LocalizedText("error_detail_one_of", ["name": "status", "values": ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             status = parsed
         }

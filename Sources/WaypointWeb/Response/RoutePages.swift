@@ -26,7 +26,7 @@ struct RoutePages {
             },
         ]
         if let noticeKey { data["notice"] = strings[noticeKey] }
-        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + $0 } ?? "") }
+        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + strings($0) } ?? "") }
         return renderer.page("routes", titleKey: "routes_title", data: data, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }

@@ -12,7 +12,7 @@ struct PageRenderer: Sendable {
     static func load(quickExitURL: String) async throws -> PageRenderer {
         // The build copies every feature's Templates folder into the bundle's top level.
         guard let layout = Bundle.module.url(forResource: "layout", withExtension: "mustache") else {
-            throw MalformedInput(detail: "templates are missing from the application bundle")
+            throw MalformedInput(detail: LocalizedText("error_detail_as_given", ["text": "templates are missing from the application bundle"]))
         }
         let folder = layout.deletingLastPathComponent().path
         return PageRenderer(library: try await MustacheLibrary(directory: folder), quickExitURL: quickExitURL)
