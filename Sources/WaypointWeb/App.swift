@@ -36,6 +36,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     // Outermost first: headers go on every response, error pages included.
     let cookies = CookiePolicy(secure: configuration.secureCookies)
     Telemetry.bootstrap()
+    router.add(middleware: ContentSecurityMiddleware(contentSecurityPolicy: contentSecurityPolicy))
     router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
     router.add(middleware: RequestLogMiddleware())
     // Outside error handling, so it counts the status the client got.

@@ -23,7 +23,10 @@ struct PageTests {
                 let title = html[html.range(of: "<title>")!.upperBound..<html.range(of: "</title>")!.lowerBound]
                 #expect(title.hasSuffix("· Waypoint"))
                 #expect(!html.lowercased().contains("trafficking"))
-                #expect(response.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self'") == true)
+                #expect(response.headers[values: .contentSecurityPolicy] == [
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; "
+                        + "form-action 'self'; frame-ancestors 'none'"])
+                #expect(response.headers[values: .xContentTypeOptions] == ["nosniff"])
                 #expect(response.headers[.cacheControl] == "no-store")
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
                 #expect(!html.contains("<script>") && !html.contains("style=\""), "inline code would break the CSP")
