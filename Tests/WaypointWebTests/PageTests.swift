@@ -114,6 +114,19 @@ struct PageTests {
         }
     }
 
+    @Test("a form body that cannot be read is a clear 400 in the reader's language, and nothing changes", arguments: [Backend.sqlite])
+    func unreadableForm(backend: Backend) async throws {
+        try await WebHarness.withApp(backend) { client, _ in
+            var browser = Browser(client)
+            _ = try await browser.signIn("demo-admin")
+            let garbled = try await browser.send("/admin/users", method: .post,
+                                                 headers: [.contentType: "application/x-www-form-urlencoded", .acceptLanguage: "es"],
+                                                 body: ByteBuffer(string: "username=%zz&role=admin"))
+            #expect(garbled.status == .badRequest)
+            #expect(String(buffer: garbled.body).contains("No se pudo leer el formulario"))
+        }
+    }
+
     @Test("pages follow Accept-Language and the language switch", arguments: Backend.allCases)
     func spanish(backend: Backend) async throws {
         try await WebHarness.withApp(backend) { client, _ in

@@ -38,10 +38,11 @@ struct SignInPages {
     }
 
     @Sendable func signIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let form = try await FormReader.read(request, context: context)
+        struct SignInForm: Decodable { let username: String?; let password: String? }
+        let form = try await FormReader.decode(SignInForm.self, request, context: context)
         do {
             let tenant = try await store.auth.signIn(
-                username: form["username"] ?? "", password: form["password"] ?? "",
+                username: form.username ?? "", password: form.password ?? "",
                 address: context.clientAddress(request, trustedProxies: trustedProxies), requestId: context.requestId)
             let (token, _) = try await store.auth.startSession(for: tenant)
             var response = PageRenderer.redirect(to: "/home")

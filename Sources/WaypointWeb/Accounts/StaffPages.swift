@@ -70,9 +70,10 @@ struct StaffPages {
     }
 
     @Sendable func setActive(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let form = try await FormReader.read(request, context: context)
+        struct ActiveForm: Decodable { let active: String? }
+        let form = try await FormReader.decode(ActiveForm.self, request, context: context)
         let id = try context.parameters.require("id")
-        try await store.users.setActive(id, active: form["active"] == "1", in: try context.tenant())
+        try await store.users.setActive(id, active: form.active == "1", in: try context.tenant())
         return PageRenderer.redirect(to: "/admin/users")
     }
 

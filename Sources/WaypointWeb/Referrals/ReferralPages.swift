@@ -177,12 +177,9 @@ struct ReferralPages {
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
-        let form = try await FormReader.read(request, context: context)
-        guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
-            throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status")
-        }
-        let record = try await store.referrals.move(try context.parameters.require("id"), to: status,
-                                                    reason: form["reason"].flatMap(ReferralReason.init(rawValue:)), note: form["note"] ?? "", in: tenant)
+        let form = try await FormReader.decode(ReferralMoveForm.self, request, context: context)
+        guard let status = form.status else { throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status") }
+        let record = try await store.referrals.move(try context.parameters.require("id"), to: status, reason: form.reason, note: form.note ?? "", in: tenant)
         return try await detailPage(record, link: nil, request: request, context: context)
     }
 
@@ -207,12 +204,10 @@ struct ReferralPages {
 
     @Sendable func receiverMove(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let form = try await FormReader.readForLink(request, context: context)
-        guard let status = form["status"].flatMap(ReferralStatus.init(rawValue:)) else {
-            throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status")
-        }
-        let view = try await store.referrals.receiverMove(token: token, to: status, reason: form["reason"].flatMap(ReferralReason.init(rawValue:)),
-                                                          note: form["note"] ?? "", requestId: context.requestId)
+        let form = try await FormReader.decodeForLink(ReferralMoveForm.self, request, context: context)
+        guard let status = form.status else { throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status") }
+        let view = try await store.referrals.receiverMove(token: token, to: status, reason: form.reason, note: form.note ?? "",
+                                                          requestId: context.requestId)
         return receiverPage(view, request: request, context: context)
     }
 

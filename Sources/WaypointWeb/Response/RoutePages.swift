@@ -36,10 +36,10 @@ struct RoutePages {
     }
 
     @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let form = try await FormReader.read(request, context: context)
-        let route = Jurisdiction(code: form["state"] ?? "", name: form["name"] ?? "", agency: form["agency"] ?? "",
-                                 phone: form["phone"] ?? "", route: form["route"] ?? "", source: form["source"] ?? "",
-                                 verified: form["verified"] ?? "")
+        struct RouteForm: Decodable { let state, name, agency, phone, route, source, verified: String? }
+        let form = try await FormReader.decode(RouteForm.self, request, context: context)
+        let route = Jurisdiction(code: form.state ?? "", name: form.name ?? "", agency: form.agency ?? "", phone: form.phone ?? "",
+                                 route: form.route ?? "", source: form.source ?? "", verified: form.verified ?? "")
         do {
             try await store.jurisdictions.set(route, in: try context.tenant())
             return try await page(request, context: context, noticeKey: "route_saved")

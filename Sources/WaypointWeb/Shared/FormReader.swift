@@ -8,33 +8,49 @@ import WaypointCore
 enum FormReader {
     static let csrfField = "_csrf"
 
+    /// The form's fields by name, for forms whose names are built from data (one answer per
+    /// question, one box per need).
     static func read(_ request: Request, context: WaypointRequestContext) async throws -> [String: String] {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let form = parse(String(buffer: buffer))
+        try await checked(request, context: context).fields
+    }
+
+    /// The form decoded into its type: what most handlers read.
+    static func decode<Form: Decodable>(_ type: Form.Type, _ request: Request, context: WaypointRequestContext) async throws -> Form {
+        try decoder.decode(type, from: try await checked(request, context: context).body)
+    }
+
+    private static func checked(_ request: Request, context: WaypointRequestContext) async throws -> (body: String, fields: [String: String]) {
+        let body = String(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        let form = try parse(body)
         let expected = context.session?.csrfToken ?? request.cookies[context.cookies.signInCSRF]?.value
         guard let expected, let submitted = form[csrfField], Tokens.constantTimeEqual(expected, submitted)
         else { throw CSRFRejected() }
-        return form
+        return (body, form)
     }
 
     /// A form posted to a capability link (a receiving service's referral link): the signed token
     /// in the path is the authority, and a cross-site forgery would need that token, so there is no
     /// session token to check.
-    static func readForLink(_ request: Request, context: WaypointRequestContext) async throws -> [String: String] {
-        parse(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
+    static func decodeForLink<Form: Decodable>(_ type: Form.Type, _ request: Request, context: WaypointRequestContext) async throws -> Form {
+        try decoder.decode(type, from: String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
     }
 
-    /// `application/x-www-form-urlencoded`: `+` is a space, the rest is percent-encoded UTF-8.
-    static func parse(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            guard let key = parts.first else { continue }
-            fields[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
+    static let decoder = URLEncodedFormDecoder()
+
+    /// `application/x-www-form-urlencoded` (`+` is a space, the rest percent-encoded UTF-8), read
+    /// by Hummingbird's decoder; a body it cannot read is a 400 that says so.
+    static func parse(_ body: String) throws -> [String: String] {
+        do {
+            return try decoder.decode([String: String].self, from: body)
+        } catch {
+            throw MalformedInput(detail: LocalizedText("error_detail_form"))
         }
-        return fields
     }
+}
+
+/// The forms a sender or a receiving service posts to move a referral.
+struct ReferralMoveForm: Decodable {
+    let status: ReferralStatus?
+    let reason: ReferralReason?
+    let note: String?
 }
