@@ -1,6 +1,30 @@
 @preconcurrency import Crypto
 import Foundation
 
+/// What happened, before it is placed in the chain.
+public struct AuditEvent: Sendable, Equatable {
+    public var orgId: String
+    public var actorId: String
+    public var action: String
+    public var objectType: String
+    public var objectId: String
+    public var requestId: String
+
+    public init(orgId: String, actorId: String, action: String, objectType: String, objectId: String, requestId: String) {
+        self.orgId = orgId
+        self.actorId = actorId
+        self.action = action
+        self.objectType = objectType
+        self.objectId = objectId
+        self.requestId = requestId
+    }
+
+    public init(_ context: TenantContext, action: String, objectType: String, objectId: String) {
+        self.init(orgId: context.orgId, actorId: context.userId, action: action,
+                  objectType: objectType, objectId: objectId, requestId: context.requestId)
+    }
+}
+
 /// One line of the tamper-evident audit log. It names who did what to which object and when —
 /// identifiers and actions only, never the sensitive values themselves.
 public struct AuditEntry: Sendable, Equatable, Codable {
@@ -41,6 +65,12 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.requestId = requestId
         self.prevHash = prevHash
         self.hash = hash
+    }
+
+    /// A new entry for `event` at `at`, not yet placed in the chain.
+    public init(_ event: AuditEvent, at: Int64) {
+        self.init(seq: 0, at: at, orgId: event.orgId, actorId: event.actorId, action: event.action,
+                  objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: "")
     }
 
     /// Length-prefixed fields, so no value can be shifted into its neighbour to forge the same bytes.

@@ -4,30 +4,6 @@ import NIOConcurrencyHelpers
 import SQLKit
 import WaypointCore
 
-/// What happened, before it is placed in the chain.
-public struct AuditEvent: Sendable, Equatable {
-    public var orgId: String
-    public var actorId: String
-    public var action: String
-    public var objectType: String
-    public var objectId: String
-    public var requestId: String
-
-    public init(orgId: String, actorId: String, action: String, objectType: String, objectId: String, requestId: String) {
-        self.orgId = orgId
-        self.actorId = actorId
-        self.action = action
-        self.objectType = objectType
-        self.objectId = objectId
-        self.requestId = requestId
-    }
-
-    public init(_ context: TenantContext, action: String, objectType: String, objectId: String) {
-        self.init(orgId: context.orgId, actorId: context.userId, action: action,
-                  objectType: objectType, objectId: objectId, requestId: context.requestId)
-    }
-}
-
 /// The append-only, hash-chained log of every sign-in, user change and read or write of a
 /// sensitive record.
 public struct AuditLog: Sendable {

@@ -41,8 +41,7 @@ final class AuditSequencer: Sendable {
     func insertPending(_ event: AuditEvent, on db: any SQLDatabase) async throws {
         let now = clock.millis()
         let key = try await keys.auditChainKey(on: db, now: now)
-        let entry = AuditEntry(seq: 0, at: now, orgId: event.orgId, actorId: event.actorId, action: event.action,
-                               objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: "")
+        let entry = AuditEntry(event, at: now)
         let id = Tokens.opaqueId()
         try await db.raw("""
             INSERT INTO audit_pending (id, at, org_id, actor_id, action, object_type, object_id, request_id, mac)
@@ -127,12 +126,7 @@ final class AuditSequencer: Sendable {
             try await db.raw("SELECT pg_advisory_xact_lock(727002)").run()
         }
         let chainKey = try await keys.auditChainKey(on: db, now: clock.millis())
-        try await chain(collected.map { (nil, Self.entry($0, at: $1)) }, on: db, chainKey: chainKey)
-    }
-
-    private static func entry(_ event: AuditEvent, at: Int64) -> AuditEntry {
-        AuditEntry(seq: 0, at: at, orgId: event.orgId, actorId: event.actorId, action: event.action,
-                   objectType: event.objectType, objectId: event.objectId, requestId: event.requestId, prevHash: "")
+        try await chain(collected.map { (nil, AuditEntry($0, at: $1)) }, on: db, chainKey: chainKey)
     }
 
     /// Appends `events` after the head within the caller's transaction, deleting the pending rows

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import SQLKit
+import WaypointCore
 
 /// Group commit: write transactions that arrive while one commits are run together on one
 /// connection and committed once — with their audit entries chained in the same commit.
