@@ -83,7 +83,7 @@ struct ResponsePlannerTests {
                 continue
             }
             keys.formUnion([instruction.key, reason.key])
-            #expect(action.instruction == english(instruction) && action.reason == english(reason), "stored English is the catalog's")
+            #expect(action.instruction == english(instruction) && action.reason == english(reason), "the English is the catalog's")
             let translated = action.instruction(in: spanish) + action.reason(in: spanish)
             #expect(!translated.contains("{") && translated != action.instruction + action.reason, "\(action.kind)")
         }

@@ -35,6 +35,9 @@ public struct Localizer: Sendable {
         self.fallback = Catalogs.shared[.en] ?? [:]
     }
 
+    /// Made once: plans and errors are worded in English for the command line and problem logs.
+    public static let english = Localizer(.en)
+
     public subscript(key: String) -> String {
         strings[key] ?? fallback[key] ?? key
     }
@@ -68,7 +71,22 @@ public struct LocalizedText: Sendable, Codable, Equatable {
     }
 
     /// The English wording: what the command line prints and what a record stores as said.
-    public var english: String { Localizer(.en)(self) }
+    public var english: String { Localizer.english(self) }
+
+    // Stored with every planned action: an empty argument list is left out.
+    private enum CodingKeys: String, CodingKey { case key, arguments }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        key = try container.decode(String.self, forKey: .key)
+        arguments = try container.decodeIfPresent([String: String].self, forKey: .arguments) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        if !arguments.isEmpty { try container.encode(arguments, forKey: .arguments) }
+    }
 }
 
 enum Catalogs {
@@ -82,5 +100,5 @@ enum Catalogs {
         return result
     }.mapError { $0 as! BundledResourceError }
 
-    static var shared: [Language: [String: String]] { loaded.loadedValue }
+    static let shared: [Language: [String: String]] = loaded.loadedValue
 }

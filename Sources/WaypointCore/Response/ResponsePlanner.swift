@@ -19,27 +19,52 @@ public enum ActionKind: String, Sendable, Codable, CaseIterable {
 
 public struct PlannedAction: Sendable, Codable, Equatable {
     public let kind: ActionKind
-    /// The English wording, stored as said. Records made before plans were worded by the catalogs
-    /// have only this.
-    public let instruction: String
-    public let reason: String
     /// Citations stay as published.
     public let source: String
-    /// The same sentences as catalog keys, so the plan shows in the reader's language.
+    /// The sentences as catalog keys with their values: stored so, and shown in the reader's language.
     public let instructionText: LocalizedText?
     public let reasonText: LocalizedText?
+    /// Plans stored before the catalogs worded them hold English text only.
+    private let storedInstruction: String?
+    private let storedReason: String?
 
     init(kind: ActionKind, instruction: LocalizedText, reason: LocalizedText, source: String) {
         self.kind = kind
-        self.instruction = instruction.english
-        self.reason = reason.english
         self.source = source
         self.instructionText = instruction
         self.reasonText = reason
+        self.storedInstruction = nil
+        self.storedReason = nil
     }
 
-    public func instruction(in strings: Localizer) -> String { instructionText.map { strings($0) } ?? instruction }
-    public func reason(in strings: Localizer) -> String { reasonText.map { strings($0) } ?? reason }
+    /// In English (the command line, tests).
+    public var instruction: String { instruction(in: .english) }
+    public var reason: String { reason(in: .english) }
+
+    public func instruction(in strings: Localizer) -> String { instructionText.map { strings($0) } ?? storedInstruction ?? "" }
+    public func reason(in strings: Localizer) -> String { reasonText.map { strings($0) } ?? storedReason ?? "" }
+
+    private enum CodingKeys: String, CodingKey { case kind, source, instructionText, reasonText, instruction, reason }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(ActionKind.self, forKey: .kind)
+        source = try container.decode(String.self, forKey: .source)
+        instructionText = try container.decodeIfPresent(LocalizedText.self, forKey: .instructionText)
+        reasonText = try container.decodeIfPresent(LocalizedText.self, forKey: .reasonText)
+        storedInstruction = try container.decodeIfPresent(String.self, forKey: .instruction)
+        storedReason = try container.decodeIfPresent(String.self, forKey: .reason)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(source, forKey: .source)
+        try container.encodeIfPresent(instructionText, forKey: .instructionText)
+        try container.encodeIfPresent(reasonText, forKey: .reasonText)
+        try container.encodeIfPresent(storedInstruction, forKey: .instruction)
+        try container.encodeIfPresent(storedReason, forKey: .reason)
+    }
 }
 
 public struct PlanInput: Sendable, Equatable {

@@ -41,10 +41,22 @@ struct ScreeningsAPI {
         let setting: String?
     }
 
+    /// One step of the plan, worded in the reader's language (`Accept-Language`).
+    struct ActionView: Encodable {
+        let kind: ActionKind, instruction: String, reason: String, source: String
+        init(_ action: PlannedAction, _ strings: Localizer) {
+            kind = action.kind
+            instruction = action.instruction(in: strings)
+            reason = action.reason(in: strings)
+            source = action.source
+        }
+    }
+
     struct ScreeningView: Encodable {
         let id: String, createdAt: Date, instrument: String, instrumentVersion: String?, result: ScreenResult
-        let yes: Int, open: Int, warnings: [String], actions: [PlannedAction], note: String?
-        init(_ record: ScreeningRecord, includeNote: Bool) {
+        let yes: Int, open: Int, warnings: [String], actions: [ActionView], note: String?
+        init(_ record: ScreeningRecord, includeNote: Bool, language: Language) {
+            let strings = Localizer(language)
             id = record.id
             createdAt = record.createdAt
             instrument = record.outcome.instrument
@@ -53,7 +65,7 @@ struct ScreeningsAPI {
             yes = record.outcome.yes
             open = record.outcome.open
             warnings = record.outcome.warnings
-            actions = record.actions
+            actions = record.actions.map { ActionView($0, strings) }
             note = includeNote ? record.request.note : nil
         }
     }
@@ -86,7 +98,7 @@ struct ScreeningsAPI {
                 answers: try body.answers.input(), concern: body.concern ?? .none, danger: body.danger ?? false,
                 consentToReferral: body.consentToReferral ?? false, note: body.note ?? "", idempotencyKey: body.idempotencyKey)
         }
-        return try JSONBody.response(ScreeningView(record, includeNote: false), status: created ? .created : .ok)
+        return try JSONBody.response(ScreeningView(record, includeNote: false, language: context.language), status: created ? .created : .ok)
     }
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -97,7 +109,7 @@ struct ScreeningsAPI {
             response["authored"] = .string(ISO8601DateFormatter().string(from: record.createdAt))
             return try fhir(.object(response))
         }
-        return try JSONBody.response(ScreeningView(record, includeNote: true))
+        return try JSONBody.response(ScreeningView(record, includeNote: true, language: context.language))
     }
 
     func fhir(_ resource: JSONValue) throws -> Response { try JSONBody.document(resource, contentType: "application/fhir+json") }
