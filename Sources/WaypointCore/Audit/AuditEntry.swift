@@ -131,6 +131,8 @@ public struct AuditHead: Sendable, Equatable {
 }
 
 public enum AuditVerification: Equatable, Sendable {
+    public var isIntact: Bool { if case .intact = self { true } else { false } }
+
     case intact(entries: Int)
     /// `seq` is the first entry that cannot be trusted.
     case broken(seq: Int64, reason: String)

@@ -29,10 +29,8 @@ struct SignInPages {
                             errorKey: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let csrf = Tokens.secret()
         let strings = Localizer(context.language)
-        var data: [String: Any] = ["signInCSRF": csrf]
-        if let messageKey { data["notice"] = strings[messageKey] }
-        if let errorKey { data["error"] = strings[errorKey] }
-        var response = renderer.page("signin", titleKey: "signin_title", data: data, request: request, context: context, status: status)
+        let view = AccountViews.SignIn(signInCSRF: csrf, notice: messageKey.map { strings[$0] }, error: errorKey.map { strings[$0] })
+        var response = renderer.page("signin", titleKey: "signin_title", view: view, request: request, context: context, status: status)
         response.setCookie(cookies.cookie(cookies.signInCSRF, csrf))
         return response
     }

@@ -20,11 +20,9 @@ struct StaffPages {
         let tenant = try context.tenant()
         let organization = try await store.organizations.current(tenant)
         let role = tenant.role
-        return renderer.page("home", titleKey: "home_title", data: [
-            "organization": organization.name,
-            "introKey": Localizer(context.language)["home_\(role.rawValue)_intro"],
-            "isClinician": role == .clinician, "isDirectoryEditor": role == .directoryEditor,
-        ], request: request, context: context)
+        let view = AccountViews.Home(organization: organization.name, introKey: Localizer(context.language)["home_\(role.rawValue)_intro"],
+                                     isClinician: role == .clinician, isDirectoryEditor: role == .directoryEditor)
+        return renderer.page("home", titleKey: "home_title", view: view, request: request, context: context)
     }
 
     @Sendable func users(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -32,37 +30,23 @@ struct StaffPages {
     }
 
     private func usersPage(request: Request, context: WaypointRequestContext, noticeKey: String? = nil,
-                           error: (any UserFacingError)? = nil, form: [String: String] = [:]) async throws -> Response {
+                           error: (any UserFacingError)? = nil, form: NewUserForm? = nil) async throws -> Response {
         let tenant = try context.tenant()
         let strings = Localizer(context.language)
-        let list = try await store.users.list(in: tenant)
-        var data: [String: Any] = [
-            "users": list.map { user -> [String: Any] in
-                ["id": user.id, "username": user.username, "displayName": user.displayName, "email": user.email,
-                 "role": strings["role_" + user.role.rawValue], "active": user.active, "isSelf": user.id == tenant.userId]
-            },
-            // The least-privileged role is the default choice.
-            "roles": Role.allCases.map { ["value": $0.rawValue, "label": strings["role_" + $0.rawValue],
-                                          "selected": (form["role"] ?? Role.clinician.rawValue) == $0.rawValue] },
-            "form": form.filter { $0.key != "password" && $0.key != FormReader.csrfField },
-        ]
-        if let noticeKey { data["notice"] = strings[noticeKey] }
-        if let error {
-            data["error"] = strings[error.messageKey]
-            if let field = error.field { data["invalid_" + field] = true }
-        }
-        let status = error.map(\.httpStatus) ?? .ok
-        return renderer.page("users", titleKey: "users_title", data: data, request: request, context: context, status: status)
+        let view = AccountViews.users(try await store.users.list(in: tenant), viewer: tenant, typed: form,
+                                      notice: noticeKey.map { strings[$0] }, error: error, strings: strings)
+        return renderer.page("users", titleKey: "users_title", view: view, request: request, context: context,
+                             status: error.map(\.httpStatus) ?? .ok)
     }
 
     @Sendable func createUser(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let form = try await FormReader.read(request, context: context)
+        let form = try await FormReader.decode(NewUserForm.self, request, context: context)
         let tenant = try context.tenant()
         do {
-            guard let role = Role(rawValue: form["role"] ?? "") else { throw AccountError.invalidRole }
+            guard let role = Role(rawValue: form.role ?? "") else { throw AccountError.invalidRole }
             _ = try await store.users.create(
-                NewUser(username: form["username"] ?? "", role: role, displayName: form["display_name"] ?? "",
-                        email: form["email"] ?? "", password: form["password"] ?? ""), in: tenant)
+                NewUser(username: form.username ?? "", role: role, displayName: form.displayName ?? "",
+                        email: form.email ?? "", password: form.password ?? ""), in: tenant)
             return try await usersPage(request: request, context: context, noticeKey: "user_created")
         } catch let error as AccountError {
             return try await usersPage(request: request, context: context, error: error, form: form)
@@ -83,19 +67,14 @@ struct StaffPages {
         // Only what was appended since this instance last checked: the whole chain is `waypoint audit verify`.
         let verification = try await store.audit.verifySinceCheckpoint()
         let formatter = ISO8601DateFormatter()
-        var data: [String: Any] = [
-            "entries": entries.map { entry -> [String: Any] in
+        let view = AccountViews.Audit(
+            entries: entries.map { entry in
                 // No sequence numbers: they count every organization's activity, not the viewer's.
-                ["time": formatter.string(from: Date(millis: entry.at)),
-                 "actor": entry.actorId, "action": entry.action, "object": "\(entry.objectType) \(entry.objectId)",
-                 "requestId": entry.requestId]
+                .init(time: formatter.string(from: Date(millis: entry.at)), actor: entry.actorId, action: entry.action,
+                      object: "\(entry.objectType) \(entry.objectId)", requestId: entry.requestId)
             },
-        ]
-        switch verification {
-        case .intact: data["intact"] = true
-        // Where it broke is for the operator (`waypoint audit verify`); the entry numbers span organizations.
-        case .broken: data["broken"] = true
-        }
-        return renderer.page("audit", titleKey: "audit_title", data: data, request: request, context: context)
+            // Where it broke is for the operator (`waypoint audit verify`); the entry numbers span organizations.
+            intact: verification.isIntact, broken: !verification.isIntact)
+        return renderer.page("audit", titleKey: "audit_title", view: view, request: request, context: context)
     }
 }

@@ -71,7 +71,7 @@ struct DirectoryPages {
             data["canRefer"] = tenant.role == .clinician
             if page.total > page.page * page.perPage { data["nextPage"] = page.page + 1 }
         } catch let error as DirectoryError {
-            data["error"] = Localizer(context.language)[error.messageKey] + (error.detail.map { " " + Localizer(context.language)($0) } ?? "")
+            data["error"] = error.message(in: Localizer(context.language))
             return renderer.page("directory-search", titleKey: "directory_title", data: data, request: request, context: context,
                                  status: .unprocessableContent)
         }
@@ -143,7 +143,7 @@ struct DirectoryPages {
             "opensAt": draft.opensAt, "closesAt": draft.closesAt, "alwaysOpen": draft.twentyFourSeven, "confidential": draft.confidential,
             "verifiedOn": draft.verifiedOn.isEmpty ? today : draft.verifiedOn, "lastVerified": draft.verifiedOn,
         ]
-        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + strings($0) } ?? "") }
+        if let error { data["error"] = error.message(in: strings) }
         return renderer.page("directory-editor-form", titleKey: "directory_edit_title", data: data, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }

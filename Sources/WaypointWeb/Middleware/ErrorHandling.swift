@@ -168,4 +168,9 @@ final class RouteMethods: Sendable {
 extension UserFacingError {
     /// For pages that show a form again with the error beside it.
     var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: ErrorHandlingMiddleware.status(of: kind)) }
+
+    /// The message and its specifics, in the reader's language, for a form shown again.
+    func message(in strings: Localizer) -> String {
+        strings[messageKey] + (detail.map { " " + strings($0) } ?? "")
+    }
 }

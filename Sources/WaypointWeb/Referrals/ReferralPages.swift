@@ -22,18 +22,6 @@ struct ReferralPages {
         router.post("/r/:token", use: receiverMove)
     }
 
-    /// Dates and times in the reader's language.
-    static func timeFormatter(_ language: Language) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.locale = Locale(identifier: language.rawValue)
-        return formatter
-    }
-
-    func statusLabel(_ status: ReferralStatus, _ strings: Localizer) -> String { strings["referral_status_" + status.rawValue] }
-    func reasonLabel(_ reason: ReferralReason, _ strings: Localizer) -> String { strings["referral_reason_" + reason.rawValue] }
-
     // MARK: Lists
 
     @Sendable func outbox(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -46,22 +34,10 @@ struct ReferralPages {
 
     func list(inbox: Bool, request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
-        let strings = Localizer(context.language)
         let filter = request.uri.queryParameters["status"].flatMap { ReferralStatus(rawValue: String($0)) }
         let referrals = try await store.referrals.list(inbox: inbox, status: filter, in: tenant)
-        let formatter = Self.timeFormatter(context.language)
-        return renderer.page("referral-list", titleKey: inbox ? "referral_inbox_title" : "referral_outbox_title", data: [
-            "heading": strings[inbox ? "referral_inbox_title" : "referral_outbox_title"], "inbox": inbox,
-            "base": inbox ? "/referrals/inbox" : "/referrals",
-            "filters": [["value": "", "label": strings["referral_all"], "current": filter == nil]]
-                + ReferralStatus.allCases.map { ["value": $0.rawValue, "label": statusLabel($0, strings), "current": $0 == filter] },
-            "referrals": referrals.map { referral -> [String: Any] in
-                ["id": referral.id, "service": referral.serviceName, "status": referral.status.rawValue,
-                 "statusLabel": statusLabel(referral.status, strings), "overdue": referral.overdue,
-                 "updated": formatter.string(from: referral.updatedAt), "linkable": !inbox]
-            },
-            "overdueCount": referrals.filter(\.overdue).count,
-        ], request: request, context: context)
+        return renderer.page("referral-list", titleKey: inbox ? "referral_inbox_title" : "referral_outbox_title",
+                             view: ReferralViews(context.language).list(referrals, inbox: inbox, filter: filter), request: request, context: context)
     }
 
     // MARK: Sending
@@ -101,7 +77,7 @@ struct ReferralPages {
             "scopeContact": values.isEmpty || values["scope_contact"] != nil, "scopeLanguage": values.isEmpty || values["scope_language"] != nil,
             "consentGiven": values["consent_given"] != nil,
         ]
-        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + strings($0) } ?? "") }
+        if let error { data["error"] = error.message(in: strings) }
         return renderer.page("referral-new", titleKey: "referral_new_title", data: data, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }
@@ -141,38 +117,9 @@ struct ReferralPages {
         return try await detailPage(record, link: nil, request: request, context: context)
     }
 
-    func history(_ events: [ReferralEvent], strings: Localizer, language: Language) -> [[String: Any]] {
-        let formatter = Self.timeFormatter(language)
-        return events.map { event in
-            ["at": formatter.string(from: event.at), "status": statusLabel(event.status, strings), "statusCode": event.status.rawValue,
-             "party": strings["referral_party_" + event.party.rawValue], "reason": event.reason.map { reasonLabel($0, strings) } ?? "",
-             "note": event.note]
-        }
-    }
-
-    func moves(_ moves: [ReferralStatus], strings: Localizer) -> [[String: Any]] {
-        moves.map { status in
-            ["status": status.rawValue, "label": statusLabel(status, strings), "hasReasons": !ReferralTransition.reasons(for: status).isEmpty,
-             "reasons": ReferralTransition.reasons(for: status).map { ["value": $0.rawValue, "label": reasonLabel($0, strings)] }]
-        }
-    }
-
     func detailPage(_ record: ReferralRecord, link: String?, request: Request, context: WaypointRequestContext) async throws -> Response {
-        let strings = Localizer(context.language)
-        let views = DirectoryViews(strings: strings)
-        var data: [String: Any] = [
-            "id": record.id, "service": record.serviceName, "status": statusLabel(record.status, strings), "statusCode": record.status.rawValue,
-            "alias": record.payload.alias, "needs": record.payload.needs.map { views.termLabel(.serviceType, $0) }.joined(separator: ", "),
-            "doNotContact": record.payload.doNotContact,
-            "consent": strings["referral_consent"] + ": " + strings["referral_consent_" + record.consent.method.rawValue] + ", "
-                + strings["referral_consent_until"] + " " + record.consent.expiresOn,
-            "history": history(record.events, strings: strings, language: context.language),
-            "moves": moves(ReferralTransition.allowedMoves(from: record.status, by: .sender), strings: strings),
-            "canRelink": !record.status.isFinished,
-        ]
-        if let link { data["link"] = "/r/" + link }
-        return renderer.page("referral-detail", titleKey: "referral_detail_title", data: data, request: request, context: context,
-                             status: link == nil ? .ok : .created)
+        renderer.page("referral-detail", titleKey: "referral_detail_title", view: ReferralViews(context.language).detail(record, link: link),
+                      request: request, context: context, status: link == nil ? .ok : .created)
     }
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -212,22 +159,8 @@ struct ReferralPages {
     }
 
     func receiverPage(_ view: ReceiverView, request: Request, context: WaypointRequestContext) -> Response {
-        let strings = Localizer(context.language)
-        let views = DirectoryViews(strings: strings)
-        var data: [String: Any] = [
-            "service": view.serviceName, "sender": view.senderOrganization, "status": statusLabel(view.status, strings),
-            "statusCode": view.status.rawValue, "finished": view.status.isFinished,
-            "history": history(view.events, strings: strings, language: context.language),
-            "moves": moves(view.allowedMoves, strings: strings), "action": "/r/" + (context.parameters.get("token") ?? ""),
-        ]
-        if let payload = view.payload {
-            data["payload"] = [
-                "alias": payload.alias, "needs": payload.needs.map { views.termLabel(.serviceType, $0) }.joined(separator: ", "),
-                "language": payload.language.isEmpty ? "" : views.languageName(payload.language), "doNotContact": payload.doNotContact,
-                "contactMethod": payload.contactMethod.map { strings["referral_contact_" + $0.rawValue] } ?? "",
-                "contactDetail": payload.contactDetail, "safeTimes": payload.safeTimes, "note": payload.note,
-            ] as [String: Any]
-        }
-        return renderer.page("referral-receiver", titleKey: "referral_receiver_title", data: data, request: request, context: context)
+        renderer.page("referral-receiver", titleKey: "referral_receiver_title",
+                      view: ReferralViews(context.language).receiver(view, token: context.parameters.get("token") ?? ""),
+                      request: request, context: context)
     }
 }

@@ -3,6 +3,14 @@ import Hummingbird
 import WaypointCore
 import WaypointStore
 
+/// The reporting-routes page: every route the organization plans with (the fallback last), and
+/// what the last save said.
+struct RoutesView {
+    let routes: [Jurisdiction]
+    let notice: String?
+    let error: String?
+}
+
 /// An organization administrator keeps the child-abuse reporting routes current for their state(s).
 struct RoutePages {
     let store: Store
@@ -19,15 +27,9 @@ struct RoutePages {
         guard tenant.role.canManageUsers else { throw AccessError.forbidden }
         let table = try await store.jurisdictions.table(for: tenant)
         let strings = Localizer(context.language)
-        var data: [String: Any] = [
-            "routes": (table.states + [table.fallback]).map {
-                ["code": $0.code, "name": $0.name, "agency": $0.agency, "phone": $0.phone, "route": $0.route,
-                 "source": $0.source, "verified": $0.verified, "fallback": $0.isFallback == true]
-            },
-        ]
-        if let noticeKey { data["notice"] = strings[noticeKey] }
-        if let error { data["error"] = strings[error.messageKey] + (error.detail.map { " " + strings($0) } ?? "") }
-        return renderer.page("routes", titleKey: "routes_title", data: data, request: request, context: context,
+        let view = RoutesView(routes: table.states + [table.fallback], notice: noticeKey.map { strings[$0] },
+                              error: error?.message(in: strings))
+        return renderer.page("routes", titleKey: "routes_title", view: view, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }
 

@@ -28,20 +28,13 @@ struct ScreeningPages {
                              companionPresent: form["present"] == "companion", state: form["state"], routes: routes)
     }
 
-    static func hidden(_ encounter: Encounter) -> [[String: String]] {
-        [["name": "age", "value": String(encounter.age)], ["name": "patient_language", "value": encounter.language.rawValue],
-         ["name": "setting", "value": encounter.setting], ["name": "present", "value": encounter.companionPresent ? "companion" : "alone"],
-         ["name": "state", "value": encounter.state ?? ""]]
-    }
-
     @Sendable func start(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
         let strings = Localizer(context.language)
         let routes = try await store.jurisdictions.table(for: tenant)
-        return renderer.page("screening-start", titleKey: "screen_start_title", data: [
-            "settings": Encounter.settings.map { ["value": $0, "label": strings["setting_" + $0]] },
-            "states": routes.states.map { ["code": $0.code, "name": $0.name] },
-        ], request: request, context: context)
+        let view = ScreeningViews.Start(settings: Encounter.settings.map { .init(value: $0, label: strings["setting_" + $0]) },
+                                        states: routes.states.map { .init(code: $0.code, name: $0.name) })
+        return renderer.page("screening-start", titleKey: "screen_start_title", view: view, request: request, context: context)
     }
 
     @Sendable func prepare(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -51,19 +44,19 @@ struct ScreeningPages {
         let encounter = try Self.encounter(form: try await FormReader.read(request, context: context), routes: routes)
         let strings = Localizer(context.language)
         let suggested = catalog.suggested(forAge: encounter.age)
-        let options = catalog.instruments.filter(\.isAvailable).map { info -> [String: Any] in
+        let options = catalog.instruments.filter(\.isAvailable).map { info -> ScreeningViews.Prepare.Instrument in
             // The form's own neutral title, never the published name (which may name the topic).
             let title = (try? catalog.questionnaire(info.id)).map { Self.title(of: $0.raw, in: context.language) } ?? info.shortName
             var label = title
             if info.id == suggested?.id { label += " — " + strings["suggested"] }
             if !info.validated { label += " — " + strings["not_validated"] }
-            return ["id": info.id, "label": label, "selected": info.id == suggested?.id]
+            return .init(id: info.id, label: label, selected: info.id == suggested?.id)
         }
-        return renderer.page("screening-prepare", titleKey: "prepare_title", data: [
-            "hidden": Self.hidden(encounter), "instruments": options, "noSuggestion": suggested == nil,
-            "confidentiality": strings(planner.confidentiality(age: encounter.age, state: encounter.state)),
-            "companionPresent": encounter.companionPresent,
-        ], request: request, context: context)
+        let view = ScreeningViews.Prepare(
+            hidden: ScreeningViews.hidden(encounter), instruments: options, noSuggestion: suggested == nil,
+            confidentiality: strings(planner.confidentiality(age: encounter.age, state: encounter.state)),
+            companionPresent: encounter.companionPresent)
+        return renderer.page("screening-prepare", titleKey: "prepare_title", view: view, request: request, context: context)
     }
 
     @Sendable func questions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -75,21 +68,16 @@ struct ScreeningPages {
         let strings = Localizer(context.language)
         let answerLabels: [(ScreenAnswer, String)] = [(.yes, "answer_yes"), (.no, "answer_no"), (.declined, "answer_declined"),
                                                       (.unknown, "answer_unknown"), (.notAsked, "answer_not_asked")]
-        let items = questionnaire.questions.enumerated().map { index, item -> [String: Any] in
-            [
-                "linkId": item.linkId, "number": index + 1,
-                "text": Self.text(of: item.raw, in: encounter.language),
-                "options": answerLabels.map { answer, key in
-                    ["value": answer.rawValue, "label": strings[key], "id": "\(item.linkId)-\(answer.rawValue)"]
-                },
-            ]
+        let items = questionnaire.questions.enumerated().map { index, item in
+            ScreeningViews.Questions.Item(
+                linkId: item.linkId, number: index + 1, text: Self.text(of: item.raw, in: encounter.language),
+                options: answerLabels.map { answer, key in .init(value: answer.rawValue, label: strings[key], id: "\(item.linkId)-\(answer.rawValue)") })
         }
-        return renderer.page("screening-questions", titleKey: "questions_title", data: [
-            "hidden": Self.hidden(encounter) + [["name": "instrument", "value": instrumentId]],
-            "items": items, "questionLanguage": encounter.language.rawValue,
-            "idempotencyKey": Tokens.opaqueId(),
-            "concerns": Concern.allCases.map { ["value": $0.rawValue, "label": strings["concern_" + $0.rawValue], "checked": $0 == .none] },
-        ], request: request, context: context)
+        let view = ScreeningViews.Questions(
+            hidden: ScreeningViews.hidden(encounter) + [.init(name: "instrument", value: instrumentId)],
+            items: items, questionLanguage: encounter.language.rawValue, idempotencyKey: Tokens.opaqueId(),
+            concerns: Concern.allCases.map { .init(value: $0.rawValue, label: strings["concern_" + $0.rawValue], checked: $0 == .none) })
+        return renderer.page("screening-questions", titleKey: "questions_title", view: view, request: request, context: context)
     }
 
     static func title(of questionnaire: JSONValue, in language: Language) -> String {
@@ -133,44 +121,37 @@ struct ScreeningPages {
     }
 
     @Sendable func result(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await resultPage(request, context: context, coding: [:])
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
+        return try resultPage(record, coding: nil, request: request, context: context)
     }
 
     /// The documentation assistant: the safety check comes first; the code is shown only once the
     /// clinician confirms it was done, because codes travel to portals and insurance statements.
     @Sendable func coding(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let form = try await FormReader.read(request, context: context)
-        var coding: [String: Any] = ["asked": true]
-        if form["safety_checked"] == "on",
-           let type = ICD10Assistant.ExploitationType(rawValue: form["type"] ?? ""),
-           let status = ICD10Assistant.Status(rawValue: form["status"] ?? ""),
-           let encounter = ICD10Assistant.Encounter(rawValue: form["encounter"] ?? "") {
-            let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
-            let suggestion = ICD10Assistant.suggest(type: type, status: status, age: record.request.age, encounter: encounter)
-            coding["code"] = suggestion.code
-            coding["description"] = suggestion.description
-            coding["rationale"] = suggestion.rationale(in: Localizer(context.language))
-        } else {
-            coding["needsCheck"] = true
+        struct CodingForm: Decodable {
+            let safetyChecked: String?, type: String?, status: String?, encounter: String?
+            enum CodingKeys: String, CodingKey { case safetyChecked = "safety_checked", type, status, encounter }
         }
-        return try await resultPage(request, context: context, coding: coding)
+        // Refused before the form is read: a role that may not screen learns nothing from it.
+        let tenant = try context.tenant(as: .clinician)
+        let form = try await FormReader.decode(CodingForm.self, request, context: context)
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
+        var coding = ScreeningViews.Result.Coding(code: nil, description: nil, rationale: nil, needsCheck: true)
+        if form.safetyChecked == "on", let type = form.type.flatMap(ICD10Assistant.ExploitationType.init(rawValue:)),
+           let status = form.status.flatMap(ICD10Assistant.Status.init(rawValue:)),
+           let encounter = form.encounter.flatMap(ICD10Assistant.Encounter.init(rawValue:)) {
+            let suggestion = ICD10Assistant.suggest(type: type, status: status, age: record.request.age, encounter: encounter)
+            coding = .init(code: suggestion.code, description: suggestion.description,
+                           rationale: suggestion.rationale(in: Localizer(context.language)), needsCheck: false)
+        }
+        return try resultPage(record, coding: coding, request: request, context: context)
     }
 
-    func resultPage(_ request: Request, context: WaypointRequestContext, coding: [String: Any]) async throws -> Response {
-        let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
-        let strings = Localizer(context.language)
-        let outcome = record.outcome
-        let info = try catalog.info(outcome.instrument)
-        return renderer.page("screening-result", titleKey: "result_title", data: [
-            "id": record.id, "instrument": "\(info.shortName) \(outcome.version ?? "")",
-            "resultClass": outcome.result.rawValue,
-            "resultText": strings["result_" + outcome.result.rawValue.replacingOccurrences(of: "-", with: "_")],
-            "counts": strings["counts"].replacingOccurrences(of: "{yes}", with: String(outcome.yes)).replacingOccurrences(of: "{open}", with: String(outcome.open)),
-            "warnings": outcome.warnings,
-            "actions": record.actions.map { ["kind": $0.kind.rawValue, "label": strings["action_" + $0.kind.rawValue],
-                                             "instruction": $0.instruction(in: strings), "reason": $0.reason(in: strings), "source": $0.source] },
-            "safetyCheck": ICD10Assistant.safetyCheck.map { strings($0) }, "coding": coding,
-        ], request: request, context: context)
+    func resultPage(_ record: ScreeningRecord, coding: ScreeningViews.Result.Coding?, request: Request,
+                    context: WaypointRequestContext) throws -> Response {
+        let view = ScreeningViews.result(record, instrumentName: try catalog.info(record.outcome.instrument).shortName, coding: coding,
+                                         strings: Localizer(context.language))
+        return renderer.page("screening-result", titleKey: "result_title", view: view, request: request, context: context)
     }
 
     @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -179,23 +160,25 @@ struct ScreeningPages {
         // The card is in the patient's language unless the clinician picks another with ?lang=.
         var cardContext = context
         if request.uri.queryParameters["lang"] == nil { cardContext.language = Language(rawValue: record.request.language) ?? .en }
-        var data: [String: Any] = ["id": record.id]
+        var childLine: ScreeningViews.Card.ChildLine?
         if record.cardShowsChildLine {
             let route = try await store.jurisdictions.table(for: tenant).route(for: record.request.state)
-            data["childLine"] = ["agency": route.agency, "phone": route.phone]
+            childLine = .init(agency: route.agency, phone: route.phone)
         }
-        return renderer.page("screening-card", titleKey: "card_title", data: data, request: request, context: cardContext)
+        return renderer.page("screening-card", titleKey: "card_title", view: ScreeningViews.Card(id: record.id, childLine: childLine),
+                             request: request, context: cardContext)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let summaries = try await store.screenings.list(in: try context.tenant(as: .clinician))
         let strings = Localizer(context.language)
         let formatter = ISO8601DateFormatter()
-        return renderer.page("screening-list", titleKey: "screenings_title", data: [
-            "screenings": summaries.map { ["id": $0.id, "when": formatter.string(from: $0.createdAt),
-                                           "instrument": (try? catalog.info($0.instrument).shortName) ?? $0.instrument,
-                                           "result": strings["result_" + $0.result.rawValue.replacingOccurrences(of: "-", with: "_")]] },
-            "empty": summaries.isEmpty,
-        ], request: request, context: context)
+        let rows = summaries.map {
+            ScreeningViews.List.Row(id: $0.id, when: formatter.string(from: $0.createdAt),
+                                    instrument: (try? catalog.info($0.instrument).shortName) ?? $0.instrument,
+                                    result: ScreeningViews.resultText($0.result, strings))
+        }
+        return renderer.page("screening-list", titleKey: "screenings_title", view: ScreeningViews.List(screenings: rows, empty: rows.isEmpty),
+                             request: request, context: context)
     }
 }

@@ -18,9 +18,26 @@ struct PageRenderer: Sendable {
         return PageRenderer(library: try await MustacheLibrary(directory: folder), quickExitURL: quickExitURL)
     }
 
+    /// A page whose data is a typed view model: its properties are what the template names, and
+    /// the chrome every page needs (strings, language switch, navigation, CSRF token) sits beneath it.
+    func page<View>(
+        _ template: String, titleKey: String, view: View,
+        request: Request, context: WaypointRequestContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        render(template, titleKey: titleKey, view: view, data: [:], request: request, context: context, status: status)
+    }
+
+    /// A page whose data is still a dictionary (pages not yet given a view model).
     func page(
         _ template: String, titleKey: String, data: [String: Any] = [:],
         request: Request, context: WaypointRequestContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        render(template, titleKey: titleKey, view: nil as Int?, data: data, request: request, context: context, status: status)
+    }
+
+    private func render<View>(
+        _ template: String, titleKey: String, view typed: View?, data: [String: Any],
+        request: Request, context: WaypointRequestContext, status: HTTPResponse.Status
     ) -> Response {
         let strings = Localizer(context.language)
         var view = data
@@ -46,7 +63,7 @@ struct PageRenderer: Sendable {
             view["canScreen"] = role == .clinician
             view["isEditor"] = role == .directoryEditor
         }
-        let html = library.render(view, withTemplate: template) ?? ""
+        let html = library.render(PageFrame(view: typed.map { $0 as Any }, chrome: view), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -54,5 +71,22 @@ struct PageRenderer: Sendable {
 
     static func redirect(to path: String) -> Response {
         Response(status: .seeOther, headers: [.location: path])
+    }
+}
+
+/// What a template sees: the page's typed view model first, then the chrome. A page passes a
+/// struct (checked by the compiler) while the shared layout keeps reading `t`, `csrf` and the rest.
+struct PageFrame: MustacheParent {
+    let view: Any?
+    let chrome: [String: Any]
+
+    func child(named name: String) -> Any? {
+        if let view, let property = Mirror(reflecting: view).children.first(where: { $0.label == name }) {
+            // A property that is nil is an empty section; it must not fall through to the chrome.
+            let value = Mirror(reflecting: property.value)
+            guard value.displayStyle == .optional else { return property.value }
+            return value.children.first?.value ?? false
+        }
+        return chrome[name]
     }
 }

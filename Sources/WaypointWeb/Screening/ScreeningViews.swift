@@ -1,0 +1,87 @@
+import Foundation
+import WaypointCore
+
+/// What the screening templates show, one type per page. Built from core values in the reader's
+/// language; the templates name these properties and nothing else (plus the shared chrome).
+enum ScreeningViews {
+    struct Option { let value: String; let label: String }
+    struct HiddenField { let name: String; let value: String }
+    struct State { let code: String; let name: String }
+
+    struct Start {
+        let settings: [Option]
+        let states: [State]
+    }
+
+    struct Prepare {
+        struct Instrument { let id: String; let label: String; let selected: Bool }
+        let hidden: [HiddenField]
+        let instruments: [Instrument]
+        let noSuggestion: Bool
+        let confidentiality: String
+        let companionPresent: Bool
+    }
+
+    struct Questions {
+        struct Choice { let value: String; let label: String; let id: String }
+        struct Item { let linkId: String; let number: Int; let text: String; let options: [Choice] }
+        struct ConcernChoice { let value: String; let label: String; let checked: Bool }
+        let hidden: [HiddenField]
+        let items: [Item]
+        let questionLanguage: String
+        let idempotencyKey: String
+        let concerns: [ConcernChoice]
+    }
+
+    struct Result {
+        struct Action { let kind: String; let label: String; let instruction: String; let reason: String; let source: String }
+        /// The documentation assistant's state: not asked yet, asked without the safety check, or a code.
+        struct Coding { let code: String?; let description: String?; let rationale: String?; let needsCheck: Bool }
+        let id: String
+        let instrument: String
+        let resultClass: String
+        let resultText: String
+        let counts: String
+        let warnings: [String]
+        let actions: [Action]
+        let safetyCheck: [String]
+        let coding: Coding?
+    }
+
+    struct Card {
+        struct ChildLine { let agency: String; let phone: String }
+        let id: String
+        let childLine: ChildLine?
+    }
+
+    struct List {
+        struct Row { let id: String; let when: String; let instrument: String; let result: String }
+        let screenings: [Row]
+        let empty: Bool
+    }
+
+    static func hidden(_ encounter: Encounter) -> [HiddenField] {
+        [HiddenField(name: "age", value: String(encounter.age)), HiddenField(name: "patient_language", value: encounter.language.rawValue),
+         HiddenField(name: "setting", value: encounter.setting),
+         HiddenField(name: "present", value: encounter.companionPresent ? "companion" : "alone"),
+         HiddenField(name: "state", value: encounter.state ?? "")]
+    }
+
+    static func resultText(_ result: ScreenResult, _ strings: Localizer) -> String {
+        strings["result_" + result.rawValue.replacingOccurrences(of: "-", with: "_")]
+    }
+
+    static func result(_ record: ScreeningRecord, instrumentName: String, coding: Result.Coding?, strings: Localizer) -> Result {
+        let outcome = record.outcome
+        return Result(
+            id: record.id, instrument: "\(instrumentName) \(outcome.version ?? "")", resultClass: outcome.result.rawValue,
+            resultText: resultText(outcome.result, strings),
+            counts: strings.format("counts", ["yes": String(outcome.yes), "open": String(outcome.open)]),
+            warnings: outcome.warnings,
+            actions: record.actions.map {
+                Result.Action(kind: $0.kind.rawValue, label: strings["action_" + $0.kind.rawValue], instruction: $0.instruction(in: strings),
+                              reason: $0.reason(in: strings), source: $0.source)
+            },
+            safetyCheck: ICD10Assistant.safetyCheck.map { strings($0) }, coding: coding)
+    }
+}
