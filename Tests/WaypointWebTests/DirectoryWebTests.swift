@@ -51,12 +51,21 @@ struct DirectoryWebTests {
             let link = try #require(body["receiver_link"] as? String)
             let id = try #require((body["referral"] as? [String: Any])?["id"] as? String)
 
+            // The sender's outbox lists it; nothing is overdue yet, so no overdue warning (not "0").
+            var sender = Browser(client)
+            _ = try await sender.signIn("demo-clinician")
+            let outbox = String(buffer: try await sender.get("/referrals").body)
+            #expect(outbox.contains("data-referral=\"\(id)\"") && !outbox.contains("id=\"overdue-count\""))
+
             var receiver = Browser(client)
             let page = try await receiver.get(link)
             let html = String(buffer: page.body)
             #expect(page.status == .ok && html.contains("Lupe") && html.contains("id=\"do-accepted\""))
             let accepted = try await receiver.post(link, form: ["status": "accepted"])
-            #expect(String(buffer: accepted.body).contains("data-status=\"accepted\""))
+            let acceptedPage = String(buffer: accepted.body)
+            #expect(acceptedPage.contains("data-status=\"accepted\""))
+            // A move without a reason or a note shows neither, not empty brackets.
+            #expect(!acceptedPage.contains("()") && !acceptedPage.contains(" — </li>"))
             let skipped = try await receiver.post(link, form: ["status": "closed"])
             #expect(skipped.status == .conflict)
 
