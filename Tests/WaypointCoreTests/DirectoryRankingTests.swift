@@ -49,3 +49,39 @@ struct DirectoryRankingTests {
         #expect(DirectoryRanking.needsReverification(verifiedOn: nil, today: "2026-11-30"))
     }
 }
+
+/// A service as the pages read it, built from its rows; the editor's form comes back from it unchanged.
+@Suite("Service details")
+struct ServiceDetailsTests {
+    @Test("a local service's rows read back as the same editor form, and as plain details")
+    func roundTrip() throws {
+        var draft = LocalServiceDraft()
+        draft.serviceId = LocalServiceDraft.derivedId("org-1", "service")
+        draft.name = "Harbor Legal Clinic"
+        draft.description = "Immigration advice"
+        draft.phone = "208-555-0100"
+        draft.url = "https://harbor.example"
+        draft.street = "1 Main St"
+        draft.city = "Boise"
+        draft.state = "ID"
+        draft.postalCode = "83702"
+        draft.languages = ["en", "es"]
+        draft.populations = ["adults"]
+        draft.serviceTypes = ["legal-immigration"]
+        draft.days = ["MO", "TU"]
+        draft.opensAt = "09:00"
+        draft.closesAt = "17:00"
+        draft.verifiedOn = "2026-11-01"
+        let records = try draft.records(organizationId: "org-1", organizationName: "Harbor", today: "2026-11-30")
+        let nested = try #require(HSDSGraph(records).nested("service", draft.serviceId!))
+        let details = try #require(ServiceDetails(nested: nested, vocabulary: .bundled, at: Date(timeIntervalSince1970: 1_796_000_000)))
+        #expect(details.name == "Harbor Legal Clinic" && details.organization == "Harbor" && details.isActive)
+        #expect(details.phones.map(\.number) == ["208-555-0100"])
+        #expect(details.addresses.first?.line.contains("Boise") == true && !details.addressWithheld)
+        #expect(details.serviceTypes == ["legal-immigration"] && details.populations == ["adults"])
+        #expect(Set(details.declaredLanguages) == ["en", "es"])
+        var back = LocalServiceDraft(editing: details)
+        back.languages.sort()
+        #expect(back == draft)
+    }
+}

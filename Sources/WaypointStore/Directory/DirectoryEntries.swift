@@ -107,6 +107,12 @@ extension Directory {
         }
     }
 
+    /// The same services as the pages show them: typed, with the same redaction.
+    public func serviceDetails(_ ids: [String], viewer: TenantContext?) async throws -> [ServiceDetails] {
+        let now = clock.now()
+        return try await services(ids, viewer: viewer).compactMap { ServiceDetails(nested: $0, vocabulary: vocabulary, at: now) }
+    }
+
     public func owner(ofService id: String) async throws -> String? { try await ownerOf(id) }
 
     /// How many rows of one HSDS table the directory holds.

@@ -81,11 +81,11 @@ struct DirectoryPages {
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let id = try context.parameters.require("id")
-        guard let service = try await store.directory.services([id], viewer: tenant).first else { throw AccessError.notFound }
-        var data = DirectoryViews(strings: Localizer(context.language)).service(service, at: store.clock.now())
-        data["canRefer"] = tenant.role == .clinician && (data["active"] as? Bool ?? false)
-        data["screening"] = request.uri.queryParameters["screening"].map(String.init) ?? ""
-        return renderer.page("directory-service", titleKey: "directory_service_title", data: data, request: request, context: context)
+        guard let details = try await store.directory.serviceDetails([id], viewer: tenant).first else { throw AccessError.notFound }
+        var view = DirectoryViews(strings: Localizer(context.language)).service(details)
+        view.canRefer = ReferralUseCases.mayRefer(tenant.role) && details.isActive
+        view.screening = request.uri.queryParameters["screening"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        return renderer.page("directory-service", titleKey: "directory_service_title", view: view, request: request, context: context)
     }
 
     /// A card of the chosen services, in the language picked on the form: the service's own name,
@@ -100,8 +100,9 @@ struct DirectoryPages {
         var cardContext = context
         if let language = form["card_language"].flatMap(Language.init(rawValue:)) { cardContext.language = language }
         let views = DirectoryViews(strings: Localizer(cardContext.language))
-        let services = try await store.directory.services(ids, viewer: tenant).map { views.service($0, at: store.clock.now()) }
-        return renderer.page("directory-card", titleKey: "card_title", data: ["services": services], request: request, context: cardContext)
+        struct Card { let services: [DirectoryViews.Service] }
+        let services = try await store.directory.serviceDetails(ids, viewer: tenant).map(views.service)
+        return renderer.page("directory-card", titleKey: "card_title", view: Card(services: services), request: request, context: cardContext)
     }
 
     // MARK: Editor
@@ -122,8 +123,8 @@ struct DirectoryPages {
         var draft = LocalServiceDraft()
         if let id = context.parameters.get("id") {
             guard try await store.directory.owner(ofService: id) == tenant.orgId,
-                  let service = try await store.directory.services([id], viewer: tenant).first else { throw AccessError.notFound }
-            draft = Self.draft(from: service)
+                  let service = try await store.directory.serviceDetails([id], viewer: tenant).first else { throw AccessError.notFound }
+            draft = LocalServiceDraft(editing: service)
         }
         return editorPage(draft, error: nil, request: request, context: context)
     }
@@ -177,37 +178,5 @@ struct DirectoryPages {
         } catch let error as DirectoryError {
             return editorPage(draft, error: error, request: request, context: context)
         }
-    }
-
-    /// The editor's view of a stored service (the rows it was saved as).
-    static func draft(from service: JSONValue) -> LocalServiceDraft {
-        var result = HSDSReadResult()
-        if case .object(let object) = service { HSDSReader.flatten(object, as: "service", path: "$", file: "", into: &result) }
-        let records = result.records
-        let vocabulary = DirectoryVocabulary.bundled
-        let terms = records.rows("attribute").compactMap { $0.text("taxonomy_term_id").flatMap { vocabulary.term(id: $0) } }
-        let address = records.rows("address").first
-        let schedule = records.rows("schedule").first
-        var draft = LocalServiceDraft()
-        draft.serviceId = service["id"]?.string
-        draft.name = service["name"]?.string ?? ""
-        draft.description = service["description"]?.string ?? ""
-        draft.status = service["status"]?.string ?? "active"
-        draft.url = service["url"]?.string ?? ""
-        draft.phone = records.rows("phone").first?.text("number") ?? ""
-        draft.street = address?.text("address_1") ?? ""
-        draft.city = address?.text("city") ?? ""
-        draft.state = address?.text("state_province") ?? ""
-        draft.postalCode = address?.text("postal_code") ?? ""
-        draft.languages = records.rows("language").compactMap { $0.text("code") }
-        draft.populations = terms.filter { $0.group == .population }.map(\.shortCode)
-        draft.serviceTypes = terms.filter { $0.group == .serviceType }.map(\.shortCode)
-        draft.twentyFourSeven = terms.contains { $0.code == DirectoryVocabulary.twentyFourSeven }
-        draft.confidential = terms.contains { $0.code == DirectoryVocabulary.confidentialLocation }
-        draft.days = schedule?.text("byday")?.split(separator: ",").map(String.init) ?? []
-        draft.opensAt = schedule?.text("opens_at") ?? ""
-        draft.closesAt = schedule?.text("closes_at") ?? ""
-        draft.verifiedOn = service["assured_date"]?.string ?? ""
-        return draft
     }
 }

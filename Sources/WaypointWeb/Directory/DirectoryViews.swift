@@ -39,41 +39,37 @@ struct DirectoryViews {
         ]
     }
 
-    /// A service in its nested HSDS shape, as the detail page and the card show it.
-    func service(_ service: JSONValue, at instant: Date) -> [String: Any] {
-        var records = HSDSReadResult()
-        if case .object(let object) = service { HSDSReader.flatten(object, as: "service", path: "$", file: "", into: &records) }
-        let graph = HSDSGraph(records.records)
-        let id = service["id"]?.string ?? ""
-        // Hours and languages only: what is confidential was removed before the service got here.
-        let entries = DirectoryEntry.entries(forService: id, in: graph, confidentialLocations: [], vocabulary: vocabulary)
-        let codes = Set(graph.records.rows("attribute").compactMap { $0.text("taxonomy_term_id").flatMap { vocabulary.term(id: $0) } }.map(\.code))
-        let phones = records.records.rows("phone").map { phone -> [String: Any] in
-            ["number": phone.text("number") ?? "", "type": strings["phone_type_" + (phone.text("type") ?? "voice")] ,
-             "description": phone.text("description") ?? ""]
-        }
-        let addresses = records.records.rows("address").map { address in
-            [address.text("address_1"), address.text("address_2"), address.text("city"), address.text("state_province"), address.text("postal_code")]
-                .compactMap { $0 }.joined(separator: ", ")
-        }
-        let hours = records.records.rows("schedule").map { schedule -> String in
-            if let text = schedule.text("description") { return text }
-            return [schedule.text("byday"), schedule.text("opens_at"), schedule.text("closes_at")].compactMap { $0 }.joined(separator: " ")
-        }
-        let source = records.records.rows("metadata").first { $0.text("last_action_type") == "verified" }?.text("replacement_value")
-        return [
-            "id": id, "name": service["name"]?.string ?? "", "organization": service["organization"]?["name"]?.string ?? "",
-            "description": service["description"]?.string ?? "", "eligibility": service["eligibility_description"]?.string ?? "",
-            "url": service["url"]?.string ?? "", "phones": phones, "addresses": addresses,
-            "confidential": codes.contains(DirectoryVocabulary.confidentialLocation) && addresses.isEmpty,
-            "hours": hours, "alwaysOpen": entries.contains(where: \.alwaysOpen),
-            "openNow": entries.contains { $0.isOpen(at: instant) },
-            "languages": Array(Set(entries.flatMap(\.languages))).sorted().map(languageName).joined(separator: ", "),
-            "serves": vocabulary.terms(in: .population).filter { codes.contains($0.code) }.map { termLabel(.population, $0.shortCode) },
-            "types": vocabulary.terms(in: .serviceType).filter { codes.contains($0.code) }.map { termLabel(.serviceType, $0.shortCode) },
-            "verified": service["assured_date"]?.string ?? strings["directory_not_verified"],
-            "source": source ?? "",
-            "active": service["status"]?.string == "active",
-        ]
+    /// A service as the detail page and the card show it.
+    struct Service {
+        struct Phone { let number: String; let type: String; let description: String }
+        let id: String, name: String, organization: String?, description: String, eligibility: String?, url: String?
+        let phones: [Phone]
+        let addresses: [String]
+        let confidential: Bool
+        let hours: [String]
+        let alwaysOpen: Bool
+        let openNow: Bool
+        let languages: String
+        let serves: [String]
+        let types: [String]
+        let verified: String
+        let source: String?
+        let active: Bool
+        /// Set by the detail page: whether this reader may refer to it, and from which screening.
+        var canRefer = false
+        var screening: String?
+    }
+
+    func service(_ details: ServiceDetails) -> Service {
+        Service(
+            id: details.id, name: details.name, organization: details.organization.isEmpty ? nil : details.organization,
+            description: details.description, eligibility: details.eligibility.isEmpty ? nil : details.eligibility,
+            url: details.url.isEmpty ? nil : details.url,
+            phones: details.phones.map { Service.Phone(number: $0.number, type: strings["phone_type_" + $0.type], description: $0.description) },
+            addresses: details.addresses.map(\.line), confidential: details.addressWithheld, hours: details.hours.map(\.text),
+            alwaysOpen: details.alwaysOpen, openNow: details.openNow, languages: details.languages.map(languageName).joined(separator: ", "),
+            serves: vocabulary.terms(in: .population).filter { details.populations.contains($0.shortCode) }.map { termLabel(.population, $0.shortCode) },
+            types: vocabulary.terms(in: .serviceType).filter { details.serviceTypes.contains($0.shortCode) }.map { termLabel(.serviceType, $0.shortCode) },
+            verified: details.assuredDate ?? strings["directory_not_verified"], source: details.verificationSource, active: details.isActive)
     }
 }

@@ -45,22 +45,21 @@ struct ReferralPages {
     @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
         guard let serviceId = request.uri.queryParameters["service"].map(String.init),
-              let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
+              let service = try await store.directory.serviceDetails([serviceId], viewer: tenant).first else { throw AccessError.notFound }
         return formPage(service: service, values: [:], screening: request.uri.queryParameters["screening"].map(String.init) ?? "",
                         error: nil, request: request, context: context)
     }
 
-    func formPage(service: JSONValue, values: [String: String], screening: String, error: (any UserFacingError)?,
+    func formPage(service: ServiceDetails, values: [String: String], screening: String, error: (any UserFacingError)?,
                   request: Request, context: WaypointRequestContext) -> Response {
         let strings = Localizer(context.language)
         let views = DirectoryViews(strings: strings)
         let vocabulary = DirectoryVocabulary.bundled
-        let offered = Set((service["attributes"]?.array ?? []).compactMap { $0["taxonomy_term_id"]?.string.flatMap { vocabulary.term(id: $0) } }
-            .filter { $0.group == .serviceType }.map(\.shortCode))
+        let offered = Set(service.serviceTypes)
         let defaultExpiry = store.referrals.policy.defaultConsentExpiry(at: store.clock.now())
         let chosenNeeds = values.isEmpty ? offered : Set(vocabulary.terms(in: .serviceType).map(\.shortCode).filter { values["need:" + $0] != nil })
         var data: [String: Any] = [
-            "serviceId": service["id"]?.string ?? "", "serviceName": service["name"]?.string ?? "", "screening": screening,
+            "serviceId": service.id, "serviceName": service.name, "screening": screening,
             "needs": vocabulary.terms(in: .serviceType).map { term in
                 ["name": "need:" + term.shortCode, "id": "need-" + term.shortCode, "label": views.termLabel(.serviceType, term.shortCode),
                  "checked": chosenNeeds.contains(term.shortCode)]
@@ -71,7 +70,7 @@ struct ReferralPages {
             },
             "alias": values["alias"] ?? "", "contactDetail": values["contact_detail"] ?? "", "safeTimes": values["safe_times"] ?? "",
             "note": values["note"] ?? "", "doNotContact": values["do_not_contact"] != nil,
-            "recipient": values["consent_recipient"] ?? service["name"]?.string ?? "",
+            "recipient": values["consent_recipient"] ?? service.name,
             "expiresOn": values["consent_expires_on"] ?? defaultExpiry,
             "verbal": values["consent_method"] != "written", "written": values["consent_method"] == "written",
             "scopeContact": values.isEmpty || values["scope_contact"] != nil, "scopeLanguage": values.isEmpty || values["scope_language"] != nil,
@@ -105,7 +104,7 @@ struct ReferralPages {
             return try await detailPage(record, link: link, request: request, context: context)
         } catch let error as ReferralError {
             // Shown again with everything typed, so nothing is lost.
-            guard let service = try await store.directory.services([serviceId], viewer: tenant).first else { throw AccessError.notFound }
+            guard let service = try await store.directory.serviceDetails([serviceId], viewer: tenant).first else { throw AccessError.notFound }
             return formPage(service: service, values: form, screening: screening ?? "", error: error, request: request, context: context)
         }
     }
