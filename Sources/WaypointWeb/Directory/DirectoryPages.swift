@@ -38,14 +38,13 @@ struct DirectoryPages {
         return query
     }
 
-    func formData(_ query: DirectoryQuery, views: DirectoryViews, screening: String?) -> [String: Any] {
-        [
-            "q": query.text, "zip": query.zip ?? "", "radius": String(Int(query.radiusKm)),
-            "languagesList": Self.languageChoices.map { ["code": $0, "label": views.languageName($0), "selected": query.languages.contains($0)] },
-            "populations": views.choices(.population, chosen: query.populations, prefix: "population:"),
-            "types": views.choices(.serviceType, chosen: query.serviceTypes, prefix: "type:"),
-            "openNow": query.openNow, "alwaysOpen": query.twentyFourSeven, "screening": screening ?? "",
-        ]
+    func searchView(_ query: DirectoryQuery, views: DirectoryViews, screening: String?) -> DirectoryViews.Search {
+        DirectoryViews.Search(
+            q: query.text, zip: query.zip ?? "", radius: String(Int(query.radiusKm)),
+            languagesList: views.languageChoices(Self.languageChoices, selected: query.languages),
+            populations: views.choices(.population, chosen: query.populations, prefix: "population:"),
+            types: views.choices(.serviceType, chosen: query.serviceTypes, prefix: "type:"),
+            openNow: query.openNow, alwaysOpen: query.twentyFourSeven, screening: screening.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     @Sendable func searchForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -53,7 +52,7 @@ struct DirectoryPages {
         let views = DirectoryViews(strings: Localizer(context.language))
         let screening = request.uri.queryParameters["screening"].map(String.init)
         return renderer.page("directory-search", titleKey: "directory_title",
-                             data: formData(DirectoryQuery(), views: views, screening: screening), request: request, context: context)
+                             view: searchView(DirectoryQuery(), views: views, screening: screening), request: request, context: context)
     }
 
     @Sendable func search(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -61,21 +60,20 @@ struct DirectoryPages {
         let form = try await FormReader.read(request, context: context)
         let views = DirectoryViews(strings: Localizer(context.language))
         let query = query(from: form)
-        var data = formData(query, views: views, screening: form["screening"])
-        data["searched"] = true
+        var view = searchView(query, views: views, screening: form["screening"])
+        view.searched = true
         do {
             let page = try await store.directory.search(query)
-            data["hits"] = page.hits.map(views.hit)
-            data["hasHits"] = !page.hits.isEmpty
-            data["total"] = page.total
-            data["canRefer"] = tenant.role == .clinician
-            if page.total > page.page * page.perPage { data["nextPage"] = page.page + 1 }
+            view.hits = page.hits.map(views.hit)
+            view.hasHits = !page.hits.isEmpty
+            view.total = page.total
+            view.canRefer = ReferralUseCases.mayRefer(tenant.role)
         } catch let error as DirectoryError {
-            data["error"] = error.message(in: Localizer(context.language))
-            return renderer.page("directory-search", titleKey: "directory_title", data: data, request: request, context: context,
-                                 status: .unprocessableContent)
+            view.error = error.message(in: Localizer(context.language))
+            return renderer.page("directory-search", titleKey: "directory_title", view: view, request: request, context: context,
+                                 status: error.httpStatus)
         }
-        return renderer.page("directory-search", titleKey: "directory_title", data: data, request: request, context: context)
+        return renderer.page("directory-search", titleKey: "directory_title", view: view, request: request, context: context)
     }
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -110,12 +108,12 @@ struct DirectoryPages {
     @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .directoryEditor)
         let today = store.clock.today()
-        let services = try await store.directory.localServices(in: tenant).map { service -> [String: Any] in
-            ["id": service.id, "name": service.name, "status": service.status, "verified": service.verifiedOn ?? "",
-             "stale": DirectoryRanking.needsReverification(verifiedOn: service.verifiedOn, today: today)]
+        let services = try await store.directory.localServices(in: tenant).map { service in
+            DirectoryViews.EditorList.Row(id: service.id, name: service.name, status: service.status, verified: service.verifiedOn ?? "",
+                                          stale: DirectoryRanking.needsReverification(verifiedOn: service.verifiedOn, today: today))
         }
-        return renderer.page("directory-editor-list", titleKey: "directory_edit_title", data: ["services": services, "notice": request.uri.queryParameters["saved"] != nil],
-                             request: request, context: context)
+        let view = DirectoryViews.EditorList(services: services, notice: request.uri.queryParameters["saved"] != nil)
+        return renderer.page("directory-editor-list", titleKey: "directory_edit_title", view: view, request: request, context: context)
     }
 
     @Sendable func editorForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -133,19 +131,24 @@ struct DirectoryPages {
         let strings = Localizer(context.language)
         let views = DirectoryViews(strings: strings)
         let today = store.clock.today()
-        var data: [String: Any] = [
-            "serviceId": draft.serviceId ?? "", "name": draft.name, "description": draft.description, "phone": draft.phone, "url": draft.url,
-            "street": draft.street, "city": draft.city, "state": draft.state, "postalCode": draft.postalCode,
-            "statuses": ["active", "inactive", "temporarily closed"].map { ["value": $0, "label": strings["status_" + $0.replacingOccurrences(of: " ", with: "_")], "selected": $0 == draft.status] },
-            "languagesList": Self.languageChoices.map { ["name": "language:" + $0, "id": "language-" + $0, "label": views.languageName($0), "checked": draft.languages.contains($0)] },
-            "populations": views.choices(.population, chosen: draft.populations, prefix: "population:"),
-            "types": views.choices(.serviceType, chosen: draft.serviceTypes, prefix: "type:"),
-            "days": ScheduleRules.dayCodes.map { ["name": "day:" + $0, "id": "day-" + $0, "label": strings["day_" + $0.lowercased()], "checked": draft.days.contains($0)] },
-            "opensAt": draft.opensAt, "closesAt": draft.closesAt, "alwaysOpen": draft.twentyFourSeven, "confidential": draft.confidential,
-            "verifiedOn": draft.verifiedOn.isEmpty ? today : draft.verifiedOn, "lastVerified": draft.verifiedOn,
-        ]
-        if let error { data["error"] = error.message(in: strings) }
-        return renderer.page("directory-editor-form", titleKey: "directory_edit_title", data: data, request: request, context: context,
+        let view = DirectoryViews.EditorForm(
+            serviceId: draft.serviceId ?? "", name: draft.name, description: draft.description, phone: draft.phone, url: draft.url,
+            street: draft.street, city: draft.city, state: draft.state, postalCode: draft.postalCode,
+            statuses: ["active", "inactive", "temporarily closed"].map {
+                .init(value: $0, label: strings["status_" + $0.replacingOccurrences(of: " ", with: "_")], selected: $0 == draft.status)
+            },
+            languagesList: Self.languageChoices.map {
+                .init(name: "language:" + $0, id: "language-" + $0, label: views.languageName($0), checked: draft.languages.contains($0), value: $0)
+            },
+            populations: views.choices(.population, chosen: draft.populations, prefix: "population:"),
+            types: views.choices(.serviceType, chosen: draft.serviceTypes, prefix: "type:"),
+            days: ScheduleRules.dayCodes.map {
+                .init(name: "day:" + $0, id: "day-" + $0, label: strings["day_" + $0.lowercased()], checked: draft.days.contains($0), value: $0)
+            },
+            opensAt: draft.opensAt, closesAt: draft.closesAt, alwaysOpen: draft.twentyFourSeven, confidential: draft.confidential,
+            verifiedOn: draft.verifiedOn.isEmpty ? today : draft.verifiedOn, lastVerified: draft.verifiedOn.isEmpty ? nil : draft.verifiedOn,
+            error: error?.message(in: strings))
+        return renderer.page("directory-editor-form", titleKey: "directory_edit_title", view: view, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }
 
