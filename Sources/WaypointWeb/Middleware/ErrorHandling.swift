@@ -55,9 +55,10 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
                 let expired = request.cookies[cookies.session].map { !$0.value.isEmpty } ?? false
                 return PageRenderer.redirect(to: expired ? "/signin?expired=1" : "/signin")
             }
-            var data: [String: Any] = ["message": Localizer(context.language)[problem.messageKey], "requestId": context.requestId]
-            data["detail"] = problem.detail.map { Localizer(context.language)($0) }
-            var page = renderer.page("error", titleKey: "error_title", data: data, request: request, context: context,
+            struct ErrorView { let message: String; let detail: String?; let requestId: String }
+            let strings = Localizer(context.language)
+            let view = ErrorView(message: strings[problem.messageKey], detail: problem.detail.map { strings($0) }, requestId: context.requestId)
+            var page = renderer.page("error", titleKey: "error_title", view: view, request: request, context: context,
                                      status: HTTPResponse.Status(code: problem.status))
             if let wait = problem.retryAfterSeconds { page.headers[.retryAfter] = String(wait) }
             if !allowed.isEmpty { page.headers[.allow] = allowed.joined(separator: ", ") }
@@ -125,16 +126,19 @@ struct ErrorHandlingMiddleware: RouterMiddleware {
         }
     }
 
+    /// An RFC 9457 problem document.
+    struct ProblemDocument: Encodable {
+        let type: String, title: String, status: Int, instance: String, detail: String?, field: String?
+    }
+
     static func problemDocument(_ problem: Problem, context: Context) -> Response {
-        var body: [String: Any] = [
-            "type": "urn:waypoint:problem:" + problem.messageKey,
-            "title": Localizer(context.language)[problem.messageKey],
-            "status": problem.status,
-            "instance": "urn:waypoint:request:" + context.requestId,
-        ]
-        if let detail = problem.detail { body["detail"] = Localizer(context.language)(detail) }
-        if let field = problem.field { body["field"] = field }
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        let strings = Localizer(context.language)
+        let body = ProblemDocument(type: "urn:waypoint:problem:" + problem.messageKey, title: strings[problem.messageKey], status: problem.status,
+                                   instance: "urn:waypoint:request:" + context.requestId, detail: problem.detail.map { strings($0) },
+                                   field: problem.field)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(body)) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let wait = problem.retryAfterSeconds { headers[.retryAfter] = String(wait) }
         return Response(status: HTTPResponse.Status(code: problem.status), headers: headers,

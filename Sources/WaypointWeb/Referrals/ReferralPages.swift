@@ -58,26 +58,23 @@ struct ReferralPages {
         let offered = Set(service.serviceTypes)
         let defaultExpiry = store.referrals.policy.defaultConsentExpiry(at: store.clock.now())
         let chosenNeeds = values.isEmpty ? offered : Set(vocabulary.terms(in: .serviceType).map(\.shortCode).filter { values["need:" + $0] != nil })
-        var data: [String: Any] = [
-            "serviceId": service.id, "serviceName": service.name, "screening": screening,
-            "needs": vocabulary.terms(in: .serviceType).map { term in
-                ["name": "need:" + term.shortCode, "id": "need-" + term.shortCode, "label": views.termLabel(.serviceType, term.shortCode),
-                 "checked": chosenNeeds.contains(term.shortCode)]
+        let view = ReferralViews.New(
+            serviceId: service.id, serviceName: service.name, screening: screening,
+            needs: vocabulary.terms(in: .serviceType).map { term in
+                .init(name: "need:" + term.shortCode, id: "need-" + term.shortCode, label: views.termLabel(.serviceType, term.shortCode),
+                      checked: chosenNeeds.contains(term.shortCode), value: term.shortCode)
             },
-            "languagesList": DirectoryPages.languageChoices.map { ["code": $0, "label": views.languageName($0), "selected": values["language"] == $0] },
-            "contactMethods": ReferralPayload.ContactMethod.allCases.map {
-                ["value": $0.rawValue, "label": strings["referral_contact_" + $0.rawValue], "selected": values["contact_method"] == $0.rawValue]
+            languagesList: views.languageChoices(DirectoryPages.languageChoices, selected: values["language"].map { [$0] } ?? []),
+            contactMethods: ReferralPayload.ContactMethod.allCases.map {
+                .init(value: $0.rawValue, label: strings["referral_contact_" + $0.rawValue], selected: values["contact_method"] == $0.rawValue)
             },
-            "alias": values["alias"] ?? "", "contactDetail": values["contact_detail"] ?? "", "safeTimes": values["safe_times"] ?? "",
-            "note": values["note"] ?? "", "doNotContact": values["do_not_contact"] != nil,
-            "recipient": values["consent_recipient"] ?? service.name,
-            "expiresOn": values["consent_expires_on"] ?? defaultExpiry,
-            "verbal": values["consent_method"] != "written", "written": values["consent_method"] == "written",
-            "scopeContact": values.isEmpty || values["scope_contact"] != nil, "scopeLanguage": values.isEmpty || values["scope_language"] != nil,
-            "consentGiven": values["consent_given"] != nil,
-        ]
-        if let error { data["error"] = error.message(in: strings) }
-        return renderer.page("referral-new", titleKey: "referral_new_title", data: data, request: request, context: context,
+            alias: values["alias"] ?? "", contactDetail: values["contact_detail"] ?? "", safeTimes: values["safe_times"] ?? "",
+            note: values["note"] ?? "", doNotContact: values["do_not_contact"] != nil,
+            recipient: values["consent_recipient"] ?? service.name, expiresOn: values["consent_expires_on"] ?? defaultExpiry,
+            verbal: values["consent_method"] != "written", written: values["consent_method"] == "written",
+            scopeContact: values.isEmpty || values["scope_contact"] != nil, scopeLanguage: values.isEmpty || values["scope_language"] != nil,
+            consentGiven: values["consent_given"] != nil, error: error?.message(in: strings))
+        return renderer.page("referral-new", titleKey: "referral_new_title", view: view, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)
     }
 

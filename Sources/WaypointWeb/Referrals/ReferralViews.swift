@@ -23,6 +23,20 @@ struct ReferralViews {
         let overdueCount: Int?
     }
 
+    /// The sending form, with what was typed when it is shown again after an error.
+    struct New {
+        struct Option { let value: String; let label: String; let selected: Bool }
+        let serviceId: String, serviceName: String, screening: String
+        let needs: [DirectoryViews.Choice]
+        let languagesList: [DirectoryViews.LanguageChoice]
+        let contactMethods: [Option]
+        let alias: String, contactDetail: String, safeTimes: String, note: String
+        let doNotContact: Bool
+        let recipient: String, expiresOn: String
+        let verbal: Bool, written: Bool, scopeContact: Bool, scopeLanguage: Bool, consentGiven: Bool
+        let error: String?
+    }
+
     struct Event { let at: String; let status: String; let statusCode: String; let party: String; let reason: String?; let note: String? }
     struct Reason { let value: String; let label: String }
     struct Move { let status: String; let label: String; let hasReasons: Bool; let reasons: [Reason] }
