@@ -21,49 +21,24 @@ struct PageRenderer: Sendable {
     /// A page whose data is a typed view model: its properties are what the template names, and
     /// the chrome every page needs (strings, language switch, navigation, CSRF token) sits beneath it.
     func page<View>(
-        _ template: String, titleKey: String, view: View,
+        _ template: String, titleKey: String, view typed: View,
         request: Request, context: WaypointRequestContext, status: HTTPResponse.Status = .ok
-    ) -> Response {
-        render(template, titleKey: titleKey, view: view, data: [:], request: request, context: context, status: status)
-    }
-
-    /// A page whose data is still a dictionary (pages not yet given a view model).
-    func page(
-        _ template: String, titleKey: String, data: [String: Any] = [:],
-        request: Request, context: WaypointRequestContext, status: HTTPResponse.Status = .ok
-    ) -> Response {
-        render(template, titleKey: titleKey, view: nil as Int?, data: data, request: request, context: context, status: status)
-    }
-
-    private func render<View>(
-        _ template: String, titleKey: String, view typed: View?, data: [String: Any],
-        request: Request, context: WaypointRequestContext, status: HTTPResponse.Status
     ) -> Response {
         let strings = Localizer(context.language)
-        var view = data
-        view["t"] = strings.all
-        view["lang"] = context.language.rawValue
-        // Titles stay neutral: the product name and a plain section name, never a topic or a person.
-        view["pageTitle"] = strings[titleKey] + " · " + strings["app_name"]
-        view["quickExitURL"] = quickExitURL
-        // The language switch is a query-only link ("?lang=es": same page). The request path is
-        // never echoed into a link: "GET //evil.example/x" would make "//evil.example/x?lang=es".
-        view["languages"] = Language.allCases.map { language -> [String: Any] in
-            ["code": language.rawValue, "label": strings[language == .en ? "english" : "spanish"],
-             "current": language == context.language]
-        }
-        if let session = context.session {
-            let role = session.context.role
-            view["signedIn"] = true
-            view["username"] = session.username
-            view["roleLabel"] = strings["role_" + role.rawValue]
-            view["csrf"] = session.csrfToken
-            view["canManageUsers"] = role.canManageUsers
-            view["canReadAudit"] = role.canReadAudit
-            view["canScreen"] = role == .clinician
-            view["isEditor"] = role == .directoryEditor
-        }
-        let html = library.render(PageFrame(view: typed.map { $0 as Any }, chrome: view), withTemplate: template) ?? ""
+        let role = context.session?.context.role
+        let chrome = PageChrome(
+            t: strings.all, lang: context.language.rawValue,
+            // Titles stay neutral: the product name and a plain section name, never a topic or a person.
+            pageTitle: strings[titleKey] + " · " + strings["app_name"], quickExitURL: quickExitURL,
+            // The language switch is a query-only link ("?lang=es": same page). The request path is
+            // never echoed into a link: "GET //evil.example/x" would make "//evil.example/x?lang=es".
+            languages: Language.allCases.map {
+                .init(code: $0.rawValue, label: strings[$0 == .en ? "english" : "spanish"], current: $0 == context.language)
+            },
+            signedIn: context.session != nil, username: context.session?.username, roleLabel: role.map { strings["role_" + $0.rawValue] },
+            csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
+            canScreen: role == .clinician, isEditor: role == .directoryEditor)
+        let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -77,16 +52,44 @@ struct PageRenderer: Sendable {
 /// What a template sees: the page's typed view model first, then the chrome. A page passes a
 /// struct (checked by the compiler) while the shared layout keeps reading `t`, `csrf` and the rest.
 struct PageFrame: MustacheParent {
-    let view: Any?
-    let chrome: [String: Any]
+    let view: Any
+    let chrome: PageChrome
 
     func child(named name: String) -> Any? {
-        if let view, let property = Mirror(reflecting: view).children.first(where: { $0.label == name }) {
-            // A property that is nil is an empty section; it must not fall through to the chrome.
-            let value = Mirror(reflecting: property.value)
-            guard value.displayStyle == .optional else { return property.value }
-            return value.children.first?.value ?? false
-        }
-        return chrome[name]
+        Self.property(name, of: view) ?? Self.property(name, of: chrome)
     }
+
+    /// A property by name; one that is nil is `Absent` (an empty section and empty text), so it
+    /// does not fall through to the chrome.
+    static func property(_ name: String, of object: Any) -> Any? {
+        guard let property = Mirror(reflecting: object).children.first(where: { $0.label == name }) else { return nil }
+        let value = Mirror(reflecting: property.value)
+        guard value.displayStyle == .optional else { return property.value }
+        return value.children.first?.value ?? Absent()
+    }
+
+    /// A view property that is nil: renders as nothing, and its section as not there.
+    struct Absent: MustacheCustomRenderable {
+        var renderText: String { "" }
+        var isNull: Bool { true }
+    }
+}
+
+/// What every page shows around its content: strings, the language switch, the quick exit, and
+/// for a signed-in person the navigation their role allows and the CSRF token for forms.
+struct PageChrome {
+    struct LanguageLink { let code: String; let label: String; let current: Bool }
+    let t: [String: String]
+    let lang: String
+    let pageTitle: String
+    let quickExitURL: String
+    let languages: [LanguageLink]
+    let signedIn: Bool
+    let username: String?
+    let roleLabel: String?
+    let csrf: String?
+    let canManageUsers: Bool
+    let canReadAudit: Bool
+    let canScreen: Bool
+    let isEditor: Bool
 }
