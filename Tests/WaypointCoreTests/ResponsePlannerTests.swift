@@ -71,7 +71,7 @@ struct ResponsePlannerTests {
     }
 
     @Test("the plan reads in Spanish: every sentence is a catalog key in both languages, its values filled in")
-    func spanishPlan() {
+    func spanishPlan() throws {
         let inputs = [PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "TX", consentToReferral: true),
                       PlanInput(age: 30, result: .incomplete, concern: .labor, consentToReferral: true),
                       PlanInput(age: 30, result: nil, concern: .sex), PlanInput(age: 40, result: .negative)]
@@ -92,6 +92,9 @@ struct ResponsePlannerTests {
         let report = planner.plan(inputs[0]).first { $0.kind == .mandatedReport }
         #expect(report?.instruction(in: spanish).contains("1-800-252-5400") == true)
         #expect(spanish(planner.confidentiality(age: 15, state: "TX")).contains(planner.jurisdictions.route(for: "TX").agency))
+        // Stored and read back unchanged: keys alone, or keys with their values.
+        let plan = planner.plan(inputs[0])
+        #expect(try JSONDecoder().decode([PlannedAction].self, from: JSONEncoder().encode(plan)) == plan)
         // A plan stored before the catalogs worded it still shows, as stored.
         let old = try? JSONDecoder().decode(PlannedAction.self, from: Data(#"{"kind":"document","instruction":"Old words","reason":"Old why","source":"S"}"#.utf8))
         #expect(old?.instruction(in: spanish) == "Old words")

@@ -73,19 +73,28 @@ public struct LocalizedText: Sendable, Codable, Equatable {
     /// The English wording: what the command line prints and what a record stores as said.
     public var english: String { Localizer.english(self) }
 
-    // Stored with every planned action: an empty argument list is left out.
+    // Stored with every planned action, so kept small: a sentence without values is just its key.
     private enum CodingKeys: String, CodingKey { case key, arguments }
 
     public init(from decoder: any Decoder) throws {
+        if let key = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(key)
+            return
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        key = try container.decode(String.self, forKey: .key)
-        arguments = try container.decodeIfPresent([String: String].self, forKey: .arguments) ?? [:]
+        self.init(try container.decode(String.self, forKey: .key),
+                  try container.decodeIfPresent([String: String].self, forKey: .arguments) ?? [:])
     }
 
     public func encode(to encoder: any Encoder) throws {
+        guard !arguments.isEmpty else {
+            var single = encoder.singleValueContainer()
+            try single.encode(key)
+            return
+        }
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(key, forKey: .key)
-        if !arguments.isEmpty { try container.encode(arguments, forKey: .arguments) }
+        try container.encode(arguments, forKey: .arguments)
     }
 }
 
