@@ -16,12 +16,13 @@ public struct BundledResourceError: Error, CustomStringConvertible, Sendable {
 public enum BundledResources {
     /// Reads `Resources/<path>` and parses it; failures name the file.
     static func load<T>(_ path: String, _ parse: (Data) throws -> T) -> Result<T, BundledResourceError> {
-        Result {
-            let data = try data(path)
-            do { return try parse(data) } catch let error as BundledResourceError { throw error } catch {
-                throw BundledResourceError(file: path, reason: "cannot be read (\(error))")
-            }
-        }.mapError { $0 as? BundledResourceError ?? BundledResourceError(file: path, reason: "cannot be read (\($0))") }
+        do {
+            return .success(try parse(try data(path)))
+        } catch let error as BundledResourceError {
+            return .failure(error)
+        } catch {
+            return .failure(BundledResourceError(file: path, reason: "cannot be read (\(error))"))
+        }
     }
 
     /// The bytes of `Resources/<path>`.

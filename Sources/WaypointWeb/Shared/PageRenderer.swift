@@ -52,21 +52,25 @@ struct PageRenderer: Sendable {
 /// What a template sees: the page's typed view model first, then the chrome. A page passes a
 /// struct (checked by the compiler) while the shared layout keeps reading `t`, `csrf` and the rest.
 struct PageFrame: MustacheParent {
-    let view: Any
-    let chrome: PageChrome
+    /// The view's and the chrome's properties by name, read once: a page looks names up hundreds
+    /// of times, and reflecting both structs on every lookup cost more than the rest of rendering.
+    private let properties: [String: Any]
 
-    func child(named name: String) -> Any? {
-        Self.property(name, of: view) ?? Self.property(name, of: chrome)
+    init(view: Any, chrome: PageChrome) {
+        var properties: [String: Any] = [:]
+        for object in [view, chrome as Any] {
+            for child in Mirror(reflecting: object).children {
+                guard let label = child.label, properties[label] == nil else { continue }
+                // A nil property is `Absent` (an empty section and empty text): present, so it does
+                // not fall through to the chrome.
+                let value = Mirror(reflecting: child.value)
+                properties[label] = value.displayStyle == .optional ? value.children.first?.value ?? Absent() : child.value
+            }
+        }
+        self.properties = properties
     }
 
-    /// A property by name; one that is nil is `Absent` (an empty section and empty text), so it
-    /// does not fall through to the chrome.
-    static func property(_ name: String, of object: Any) -> Any? {
-        guard let property = Mirror(reflecting: object).children.first(where: { $0.label == name }) else { return nil }
-        let value = Mirror(reflecting: property.value)
-        guard value.displayStyle == .optional else { return property.value }
-        return value.children.first?.value ?? Absent()
-    }
+    func child(named name: String) -> Any? { properties[name] }
 
     /// A view property that is nil: renders as nothing, and its section as not there.
     struct Absent: MustacheCustomRenderable {
