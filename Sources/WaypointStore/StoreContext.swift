@@ -30,6 +30,13 @@ extension Repository {
     var clock: Clock { shared.clock }
 }
 
+extension RowSealer {
+    /// A sealed column read from its row: the stored `<column>_sealed` opened at `<column>`.
+    func open(_ column: String, from row: any SQLRow) throws -> String {
+        try open(try row.decode(column: column + "_sealed", as: String.self), column: column)
+    }
+}
+
 extension Organizations {
     /// The organization's display name, inside a caller's connection or transaction.
     static func name(of orgId: String, on db: any SQLDatabase) async throws -> String? {

@@ -67,11 +67,11 @@ struct ScreenCommand: AsyncParsableCommand {
             // The same use case the pages and the API submit through, minus storage.
             let assessment = try ScreeningUseCases.assess(submission, routes: routes, now: Date())
             let (outcome, actions) = (assessment.outcome, assessment.actions)
-            let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings,
+            let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings.map(\.english),
                                 confidentiality: assessment.confidentiality.english, actions: actions)
             if json { return try printJSON(output) }
             say("Result: \(outcome.result.rawValue) (yes \(outcome.yes), open \(outcome.open))")
-            outcome.warnings.forEach { say("Warning: \($0)") }
+            outcome.warnings.forEach { say("Warning: \($0.english)") }
             for (index, action) in actions.enumerated() {
                 say("\(index + 1). [\(action.kind.rawValue)] \(action.instruction)\n   Why: \(action.reason)\n   Source: \(action.source)")
             }

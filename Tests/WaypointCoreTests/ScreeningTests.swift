@@ -78,7 +78,20 @@ struct ScreeningTests {
     func ageOutOfRange() throws {
         let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"), now: Self.now)
         #expect(outcome.warnings.count == 1)
-        #expect(outcome.warnings[0].contains("10–17") && outcome.warnings[0].contains("QYIT"))
+        let english = outcome.warnings[0].english
+        #expect(english.contains("10–17") && english.contains("QYIT") && english.contains("19"))
+        let spanish = Localizer(.es)(outcome.warnings[0])
+        #expect(spanish.contains("10 a 17") && spanish.contains("QYIT") && !spanish.contains("{"))
+    }
+
+    @Test("a warning stored as an English sentence by earlier versions reads back as that sentence")
+    func storedEnglishWarning() throws {
+        let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"), now: Self.now)
+        guard case .object(var earlier) = try JSONValue.parse(try JSONEncoder().encode(outcome)) else { return }
+        let sentence = "SSCST was validated for ages 10–17, not 19; for age 19 use QYIT."
+        earlier["warnings"] = .array([.string(sentence)])
+        let read = try JSONDecoder().decode(ScreenOutcome.self, from: try JSONEncoder().encode(JSONValue.object(earlier)))
+        #expect(Localizer(.es)(read.warnings[0]) == sentence)
     }
 
     @Test("the suggested instrument follows age", arguments: [(9, nil), (10, "sscst"), (17, "sscst"), (18, "qyit"), (23, "qyit"), (30, nil)] as [(Int, String?)])

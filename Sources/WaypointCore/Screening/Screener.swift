@@ -55,7 +55,9 @@ public struct ScreenOutcome: Sendable, Equatable, Codable {
     public let open: Int
     public let answers: [String: ScreenAnswer]
     /// For example: the person's age is outside the population the instrument was validated in.
-    public let warnings: [String]
+    /// Records stored before these were catalog sentences hold English text, which reads back as
+    /// itself (an unknown key renders as the key).
+    public let warnings: [LocalizedText]
     /// The response as FHIR, for storage and export.
     public let response: JSONValue
 }
@@ -80,7 +82,7 @@ extension ScreenOutcome {
                   result: try container.decode(ScreenResult.self, forKey: .result),
                   yes: try container.decode(Int.self, forKey: .yes), open: try container.decode(Int.self, forKey: .open),
                   answers: try container.decode([String: ScreenAnswer].self, forKey: .answers),
-                  warnings: try container.decode([String].self, forKey: .warnings), response: response)
+                  warnings: try container.decode([LocalizedText].self, forKey: .warnings), response: response)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -134,10 +136,15 @@ public struct Screener: Sendable {
         let result: ScreenResult = if let threshold = info.scoring.threshold, info.scoring.rule == "count-threshold" {
             ScreenResult.countThreshold(yes: yes, open: open, threshold: threshold)
         } else { .notScored }
-        var warnings: [String] = []
+        var warnings: [LocalizedText] = []
         if !info.covers(age: age) {
-            let better = catalog.suggested(forAge: age).map { "; for age \(age) use \($0.shortName)" } ?? ""
-            warnings.append("\(info.shortName) was validated for ages \(info.minAge)–\(info.maxAge), not \(age)\(better).")
+            let range = ["instrument": info.shortName, "min": String(info.minAge), "max": String(info.maxAge), "age": String(age)]
+            let warning = if let better = catalog.suggested(forAge: age) {
+                LocalizedText("warning_age_outside_validation_suggest", range.merging(["suggested": better.shortName]) { a, _ in a })
+            } else {
+                LocalizedText("warning_age_outside_validation", range)
+            }
+            warnings.append(warning)
         }
         return ScreenOutcome(instrument: info.id, version: questionnaire.version, result: result, yes: yes, open: open,
                              answers: answers, warnings: warnings, response: response)

@@ -101,3 +101,21 @@ public enum KeyWrapping {
         Data("waypoint-org-key|\(orgId)|v\(version)".utf8)
     }
 }
+
+/// One row's fields: the organization, table and row are fixed, so each field names only its column.
+public struct RowSealer: Sendable {
+    public let sealer: FieldSealer
+    public let orgId: String
+    public let table: String
+    public let rowId: String
+
+    public func site(_ column: String) -> SealingSite { SealingSite(orgId: orgId, table: table, column: column, rowId: rowId) }
+    public func seal(_ plaintext: String, column: String) throws -> String { try sealer.seal(plaintext, at: site(column)) }
+    public func open(_ stored: String, column: String) throws -> String { try sealer.open(stored, at: site(column)) }
+}
+
+extension FieldSealer {
+    public func row(_ rowId: String, in table: String, of orgId: String) -> RowSealer {
+        RowSealer(sealer: self, orgId: orgId, table: table, rowId: rowId)
+    }
+}

@@ -63,9 +63,9 @@ public struct Users: Repository {
             if try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first() != nil {
                 throw AccountError.usernameTaken
             }
-            let sealer = try await keys.sealer(for: orgId, on: db, now: now)
-            let name = try sealer.seal(user.displayName, at: SealingSite(orgId: orgId, table: "users", column: "display_name", rowId: id))
-            let email = try sealer.seal(user.email, at: SealingSite(orgId: orgId, table: "users", column: "email", rowId: id))
+            let sealer = try await keys.sealer(for: orgId, on: db, now: now).row(id, in: "users", of: orgId)
+            let name = try sealer.seal(user.displayName, column: "display_name")
+            let email = try sealer.seal(user.email, column: "email")
             try await db.raw("""
                 INSERT INTO users (id, org_id, username, role, display_name_sealed, email_sealed, password_hash, active, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: orgId), \(bind: username), \(bind: user.role.rawValue), \(bind: name), \(bind: email),
@@ -124,14 +124,12 @@ public struct Users: Repository {
 
     private func staffUser(from row: any SQLRow, orgId: String, on db: any SQLDatabase) async throws -> StaffUser {
         let id = try row.decode(column: "id", as: String.self)
-        let sealer = try await keys.sealer(for: orgId, on: db, now: clock.millis())
+        let sealer = try await keys.sealer(for: orgId, on: db, now: clock.millis()).row(id, in: "users", of: orgId)
         return StaffUser(
             id: id, username: try row.decode(column: "username", as: String.self),
             role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .clinician,
-            displayName: try sealer.open(try row.decode(column: "display_name_sealed", as: String.self),
-                                         at: SealingSite(orgId: orgId, table: "users", column: "display_name", rowId: id)),
-            email: try sealer.open(try row.decode(column: "email_sealed", as: String.self),
-                                   at: SealingSite(orgId: orgId, table: "users", column: "email", rowId: id)),
+            displayName: try sealer.open("display_name", from: row),
+            email: try sealer.open("email", from: row),
             active: try row.decode(column: "active", as: Int64.self) == 1)
     }
 }

@@ -29,15 +29,14 @@ public struct Referrals: Repository {
                     """).first()
                 guard owned != nil else { throw ReferralError.invalidPayload(field: "screening_id", reason: LocalizedText("error_detail_screening_not_yours")) }
             }
-            let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
-            let site = { (column: String) in SealingSite(orgId: context.orgId, table: "referrals", column: column, rowId: id) }
+            let sealer = try await keys.sealer(for: context.orgId, on: db, now: now).row(id, in: "referrals", of: context.orgId)
             try await db.raw("""
                 INSERT INTO referrals (id, org_id, sender_id, service_id, receiver_org, screening_id, status, do_not_contact,
                                        consent_sealed, payload_sealed, service_name, link_expires_at, link_nonce, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: new.serviceId), \(bind: target?.owner),
                         \(bind: new.screeningId), \(bind: ReferralStatus.sent.rawValue), \(bind: payload.doNotContact ? 1 : 0),
-                        \(bind: try sealer.seal(String(decoding: try encoder.encode(consent), as: UTF8.self), at: site("consent"))),
-                        \(bind: try sealer.seal(String(decoding: try encoder.encode(payload), as: UTF8.self), at: site("payload"))),
+                        \(bind: try sealer.seal(String(decoding: try encoder.encode(consent), as: UTF8.self), column: "consent")),
+                        \(bind: try sealer.seal(String(decoding: try encoder.encode(payload), as: UTF8.self), column: "payload")),
                         \(bind: serviceName), \(bind: link.expiresAt), \(bind: link.nonce), \(bind: now), \(bind: now))
                 """).run()
             try await appendEvent(id, orgId: context.orgId, party: .sender, actor: context.userId, status: .sent, reason: nil, note: "", at: now, on: db)
@@ -100,10 +99,9 @@ public struct Referrals: Repository {
                 throw AccessError.notFound
             }
             let orgId = try row.decode(column: "org_id", as: String.self)
-            let sealer = try await keys.sealer(for: orgId, on: db, now: clock.millis())
-            let site = { (column: String) in SealingSite(orgId: orgId, table: "referrals", column: column, rowId: id) }
-            let consent = try JSONDecoder().decode(ReferralConsent.self, from: Data(try sealer.open(try row.decode(column: "consent_sealed", as: String.self), at: site("consent")).utf8))
-            let payload = try JSONDecoder().decode(ReferralPayload.self, from: Data(try sealer.open(try row.decode(column: "payload_sealed", as: String.self), at: site("payload")).utf8))
+            let sealer = try await keys.sealer(for: orgId, on: db, now: clock.millis()).row(id, in: "referrals", of: orgId)
+            let consent = try JSONDecoder().decode(ReferralConsent.self, from: Data(try sealer.open("consent", from: row).utf8))
+            let payload = try JSONDecoder().decode(ReferralPayload.self, from: Data(try sealer.open("payload", from: row).utf8))
             let events = try await db.raw("SELECT * FROM referral_events WHERE referral_id = \(bind: id) ORDER BY seq").all().map { event in
                 let seq = try event.decode(column: "seq", as: Int64.self)
                 return ReferralEvent(
@@ -112,7 +110,7 @@ public struct Referrals: Repository {
                     actor: try event.decode(column: "actor", as: String.self),
                     status: ReferralStatus(rawValue: try event.decode(column: "status", as: String.self)) ?? .sent,
                     reason: try event.decode(column: "reason", as: String?.self).flatMap(ReferralReason.init(rawValue:)),
-                    note: try sealer.open(try event.decode(column: "note_sealed", as: String.self), at: site("event-\(seq)")))
+                    note: try sealer.open(try event.decode(column: "note_sealed", as: String.self), column: "event-\(seq)"))
             }
             let organization = try await Organizations.name(of: orgId, on: db) ?? ""
             return (ReferralRecord(
@@ -227,8 +225,7 @@ public struct Referrals: Repository {
                              reason: ReferralReason?, note: String, at: Int64, on db: any SQLDatabase) async throws {
         let seq = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS top FROM referral_events WHERE referral_id = \(bind: id)").first()!
             .decode(column: "top", as: Int64.self) + 1
-        let sealer = try await keys.sealer(for: orgId, on: db, now: at)
-        let sealed = try sealer.seal(note, at: SealingSite(orgId: orgId, table: "referrals", column: "event-\(seq)", rowId: id))
+        let sealed = try await keys.sealer(for: orgId, on: db, now: at).row(id, in: "referrals", of: orgId).seal(note, column: "event-\(seq)")
         // The primary key (referral, seq) refuses a second event with the same number: two racing
         // answers cannot both land.
         try await db.raw("""

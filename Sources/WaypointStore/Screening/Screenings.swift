@@ -23,8 +23,8 @@ public struct Screenings: Repository {
         // Sealed before the transaction: the writer is held only for the insert.
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
         let key = Self.idempotencyDigest(rawKey, sealer: sealer)
-        let site = { (column: String) in SealingSite(orgId: context.orgId, table: "screenings", column: column, rowId: id) }
-        let (sealedDetails, sealedNote) = (try sealer.seal(details, at: site("details")), try sealer.seal(request.note, at: site("note")))
+        let row = sealer.row(id, in: "screenings", of: context.orgId)
+        let (sealedDetails, sealedNote) = (try row.seal(details, column: "details"), try row.seal(request.note, column: "note"))
         do {
             try await database.transaction { db in
                 try await db.raw("""
@@ -97,11 +97,8 @@ public struct Screenings: Repository {
             // Clinicians see their own screenings only; absent and not-yours look the same.
             let owner = try row.decode(column: "clinician_id", as: String.self)
             guard owner == context.userId else { throw AccessError.notFound }
-            let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
-            let details = try sealer.open(try row.decode(column: "details_sealed", as: String.self),
-                                          at: SealingSite(orgId: context.orgId, table: "screenings", column: "details", rowId: id))
-            let note = try sealer.open(try row.decode(column: "note_sealed", as: String.self),
-                                       at: SealingSite(orgId: context.orgId, table: "screenings", column: "note", rowId: id))
+            let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis()).row(id, in: "screenings", of: context.orgId)
+            let (details, note) = (try sealer.open("details", from: row), try sealer.open("note", from: row))
             let decoded = try JSONDecoder().decode(Details.self, from: Data(details.utf8))
             var request = decoded.request
             request.note = note

@@ -77,7 +77,7 @@ enum ScreeningViews {
             id: record.id, instrument: "\(instrumentName) \(outcome.version ?? "")", resultClass: outcome.result.rawValue,
             resultText: resultText(outcome.result, strings),
             counts: strings.format("counts", ["yes": String(outcome.yes), "open": String(outcome.open)]),
-            warnings: outcome.warnings,
+            warnings: outcome.warnings.map { strings($0) },
             actions: record.actions.map {
                 Result.Action(kind: $0.kind.rawValue, label: strings["action_" + $0.kind.rawValue], instruction: $0.instruction(in: strings),
                               reason: $0.reason(in: strings), source: $0.source)

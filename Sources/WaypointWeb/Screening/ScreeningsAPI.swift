@@ -64,7 +64,7 @@ struct ScreeningsAPI {
             result = record.outcome.result
             yes = record.outcome.yes
             open = record.outcome.open
-            warnings = record.outcome.warnings
+            warnings = record.outcome.warnings.map { strings($0) }
             actions = record.actions.map { ActionView($0, strings) }
             note = includeNote ? record.request.note : nil
         }
