@@ -36,7 +36,7 @@ public struct FHIRPathEnvironment: Sendable {
     }
 
     /// The local date, worked out only when an expression asks for `today()`.
-    public var today: String { ISO8601DateFormatter.string(from: now, timeZone: timeZone, formatOptions: [.withFullDate]) }
+    public var today: String { now.calendarDay(in: timeZone) }
 
     /// The local date and time with its offset, for `now()`.
     public var nowText: String {

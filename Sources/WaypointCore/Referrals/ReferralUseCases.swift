@@ -19,7 +19,7 @@ public struct ReferralPolicy: Sendable {
 
     /// Today's date (YYYY-MM-DD) where the policy's organization is: consent expiries are compared with it.
     public func today(at now: Date) -> String {
-        ISO8601DateFormatter.string(from: now, timeZone: timeZone, formatOptions: [.withFullDate])
+        now.calendarDay(in: timeZone)
     }
 
     /// The expiry a new consent form offers: about three months from today.

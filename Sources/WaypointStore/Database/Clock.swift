@@ -12,6 +12,6 @@ public struct Clock: Sendable {
 
     /// Today's date as YYYY-MM-DD in `zone`: how consent expiries and verified dates are compared.
     public func today(in zone: TimeZone = .gmt) -> String {
-        ISO8601DateFormatter.string(from: now(), timeZone: zone, formatOptions: [.withFullDate])
+        now().calendarDay(in: zone)
     }
 }

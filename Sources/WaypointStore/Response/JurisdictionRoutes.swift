@@ -87,7 +87,7 @@ public struct JurisdictionRoutes: Repository {
             throw JurisdictionError.missingField(name)
         }
         let now = clock.millis()
-        let verified = route.verified.isEmpty ? String(ISO8601DateFormatter().string(from: clock.now()).prefix(10)) : route.verified
+        let verified = route.verified.isEmpty ? clock.today() : route.verified
         try await database.transaction { db in
             try await db.raw("DELETE FROM jurisdiction_routes WHERE org_id = \(bind: context.orgId) AND state_code = \(bind: code)").run()
             try await db.raw("""
