@@ -56,6 +56,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     ReferralPages(store: store, renderer: renderer).register(on: router)
     AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
+    ResponseAPI(store: store).register(on: api)
     let hsds = router.group("/hsds").add(middleware: PublicRateLimitMiddleware(
         limit: PublicRateLimit(perMinute: configuration.publicRequestsPerMinute), trustedProxies: configuration.trustedProxies))
     DirectoryAPI(store: store).register(hsds: hsds, api: api)

@@ -52,6 +52,7 @@ struct ScreenCommand: AsyncParsableCommand {
         let yes: Int
         let open: Int
         let warnings: [String]
+        let missing: [String]
         let confidentiality: String
         let actions: [PlannedAction]
     }
@@ -67,11 +68,12 @@ struct ScreenCommand: AsyncParsableCommand {
             // The same use case the pages and the API submit through, minus storage.
             let assessment = try ScreeningUseCases.assess(submission, routes: routes, now: Date())
             let (outcome, actions) = (assessment.outcome, assessment.actions)
-            let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings.map(\.english),
+            let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings.map(\.english), missing: outcome.missing,
                                 confidentiality: assessment.confidentiality.english, actions: actions)
             if json { return try printJSON(output) }
             say("Result: \(outcome.result.rawValue) (yes \(outcome.yes), open \(outcome.open))")
             outcome.warnings.forEach { say("Warning: \($0.english)") }
+            if !outcome.missing.isEmpty { say("Not answered (required): \(outcome.missing.joined(separator: ", "))") }
             for (index, action) in actions.enumerated() {
                 say("\(index + 1). [\(action.kind.rawValue)] \(action.instruction)\n   Why: \(action.reason)\n   Source: \(action.source)")
             }

@@ -106,3 +106,63 @@ struct FHIRPathTests {
         #expect(throws: FHIRPathSyntaxError.self) { try FHIRPath("name.where(") }
     }
 }
+
+@Suite("Engine contract: score by the weight rule, missing required items")
+struct EngineContractTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let ordinal = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+
+    func coding(_ code: String, weight: Double? = nil) -> String {
+        let ext = weight.map { #","extension":[{"url":"\#(Self.ordinal)","valueDecimal":\#($0)}]"# } ?? ""
+        return #"{"system":"urn:test","code":"\#(code)"\#(ext)}"#
+    }
+
+    func evaluate(form: String, answers: [(String, String)]) throws -> QuestionnaireEvaluation {
+        let items = answers.map { #"{"linkId":"\#($0.0)","answer":[{"valueCoding":\#($0.1)}]}"# }.joined(separator: ",")
+        let response = #"{"resourceType":"QuestionnaireResponse","item":[\#(items)]}"#
+        return try QuestionnaireEngine(try Questionnaire.load(Data(form.utf8)))
+            .evaluate(response: try JSONValue.parse(Data(response.utf8)), now: Self.now)
+    }
+
+    /// A form that declares no weights at all: only the answers may carry them.
+    let bare = #"{"resourceType":"Questionnaire","item":[{"linkId":"eyes","type":"choice","required":true},{"linkId":"verbal","type":"choice","required":true},{"linkId":"motor","type":"choice"}]}"#
+
+    @Test("answers carrying their own weights are scored when the form declares none")
+    func answerOnlyWeights() throws {
+        let result = try evaluate(form: bare, answers: [("eyes", coding("4", weight: 4)), ("verbal", coding("5", weight: 5)), ("motor", coding("6", weight: 6))])
+        #expect(result.score == 15)
+        #expect(EvaluationReport.json(result, questionnaire: try Questionnaire.load(Data(bare.utf8)))["score"] == .integer(15))
+    }
+
+    @Test("mixed: an answer's own weight wins over the form's, unweighted answers add nothing")
+    func mixedWeights() throws {
+        let form = #"{"resourceType":"Questionnaire","item":[{"linkId":"a","type":"choice","answerOption":[{"valueCoding":{"system":"urn:test","code":"y","extension":[{"url":"\#(Self.ordinal)","valueDecimal":1}]}}]},{"linkId":"b","type":"choice"}]}"#
+        #expect(try evaluate(form: form, answers: [("a", coding("y")), ("b", coding("z", weight: 2.5))]).score == 3.5)
+        #expect(try evaluate(form: form, answers: [("a", coding("y", weight: 10))]).score == 10)
+        #expect(try evaluate(form: form, answers: [("b", coding("z"))]).score == 0, "a weighted form with no weighted answer scores zero")
+    }
+
+    @Test("no weight anywhere: no score, not zero")
+    func unweighted() throws {
+        let result = try evaluate(form: bare, answers: [("eyes", coding("4")), ("verbal", coding("5"))])
+        #expect(result.score == nil)
+        #expect(EvaluationReport.json(result, questionnaire: try Questionnaire.load(Data(bare.utf8)))["score"] == nil)
+    }
+
+    @Test("enabled required items without an answer are reported missing; disabled ones are not")
+    func missingRequired() throws {
+        #expect(try evaluate(form: bare, answers: [("eyes", coding("4"))]).missing == ["verbal"])
+        #expect(try evaluate(form: bare, answers: [("eyes", coding("4")), ("verbal", coding("1"))]).missing.isEmpty)
+        let branching = #"{"resourceType":"Questionnaire","item":[{"linkId":"q1","type":"boolean","required":true},{"linkId":"q2","type":"choice","required":true,"enableWhen":[{"question":"q1","operator":"=","answerBoolean":true}]}]}"#
+        let loaded = try QuestionnaireEngine(try Questionnaire.load(Data(branching.utf8)))
+        func missing(_ answer: Bool) throws -> [String] {
+            let response = #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"q1","answer":[{"valueBoolean":\#(answer)}]}]}"#
+            return try loaded.evaluate(response: try JSONValue.parse(Data(response.utf8)), now: Self.now).missing
+        }
+        #expect(try missing(false).isEmpty)
+        #expect(try missing(true) == ["q2"])
+        let report = EvaluationReport.json(try loaded.evaluate(response: try JSONValue.parse(Data(#"{"resourceType":"QuestionnaireResponse"}"#.utf8)), now: Self.now),
+                                           questionnaire: loaded.questionnaire)
+        #expect(report["missing"] == .array([.string("q1")]))
+    }
+}

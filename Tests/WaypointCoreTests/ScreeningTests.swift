@@ -84,6 +84,15 @@ struct ScreeningTests {
         #expect(spanish.contains("10 a 17") && spanish.contains("QYIT") && !spanish.contains("{"))
     }
 
+    @Test("required questions left out are reported missing and count as open")
+    func missingRequired() throws {
+        let outcome = try screener.screen("sscst", age: 15, answers: ["sscst-1": .no, "sscst-2": .no], now: Self.now)
+        #expect(outcome.missing == ["sscst-3", "sscst-4", "sscst-5", "sscst-6"])
+        #expect(outcome.open == 4 && outcome.result != .negative)
+        let all = try screener.screen("sscst", age: 15, positional: try answers("no,no,no,no,no,declined"), now: Self.now)
+        #expect(all.missing.isEmpty, "a declined answer is an answer, not a gap")
+    }
+
     @Test("a warning stored as an English sentence by earlier versions reads back as that sentence")
     func storedEnglishWarning() throws {
         let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"), now: Self.now)

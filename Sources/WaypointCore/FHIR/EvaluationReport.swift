@@ -1,7 +1,8 @@
 import Foundation
 
 /// The engine's result in the published contract: `{"enabled": [...], "values": {...}, "score": n}`
-/// (see the `format` block of the shared FHIR test corpus).
+/// (see the `format` block of the shared FHIR test corpus), plus `"missing"`: required items left
+/// unanswered.
 public enum EvaluationReport {
     public static func json(_ evaluation: QuestionnaireEvaluation, questionnaire: Questionnaire) -> JSONValue {
         var values: [String: JSONValue] = [:]
@@ -12,6 +13,7 @@ public enum EvaluationReport {
         var report: [String: JSONValue] = [
             "enabled": .array(evaluation.enabled.map(JSONValue.string)),
             "values": .object(values),
+            "missing": .array(evaluation.missing.map(JSONValue.string)),
         ]
         if let score = evaluation.score {
             report["score"] = score == score.rounded() && abs(score) < 1e15 ? .integer(Int(score)) : .decimal(score)

@@ -17,8 +17,19 @@ public struct QuestionnaireEvaluation: Sendable, Equatable {
     public let enabled: [String]
     /// Final answers of enabled items that hold answers (empty when unanswered).
     public let answers: [String: [AnswerValue]]
-    /// Sum of the weights of enabled items' answers; nil when the form defines no weights.
+    /// Sum of the weights of enabled items' answers; nil when neither the form nor any enabled
+    /// answer carries a weight.
     public let score: Double?
+    /// Required items that are enabled, hold answers and have none, in document order: the form is
+    /// incomplete, so a result built on it counts them as open.
+    public let missing: [String]
+
+    public init(enabled: [String], answers: [String: [AnswerValue]], score: Double?, missing: [String] = []) {
+        self.enabled = enabled
+        self.answers = answers
+        self.score = score
+        self.missing = missing
+    }
 }
 
 /// Evaluates a QuestionnaireResponse against its Questionnaire: enablement, initial values,
@@ -91,15 +102,26 @@ public struct QuestionnaireEngine: Sendable {
             if before.0 == answers && before.1 == enabled { break }
         }
         let finalAnswers = answers.filter { enabled.contains($0.key) && !$0.value.isEmpty }
-        var score: Double?
-        if !questionnaire.weights.isEmpty {
-            score = finalAnswers.reduce(0) { total, entry in
-                total + entry.value.compactMap { questionnaire.weights.weight(of: $0.value, linkId: entry.key) }.reduce(0, +)
-            }
-        }
         return QuestionnaireEvaluation(
             enabled: questionnaire.allItems.map(\.linkId).filter(enabled.contains),
-            answers: finalAnswers, score: score)
+            answers: finalAnswers, score: score(of: finalAnswers),
+            missing: questionnaire.questions.filter { $0.required && enabled.contains($0.linkId) && finalAnswers[$0.linkId] == nil }.map(\.linkId))
+    }
+
+    /// The SDC weight rule: an answer's own itemWeight/ordinalValue first, then the form's. A form
+    /// that declares no weights still scores when its answers carry them (a coma-scale-style
+    /// response); with no weight anywhere there is no score, not zero.
+    func score(of answers: [String: [AnswerValue]]) -> Double? {
+        var total = 0.0
+        var weighted = !questionnaire.weights.isEmpty
+        for (linkId, values) in answers {
+            for value in values {
+                guard let weight = questionnaire.weights.weight(of: value.value, linkId: linkId) else { continue }
+                total += weight
+                weighted = true
+            }
+        }
+        return weighted ? total : nil
     }
 
     static func answerValue(_ element: JSONValue) -> AnswerValue? {

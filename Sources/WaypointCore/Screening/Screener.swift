@@ -58,6 +58,8 @@ public struct ScreenOutcome: Sendable, Equatable, Codable {
     /// Records stored before these were catalog sentences hold English text, which reads back as
     /// itself (an unknown key renders as the key).
     public let warnings: [LocalizedText]
+    /// Required questions that were asked (enabled) and not answered, by linkId; counted in `open`.
+    public var missing: [String] = []
     /// The response as FHIR, for storage and export.
     public let response: JSONValue
 }
@@ -67,7 +69,7 @@ public struct ScreenOutcome: Sendable, Equatable, Codable {
 /// rest of the record. Records stored before hold it as a nested object under `response`; both read.
 extension ScreenOutcome {
     private enum CodingKeys: String, CodingKey {
-        case instrument, version, result, yes, open, answers, warnings, response, responseJSON
+        case instrument, version, result, yes, open, answers, warnings, missing, response, responseJSON
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,7 +84,8 @@ extension ScreenOutcome {
                   result: try container.decode(ScreenResult.self, forKey: .result),
                   yes: try container.decode(Int.self, forKey: .yes), open: try container.decode(Int.self, forKey: .open),
                   answers: try container.decode([String: ScreenAnswer].self, forKey: .answers),
-                  warnings: try container.decode([LocalizedText].self, forKey: .warnings), response: response)
+                  warnings: try container.decode([LocalizedText].self, forKey: .warnings),
+                  missing: try container.decodeIfPresent([String].self, forKey: .missing) ?? [], response: response)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -94,6 +97,7 @@ extension ScreenOutcome {
         try container.encode(open, forKey: .open)
         try container.encode(answers, forKey: .answers)
         try container.encode(warnings, forKey: .warnings)
+        if !missing.isEmpty { try container.encode(missing, forKey: .missing) }
         try container.encode(try response.jsonText(), forKey: .responseJSON)
     }
 }
@@ -147,7 +151,7 @@ public struct Screener: Sendable {
             warnings.append(warning)
         }
         return ScreenOutcome(instrument: info.id, version: questionnaire.version, result: result, yes: yes, open: open,
-                             answers: answers, warnings: warnings, response: response)
+                             answers: answers, warnings: warnings, missing: evaluation.missing, response: response)
     }
 
     static func response(for questionnaire: Questionnaire, answers: [String: ScreenAnswer], allItems: [QuestionnaireItem]) -> JSONValue {

@@ -129,8 +129,10 @@ struct ScreeningPages {
     /// clinician confirms it was done, because codes travel to portals and insurance statements.
     @Sendable func coding(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         struct CodingForm: Decodable {
-            let safetyChecked: String?, type: String?, status: String?, encounter: String?
-            enum CodingKeys: String, CodingKey { case safetyChecked = "safety_checked", type, status, encounter }
+            let safetyChecked: String?, type: String?, status: String?, encounter: String?, ageAtExploitation: String?
+            enum CodingKeys: String, CodingKey {
+                case safetyChecked = "safety_checked", type, status, encounter, ageAtExploitation = "age_at_exploitation"
+            }
         }
         // Refused before the form is read: a role that may not screen learns nothing from it.
         let tenant = try context.tenant(as: .clinician)
@@ -140,9 +142,17 @@ struct ScreeningPages {
         if form.safetyChecked == "on", let type = form.type.flatMap(ICD10Assistant.ExploitationType.init(rawValue:)),
            let status = form.status.flatMap(ICD10Assistant.Status.init(rawValue:)),
            let encounter = form.encounter.flatMap(ICD10Assistant.Encounter.init(rawValue:)) {
-            let suggestion = ICD10Assistant.suggest(type: type, status: status, age: record.request.age, encounter: encounter)
-            coding = .init(code: suggestion.code, description: suggestion.description,
-                           rationale: suggestion.rationale(in: Localizer(context.language)), needsCheck: false)
+            let strings = Localizer(context.language)
+            do {
+                let typed = form.ageAtExploitation?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard typed.isEmpty || Int(typed) != nil else { throw ICD10Assistant.CodingError.invalidAge(field: "age_at_exploitation") }
+                let suggestion = try ICD10Assistant.suggest(type: type, status: status, age: record.request.age,
+                                                            ageAtExploitation: Int(typed), encounter: encounter)
+                coding = .init(code: suggestion.code, description: suggestion.description,
+                               rationale: suggestion.rationale(in: strings), needsCheck: false, reminders: suggestion.reminders(in: strings))
+            } catch let error as ICD10Assistant.CodingError {
+                coding = .init(code: nil, description: nil, rationale: nil, needsCheck: false, problem: error.message(in: strings))
+            }
         }
         return try resultPage(record, coding: coding, request: request, context: context)
     }

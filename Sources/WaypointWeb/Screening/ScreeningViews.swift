@@ -36,7 +36,11 @@ enum ScreeningViews {
     struct Result {
         struct Action { let kind: String; let label: String; let instruction: String; let reason: String; let source: String }
         /// The documentation assistant's state: not asked yet, asked without the safety check, or a code.
-        struct Coding { let code: String?; let description: String?; let rationale: String?; let needsCheck: Bool }
+        struct Coding {
+            let code: String?; let description: String?; let rationale: String?; let needsCheck: Bool
+            var reminders: [String] = []
+            var problem: String?
+        }
         let id: String
         let instrument: String
         let resultClass: String

@@ -54,7 +54,7 @@ struct ScreeningsAPI {
 
     struct ScreeningView: Encodable {
         let id: String, createdAt: Date, instrument: String, instrumentVersion: String?, result: ScreenResult
-        let yes: Int, open: Int, warnings: [String], actions: [ActionView], note: String?
+        let yes: Int, open: Int, warnings: [String], missing: [String], actions: [ActionView], note: String?
         init(_ record: ScreeningRecord, includeNote: Bool, language: Language) {
             let strings = Localizer(language)
             id = record.id
@@ -65,6 +65,7 @@ struct ScreeningsAPI {
             yes = record.outcome.yes
             open = record.outcome.open
             warnings = record.outcome.warnings.map { strings($0) }
+            missing = record.outcome.missing
             actions = record.actions.map { ActionView($0, strings) }
             note = includeNote ? record.request.note : nil
         }
