@@ -101,8 +101,35 @@ def test_sscst_two_yes_then_disclosure(browser, server):
 def test_companion_present_warns_before_any_question(browser, server):
     sign_in(browser, server, "demo-clinician")
     browser.get(server.url + "/screenings/new")
-    browser.find_element(By.ID, "age").send_keys("30")
+    browser.find_element(By.ID, "age").send_keys("20")
     browser.find_element(By.CSS_SELECTOR, "input[name=present][value=companion]").click()
     browser.find_element(By.ID, "start-continue").click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "companion-warning")))
     assert browser.find_element(By.ID, "companion-warning").is_displayed()
+
+    # Going on with the companion in the room: the plan shows only the stop step; everything that
+    # needs a word with the person waits, folded under "when you are alone with the person".
+    show_questions(browser)
+    answer(browser, {"qyit-1": "yes", "qyit-2": "no", "qyit-3": "no", "qyit-4": "no"}, concern="labor")
+    assert kinds(browser) == ["stop-unsafe"]
+    later = browser.find_element(By.ID, "plan-alone")
+    assert later.get_attribute("open") is None
+    waiting = later.find_elements(By.CSS_SELECTOR, ".action")
+    assert [e.get_attribute("data-kind") for e in waiting][:2] == ["further-assessment", "safety-plan"]
+    assert not any(e.is_displayed() for e in waiting), "folded until the clinician opens it"
+    later.find_element(By.TAG_NAME, "summary").click()
+    assert all(e.is_displayed() for e in waiting)
+    assert "traffick" not in browser.page_source.lower()
+    assert serious_violations(browser) == []
+
+
+def test_foreign_national_child_gets_the_eligibility_request(browser, server):
+    sign_in(browser, server, "demo-clinician")
+    start(browser, server, 16, "TX")
+    show_questions(browser)
+    assert browser.find_elements(By.ID, "dependent-adult") == [], "asked of adults only"
+    browser.find_element(By.ID, "foreign-national").click()
+    answer(browser, {"sscst-1": "no"}, concern="labor")
+    assert kinds(browser)[:2] == ["mandated-report", "eligibility-request"]
+    request = browser.find_element(By.CSS_SELECTOR, "#plan .action[data-kind=eligibility-request]").text
+    assert "24 hours" in request and "OTIP" in request

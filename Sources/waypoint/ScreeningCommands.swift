@@ -45,6 +45,8 @@ struct ScreenCommand: AsyncParsableCommand {
     @Flag(help: "Someone is in immediate danger") var danger = false
     @Flag(help: "A companion is present") var companion = false
     @Flag(help: "The person consented to a referral") var consent = false
+    @Flag(help: "Not a U.S. citizen or lawful permanent resident (as far as known)") var foreignNational = false
+    @Flag(help: "An adult who depends on others for care (adult protective services)") var dependentAdult = false
     @Flag var json = false
 
     struct Output: Encodable {
@@ -54,7 +56,7 @@ struct ScreenCommand: AsyncParsableCommand {
         let warnings: [String]
         let missing: [String]
         let confidentiality: String
-        let actions: [PlannedAction]
+        let actions: [WordedAction]
     }
 
     func run() async throws {
@@ -64,17 +66,21 @@ struct ScreenCommand: AsyncParsableCommand {
             let submission = ScreeningSubmission(
                 instrument: instrument,
                 encounter: try Encounter(age: age, language: nil, setting: nil, companionPresent: companion, state: state, routes: routes),
-                answers: .positional(try words.map(ScreenAnswer.init(word:))), concern: disclosed, danger: danger, consentToReferral: consent)
+                answers: .positional(try words.map(ScreenAnswer.init(word:))), concern: disclosed, danger: danger, consentToReferral: consent,
+                foreignNational: foreignNational, dependentAdult: dependentAdult)
             // The same use case the pages and the API submit through, minus storage.
             let assessment = try ScreeningUseCases.assess(submission, routes: routes, now: Date())
             let (outcome, actions) = (assessment.outcome, assessment.actions)
             let output = Output(result: outcome.result, yes: outcome.yes, open: outcome.open, warnings: outcome.warnings.map(\.english), missing: outcome.missing,
-                                confidentiality: assessment.confidentiality.english, actions: actions)
+                                confidentiality: assessment.confidentiality.english, actions: actions.map { WordedAction($0, in: .english) })
             if json { return try printJSON(output) }
             say("Result: \(outcome.result.rawValue) (yes \(outcome.yes), open \(outcome.open))")
             outcome.warnings.forEach { say("Warning: \($0.english)") }
             if !outcome.missing.isEmpty { say("Not answered (required): \(outcome.missing.joined(separator: ", "))") }
-            for (index, action) in actions.enumerated() {
+            // With a companion present, the steps that need a private word come last, under their own heading.
+            let now = actions.filter { !$0.whenAlone }, alone = actions.filter(\.whenAlone)
+            for (index, action) in (now + alone).enumerated() {
+                if index == now.count && !alone.isEmpty { say(Localizer.english["plan_when_alone"] + ":") }
                 say("\(index + 1). [\(action.kind.rawValue)] \(action.instruction)\n   Why: \(action.reason)\n   Source: \(action.source)")
             }
         } catch let error as ScreeningError {

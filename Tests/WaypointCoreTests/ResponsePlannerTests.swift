@@ -73,6 +73,8 @@ struct ResponsePlannerTests {
     @Test("the plan reads in Spanish: every sentence is a catalog key in both languages, its values filled in")
     func spanishPlan() throws {
         let inputs = [PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "TX", consentToReferral: true),
+                      PlanInput(age: 16, result: nil, concern: .labor, companionPresent: true, state: "TX", foreignNational: true),
+                      PlanInput(age: 50, result: nil, concern: .labor, state: "PR", foreignNational: true, dependentAdult: true),
                       PlanInput(age: 30, result: .incomplete, concern: .labor, consentToReferral: true),
                       PlanInput(age: 30, result: nil, concern: .sex), PlanInput(age: 40, result: .negative)]
         let (english, spanish) = (Localizer(.en), Localizer(.es))
@@ -102,10 +104,20 @@ struct ResponsePlannerTests {
 
     @Test("every action says why and cites a source")
     func sourced() {
-        let input = PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "ID", consentToReferral: true)
-        let actions = planner.plan(input)
-        #expect(Set(actions.map(\.kind)) == Set(ActionKind.allCases).subtracting([.offerHotline]))
-        for action in actions { #expect(!action.instruction.isEmpty && !action.reason.isEmpty && !action.source.isEmpty) }
+        let child = PlanInput(age: 15, result: .positive, concern: .both, danger: true, companionPresent: true, state: "ID",
+                              consentToReferral: true, foreignNational: true)
+        let adult = PlanInput(age: 40, result: .positive, concern: .labor, state: "ID", consentToReferral: true,
+                              foreignNational: true, dependentAdult: true)
+        let actions = planner.plan(child) + planner.plan(adult)
+        #expect(Set(actions.map(\.kind)) == Set(ActionKind.allCases), "between them the two plans use every kind of step")
+        for action in actions {
+            #expect(!action.instruction.isEmpty && !action.reason.isEmpty && !action.source.isEmpty)
+            for language in Language.allCases {
+                let strings = Localizer(language)
+                let worded = action.instruction(in: strings) + action.reason(in: strings) + action.source(in: strings)
+                #expect(!worded.contains("{") && !worded.contains("plan_") && !worded.contains("source_"), "\(action.kind) in \(language)")
+            }
+        }
     }
 
     @Test("each listed state has its route; others get the labelled fallback", arguments: ["ID", "WA", "IN", "OH", "GA", "FL", "KY", "MI", "AZ", "KS", "TX"])
@@ -119,7 +131,7 @@ struct ResponsePlannerTests {
     func fallback() {
         #expect(JurisdictionTable.bundled.route(for: "ZZ").isFallback == true)
         #expect(JurisdictionTable.bundled.route(for: nil).isFallback == true)
-        let report = planner.plan(PlanInput(age: 12, result: nil, concern: .sex, state: "NV")).first { $0.kind == .mandatedReport }
+        let report = planner.plan(PlanInput(age: 12, result: nil, concern: .sex, state: "PR")).first { $0.kind == .mandatedReport }
         #expect(report?.source.contains("fallback") == true)
     }
 
@@ -127,5 +139,84 @@ struct ResponsePlannerTests {
     func confidentiality() {
         #expect(planner.confidentialityLimits(age: 15, state: "FL").contains("Florida Abuse Hotline"))
         #expect(!planner.confidentialityLimits(age: 30, state: "FL").contains("report ("))
+    }
+
+    @Test("with a companion present only the steps that need no word with the person are shown now; the rest wait")
+    func companionHoldsTheRest() {
+        let adult = planner.plan(PlanInput(age: 30, result: .positive, concern: .sex, companionPresent: true, consentToReferral: true))
+        #expect(adult.filter { !$0.whenAlone }.map(\.kind) == [.stopUnsafe])
+        #expect(adult.filter(\.whenAlone).map(\.kind) == [.furtherAssessment, .safetyPlan, .offerHotline, .refer, .document, .followUp])
+        let danger = planner.plan(PlanInput(age: 30, result: .positive, danger: true, companionPresent: true))
+        #expect(danger.filter { !$0.whenAlone }.map(\.kind) == [.emergency, .stopUnsafe])
+        // Alone: nothing waits.
+        #expect(planner.plan(PlanInput(age: 30, result: .positive, concern: .sex)).allSatisfy { !$0.whenAlone })
+    }
+
+    @Test("a child with a concern and a companion: report out of the companion's hearing, and no discharge to that adult")
+    func childWithCompanion() {
+        let plan = planner.plan(PlanInput(age: 14, result: nil, concern: .sex, companionPresent: true, state: "TX"))
+        #expect(plan.filter { !$0.whenAlone }.map(\.kind) == [.stopUnsafe, .mandatedReport, .safeDischarge])
+        let report = plan.first { $0.kind == .mandatedReport }
+        #expect(report?.instruction.contains("cannot hear") == true && report?.instruction.contains("1-800-252-5400") == true)
+        let discharge = plan.first { $0.kind == .safeDischarge }
+        #expect(discharge?.instruction.contains(JurisdictionTable.bundled.route(for: "TX").agency) == true)
+        #expect(!kinds(PlanInput(age: 14, result: nil, concern: .sex, state: "TX")).contains(.safeDischarge), "alone: no companion to hold back")
+        #expect(!kinds(PlanInput(age: 14, result: .positive, companionPresent: true)).contains(.safeDischarge), "no disclosure or suspicion yet")
+    }
+
+    @Test("foreign nationals: a child gets the 24-hour eligibility request, an adult a consent-based legal referral")
+    func foreignNationals() {
+        let child = planner.plan(PlanInput(age: 16, result: nil, concern: .labor, state: "TX", foreignNational: true))
+        let request = child.first { $0.kind == .eligibilityRequest }
+        #expect(request?.instruction.contains("24 hours") == true && request?.instruction.contains("OTIP") == true)
+        #expect(request?.source.contains("7105(b)(1)") == true)
+        #expect(!child.map(\.kind).contains(.immigrationRelief))
+        #expect(!kinds(PlanInput(age: 16, result: .positive, foreignNational: true)).contains(.eligibilityRequest), "a positive screen alone is not credible information")
+        #expect(!kinds(PlanInput(age: 16, result: nil, concern: .sex)).contains(.eligibilityRequest))
+
+        let adult = planner.plan(PlanInput(age: 30, result: nil, concern: .sex, foreignNational: true))
+        let relief = adult.first { $0.kind == .immigrationRelief }
+        #expect(relief?.instruction.contains("consent") == true && relief?.instruction.contains("T visa") == true)
+        #expect(!adult.map(\.kind).contains(.eligibilityRequest) && !adult.map(\.kind).contains(.mandatedReport))
+        #expect(!kinds(PlanInput(age: 30, result: nil, concern: .sex)).contains(.immigrationRelief))
+    }
+
+    @Test("a child's exploited labor: reported where the state takes it, without the commercial-sex rule as its reason")
+    func childLabor() {
+        let labor = planner.plan(PlanInput(age: 15, result: nil, concern: .labor, state: "TX")).first { $0.kind == .mandatedReport }
+        #expect(labor?.reasonText?.key == "plan_mandated_report_why_labor")
+        #expect(labor?.reason.contains("is about commercial sex, not labor") == true)
+        #expect(labor?.instruction.contains("law enforcement") == true || labor?.instructionText?.key == "plan_mandated_report_labor")
+        #expect(labor?.source.contains("covers commercial sex only") == true)
+        let sex = planner.plan(PlanInput(age: 15, result: nil, concern: .sex, state: "TX")).first { $0.kind == .mandatedReport }
+        #expect(sex?.reasonText?.key == "plan_mandated_report_why")
+        // A state whose route names who takes labor cases: the plan says it.
+        var table = JurisdictionTable.bundled
+        var texas = table.route(for: "TX")
+        texas.childReport.labor = "Test: the county sheriff takes these."
+        table = JurisdictionTable(states: [texas], fallback: table.fallback)
+        let named = ResponsePlanner(jurisdictions: table).plan(PlanInput(age: 15, result: nil, concern: .labor, state: "TX"))
+        #expect(named.first { $0.kind == .mandatedReport }?.instruction.contains("the county sheriff takes these") == true)
+    }
+
+    @Test("a dependent adult with a concern: the state's adult protective services, or the national locator")
+    func dependentAdults() {
+        let fallback = planner.plan(PlanInput(age: 70, result: nil, concern: .labor, state: "PR", dependentAdult: true)).first { $0.kind == .apsReport }
+        #expect(fallback?.instruction.contains("1-800-677-1116") == true)
+        #expect(fallback?.source.contains("national locator") == true)
+        #expect(!kinds(PlanInput(age: 70, result: nil, concern: .none, dependentAdult: true)).contains(.apsReport))
+        #expect(!kinds(PlanInput(age: 16, result: nil, concern: .sex, dependentAdult: true)).contains(.apsReport), "a minor is a child-abuse report")
+        for state in JurisdictionTable.bundled.states where state.aps != nil {
+            let aps = planner.plan(PlanInput(age: 70, result: nil, concern: .sex, state: state.code, dependentAdult: true)).first { $0.kind == .apsReport }
+            #expect(aps?.instruction.contains(state.aps!.phone) == true && aps?.source.contains(state.name) == true, "\(state.code)")
+        }
+    }
+
+    @Test("a stored plan keeps its whenAlone marks and reads back; older plans without them read as 'now'")
+    func storedWhenAlone() throws {
+        let plan = planner.plan(PlanInput(age: 30, result: .positive, companionPresent: true))
+        #expect(try JSONDecoder().decode([PlannedAction].self, from: JSONEncoder().encode(plan)) == plan)
+        let old = try JSONDecoder().decode(PlannedAction.self, from: Data(#"{"kind":"refer","instructionText":"plan_refer","reasonText":"plan_refer_why","source":"Old source"}"#.utf8))
+        #expect(!old.whenAlone && old.source(in: Localizer(.es)) == "Old source")
     }
 }

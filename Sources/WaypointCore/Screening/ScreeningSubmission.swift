@@ -58,18 +58,25 @@ public struct ScreeningSubmission: Sendable, Equatable {
     public var concern: Concern
     public var danger: Bool
     public var consentToReferral: Bool
+    /// Not a U.S. citizen or lawful permanent resident (as far as the clinician knows).
+    public var foreignNational: Bool
+    /// An adult who depends on others for care (adult protective services may apply).
+    public var dependentAdult: Bool
     public var note: String
     /// Chosen by the client so a retried request is stored once; empty for a screen not stored.
     public var idempotencyKey: String
 
     public init(instrument: String, encounter: Encounter, answers: AnswerInput, concern: Concern = .none, danger: Bool = false,
-                consentToReferral: Bool = false, note: String = "", idempotencyKey: String = "") {
+                consentToReferral: Bool = false, foreignNational: Bool = false, dependentAdult: Bool = false,
+                note: String = "", idempotencyKey: String = "") {
         self.instrument = instrument
         self.encounter = encounter
         self.answers = answers
         self.concern = concern
         self.danger = danger
         self.consentToReferral = consentToReferral
+        self.foreignNational = foreignNational
+        self.dependentAdult = dependentAdult
         self.note = note
         self.idempotencyKey = idempotencyKey
     }
@@ -101,12 +108,13 @@ public enum ScreeningUseCases {
         let planner = ResponsePlanner(jurisdictions: routes)
         let actions = planner.plan(PlanInput(age: encounter.age, result: outcome.result, concern: submission.concern,
                                              danger: submission.danger, companionPresent: encounter.companionPresent,
-                                             state: encounter.state, consentToReferral: submission.consentToReferral))
+                                             state: encounter.state, consentToReferral: submission.consentToReferral,
+                                             foreignNational: submission.foreignNational, dependentAdult: submission.dependentAdult))
         let request = ScreeningRequest(
             instrument: submission.instrument, age: encounter.age, language: encounter.language.rawValue, setting: encounter.setting,
             answers: answers, state: encounter.state, concern: submission.concern, danger: submission.danger,
             companionPresent: encounter.companionPresent, consentToReferral: submission.consentToReferral,
-            note: submission.note, idempotencyKey: submission.idempotencyKey.trimmingCharacters(in: .whitespaces))
+            foreignNational: submission.foreignNational, dependentAdult: submission.dependentAdult, note: submission.note, idempotencyKey: submission.idempotencyKey.trimmingCharacters(in: .whitespaces))
         return ScreeningAssessment(request: request, outcome: outcome, actions: actions,
                                    confidentiality: planner.confidentiality(age: encounter.age, state: encounter.state))
     }
@@ -136,12 +144,17 @@ public struct ScreeningRequest: Sendable, Codable, Equatable {
     public var danger: Bool
     public var companionPresent: Bool
     public var consentToReferral: Bool
+    public var foreignNational: Bool
+    public var dependentAdult: Bool
     public var note: String
     public var idempotencyKey: String
 
     public init(instrument: String, age: Int, language: String = "en", setting: String = "", answers: [String: ScreenAnswer],
                 state: String? = nil, concern: Concern = .none, danger: Bool = false, companionPresent: Bool = false,
-                consentToReferral: Bool = false, note: String = "", idempotencyKey: String) {
+                consentToReferral: Bool = false, foreignNational: Bool = false, dependentAdult: Bool = false,
+                note: String = "", idempotencyKey: String) {
+        self.foreignNational = foreignNational
+        self.dependentAdult = dependentAdult
         self.instrument = instrument
         self.age = age
         self.language = language
@@ -154,6 +167,22 @@ public struct ScreeningRequest: Sendable, Codable, Equatable {
         self.consentToReferral = consentToReferral
         self.note = note
         self.idempotencyKey = idempotencyKey
+    }
+}
+
+extension ScreeningRequest {
+    /// Records stored before the foreign-national and dependent-adult questions read as "no".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(instrument: try container.decode(String.self, forKey: .instrument), age: try container.decode(Int.self, forKey: .age),
+                  language: try container.decode(String.self, forKey: .language), setting: try container.decode(String.self, forKey: .setting),
+                  answers: try container.decode([String: ScreenAnswer].self, forKey: .answers),
+                  state: try container.decodeIfPresent(String.self, forKey: .state), concern: try container.decode(Concern.self, forKey: .concern),
+                  danger: try container.decode(Bool.self, forKey: .danger), companionPresent: try container.decode(Bool.self, forKey: .companionPresent),
+                  consentToReferral: try container.decode(Bool.self, forKey: .consentToReferral),
+                  foreignNational: try container.decodeIfPresent(Bool.self, forKey: .foreignNational) ?? false,
+                  dependentAdult: try container.decodeIfPresent(Bool.self, forKey: .dependentAdult) ?? false,
+                  note: try container.decode(String.self, forKey: .note), idempotencyKey: try container.decode(String.self, forKey: .idempotencyKey))
     }
 }
 

@@ -68,11 +68,14 @@ public struct JurisdictionRoutes: Repository {
         var states = Dictionary(bundled.states.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for row in rows {
             let code = try row.decode(column: "state_code", as: String.self)
-            states[code] = Jurisdiction(
-                code: code, name: try row.decode(column: "name", as: String.self), agency: try row.decode(column: "agency", as: String.self),
-                phone: try row.decode(column: "phone", as: String.self), route: try row.decode(column: "route", as: String.self),
-                source: try row.decode(column: "source", as: String.self), verified: try row.decode(column: "verified", as: String.self),
-                isFallback: nil)
+            // The administrator's correction replaces the child-abuse route; adult protective
+            // services and the verified duties stay as bundled.
+            let edited = ReportingRoute(
+                agency: try row.decode(column: "agency", as: String.self), phone: try row.decode(column: "phone", as: String.self),
+                route: try row.decode(column: "route", as: String.self), source: try row.decode(column: "source", as: String.self),
+                verified: try row.decode(column: "verified", as: String.self))
+            states[code] = Jurisdiction(code: code, name: try row.decode(column: "name", as: String.self), childReport: edited,
+                                        aps: states[code]?.aps, duties: states[code]?.duties ?? [])
         }
         return JurisdictionTable(states: states.values.sorted { $0.code < $1.code }, fallback: bundled.fallback)
     }

@@ -6,7 +6,8 @@ import WaypointStore
 /// The reporting-routes page: every route the organization plans with (the fallback last), and
 /// what the last save said.
 struct RoutesView {
-    let routes: [Jurisdiction]
+    struct Row { let code, name, agency, route, phone, source, verified: String }
+    let routes: [Row]
     let notice: String?
     let error: String?
 }
@@ -27,7 +28,10 @@ struct RoutePages {
         guard tenant.role.canManageUsers else { throw AccessError.forbidden }
         let table = try await store.jurisdictions.table(for: tenant)
         let strings = Localizer(context.language)
-        let view = RoutesView(routes: table.states + [table.fallback], notice: noticeKey.map { strings[$0] },
+        let rows = (table.states + [table.fallback]).map {
+            RoutesView.Row(code: $0.code, name: $0.name, agency: $0.agency, route: $0.route, phone: $0.phone, source: $0.source, verified: $0.verified)
+        }
+        let view = RoutesView(routes: rows, notice: noticeKey.map { strings[$0] },
                               error: error?.message(in: strings))
         return renderer.page("routes", titleKey: "routes_title", view: view, request: request, context: context,
                              status: error.map(\.httpStatus) ?? .ok)

@@ -76,7 +76,8 @@ struct ScreeningPages {
         let view = ScreeningViews.Questions(
             hidden: ScreeningViews.hidden(encounter) + [.init(name: "instrument", value: instrumentId)],
             items: items, questionLanguage: encounter.language.rawValue, idempotencyKey: Tokens.opaqueId(),
-            concerns: Concern.allCases.map { .init(value: $0.rawValue, label: strings["concern_" + $0.rawValue], checked: $0 == .none) })
+            concerns: Concern.allCases.map { .init(value: $0.rawValue, label: strings["concern_" + $0.rawValue], checked: $0 == .none) },
+            adult: encounter.age >= 18)
         return renderer.page("screening-questions", titleKey: "questions_title", view: view, request: request, context: context)
     }
 
@@ -115,7 +116,8 @@ struct ScreeningPages {
             return ScreeningSubmission(
                 instrument: instrumentId, encounter: encounter, answers: .keyed(answers),
                 concern: Concern(rawValue: form["concern"] ?? "") ?? .none, danger: form["danger"] == "on",
-                consentToReferral: form["consent"] == "on", note: form["note"] ?? "", idempotencyKey: form["idempotency_key"] ?? "")
+                consentToReferral: form["consent"] == "on", foreignNational: form["foreign_national"] == "on",
+                dependentAdult: form["dependent_adult"] == "on", note: form["note"] ?? "", idempotencyKey: form["idempotency_key"] ?? "")
         }
         return PageRenderer.redirect(to: "/screenings/\(record.id)")
     }

@@ -31,6 +31,8 @@ enum ScreeningViews {
         let questionLanguage: String
         let idempotencyKey: String
         let concerns: [ConcernChoice]
+        /// The dependent-adult question is asked of adults only.
+        let adult: Bool
     }
 
     struct Result {
@@ -47,7 +49,11 @@ enum ScreeningViews {
         let resultText: String
         let counts: String
         let warnings: [String]
+        /// What to do now; with a companion present, only what needs no word with the person.
         let actions: [Action]
+        /// Steps that wait until the clinician is alone with the person.
+        let aloneActions: [Action]
+        var hasAloneActions: Bool { !aloneActions.isEmpty }
         let safetyCheck: [String]
         let coding: Coding?
     }
@@ -75,6 +81,11 @@ enum ScreeningViews {
         strings["result_" + result.rawValue.replacingOccurrences(of: "-", with: "_")]
     }
 
+    static func action(for planned: PlannedAction, _ strings: Localizer) -> Result.Action {
+        Result.Action(kind: planned.kind.rawValue, label: strings["action_" + planned.kind.rawValue], instruction: planned.instruction(in: strings),
+                      reason: planned.reason(in: strings), source: planned.source(in: strings))
+    }
+
     static func result(_ record: ScreeningRecord, instrumentName: String, coding: Result.Coding?, strings: Localizer) -> Result {
         let outcome = record.outcome
         return Result(
@@ -82,10 +93,8 @@ enum ScreeningViews {
             resultText: resultText(outcome.result, strings),
             counts: strings.format("counts", ["yes": String(outcome.yes), "open": String(outcome.open)]),
             warnings: outcome.warnings.map { strings($0) },
-            actions: record.actions.map {
-                Result.Action(kind: $0.kind.rawValue, label: strings["action_" + $0.kind.rawValue], instruction: $0.instruction(in: strings),
-                              reason: $0.reason(in: strings), source: $0.source)
-            },
+            actions: record.actions.filter { !$0.whenAlone }.map { action(for: $0, strings) },
+            aloneActions: record.actions.filter(\.whenAlone).map { action(for: $0, strings) },
             safetyCheck: ICD10Assistant.safetyCheck.map { strings($0) }, coding: coding)
     }
 }

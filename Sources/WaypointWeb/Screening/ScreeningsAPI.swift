@@ -36,25 +36,16 @@ struct ScreeningsAPI {
         let danger: Bool?
         let companionPresent: Bool?
         let consentToReferral: Bool?
+        let foreignNational: Bool?
+        let dependentAdult: Bool?
         let note: String?
         let language: String?
         let setting: String?
     }
 
-    /// One step of the plan, worded in the reader's language (`Accept-Language`).
-    struct ActionView: Encodable {
-        let kind: ActionKind, instruction: String, reason: String, source: String
-        init(_ action: PlannedAction, _ strings: Localizer) {
-            kind = action.kind
-            instruction = action.instruction(in: strings)
-            reason = action.reason(in: strings)
-            source = action.source
-        }
-    }
-
     struct ScreeningView: Encodable {
         let id: String, createdAt: Date, instrument: String, instrumentVersion: String?, result: ScreenResult
-        let yes: Int, open: Int, warnings: [String], missing: [String], actions: [ActionView], note: String?
+        let yes: Int, open: Int, warnings: [String], missing: [String], actions: [WordedAction], note: String?
         init(_ record: ScreeningRecord, includeNote: Bool, language: Language) {
             let strings = Localizer(language)
             id = record.id
@@ -66,7 +57,7 @@ struct ScreeningsAPI {
             open = record.outcome.open
             warnings = record.outcome.warnings.map { strings($0) }
             missing = record.outcome.missing
-            actions = record.actions.map { ActionView($0, strings) }
+            actions = record.actions.map { WordedAction($0, in: strings) }
             note = includeNote ? record.request.note : nil
         }
     }
@@ -97,7 +88,8 @@ struct ScreeningsAPI {
                 encounter: try Encounter(age: body.age, language: body.language, setting: body.setting,
                                          companionPresent: body.companionPresent ?? false, state: body.state, routes: routes),
                 answers: try body.answers.input(), concern: body.concern ?? .none, danger: body.danger ?? false,
-                consentToReferral: body.consentToReferral ?? false, note: body.note ?? "", idempotencyKey: body.idempotencyKey)
+                consentToReferral: body.consentToReferral ?? false, foreignNational: body.foreignNational ?? false,
+                dependentAdult: body.dependentAdult ?? false, note: body.note ?? "", idempotencyKey: body.idempotencyKey)
         }
         return try JSONBody.response(ScreeningView(record, includeNote: false, language: context.language), status: created ? .created : .ok)
     }
