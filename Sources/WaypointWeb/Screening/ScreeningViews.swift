@@ -53,7 +53,7 @@ enum ScreeningViews {
         let actions: [Action]
         /// Steps that wait until the clinician is alone with the person.
         let aloneActions: [Action]
-        var hasAloneActions: Bool { !aloneActions.isEmpty }
+        let hasAloneActions: Bool
         let safetyCheck: [String]
         let coding: Coding?
     }
@@ -95,6 +95,7 @@ enum ScreeningViews {
             warnings: outcome.warnings.map { strings($0) },
             actions: record.actions.filter { !$0.whenAlone }.map { action(for: $0, strings) },
             aloneActions: record.actions.filter(\.whenAlone).map { action(for: $0, strings) },
+            hasAloneActions: record.actions.contains(where: \.whenAlone),
             safetyCheck: ICD10Assistant.safetyCheck.map { strings($0) }, coding: coding)
     }
 }
