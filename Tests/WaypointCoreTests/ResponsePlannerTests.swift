@@ -120,11 +120,38 @@ struct ResponsePlannerTests {
         }
     }
 
-    @Test("each listed state has its route; others get the labelled fallback", arguments: ["ID", "WA", "IN", "OH", "GA", "FL", "KY", "MI", "AZ", "KS", "TX"])
-    func jurisdictions(state: String) {
-        let route = JurisdictionTable.bundled.route(for: state.lowercased())
-        #expect(route.code == state && route.isFallback != true)
-        #expect(route.phone.hasPrefix("1-8") && route.source.hasPrefix("https://") && !route.verified.isEmpty)
+    static let statesAndDC = """
+        AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC \
+        SD TN TX UT VT VA WA WV WI WY DC
+        """.split(separator: " ").map(String.init)
+
+    @Test("all 50 states and DC have a child-abuse route with its source and date; every route and duty has the same shape")
+    func jurisdictions() throws {
+        let table = JurisdictionTable.bundled
+        #expect(Set(table.states.map(\.code)) == Set(Self.statesAndDC))
+        #expect(table.states.count == 51, "one entry per state")
+        let day = try Regex(#"^\d{4}-\d{2}-\d{2}$"#)
+        func check(_ route: ReportingRoute, _ label: String) {
+            #expect(!route.agency.isEmpty && !route.phone.isEmpty && !route.route.isEmpty, "\(label)")
+            #expect(route.source.hasPrefix("http://") || route.source.hasPrefix("https://"), "\(label) source")
+            #expect(route.verified.wholeMatch(of: day) != nil, "\(label) verified date")
+            // The route's words go on the plan screen, which a companion may read.
+            #expect(!(route.agency + route.phone + route.route).lowercased().contains("traffick"), "\(label) names the topic")
+        }
+        for state in table.states {
+            let route = table.route(for: state.code.lowercased())
+            #expect(route.code == state.code && route.isFallback != true)
+            check(state.childReport, "\(state.code) child report")
+            if let aps = state.aps { check(aps, "\(state.code) APS") }
+            for duty in state.duties {
+                #expect(!duty.text.isEmpty && !duty.citation.isEmpty && duty.source.hasPrefix("http") && duty.verified.wholeMatch(of: day) != nil)
+            }
+            // Unverified facts are left empty and named, never filled with a guess.
+            #expect(state.childReport.notVerified.allSatisfy { ["online", "trafficking", "labor", "anonymous"].contains($0) })
+        }
+        #expect(table.states.filter { $0.aps != nil }.count >= 40, "adult protective services verified for most states")
+        check(table.fallback.childReport, "fallback")
+        #expect(table.fallback.aps != nil && table.fallback.isFallback == true)
     }
 
     @Test("an unknown or missing state uses the fallback, and the plan says so")
@@ -196,7 +223,9 @@ struct ResponsePlannerTests {
         texas.childReport.labor = "Test: the county sheriff takes these."
         table = JurisdictionTable(states: [texas], fallback: table.fallback)
         let named = ResponsePlanner(jurisdictions: table).plan(PlanInput(age: 15, result: nil, concern: .labor, state: "TX"))
-        #expect(named.first { $0.kind == .mandatedReport }?.instruction.contains("the county sheriff takes these") == true)
+        let namedReport = named.first { $0.kind == .mandatedReport }
+        #expect(namedReport?.instructionText?.key == "plan_mandated_report_labor" && namedReport?.instruction.contains("also takes") == true)
+        #expect(namedReport?.instruction.contains("the county sheriff takes these") == false, "the member's own text names the topic; it stays off the screen")
     }
 
     @Test("a dependent adult with a concern: the state's adult protective services, or the national locator")

@@ -9,10 +9,13 @@ public struct ReportingRoute: Codable, Sendable, Equatable {
     public var online: String?
     /// How the line works, in our words (hours, who may report online, what follows a call).
     public var route: String
-    /// Who takes a report of a minor's sex trafficking or commercial sexual exploitation.
+    /// Who takes a report of a minor's commercial sexual exploitation, and under which law. Listed
+    /// for staff, never put on a plan screen (it names the topic).
     public var trafficking: String?
-    /// Who takes a report of a minor's labor exploitation: the child-welfare agency where state law
-    /// makes it abuse or neglect, otherwise law enforcement.
+    /// Set only where the state's child-abuse agency verifiably takes reports of a minor's labor
+    /// exploitation; the text names the law. Elsewhere labor exploitation by someone other than a
+    /// caregiver may only be a police matter. Listed for staff, never put on a plan screen (it
+    /// names the topic).
     public var labor: String?
     /// Whether the line takes anonymous reports.
     public var anonymous: Bool?
@@ -37,6 +40,36 @@ public struct ReportingRoute: Codable, Sendable, Equatable {
     public var notVerified: [String] {
         [("online", online == nil), ("trafficking", trafficking == nil), ("labor", labor == nil), ("anonymous", anonymous == nil)]
             .filter(\.1).map(\.0)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case agency, phone, online, route, trafficking, labor, anonymous, source, verified, notVerified
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(agency: try container.decode(String.self, forKey: .agency), phone: try container.decode(String.self, forKey: .phone),
+                  online: try container.decodeIfPresent(String.self, forKey: .online), route: try container.decode(String.self, forKey: .route),
+                  trafficking: try container.decodeIfPresent(String.self, forKey: .trafficking),
+                  labor: try container.decodeIfPresent(String.self, forKey: .labor),
+                  anonymous: try container.decodeIfPresent(Bool.self, forKey: .anonymous),
+                  source: try container.decode(String.self, forKey: .source), verified: try container.decode(String.self, forKey: .verified))
+    }
+
+    /// Listed with every member, an empty one as null, and the names of those not verified, so a
+    /// reader sees what is unknown instead of guessing from what is missing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(agency, forKey: .agency)
+        try container.encode(phone, forKey: .phone)
+        try container.encode(online, forKey: .online)
+        try container.encode(route, forKey: .route)
+        try container.encode(trafficking, forKey: .trafficking)
+        try container.encode(labor, forKey: .labor)
+        try container.encode(anonymous, forKey: .anonymous)
+        try container.encode(source, forKey: .source)
+        try container.encode(verified, forKey: .verified)
+        try container.encode(notVerified, forKey: .notVerified)
     }
 }
 

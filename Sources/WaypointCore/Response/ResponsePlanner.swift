@@ -199,19 +199,13 @@ public struct ResponsePlanner: Sendable {
     /// Who takes the report and how: a labor concern goes where the state says labor exploitation
     /// of a child is reported (the child-welfare agency only where its law makes it abuse or neglect).
     func mandatedReportInstruction(_ route: Jurisdiction, concern: Concern, companion: Bool) -> LocalizedText {
-        var values = ["agency": route.agency, "phone": route.phone, "route": route.route]
-        let key: String
-        if concern == .labor {
-            if let labor = route.childReport.labor {
-                values["labor"] = labor
-                key = "plan_mandated_report_labor"
-            } else {
-                key = "plan_mandated_report_labor_unverified"
-            }
-        } else {
-            key = "plan_mandated_report"
+        let key = switch (concern, route.childReport.labor) {
+        case (.labor, .some): "plan_mandated_report_labor"
+        case (.labor, .none): "plan_mandated_report_labor_unverified"
+        default: "plan_mandated_report"
         }
-        return LocalizedText(companion ? key + "_companion" : key, values)
+        return LocalizedText(companion ? key + "_companion" : key,
+                             ["agency": route.agency, "phone": route.phone, "route": route.route])
     }
 
     func routeSource(_ key: String, _ jurisdiction: Jurisdiction, route: ReportingRoute? = nil, fallback: Bool? = nil) -> LocalizedText {
