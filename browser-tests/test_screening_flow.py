@@ -135,3 +135,42 @@ def test_foreign_national_child_gets_the_eligibility_request(browser, server):
     assert kinds(browser)[:2] == ["mandated-report", "eligibility-request"]
     request = browser.find_element(By.CSS_SELECTOR, "#plan .action[data-kind=eligibility-request]").text
     assert "24 hours" in request and "OTIP" in request
+
+
+def test_signs_step_suggests_assessment_and_forgets_the_signs(browser, server):
+    sign_in(browser, server, "demo-clinician")
+    start(browser, server, 15, "TX")
+    # Before asking: who the suggested screen was validated in, and the missing labor screen at this age.
+    assert "11–17" in browser.find_element(By.ID, "instrument-population").text
+    assert browser.find_element(By.ID, "labor-gap").is_displayed()
+    signs = browser.find_element(By.ID, "signs")
+    assert signs.get_attribute("open") is None
+    signs.find_element(By.TAG_NAME, "summary").click()
+    browser.find_element(By.ID, "indicator-labor-excessive-hours").click()
+    browser.find_element(By.ID, "indicator-minor-working-school-hours").click()
+    browser.find_element(By.ID, "check-signs").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "signs-notice")))
+    notice = browser.find_element(By.ID, "signs-notice").text
+    assert "2 sign" in notice and "SSCST" in notice and "no validated screen" in notice
+    assert "conclusion" in notice, "further assessment, never a determination"
+    assert browser.find_element(By.ID, "indicator-labor-excessive-hours").is_selected()
+    assert Select(browser.find_element(By.ID, "instrument")).first_selected_option.get_attribute("value") == "sscst"
+    assert "traffick" not in browser.page_source.lower()
+    assert serious_violations(browser) == []
+    # The signs go no further: the questions step carries none of them.
+    show_questions(browser)
+    assert "indicator-" not in browser.page_source
+    assert_url_holds_nothing(browser.current_url, "labor-excessive-hours")
+
+
+def test_hmis_count_question_offers_its_own_bands(browser, server):
+    sign_in(browser, server, "demo-clinician")
+    start(browser, server, 19, "TX")
+    Select(browser.find_element(By.ID, "instrument")).select_by_value("hmis-r15-r16")
+    show_questions(browser)
+    bands = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input[name=answer-CountOfExchangeForSex]")]
+    assert bands[:4] == ["option:1", "option:2", "option:3", "option:4"]
+    labels = browser.find_element(By.ID, "q-CountOfExchangeForSex").text
+    assert "4–7" in labels and "12 or more" in labels
+    answer(browser, {"ExchangeForSex": "yes", "CountOfExchangeForSex": "option-2"})
+    assert browser.find_element(By.ID, "screen-result").get_attribute("data-result") == "not-scored"

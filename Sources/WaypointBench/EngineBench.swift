@@ -29,7 +29,7 @@ enum EngineBench {
         let yes = JSONValue.object(["system": .string("urn:waypoint:fhir:CodeSystem:hmis-response"), "code": .string("1")])
         let response = JSONValue.object(["resourceType": .string("QuestionnaireResponse"), "item": .array([
             .object(["linkId": .string("R16"), "item": .array([
-                .object(["linkId": .string("WorkPlaceViolenceThreats"), "answer": .array([.object(["valueCoding": yes])])]),
+                .object(["linkId": .string("WorkplaceViolenceThreats"), "answer": .array([.object(["valueCoding": yes])])]),
             ])]),
         ])])
         report("hmis-r15-r16 engine.evaluate (enableWhen)", iterations: 20_000) { _ = try hmisEngine.evaluate(response: response, now: Date()) }

@@ -44,6 +44,7 @@ public enum BundledResources {
         _ = try JurisdictionTable.loaded.get()
         _ = try PasswordPolicy.loadedBlocklist.get()
         _ = try InstrumentCatalog.loaded.get()
+        _ = try IndicatorLibrary.loaded.get()
         _ = try Catalogs.loaded.get()
         for name in BundledDirectory.files { _ = try BundledDirectory.load(name).get() }
     }

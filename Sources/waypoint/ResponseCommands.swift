@@ -26,3 +26,31 @@ struct JurisdictionsCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `waypoint indicators list`: the cited signs that call for further assessment.
+struct IndicatorsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "indicators", abstract: "Observable signs, with sources.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the indicator library: sex and labor, minors and adults, by sector, each with its source.",
+            discussion: "A sign calls for a private, further assessment; it never decides anything. Needs no database.")
+        @Option(help: "Only the signs that apply to this age") var age: Int?
+        @Option(help: "Wording language: en or es") var language: Language = .en
+        @Flag var json = false
+
+        struct Row: Encodable {
+            let id: String, text: String, kind: Indicator.Kind, population: Indicator.Population, sector: String, source: String
+        }
+
+        func run() async throws {
+            let library = IndicatorLibrary.bundled
+            let signs = age.map { library.forAge($0) } ?? library.indicators
+            let rows = signs.map { Row(id: $0.id, text: $0.text(in: language), kind: $0.kind, population: $0.population, sector: $0.sector, source: $0.source) }
+            if json { return try printJSON(rows) }
+            for row in rows { say("[\(row.kind.rawValue), \(row.population.rawValue), \(row.sector)] \(row.text)\n   Source: \(row.source)") }
+        }
+    }
+}
+
+extension Language: ExpressibleByArgument {}

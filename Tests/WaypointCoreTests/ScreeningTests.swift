@@ -79,9 +79,48 @@ struct ScreeningTests {
         let outcome = try screener.screen("sscst", age: 19, positional: try answers("no,no,no,no,no,no"), now: Self.now)
         #expect(outcome.warnings.count == 1)
         let english = outcome.warnings[0].english
-        #expect(english.contains("10–17") && english.contains("QYIT") && english.contains("19"))
+        #expect(english.contains("11–17") && english.contains("QYIT") && english.contains("19"))
         let spanish = Localizer(.es)(outcome.warnings[0])
-        #expect(spanish.contains("10 a 17") && spanish.contains("QYIT") && !spanish.contains("{"))
+        #expect(spanish.contains("11 a 17") && spanish.contains("QYIT") && !spanish.contains("{"))
+    }
+
+    @Test("QYIT at 23 is policy use: a warning names the validation range; SSCST's population is on record")
+    func validationPopulations() throws {
+        let qyit23 = try screener.screen("qyit", age: 23, positional: try answers("no,no,no,no"), now: Self.now)
+        #expect(qyit23.warnings.map(\.key) == ["warning_age_policy_use"])
+        #expect(qyit23.warnings[0].english.contains("18–22") && qyit23.warnings[0].english.contains("policy"))
+        #expect(try screener.screen("qyit", age: 22, positional: try answers("no,no,no,no"), now: Self.now).warnings.isEmpty)
+        let sscst10 = try screener.screen("sscst", age: 10, positional: try answers("no,no,no,no,no,no"), now: Self.now)
+        #expect(sscst10.warnings.first?.english.contains("11–17") == true)
+        let sscst = try InstrumentCatalog.bundled.info("sscst")
+        #expect(sscst.population?.contains("emergency departments") == true && sscst.population?.contains("11–17") == true)
+        #expect(try InstrumentCatalog.bundled.info("qyit").policy?.contains("under 24") == true)
+    }
+
+    @Test("HMIS through the screener: a yes opens R15.A–C, a band is one of the question's own options, a yes to a band question is refused")
+    func hmisThroughTheScreener() throws {
+        let open = try screener.screen("hmis-r15-r16", age: 19, answers: [
+            "ExchangeForSex": .yes, "ExchangeForSexPastThreeMonths": .no, "CountOfExchangeForSex": .option("2"),
+            "AskedOrForcedToExchangeForSex": .declined, "WorkplaceViolenceThreats": .no, "WorkplacePromiseDifference": .no,
+        ], now: Self.now)
+        #expect(open.missing.isEmpty, "every enabled question answered: \(open.missing)")
+        let items = open.response["item"]?.array ?? []
+        let r15 = items.first { $0["linkId"]?.string == "R15" }?["item"]?.array ?? []
+        let count = r15.first { $0["linkId"]?.string == "CountOfExchangeForSex" }?["answer"]?.array.first?["valueCoding"]
+        #expect(count?["code"]?.string == "2" && count?["display"]?.string == "4–7")
+        let asked = r15.first { $0["linkId"]?.string == "AskedOrForcedToExchangeForSex" }?["answer"]?.array.first?["valueCoding"]
+        #expect(asked?["code"]?.string == "9", "declined is the HMIS 'prefers not to answer'")
+        #expect(throws: ScreeningError.unknownAnswer("yes")) {
+            try screener.screen("hmis-r15-r16", age: 19, answers: ["ExchangeForSex": .yes, "CountOfExchangeForSex": .yes], now: Self.now)
+        }
+        // A no closes R15.A–D: they are neither asked nor missing.
+        let closed = try screener.screen("hmis-r15-r16", age: 19, answers: [
+            "ExchangeForSex": .no, "WorkplaceViolenceThreats": .no, "WorkplacePromiseDifference": .no,
+        ], now: Self.now)
+        #expect(closed.missing.isEmpty)
+        #expect(ScreenAnswer.choices(for: try InstrumentCatalog.bundled.questionnaire("hmis-r15-r16").questions
+            .first { $0.linkId == "CountOfExchangeForSex" }!).map(\.answer.rawValue)
+            == ["option:1", "option:2", "option:3", "option:4", "unknown", "declined", "not-asked"])
     }
 
     @Test("required questions left out are reported missing and count as open")
@@ -103,7 +142,7 @@ struct ScreeningTests {
         #expect(Localizer(.es)(read.warnings[0]) == sentence)
     }
 
-    @Test("the suggested instrument follows age", arguments: [(9, nil), (10, "sscst"), (17, "sscst"), (18, "qyit"), (23, "qyit"), (30, nil)] as [(Int, String?)])
+    @Test("the suggested instrument follows age", arguments: [(9, nil), (10, nil), (11, "sscst"), (17, "sscst"), (18, "qyit"), (22, "qyit"), (23, "qyit"), (24, nil), (30, nil)] as [(Int, String?)])
     func suggestion(age: Int, expected: String?) {
         #expect(InstrumentCatalog.bundled.suggested(forAge: age)?.id == expected)
     }
@@ -145,7 +184,9 @@ struct ScreeningTests {
         ])])
         let enabled = Set(try QuestionnaireEngine(form).evaluate(response: response, now: Self.now).enabled)
         #expect(enabled.contains("CoercedToContinueWork") && enabled.contains("LaborExploitPastThreeMonths"))
-        #expect(!enabled.contains("ExchangeForSexPastThreeMonths"))
+        #expect(!enabled.contains("ExchangeForSexPastThreeMonths") && !enabled.contains("CountOfExchangeForSex"))
+        // HMIS Data Dictionary FY2024: R15.C (made or forced) follows a yes to R15.1 only.
+        #expect(!enabled.contains("AskedOrForcedToExchangeForSex") && !enabled.contains("AskedOrForcedToExchangeForSexPastThreeMonths"))
     }
 }
 
@@ -177,5 +218,37 @@ struct StoredOutcomeTests {
         else { Issue.record("responseJSON missing"); return }
         earlier["response"] = try JSONValue.parse(Data(text.utf8))
         #expect(try JSONDecoder().decode(ScreenOutcome.self, from: try JSONEncoder().encode(JSONValue.object(earlier))) == outcome)
+    }
+}
+
+@Suite("Indicator library")
+struct IndicatorLibraryTests {
+    let library = IndicatorLibrary.bundled
+
+    @Test("every sign is cited, worded in both languages, never names the topic, and covers sex and labor, minors and adults, and the sectors")
+    func shape() {
+        #expect(library.indicators.count >= 30)
+        #expect(Set(library.indicators.map(\.id)).count == library.indicators.count)
+        for sign in library.indicators {
+            #expect(!sign.source.isEmpty && sign.text["en"]?.isEmpty == false && sign.text["es"]?.isEmpty == false, "\(sign.id)")
+            #expect(!(sign.text(in: .en) + sign.text(in: .es)).lowercased().contains("traffick"), "\(sign.id) names the topic on screen")
+        }
+        #expect(Set(library.indicators.map(\.kind)) == Set(Indicator.Kind.allCases))
+        #expect(Set(library.indicators.map(\.population)) == Set(Indicator.Population.allCases))
+        #expect(Set(library.indicators.map(\.sector)) == Set(IndicatorLibrary.sectors))
+    }
+
+    @Test("signs suggest further assessment and the fitting screen; a child's labor signs say no validated screen exists")
+    func assessment() {
+        #expect(library.forAge(15).allSatisfy { $0.population != .adult })
+        #expect(library.forAge(30).allSatisfy { $0.population != .minor })
+        let none = library.assess(observed: [], age: 15)
+        #expect(!none.callsForFurtherAssessment && none.suggested == nil)
+        let child = library.assess(observed: ["minor-working-school-hours", "labor-excessive-hours"], age: 15)
+        #expect(child.callsForFurtherAssessment && child.suggested?.id == "sscst" && child.laborWithoutScreen)
+        let adult = library.assess(observed: ["labor-excessive-hours", "minor-working-school-hours"], age: 20)
+        #expect(adult.observed.map(\.id) == ["labor-excessive-hours"], "a sign for another age is ignored")
+        #expect(adult.suggested?.id == "qyit" && !adult.laborWithoutScreen)
+        #expect(library.assess(observed: ["older-partner"], age: 16).laborWithoutScreen == false)
     }
 }

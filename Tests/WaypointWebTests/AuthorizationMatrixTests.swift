@@ -57,7 +57,7 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/instruments": .signedIn, "GET /api/v1/instruments/{id}": .signedIn,
         "POST /api/v1/screenings": .roles([.clinician]), "GET /api/v1/screenings/{id}": .owner(.clinician),
         "GET /api/v1/directory/search": .signedIn,
-        "POST /api/v1/coding-suggestions": .roles([.clinician]),
+        "POST /api/v1/coding-suggestions": .roles([.clinician]), "GET /api/v1/indicators": .signedIn,
         // The default box is the outbox: a clinician's own; editors read the inbox (?box=inbox).
         "POST /api/v1/referrals": .roles([.clinician]), "GET /api/v1/referrals": .roles([.clinician]),
         "GET /api/v1/referrals/{id}": .owner(.clinician), "POST /api/v1/referrals/{id}/events": .owner(.clinician),

@@ -25,9 +25,17 @@ public struct InstrumentInfo: Codable, Sendable, Equatable {
     public let citation: String
     public let licence: String
     public let unavailableReason: String?
+    /// Who the validation studies enrolled, in plain words, for the page where the tool is chosen.
+    public let population: String?
+    /// An upper age some programs use the tool to by policy, beyond its validation population.
+    public let policyMaxAge: Int?
+    public let policy: String?
 
     public var isAvailable: Bool { status == "available" && file != nil }
+    /// The validation population's ages.
     public func covers(age: Int) -> Bool { (minAge...maxAge).contains(age) }
+    /// Validated for this age, or used for it by a published policy (with a warning).
+    public func usable(forAge age: Int) -> Bool { covers(age: age) || (policyMaxAge.map { (minAge...$0).contains(age) } ?? false) }
 }
 
 public enum ScreeningError: UserFacingError, Equatable {
@@ -143,5 +151,6 @@ public struct InstrumentCatalog: Sendable {
     /// The validated, available screen for a person of this age (clinicians may pick another).
     public func suggested(forAge age: Int) -> InstrumentInfo? {
         instruments.first { $0.isAvailable && $0.validated && $0.scoring.rule == "count-threshold" && $0.covers(age: age) }
+            ?? instruments.first { $0.isAvailable && $0.validated && $0.scoring.rule == "count-threshold" && $0.usable(forAge: age) }
     }
 }

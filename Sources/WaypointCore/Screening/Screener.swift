@@ -1,37 +1,5 @@
 import Foundation
 
-/// How one question was answered. Only "yes" and "no" are answers in the scoring sense; the rest are
-/// open, so a skipped question is never read as "no".
-public enum ScreenAnswer: String, CaseIterable, Sendable, Codable {
-    case yes, no, declined, unknown
-    case notAsked = "not-asked"
-
-    public init(word: String) throws {
-        let normalized = word.trimmingCharacters(in: .whitespaces).lowercased()
-        switch normalized {
-        case "yes", "y", "si", "sí": self = .yes
-        case "no", "n": self = .no
-        case "declined", "decline", "refused": self = .declined
-        case "unknown", "dont-know", "don't know", "dk": self = .unknown
-        case "not-asked", "notasked", "unsafe": self = .notAsked
-        default: throw ScreeningError.unknownAnswer(word)
-        }
-    }
-
-    static let localSystem = "urn:waypoint:fhir:CodeSystem:screening-answer"
-
-    /// The Coding stored in the QuestionnaireResponse (LOINC for yes/no).
-    public var coding: JSONValue {
-        switch self {
-        case .yes: .object(["system": .string("http://loinc.org"), "code": .string("LA33-6"), "display": .string("Yes")])
-        case .no: .object(["system": .string("http://loinc.org"), "code": .string("LA32-8"), "display": .string("No")])
-        default: .object(["system": .string(Self.localSystem), "code": .string(rawValue)])
-        }
-    }
-
-    public var isDecided: Bool { self == .yes || self == .no }
-}
-
 /// Positive, negative, or — when open questions could still change it — incomplete.
 public enum ScreenResult: String, Sendable, Codable, CaseIterable {
     case positive, negative, incomplete
@@ -132,7 +100,7 @@ public struct Screener: Sendable {
         for linkId in answers.keys where !questions.contains(where: { $0.linkId == linkId }) {
             throw ScreeningError.unknownItem(linkId)
         }
-        let response = Self.response(for: questionnaire, answers: answers, allItems: questions)
+        let response = try Self.response(for: questionnaire, answers: answers, allItems: questions)
         let evaluation = try catalog.engine(instrumentId).evaluate(response: response, now: now)
         let enabled = Set(evaluation.enabled)
         let yes = questions.filter { enabled.contains($0.linkId) && answers[$0.linkId] == .yes }.count
@@ -143,7 +111,9 @@ public struct Screener: Sendable {
         var warnings: [LocalizedText] = []
         if !info.covers(age: age) {
             let range = ["instrument": info.shortName, "min": String(info.minAge), "max": String(info.maxAge), "age": String(age)]
-            let warning = if let better = catalog.suggested(forAge: age) {
+            let warning = if info.usable(forAge: age) {
+                LocalizedText("warning_age_policy_use", range)
+            } else if let better = catalog.suggested(forAge: age), better.id != info.id {
                 LocalizedText("warning_age_outside_validation_suggest", range.merging(["suggested": better.shortName]) { a, _ in a })
             } else {
                 LocalizedText("warning_age_outside_validation", range)
@@ -154,18 +124,18 @@ public struct Screener: Sendable {
                              answers: answers, warnings: warnings, missing: evaluation.missing, response: response)
     }
 
-    static func response(for questionnaire: Questionnaire, answers: [String: ScreenAnswer], allItems: [QuestionnaireItem]) -> JSONValue {
-        func build(_ items: [QuestionnaireItem]) -> [JSONValue] {
-            items.compactMap { item in
+    static func response(for questionnaire: Questionnaire, answers: [String: ScreenAnswer], allItems: [QuestionnaireItem]) throws -> JSONValue {
+        func build(_ items: [QuestionnaireItem]) throws -> [JSONValue] {
+            try items.compactMap { item in
                 var fields: [String: JSONValue] = ["linkId": .string(item.linkId)]
-                if let answer = answers[item.linkId] { fields["answer"] = .array([.object(["valueCoding": answer.coding])]) }
-                let children = build(item.items)
+                if let answer = answers[item.linkId] { fields["answer"] = .array([.object(["valueCoding": try answer.coding(in: item)])]) }
+                let children = try build(item.items)
                 if !children.isEmpty { fields["item"] = .array(children) }
                 return fields.count > 1 ? .object(fields) : nil
             }
         }
         var root: [String: JSONValue] = [
-            "resourceType": .string("QuestionnaireResponse"), "status": .string("completed"), "item": .array(build(questionnaire.items)),
+            "resourceType": .string("QuestionnaireResponse"), "status": .string("completed"), "item": .array(try build(questionnaire.items)),
             // Labels from the HL7 sensitivity vocabulary: abuse-related content, restricted.
             "meta": .object(["security": .array([
                 .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-ActCode"), "code": .string("SDV")]),

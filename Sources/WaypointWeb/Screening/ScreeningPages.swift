@@ -41,9 +41,14 @@ struct ScreeningPages {
         let tenant = try context.tenant(as: .clinician)
         let routes = try await store.jurisdictions.table(for: tenant)
         let planner = ResponsePlanner(jurisdictions: routes)
-        let encounter = try Self.encounter(form: try await FormReader.read(request, context: context), routes: routes)
+        let form = try await FormReader.read(request, context: context)
+        let encounter = try Self.encounter(form: form, routes: routes)
         let strings = Localizer(context.language)
         let suggested = catalog.suggested(forAge: encounter.age)
+        // Ticked signs shape this page only: they are not carried to the questions or stored.
+        let library = IndicatorLibrary.bundled
+        let ticked = Set(form.compactMap { key, value in key.hasPrefix("indicator-") && value == "on" ? String(key.dropFirst(10)) : nil })
+        let assessment = library.assess(observed: ticked, age: encounter.age, catalog: catalog)
         let options = catalog.instruments.filter(\.isAvailable).map { info -> ScreeningViews.Prepare.Instrument in
             // The form's own neutral title, never the published name (which may name the topic).
             let title = (try? catalog.questionnaire(info.id)).map { Self.title(of: $0.raw, in: context.language) } ?? info.shortName
@@ -55,7 +60,16 @@ struct ScreeningPages {
         let view = ScreeningViews.Prepare(
             hidden: ScreeningViews.hidden(encounter), instruments: options, noSuggestion: suggested == nil,
             confidentiality: strings(planner.confidentiality(age: encounter.age, state: encounter.state)),
-            companionPresent: encounter.companionPresent)
+            companionPresent: encounter.companionPresent,
+            population: ScreeningViews.population(of: suggested, age: encounter.age, strings),
+            hasPopulation: suggested != nil,
+            laborGap: (10...17).contains(encounter.age),
+            signs: library.forAge(encounter.age).map {
+                .init(name: "indicator-" + $0.id, id: "indicator-" + $0.id, text: $0.text(in: context.language),
+                      group: strings["indicator_kind_" + $0.kind.rawValue], checked: ticked.contains($0.id))
+            },
+            signsNotice: ScreeningViews.signsNotice(assessment, strings),
+            hasSignsNotice: assessment.callsForFurtherAssessment)
         return renderer.page("screening-prepare", titleKey: "prepare_title", view: view, request: request, context: context)
     }
 
@@ -66,12 +80,16 @@ struct ScreeningPages {
         let instrumentId = form["instrument"] ?? ""
         let questionnaire = try catalog.questionnaire(instrumentId)
         let strings = Localizer(context.language)
-        let answerLabels: [(ScreenAnswer, String)] = [(.yes, "answer_yes"), (.no, "answer_no"), (.declined, "answer_declined"),
-                                                      (.unknown, "answer_unknown"), (.notAsked, "answer_not_asked")]
         let items = questionnaire.questions.enumerated().map { index, item in
             ScreeningViews.Questions.Item(
                 linkId: item.linkId, number: index + 1, text: Self.text(of: item.raw, in: encounter.language),
-                options: answerLabels.map { answer, key in .init(value: answer.rawValue, label: strings[key], id: "\(item.linkId)-\(answer.rawValue)") })
+                // The question's own options (a count band, say); yes/no and the open answers in the staff's words.
+                options: ScreenAnswer.choices(for: item).map { answer, option in
+                    let label = answer.optionCode == nil ? strings["answer_" + answer.rawValue.replacingOccurrences(of: "-", with: "_")]
+                        : option.map { Self.translated($0, "display", in: encounter.language) } ?? answer.rawValue
+                    let slug = answer.rawValue.replacingOccurrences(of: ":", with: "-")
+                    return .init(value: answer.rawValue, label: label, id: "\(item.linkId)-\(slug)")
+                })
         }
         let view = ScreeningViews.Questions(
             hidden: ScreeningViews.hidden(encounter) + [.init(name: "instrument", value: instrumentId)],

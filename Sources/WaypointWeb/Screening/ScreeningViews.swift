@@ -20,6 +20,16 @@ enum ScreeningViews {
         let noSuggestion: Bool
         let confidentiality: String
         let companionPresent: Bool
+        /// Who the suggested instrument was validated in, and any policy use beyond that.
+        let population: String
+        let hasPopulation: Bool
+        /// Ages 10–17: the validated screens ask about sex only.
+        let laborGap: Bool
+        /// The signs step: what the clinician may tick, and what the ticked signs suggest.
+        struct Sign { let name: String; let id: String; let text: String; let group: String; let checked: Bool }
+        let signs: [Sign]
+        let signsNotice: String
+        let hasSignsNotice: Bool
     }
 
     struct Questions {
@@ -75,6 +85,24 @@ enum ScreeningViews {
          HiddenField(name: "setting", value: encounter.setting),
          HiddenField(name: "present", value: encounter.companionPresent ? "companion" : "alone"),
          HiddenField(name: "state", value: encounter.state ?? "")]
+    }
+
+    /// The validation population of the suggested tool, in the reader's language, with its policy
+    /// use when the age lies beyond it.
+    static func population(of info: InstrumentInfo?, age: Int, _ strings: Localizer) -> String {
+        guard let info else { return "" }
+        var text = strings["population_" + info.id]
+        if !info.covers(age: age) && info.usable(forAge: age) { text += " " + strings["population_policy_" + info.id] }
+        return text
+    }
+
+    /// What ticked signs call for: a private, further assessment with the instrument that fits.
+    static func signsNotice(_ assessment: IndicatorAssessment, _ strings: Localizer) -> String {
+        guard assessment.callsForFurtherAssessment else { return "" }
+        var text = strings.format("signs_notice", ["count": String(assessment.observed.count)])
+        if let suggested = assessment.suggested { text += " " + strings.format("signs_notice_instrument", ["instrument": suggested.shortName]) }
+        if assessment.laborWithoutScreen { text += " " + strings["signs_notice_labor_minor"] }
+        return text
     }
 
     static func resultText(_ result: ScreenResult, _ strings: Localizer) -> String {

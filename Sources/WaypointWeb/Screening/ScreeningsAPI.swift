@@ -64,6 +64,11 @@ struct ScreeningsAPI {
 
     struct InstrumentList: Encodable { let instruments: [InstrumentInfo] }
 
+    struct IndicatorView: Encodable {
+        let id: String, text: String, kind: Indicator.Kind, population: Indicator.Population, sector: String, source: String
+    }
+    struct IndicatorList: Encodable { let indicators: [IndicatorView] }
+
     func register(on api: RouterGroup<WaypointRequestContext>) {
         api.get("/instruments") { _, context in
             _ = try context.tenant()
@@ -73,6 +78,19 @@ struct ScreeningsAPI {
             _ = try context.tenant()
             let questionnaire = try InstrumentCatalog.bundled.questionnaire(try context.parameters.require("id"))
             return try fhir(questionnaire.raw)
+        }
+        api.get("/indicators") { request, context in
+            _ = try context.tenant()
+            let library = IndicatorLibrary.bundled
+            var signs = library.indicators
+            if let text = request.uri.queryParameters["age"] {
+                guard let age = Int(text), (0...130).contains(age) else { throw ScreeningError.invalidAge(Int(text) ?? -1) }
+                signs = library.forAge(age)
+            }
+            return try JSONBody.response(IndicatorList(indicators: signs.map {
+                IndicatorView(id: $0.id, text: $0.text(in: context.language), kind: $0.kind, population: $0.population,
+                              sector: $0.sector, source: $0.source)
+            }))
         }
         api.post("/screenings", use: create)
         api.get("/screenings/:id", use: read)
