@@ -97,6 +97,20 @@ struct ScreeningTests {
         #expect(try InstrumentCatalog.bundled.info("qyit").policy?.contains("under 24") == true)
     }
 
+    @Test("QYIT asks each question after a normalising lead-in, in both languages; item 3's examples follow the published item")
+    func qyitLeadIns() throws {
+        let form = try InstrumentCatalog.bundled.questionnaire("qyit")
+        for item in form.questions {
+            let english = item.raw["text"]?.string ?? ""
+            let parts = english.split(separator: ".", maxSplits: 1)
+            #expect(parts.count == 2 && !parts[0].contains("?") && english.hasSuffix("?"), "\(item.linkId): lead-in, then the question")
+            let spanish = item.raw.translated("text", in: .es)
+            #expect(spanish != english && spanish.hasSuffix("?"), "\(item.linkId) in Spanish")
+        }
+        let third = form.questions[2].raw["text"]?.string ?? ""
+        #expect(third.contains("a place to stay, gifts or food"))
+    }
+
     @Test("HMIS through the screener: a yes opens R15.A–C, a band is one of the question's own options, a yes to a band question is refused")
     func hmisThroughTheScreener() throws {
         let open = try screener.screen("hmis-r15-r16", age: 19, answers: [

@@ -86,7 +86,7 @@ struct ScreeningPages {
                 // The question's own options (a count band, say); yes/no and the open answers in the staff's words.
                 options: ScreenAnswer.choices(for: item).map { answer, option in
                     let label = answer.optionCode == nil ? strings["answer_" + answer.rawValue.replacingOccurrences(of: "-", with: "_")]
-                        : option.map { Self.translated($0, "display", in: encounter.language) } ?? answer.rawValue
+                        : option.map { $0.translated("display", in: encounter.language) } ?? answer.rawValue
                     let slug = answer.rawValue.replacingOccurrences(of: ":", with: "-")
                     return .init(value: answer.rawValue, label: label, id: "\(item.linkId)-\(slug)")
                 })
@@ -100,25 +100,12 @@ struct ScreeningPages {
     }
 
     static func title(of questionnaire: JSONValue, in language: Language) -> String {
-        translated(questionnaire, "title", in: language)
+        questionnaire.translated("title", in: language)
     }
 
     /// Item text in the patient's language, from the FHIR translation extension; English otherwise.
     static func text(of item: JSONValue, in language: Language) -> String {
-        translated(item, "text", in: language)
-    }
-
-    static func translated(_ element: JSONValue, _ member: String, in language: Language) -> String {
-        if language != .en {
-            for ext in element["_" + member]?["extension"]?.array ?? [] where ext["url"]?.string == "http://hl7.org/fhir/StructureDefinition/translation" {
-                let parts = ext["extension"]?.array ?? []
-                if parts.contains(where: { $0["url"]?.string == "lang" && $0["valueCode"]?.string == language.rawValue }),
-                   let content = parts.first(where: { $0["url"]?.string == "content" })?["valueString"]?.string {
-                    return content
-                }
-            }
-        }
-        return element[member]?.string ?? ""
+        item.translated("text", in: language)
     }
 
     @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
