@@ -11,6 +11,7 @@ public final class Store: Sendable {
     public let auth: Authenticator
     public let screenings: Screenings
     public let jurisdictions: JurisdictionRoutes
+    public let instruments: OrganizationInstruments
     public let directory: Directory
     public let referrals: Referrals
 
@@ -22,6 +23,7 @@ public final class Store: Sendable {
         users = Users(shared: shared, hasher: hasher)
         auth = Authenticator(shared: shared, hasher: hasher, policy: sessionPolicy)
         jurisdictions = JurisdictionRoutes(shared: shared, bundled: .bundled)
+        instruments = OrganizationInstruments(shared: shared, bundled: .bundled)
         screenings = Screenings(shared: shared)
         directory = Directory(shared: shared)
         referrals = Referrals(shared: shared, directory: directory)

@@ -13,7 +13,33 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 struct InstrumentsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "instruments", abstract: "Screening instruments shipped with Waypoint.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(commandName: "instruments", abstract: "Screening instruments shipped with Waypoint.",
+                                                    subcommands: [List.self, Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import an organization's own licensed copy of a tool Waypoint lists but does not ship (RAFT, TVIT, AHTST).",
+            discussion: "FILE is a FHIR R4 Questionnaire; the engine's loader checks it before it is stored for that organization only. The import is audited.")
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The Questionnaire JSON file") var file: String
+        @Option(help: "Which catalog entry the copy stands for, e.g. raft") var id: String
+        @Option(help: "Organization name (needed when there is more than one).") var org: String?
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file): cannot read the file") }
+            let (id, org) = (id, org)
+            try await storage.withStore(logger: makeLogger()) { store in
+                let organization = try await UserCommand.Add.organization(named: org, in: store, create: false)
+                do {
+                    try await store.instruments.importCopy(data, as: id, orgId: organization.id, actorId: "system",
+                                                           requestId: "cli-" + Tokens.opaqueId())
+                } catch let error as InstrumentImportError {
+                    throw CommandFailure(Localizer.english[error.messageKey] + " " + (error.detail.map(\.english) ?? ""))
+                }
+            }
+            say("Imported \(id) for this organization; its clinicians can now choose it.")
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the instruments, their populations and status. Needs no database.")

@@ -161,9 +161,10 @@ struct UserCommand: AsyncParsableCommand {
             print("Added \(username) (\(role.rawValue)) with id \(id).")
         }
 
-        static func organization(named name: String?, in store: Store) async throws -> Organization {
+        static func organization(named name: String?, in store: Store, create: Bool = true) async throws -> Organization {
             if let name {
                 if let existing = try await store.organizations.named(name) { return existing }
+                guard create else { throw CommandFailure("There is no organization named \(name).") }
                 return try await store.organizations.create(name: name, requestId: "cli-" + Tokens.opaqueId())
             }
             let all = try await store.organizations.all()

@@ -10,8 +10,8 @@ public struct InstrumentInfo: Codable, Sendable, Equatable {
     }
 
     public let id: String
-    public let status: String
-    public let file: String?
+    public internal(set) var status: String
+    public internal(set) var file: String?
     public let shortName: String
     public let name: String
     public let exploitation: String
@@ -23,8 +23,8 @@ public struct InstrumentInfo: Codable, Sendable, Equatable {
     public let validated: Bool
     public let validation: String
     public let citation: String
-    public let licence: String
-    public let unavailableReason: String?
+    public internal(set) var licence: String
+    public internal(set) var unavailableReason: String?
     /// Who the validation studies enrolled, in plain words, for the page where the tool is chosen.
     public let population: String?
     /// An upper age some programs use the tool to by policy, beyond its validation population.
@@ -101,6 +101,23 @@ public enum ScreeningError: UserFacingError, Equatable {
     }
 }
 
+/// An organization's copy of an instrument was refused.
+public enum InstrumentImportError: UserFacingError, Equatable {
+    case notImportable(String, importable: [String])
+    case invalid(String)
+
+    public var messageKey: String { "error_instrument_import" }
+    public var kind: FailureKind { .invalid }
+    public var field: String? { "questionnaire" }
+    public var detail: LocalizedText? {
+        switch self {
+        case .notImportable(let id, let importable):
+            LocalizedText("error_detail_instrument_not_importable", ["id": id, "ids": importable.joined(separator: ", ")])
+        case .invalid(let reason): LocalizedText("error_detail_instrument_invalid", ["reason": reason])
+        }
+    }
+}
+
 /// The instruments shipped in `Resources/instruments`, loaded once.
 public struct InstrumentCatalog: Sendable {
     public let instruments: [InstrumentInfo]
@@ -127,6 +144,48 @@ public struct InstrumentCatalog: Sendable {
         self.instruments = infos
         self.questionnaires = questionnaires
         self.engines = questionnaires.mapValues(QuestionnaireEngine.init)
+    }
+
+    private init(instruments: [InstrumentInfo], questionnaires: [String: Questionnaire]) {
+        self.instruments = instruments
+        self.questionnaires = questionnaires
+        self.engines = questionnaires.mapValues(QuestionnaireEngine.init)
+    }
+
+    /// This catalog with an organization's own copies of tools we do not ship (imported under the
+    /// organization's licence): those entries become available to that organization only.
+    public func with(imported: [String: Questionnaire]) -> InstrumentCatalog {
+        guard !imported.isEmpty else { return self }
+        var questionnaires = self.questionnaires
+        let infos = instruments.map { info -> InstrumentInfo in
+            guard let form = imported[info.id], !info.isAvailable else { return info }
+            questionnaires[info.id] = form
+            var copy = info
+            copy.status = "available"
+            copy.file = "imported"
+            copy.unavailableReason = nil
+            copy.licence = "Imported by this organization under its own licence; " + info.licence
+            return copy
+        }
+        return InstrumentCatalog(instruments: infos, questionnaires: questionnaires)
+    }
+
+    /// Checks an organization's copy of a tool we do not ship before it is stored: the engine's
+    /// loader must accept it, it must stand for one of the catalog's unavailable entries, and every
+    /// question must be answerable on the screening pages.
+    public func checkImport(_ data: Data, as id: String) throws -> Questionnaire {
+        guard let info = instruments.first(where: { $0.id == id }), !info.isAvailable else {
+            throw InstrumentImportError.notImportable(id, importable: instruments.filter { !$0.isAvailable }.map(\.id))
+        }
+        let form: Questionnaire
+        do { form = try Questionnaire.load(data) } catch let error as FHIRLoadError {
+            throw InstrumentImportError.invalid(error.description)
+        }
+        guard !form.questions.isEmpty else { throw InstrumentImportError.invalid("it has no questions") }
+        if let item = form.questions.first(where: { !["choice", "boolean", "coding"].contains($0.type) }) {
+            throw InstrumentImportError.invalid("question \(item.linkId) is of type \(item.type); only choice or boolean questions can be asked here")
+        }
+        return form
     }
 
     public func info(_ id: String) throws -> InstrumentInfo {

@@ -128,7 +128,12 @@ public struct Screener: Sendable {
         func build(_ items: [QuestionnaireItem]) throws -> [JSONValue] {
             try items.compactMap { item in
                 var fields: [String: JSONValue] = ["linkId": .string(item.linkId)]
-                if let answer = answers[item.linkId] { fields["answer"] = .array([.object(["valueCoding": try answer.coding(in: item)])]) }
+                if let answer = answers[item.linkId] {
+                    // A boolean question takes true/false; the open answers have no boolean and stay codings.
+                    let value: (String, JSONValue) = item.type == "boolean" && (answer == .yes || answer == .no)
+                        ? ("valueBoolean", .bool(answer == .yes)) : ("valueCoding", try answer.coding(in: item))
+                    fields["answer"] = .array([.object([value.0: value.1])])
+                }
                 let children = try build(item.items)
                 if !children.isEmpty { fields["item"] = .array(children) }
                 return fields.count > 1 ? .object(fields) : nil

@@ -168,6 +168,13 @@ enum Migrations {
             """,
             "CREATE INDEX audit_pending_order ON audit_pending (at, id)",
         ] },
+        Migration(version: 10, name: "organizations' own copies of instruments we do not ship") { _ in [
+            """
+            CREATE TABLE org_instruments (
+                org_id TEXT NOT NULL REFERENCES organizations(id), instrument_id TEXT NOT NULL, questionnaire TEXT NOT NULL,
+                imported_by TEXT NOT NULL, imported_at BIGINT NOT NULL, PRIMARY KEY (org_id, instrument_id))
+            """,
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

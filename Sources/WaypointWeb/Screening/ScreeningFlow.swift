@@ -10,7 +10,10 @@ struct ScreeningFlow: Sendable {
     func submit(in tenant: TenantContext, _ submission: (JurisdictionTable) throws -> ScreeningSubmission) async throws
         -> (record: ScreeningRecord, created: Bool) {
         let routes = try await store.jurisdictions.table(for: tenant)
-        let assessment = try ScreeningUseCases.submit(try submission(routes), by: tenant.role, routes: routes, now: store.clock.now())
+        // The organization's catalog: the bundled tools plus its own licensed copies.
+        let screener = Screener(catalog: try await store.instruments.catalog(for: tenant))
+        let assessment = try ScreeningUseCases.submit(try submission(routes), by: tenant.role, routes: routes, now: store.clock.now(),
+                                                      screener: screener)
         return try await store.screenings.save(assessment, in: tenant)
     }
 }

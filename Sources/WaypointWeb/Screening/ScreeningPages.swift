@@ -8,7 +8,6 @@ import WaypointStore
 struct ScreeningPages {
     let store: Store
     let renderer: PageRenderer
-    let catalog = InstrumentCatalog.bundled
 
     func register(on router: Router<WaypointRequestContext>) {
         router.get("/screenings", use: list)
@@ -44,6 +43,7 @@ struct ScreeningPages {
         let form = try await FormReader.read(request, context: context)
         let encounter = try Self.encounter(form: form, routes: routes)
         let strings = Localizer(context.language)
+        let catalog = try await store.instruments.catalog(for: tenant)
         let suggested = catalog.suggested(forAge: encounter.age)
         // Ticked signs shape this page only: they are not carried to the questions or stored.
         let library = IndicatorLibrary.bundled
@@ -78,7 +78,7 @@ struct ScreeningPages {
         let form = try await FormReader.read(request, context: context)
         let encounter = try Self.encounter(form: form, routes: try await store.jurisdictions.table(for: tenant))
         let instrumentId = form["instrument"] ?? ""
-        let questionnaire = try catalog.questionnaire(instrumentId)
+        let questionnaire = try await store.instruments.catalog(for: tenant).questionnaire(instrumentId)
         let strings = Localizer(context.language)
         let items = questionnaire.questions.enumerated().map { index, item in
             ScreeningViews.Questions.Item(
@@ -111,6 +111,7 @@ struct ScreeningPages {
     @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(as: .clinician)
         let form = try await FormReader.read(request, context: context)
+        let catalog = try await store.instruments.catalog(for: tenant)
         let (record, _) = try await ScreeningFlow(store: store).submit(in: tenant) { routes in
             let encounter = try Self.encounter(form: form, routes: routes)
             let instrumentId = form["instrument"] ?? ""
@@ -166,7 +167,7 @@ struct ScreeningPages {
 
     func resultPage(_ record: ScreeningRecord, coding: ScreeningViews.Result.Coding?, request: Request,
                     context: WaypointRequestContext) throws -> Response {
-        let view = ScreeningViews.result(record, instrumentName: try catalog.info(record.outcome.instrument).shortName, coding: coding,
+        let view = ScreeningViews.result(record, instrumentName: try InstrumentCatalog.bundled.info(record.outcome.instrument).shortName, coding: coding,
                                          strings: Localizer(context.language))
         return renderer.page("screening-result", titleKey: "result_title", view: view, request: request, context: context)
     }
@@ -192,7 +193,7 @@ struct ScreeningPages {
         let formatter = ISO8601DateFormatter()
         let rows = summaries.map {
             ScreeningViews.List.Row(id: $0.id, when: formatter.string(from: $0.createdAt),
-                                    instrument: (try? catalog.info($0.instrument).shortName) ?? $0.instrument,
+                                    instrument: (try? InstrumentCatalog.bundled.info($0.instrument).shortName) ?? $0.instrument,
                                     result: ScreeningViews.resultText($0.result, strings))
         }
         return renderer.page("screening-list", titleKey: "screenings_title", view: ScreeningViews.List(screenings: rows, empty: rows.isEmpty),

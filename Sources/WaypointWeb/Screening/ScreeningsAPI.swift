@@ -71,12 +71,12 @@ struct ScreeningsAPI {
 
     func register(on api: RouterGroup<WaypointRequestContext>) {
         api.get("/instruments") { _, context in
-            _ = try context.tenant()
-            return try JSONBody.response(InstrumentList(instruments: InstrumentCatalog.bundled.instruments))
+            let tenant = try context.tenant()
+            return try JSONBody.response(InstrumentList(instruments: try await store.instruments.catalog(for: tenant).instruments))
         }
         api.get("/instruments/:id") { _, context in
-            _ = try context.tenant()
-            let questionnaire = try InstrumentCatalog.bundled.questionnaire(try context.parameters.require("id"))
+            let tenant = try context.tenant()
+            let questionnaire = try await store.instruments.catalog(for: tenant).questionnaire(try context.parameters.require("id"))
             return try fhir(questionnaire.raw)
         }
         api.get("/indicators") { request, context in
