@@ -9,6 +9,17 @@ public struct DemoSetup: Sendable {
         ("demo-clinician", .clinician, "Demo Clinician"),
         ("demo-auditor", .auditor, "Demo Auditor"),
         ("demo-editor", .directoryEditor, "Demo Directory Editor"),
+        ("demo-casemanager", .caseManager, "Demo Case Manager"),
+        ("demo-supervisor", .supervisor, "Demo Supervisor"),
+    ]
+    static let team = "demo-team"
+
+    /// Fictional clients on the demo case manager's caseload.
+    static let clients: [NewClient] = [
+        NewClient(alias: "Robin (demo)", phase: .survive, flags: ClientFlags(safetyConcern: true), languages: ["en"],
+                  identity: ClientIdentity(legalName: "Demo Person One", dob: "1999-04-02", phone: "555-0100")),
+        NewClient(alias: "Marisol (demo)", phase: .thrive, flags: ClientFlags(foreignNational: true), languages: ["es", "en"]),
+        NewClient(alias: "Sky (demo)", phase: .prevent, flags: ClientFlags(minor: true), languages: ["en"]),
     ]
 
     /// Returns the password when the demo was created now (so it can be printed once), nil when it
@@ -17,11 +28,17 @@ public struct DemoSetup: Sendable {
         if try await store.organizations.named(organizationName) != nil { return nil }
         let password = password ?? Tokens.randomBase64URL(byteCount: 12)
         let organization = try await store.organizations.create(name: organizationName, requestId: "demo-setup")
+        var caseManager: TenantContext?
         for user in users {
-            _ = try await store.users.createAsOperator(
+            let id = try await store.users.createAsOperator(
                 NewUser(username: user.username, role: user.role, displayName: user.displayName,
-                        email: "\(user.username)@demo.invalid", password: password),
+                        email: "\(user.username)@demo.invalid", password: password,
+                        team: CaseUseCases.mayWorkCases(user.role) ? team : ""),
                 orgId: organization.id, requestId: "demo-setup")
+            if user.role == .caseManager { caseManager = TenantContext(orgId: organization.id, userId: id, role: .caseManager, requestId: "demo-setup") }
+        }
+        if let caseManager {
+            for client in clients { _ = try await store.clients.create(client, in: caseManager) }
         }
         // Fictional local entries owned by the demo organization, so search, the editor and the
         // referral inbox have something to show.

@@ -14,6 +14,8 @@ public final class Store: Sendable {
     public let instruments: OrganizationInstruments
     public let directory: Directory
     public let referrals: Referrals
+    public let clients: Clients
+    public let consents: Consents
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -27,6 +29,8 @@ public final class Store: Sendable {
         screenings = Screenings(shared: shared)
         directory = Directory(shared: shared)
         referrals = Referrals(shared: shared, directory: directory)
+        clients = Clients(shared: shared)
+        consents = Consents(shared: shared, clients: clients, directory: directory)
     }
 
     public var database: Database { shared.database }

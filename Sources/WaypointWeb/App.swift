@@ -61,6 +61,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
         limit: PublicRateLimit(perMinute: configuration.publicRequestsPerMinute), trustedProxies: configuration.trustedProxies))
     DirectoryAPI(store: store).register(hsds: hsds, api: api)
     ReferralsAPI(store: store).register(on: api)
+    ClientsAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

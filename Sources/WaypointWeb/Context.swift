@@ -48,8 +48,13 @@ public struct WaypointRequestContext: RequestContext {
 
     /// The tenant context when the signed-in person has `role`; forbidden otherwise.
     public func tenant(as role: Role) throws -> TenantContext {
+        try tenant(asOneOf: [role])
+    }
+
+    /// The tenant context when the signed-in person has one of `roles`; forbidden otherwise.
+    public func tenant(asOneOf roles: Set<Role>) throws -> TenantContext {
         let tenant = try tenant()
-        guard tenant.role == role else { throw AccessError.forbidden }
+        guard roles.contains(tenant.role) else { throw AccessError.forbidden }
         return tenant
     }
 }

@@ -40,16 +40,26 @@ struct ReferralUseCaseTests {
         #expect(decision.link == ReceiverLink(referralId: "r", expiresAt: policy.linkExpiry(now: now, consent: consent), nonce: "n"))
     }
 
-    @Test("a new link needs an open referral and a current consent")
+    @Test("a new link needs an open referral and a current consent that was not withdrawn")
     func newLink() throws {
+        func record(_ status: ReferralStatus, withdrawn: Date? = nil) -> ReferralRecord {
+            ReferralRecord(id: "r", status: status, createdAt: Date(millis: now), updatedAt: Date(millis: now), senderOrganization: "Clinic",
+                           serviceId: "s", serviceName: "Harbor", screeningId: nil, consent: consent, payload: payload, events: [],
+                           consentId: "c", consentWithdrawnAt: withdrawn)
+        }
         #expect(throws: ReferralError.linkFinished) {
-            _ = try ReferralUseCases.newLink(for: "r", status: .cancelled, consent: consent, policy: policy, now: now, nonce: "n")
+            _ = try ReferralUseCases.newLink(for: record(.cancelled), policy: policy, now: now, nonce: "n")
         }
         let lapsed = now + 20 * 24 * 3600 * 1000
         #expect(throws: ReferralError.self) {
-            _ = try ReferralUseCases.newLink(for: "r", status: .sent, consent: consent, policy: policy, now: lapsed, nonce: "n")
+            _ = try ReferralUseCases.newLink(for: record(.sent), policy: policy, now: lapsed, nonce: "n")
         }
-        #expect(try ReferralUseCases.newLink(for: "r", status: .accepted, consent: consent, policy: policy, now: now, nonce: "m").nonce == "m")
+        #expect(throws: ConsentError.self) {
+            _ = try ReferralUseCases.newLink(for: record(.sent, withdrawn: Date(millis: now)), policy: policy, now: now, nonce: "n")
+        }
+        #expect(!record(.accepted, withdrawn: Date(millis: now)).isOpenToReceiver(today: "2027-01-02"))
+        #expect(throws: ConsentError.self) { try ReferralUseCases.checkExport(record(.accepted, withdrawn: Date(millis: now)), today: "2027-01-02") }
+        #expect(try ReferralUseCases.newLink(for: record(.accepted), policy: policy, now: now, nonce: "m").nonce == "m")
     }
 
     @Test("the service sees the person only while the referral is open, and never the sender's notes")

@@ -21,6 +21,9 @@ enum RouteAccess: Sendable {
     /// Only this role, and only for a record of its own organization (the record's own sender or
     /// clinician): the other organization's same role gets 404.
     case owner(Role)
+    /// Only these roles, and only for a client on their caseload (the case manager's own, the
+    /// supervisor's team's): the other organization's same roles get 404.
+    case caseload(Set<Role>)
     /// No staff role: a scraper on loopback or with the operator's token (neither in this test).
     case operatorOnly
 }
@@ -62,10 +65,17 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/referrals": .roles([.clinician]), "GET /api/v1/referrals": .roles([.clinician]),
         "GET /api/v1/referrals/{id}": .owner(.clinician), "POST /api/v1/referrals/{id}/events": .owner(.clinician),
         "POST /api/v1/referrals/{id}/link": .owner(.clinician),
+        "POST /api/v1/clients": .roles(caseRoles), "GET /api/v1/clients": .roles(caseRoles),
+        "GET /api/v1/clients/{id}": .caseload(caseRoles), "PUT /api/v1/clients/{id}/contact-safety": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/identity/reveal": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/consents": .caseload(caseRoles), "GET /api/v1/clients/{id}/consents": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/consents/{cid}/revoke": .caseload(caseRoles), "POST /api/v1/clients/{id}/referrals": .caseload(caseRoles),
     ]
+    static let caseRoles: Set<Role> = [.caseManager, .supervisor]
 
     /// Values planted in the own organization's records; no refusal may contain any of them.
-    static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid"]
+    static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid",
+                          "Okapi-Client-3381", "Okapi-Legal-Name-6620"]
 
     struct Caller: Sendable, CustomStringConvertible {
         let role: Role?
@@ -139,6 +149,9 @@ struct AuthorizationMatrixTests {
         case .owner(let owner):
             guard role == owner else { return .refused }
             return caller.own ? .allowed : .notFound
+        case .caseload(let roles):
+            guard roles.contains(role) else { return .refused }
+            return caller.own ? .allowed : .notFound
         }
     }
 
@@ -159,6 +172,8 @@ struct Fixtures: Sendable {
     var localServiceId = ""
     var publicServiceId = ""
     var userId = ""
+    var clientId = ""
+    var consentId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -196,6 +211,14 @@ struct Fixtures: Sendable {
         query.text = "Runaway"
         fixtures.publicServiceId = try #require(try await store.directory.search(query).hits.first?.serviceId)
         fixtures.userId = fixtures.own[.clinician]!.userId
+        // A client on the demo case manager's caseload (the demo supervisor leads that team), with a consent.
+        let client = try await store.clients.create(
+            NewClient(alias: "Okapi-Client-3381", phase: .survive, identity: ClientIdentity(legalName: "Okapi-Legal-Name-6620")),
+            in: fixtures.own[.caseManager]!)
+        fixtures.clientId = client.id
+        fixtures.consentId = try await store.consents.create(
+            NewConsent(purpose: "matrix", recipientOrg: "Matrix Recipient", categories: [.needs], method: .verbal, givenBy: .client,
+                       expiresOn: store.clock.now().addingTimeInterval(30 * 86400).calendarDay()), for: client.id, in: fixtures.own[.caseManager]!).id
         return fixtures
     }
 
@@ -204,11 +227,24 @@ struct Fixtures: Sendable {
         let screening = pattern.contains("screenings"), referral = pattern.contains("referrals")
         if pattern.hasPrefix("/r/") { path = receiverLink }
         path = path.replacingOccurrences(of: "{name}", with: "app.css")
-        let id = screening ? screeningId : referral ? referralId
+        path = path.replacingOccurrences(of: "{cid}", with: consentId)
+        let id = pattern.contains("/clients/") ? clientId : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
             : pattern.contains("instruments") ? "sscst" : publicServiceId
         return path.replacingOccurrences(of: "{id}", with: id)
+    }
+
+    /// A body each route can read, so the answer shows authorization rather than a parse error:
+    /// a move the state machine refuses, a reason, a referral without consent (409), a consent.
+    static func apiBody(_ pattern: String, service: String) -> String {
+        if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
+        if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") { return #"{"reason":"matrix check"}"# }
+        if pattern.hasSuffix("/clients/{id}/referrals") { return #"{"service_id":"\#(service)","needs":["mental-health"],"do_not_contact":true}"# }
+        if pattern.hasSuffix("/consents") {
+            return #"{"purpose":"matrix","recipient_org":"Elsewhere","categories":["needs"],"method":"verbal","given_by":"client","expires_on":"2099-01-01"}"#
+        }
+        return "{}"
     }
 
     /// Sends one request as `caller`: a fresh bearer token for the API, a fresh session (with its
@@ -225,7 +261,7 @@ struct Fixtures: Sendable {
             }
             headers[.contentType] = "application/json"
             // A well-formed move the state machine refuses (409): the answer shows authorization, and nothing changes.
-            if method == .post { body = ByteBuffer(string: pattern.hasSuffix("/events") ? #"{"status":"closed"}"# : "{}") }
+            if method == .post || method == .put { body = ByteBuffer(string: Self.apiBody(pattern, service: publicServiceId)) }
         } else {
             var csrf = "matrix-csrf"
             if let context = caller.context {

@@ -1,10 +1,15 @@
-/// What a staff member may do inside their organization. Case managers, trainers and analysts
-/// arrive with their modules.
+/// What a staff member may do inside their organization. Trainers and analysts arrive with their
+/// modules.
 public enum Role: String, CaseIterable, Codable, Sendable {
     /// Manages the organization: users and settings. Sees no client content by virtue of the role.
     case admin
     /// Screens, responds and refers at the point of care.
     case clinician
+    /// Works a caseload: the clients assigned to them, over months.
+    case caseManager = "case_manager"
+    /// Leads a team of case managers: sees the team's caseload, approves purges, may open another
+    /// team's client for an hour with a reason (break-the-glass), reviewed afterwards.
+    case supervisor
     /// Keeps the organization's local entries in the resource directory current.
     case directoryEditor = "directory_editor"
     /// Reads the audit log; never client content.

@@ -33,10 +33,20 @@ public struct ReferralRecord: Codable, Sendable, Equatable {
     public let consent: ReferralConsent
     public let payload: ReferralPayload
     public let events: [ReferralEvent]
+    /// The case the referral was made from, if any.
+    public let clientId: String?
+    /// The consent record the referral was sent under.
+    public let consentId: String?
+    /// When the person withdrew that consent: the receiver's link died at that moment.
+    public let consentWithdrawnAt: Date?
 
     public init(id: String, status: ReferralStatus, createdAt: Date, updatedAt: Date, senderOrganization: String,
                 serviceId: String, serviceName: String, screeningId: String?, consent: ReferralConsent,
-                payload: ReferralPayload, events: [ReferralEvent]) {
+                payload: ReferralPayload, events: [ReferralEvent], clientId: String? = nil, consentId: String? = nil,
+                consentWithdrawnAt: Date? = nil) {
+        self.clientId = clientId
+        self.consentId = consentId
+        self.consentWithdrawnAt = consentWithdrawnAt
         self.id = id
         self.status = status
         self.createdAt = createdAt
@@ -58,7 +68,7 @@ public struct ReferralRecord: Codable, Sendable, Equatable {
     /// (cancelled, declined, failed, completed, closed) or the consent has lapsed, the link shows
     /// nothing at all — withdrawn consent must take effect at once.
     public func isOpenToReceiver(today: String) -> Bool {
-        !status.isFinished && consent.isCurrent(today: today)
+        !status.isFinished && consent.isCurrent(today: today) && consentWithdrawnAt == nil
     }
 
     /// The last status the receiving service set, which the FHIR Task carries after the sender closes.

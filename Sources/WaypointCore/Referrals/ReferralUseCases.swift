@@ -96,11 +96,14 @@ public struct ReferralTarget: Sendable, Equatable {
     public let status: String
     /// The organization that maintains the directory entry, whose inbox receives the referral.
     public let owner: String?
+    /// The HSDS organization that runs the service, by name.
+    public let organizationName: String?
 
-    public init(name: String, status: String, owner: String?) {
+    public init(name: String, status: String, owner: String?, organizationName: String? = nil) {
         self.name = name
         self.status = status
         self.owner = owner
+        self.organizationName = organizationName
     }
 }
 
@@ -134,18 +137,43 @@ public enum ReferralUseCases {
                                 link: ReceiverLink(referralId: id, expiresAt: policy.linkExpiry(now: now, consent: consent), nonce: nonce))
     }
 
-    /// A fresh link for a sender who lost theirs: only while the referral is open and the consent current.
-    public static func newLink(for id: String, status: ReferralStatus, consent: ReferralConsent, policy: ReferralPolicy,
-                               now: Int64, nonce: String) throws -> ReceiverLink {
-        guard !status.isFinished else { throw ReferralError.linkFinished }
-        guard consent.isCurrent(today: policy.today(at: Date(millis: now))) else {
-            throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired_relink", ["date": consent.expiresOn]))
+    /// A referral made from a case: by its case manager (or supervisor), to an active service, under
+    /// an active consent of the client's that covers the service and what is shared, by a channel
+    /// the client marked safe. The alias, language and safe times default to the case's.
+    public static func createFromCase(_ payload: ReferralPayload, client: ClientRecord, consent: ConsentRecord?, serviceId: String,
+                                      target: ReferralTarget?, by role: Role, policy: ReferralPolicy, now: Int64, id: String,
+                                      nonce: String) throws -> ReferralDecision {
+        guard CaseUseCases.mayWorkCases(role) else { throw AccessError.forbidden }
+        guard let target, target.status == "active" else {
+            throw ReferralError.invalidPayload(field: "service_id", reason: LocalizedText("error_detail_service_inactive"))
         }
-        return ReceiverLink(referralId: id, expiresAt: policy.linkExpiry(now: now, consent: consent), nonce: nonce)
+        let today = policy.today(at: Date(millis: now))
+        try CaseUseCases.checkReferral(payload: payload, client: client, consent: consent, target: target, serviceId: serviceId,
+                                       organizationName: target.organizationName, today: today)
+        let embedded = ConsentUseCases.referralConsent(consent!)  // `checkReferral` refuses a missing consent
+        var filled = payload
+        if filled.alias.trimmingCharacters(in: .whitespaces).isEmpty { filled.alias = client.alias }
+        if filled.language.isEmpty { filled.language = client.languages.first ?? "" }
+        if filled.safeTimes.isEmpty, !filled.doNotContact { filled.safeTimes = client.contactSafety.safeTimes }
+        let checked = try filled.checked(consent: embedded, recipient: embedded.recipient, today: today)
+        return ReferralDecision(payload: checked, consent: embedded,
+                                link: ReceiverLink(referralId: id, expiresAt: policy.linkExpiry(now: now, consent: embedded), nonce: nonce))
+    }
+
+    /// A fresh link for a sender who lost theirs: only while the referral is open and its consent
+    /// current and not withdrawn.
+    public static func newLink(for record: ReferralRecord, policy: ReferralPolicy, now: Int64, nonce: String) throws -> ReceiverLink {
+        guard !record.status.isFinished else { throw ReferralError.linkFinished }
+        if record.consentWithdrawnAt != nil { throw ConsentError.required(LocalizedText("error_detail_consent_withdrawn")) }
+        guard record.consent.isCurrent(today: policy.today(at: Date(millis: now))) else {
+            throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired_relink", ["date": record.consent.expiresOn]))
+        }
+        return ReceiverLink(referralId: record.id, expiresAt: policy.linkExpiry(now: now, consent: record.consent), nonce: nonce)
     }
 
     /// Sending the referral to another system (FHIR export) needs a consent that is still current.
     public static func checkExport(_ record: ReferralRecord, today: String) throws {
+        if record.consentWithdrawnAt != nil { throw ConsentError.required(LocalizedText("error_detail_consent_withdrawn")) }
         guard record.consent.isCurrent(today: today) else {
             throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired_export", ["date": record.consent.expiresOn]))
         }

@@ -19,8 +19,11 @@ public struct NewUser: Sendable {
     public var displayName: String
     public var email: String
     public var password: String
+    /// The case-management team a case manager or supervisor belongs to ("" for none).
+    public var team: String
 
-    public init(username: String, role: Role, displayName: String, email: String = "", password: String) {
+    public init(username: String, role: Role, displayName: String, email: String = "", password: String, team: String = "") {
+        self.team = team
         self.username = username
         self.role = role
         self.displayName = displayName
@@ -67,9 +70,9 @@ public struct Users: Repository {
             let name = try sealer.seal(user.displayName, column: "display_name")
             let email = try sealer.seal(user.email, column: "email")
             try await db.raw("""
-                INSERT INTO users (id, org_id, username, role, display_name_sealed, email_sealed, password_hash, active, created_at, updated_at)
+                INSERT INTO users (id, org_id, username, role, display_name_sealed, email_sealed, password_hash, active, team, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: orgId), \(bind: username), \(bind: user.role.rawValue), \(bind: name), \(bind: email),
-                        \(bind: passwordHash), 1, \(bind: now), \(bind: now))
+                        \(bind: passwordHash), 1, \(bind: user.team), \(bind: now), \(bind: now))
                 """).run()
             try await audit.append(AuditEvent(orgId: orgId, actorId: actorId, action: "user.create",
                                               objectType: "user", objectId: id, requestId: requestId), on: db)

@@ -53,6 +53,13 @@ public enum KeyRotation {
                 try await db.raw("UPDATE system_keys SET wrapped_key = \(bind: again) WHERE purpose = \(bind: purpose)").run()
                 count += 1
             }
+            for row in try await db.raw("SELECT client_id, org_id, wrapped_key FROM client_keys").all() {
+                let client = try row.decode(column: "client_id", as: String.self), org = try row.decode(column: "org_id", as: String.self)
+                let again = try old.rewrap(try row.decode(column: "wrapped_key", as: String.self),
+                                           id: KeyRing.clientWrappingId(client, orgId: org), version: 1, for: new)
+                try await db.raw("UPDATE client_keys SET wrapped_key = \(bind: again) WHERE client_id = \(bind: client)").run()
+                count += 1
+            }
             if let head = try await db.raw("SELECT seq, hash, mac FROM audit_head WHERE id = 1").first().map(AuditLog.head(from:)) {
                 // A head that fails under the old key was forged: rotating would launder it.
                 guard head.isAuthentic(key: old.auditHeadKey) else {

@@ -128,9 +128,16 @@ extension Directory {
         try await database.withConnection { db in
             guard let row = try await db.raw("SELECT fields, owner_org FROM hsds_rows WHERE table_name = 'service' AND id = \(bind: id)").first()
             else { return nil }
-            let fields = try JSONDecoder().decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
+            let decoder = JSONDecoder()
+            let fields = try decoder.decode(HSDSFields.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
+            // A consent may name the organization that runs the service rather than the service.
+            var organization: String?
+            if let orgId = fields.text("organization_id"),
+               let orgRow = try await db.raw("SELECT fields FROM hsds_rows WHERE table_name = 'organization' AND id = \(bind: orgId)").first() {
+                organization = try decoder.decode(HSDSFields.self, from: Data(try orgRow.decode(column: "fields", as: String.self).utf8)).text("name")
+            }
             return ReferralTarget(name: fields.text("name") ?? "", status: fields.text("status") ?? "",
-                                  owner: try row.decode(column: "owner_org", as: String?.self))
+                                  owner: try row.decode(column: "owner_org", as: String?.self), organizationName: organization)
         }
     }
 }

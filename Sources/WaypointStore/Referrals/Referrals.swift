@@ -13,42 +13,103 @@ public struct Referrals: Repository {
 
     private func today() -> String { policy.today(at: clock.now()) }
 
-    /// Sends a referral as `ReferralUseCases.create` decides it. Returns the record and the
-    /// receiver's link token (shown once).
+    /// Sends a referral as `ReferralUseCases.create` decides it. The consent given at the screening
+    /// is stored as a consent record of its own, so withdrawing it ends the link like any other.
+    /// Returns the record and the receiver's link token (shown once).
     public func create(_ new: NewReferral, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
         let id = Tokens.opaqueId()
         let now = clock.millis()
         let target = try await directory.serviceHeader(new.serviceId)
         let decision = try ReferralUseCases.create(new, by: context.role, target: target, policy: policy, now: now, id: id, nonce: Tokens.opaqueId())
-        let (payload, consent, link, serviceName) = (decision.payload, decision.consent, decision.link, target?.name ?? "")
-        let encoder = JSONEncoder()
-        let organization = try await database.transaction { db -> String in
+        let consent = ConsentUseCases.record(from: decision.consent, id: Tokens.opaqueId(), serviceId: new.serviceId, serviceName: target?.name ?? "",
+                                             today: today(), now: Date(millis: now))
+        let sent = Sending(id: id, serviceId: new.serviceId, target: target, screeningId: new.screeningId, clientId: nil, consentId: consent.id)
+        return try await store(sent, at: now, in: context) { db in
             if let screening = new.screeningId {
                 let owned = try await db.raw("""
                     SELECT id FROM screenings WHERE id = \(bind: screening) AND org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
                     """).first()
                 guard owned != nil else { throw ReferralError.invalidPayload(field: "screening_id", reason: LocalizedText("error_detail_screening_not_yours")) }
             }
-            let sealer = try await keys.sealer(for: context.orgId, on: db, now: now).row(id, in: "referrals", of: context.orgId)
+            try await Consents.insert(consent, orgId: context.orgId, createdBy: context.userId, on: db, keys: keys)
+            return decision
+        }
+    }
+
+    /// A referral from a case, under one of the client's consents, decided inside the transaction
+    /// that stores it (a consent withdrawn a moment earlier is seen). Sealed with the client's key.
+    public func createFromCase(_ clientId: String, serviceId: String, consentId: String?, payload: ReferralPayload,
+                               in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let id = Tokens.opaqueId()
+        let now = clock.millis()
+        let target = try await directory.serviceHeader(serviceId)
+        let clients = Clients(shared: shared, policy: policy)
+        let sent = Sending(id: id, serviceId: serviceId, target: target, screeningId: nil, clientId: clientId, consentId: consentId)
+        return try await store(sent, at: now, in: context) { db in
+            let client = try await clients.load(clientId, in: context, on: db)
+            var consent: ConsentRecord?
+            if let consentId {
+                // Another client's consent is as good as none.
+                consent = try await Consents.find(consentId, orgId: context.orgId, on: db, keys: keys, now: now).flatMap { $0.clientId == clientId ? $0 : nil }
+            }
+            return try ReferralUseCases.createFromCase(payload, client: client, consent: consent, serviceId: serviceId, target: target,
+                                                       by: context.role, policy: policy, now: now, id: id, nonce: Tokens.opaqueId())
+        }
+    }
+
+    /// What a new referral is stored with, besides what the use case decided.
+    struct Sending: Sendable {
+        let id: String
+        let serviceId: String
+        let target: ReferralTarget?
+        let screeningId: String?
+        let clientId: String?
+        let consentId: String?
+    }
+
+    /// One transaction: `decide` checks what must be checked against stored rows and returns the
+    /// decision; the referral, its first event and the audit entry are written with it.
+    private func store(_ sent: Sending, at now: Int64, in context: TenantContext,
+                       decide: @escaping @Sendable (any SQLDatabase) async throws -> ReferralDecision) async throws -> (record: ReferralRecord, link: String) {
+        let encoder = JSONEncoder()
+        let serviceName = sent.target?.name ?? ""
+        let (decision, organization) = try await database.transaction { db -> (ReferralDecision, String) in
+            let decision = try await decide(db)
+            let sealer = try await sealer(orgId: context.orgId, clientId: sent.clientId, on: db, now: now).row(sent.id, in: "referrals", of: context.orgId)
             try await db.raw("""
                 INSERT INTO referrals (id, org_id, sender_id, service_id, receiver_org, screening_id, status, do_not_contact,
-                                       consent_sealed, payload_sealed, service_name, link_expires_at, link_nonce, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: new.serviceId), \(bind: target?.owner),
-                        \(bind: new.screeningId), \(bind: ReferralStatus.sent.rawValue), \(bind: payload.doNotContact ? 1 : 0),
-                        \(bind: try sealer.seal(String(decoding: try encoder.encode(consent), as: UTF8.self), column: "consent")),
-                        \(bind: try sealer.seal(String(decoding: try encoder.encode(payload), as: UTF8.self), column: "payload")),
-                        \(bind: serviceName), \(bind: link.expiresAt), \(bind: link.nonce), \(bind: now), \(bind: now))
+                                       consent_sealed, payload_sealed, service_name, link_expires_at, link_nonce, created_at, updated_at,
+                                       consent_id, client_id)
+                VALUES (\(bind: sent.id), \(bind: context.orgId), \(bind: context.userId), \(bind: sent.serviceId), \(bind: sent.target?.owner),
+                        \(bind: sent.screeningId), \(bind: ReferralStatus.sent.rawValue), \(bind: decision.payload.doNotContact ? 1 : 0),
+                        \(bind: try sealer.seal(String(decoding: try encoder.encode(decision.consent), as: UTF8.self), column: "consent")),
+                        \(bind: try sealer.seal(String(decoding: try encoder.encode(decision.payload), as: UTF8.self), column: "payload")),
+                        \(bind: serviceName), \(bind: decision.link.expiresAt), \(bind: decision.link.nonce), \(bind: now), \(bind: now),
+                        \(bind: sent.consentId), \(bind: sent.clientId))
                 """).run()
-            try await appendEvent(id, orgId: context.orgId, party: .sender, actor: context.userId, status: .sent, reason: nil, note: "", at: now, on: db)
-            try await audit.append(AuditEvent(context, action: "referral.create", objectType: "referral", objectId: id), on: db)
-            return try await Organizations.name(of: context.orgId, on: db) ?? ""
+            try await appendEvent(sent.id, orgId: context.orgId, clientId: sent.clientId, party: .sender, actor: context.userId, status: .sent,
+                                  reason: nil, note: "", at: now, on: db)
+            try await audit.append(AuditEvent(context, action: "referral.create", objectType: "referral", objectId: sent.id), on: db)
+            if let client = sent.clientId {
+                try await audit.append(AuditEvent(context, action: "client.referral", objectType: "client", objectId: client), on: db)
+            }
+            return (decision, try await Organizations.name(of: context.orgId, on: db) ?? "")
         }
         StoreMetrics.counter("waypoint_referral_moves_total", [("status", "sent"), ("party", "sender")]).increment()
         let record = ReferralRecord(
-            id: id, status: .sent, createdAt: Date(millis: now), updatedAt: Date(millis: now), senderOrganization: organization, serviceId: new.serviceId,
-            serviceName: serviceName, screeningId: new.screeningId, consent: consent, payload: payload,
-            events: [ReferralEvent(at: Date(millis: now), party: .sender, actor: context.userId, status: .sent, reason: nil, note: "")])
-        return (record, link.token(key: keys.referralLinkKey))
+            id: sent.id, status: .sent, createdAt: Date(millis: now), updatedAt: Date(millis: now), senderOrganization: organization,
+            serviceId: sent.serviceId, serviceName: serviceName, screeningId: sent.screeningId, consent: decision.consent, payload: decision.payload,
+            events: [ReferralEvent(at: Date(millis: now), party: .sender, actor: context.userId, status: .sent, reason: nil, note: "")],
+            clientId: sent.clientId, consentId: sent.consentId)
+        return (record, decision.link.token(key: keys.referralLinkKey))
+    }
+
+    /// A case's referrals are sealed with the client's key (a purge shreds them with the rest of
+    /// the case); a screening's with the organization's.
+    private func sealer(orgId: String, clientId: String?, on db: any SQLDatabase, now: Int64) async throws -> FieldSealer {
+        if let clientId { return try await keys.clientSealer(clientId, orgId: orgId, on: db, now: now) }
+        return try await keys.sealer(for: orgId, on: db, now: now)
     }
 
     /// Issues a fresh link for a sender who lost theirs. Its new nonce voids every earlier link.
@@ -58,8 +119,7 @@ public struct Referrals: Repository {
         let now = clock.millis()
         let (record, link) = try await database.transaction { db -> (ReferralRecord, ReceiverLink) in
             let (record, _) = try await load(id, on: db, allowed: isSender(context))
-            let link = try ReferralUseCases.newLink(for: id, status: record.status, consent: record.consent, policy: policy,
-                                                    now: now, nonce: Tokens.opaqueId())
+            let link = try ReferralUseCases.newLink(for: record, policy: policy, now: now, nonce: Tokens.opaqueId())
             try await db.raw("""
                 UPDATE referrals SET link_expires_at = \(bind: link.expiresAt), link_nonce = \(bind: link.nonce)
                 WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
@@ -98,8 +158,14 @@ public struct Referrals: Repository {
             guard let row = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
                 throw AccessError.notFound
             }
-            let orgId = try row.decode(column: "org_id", as: String.self)
-            let sealer = try await keys.sealer(for: orgId, on: db, now: clock.millis()).row(id, in: "referrals", of: orgId)
+            let orgId = try row.decode(column: "org_id", as: String.self), clientId = try row.decode(column: "client_id", as: String?.self)
+            let sealer = try await sealer(orgId: orgId, clientId: clientId, on: db, now: clock.millis()).row(id, in: "referrals", of: orgId)
+            let consentId = try row.decode(column: "consent_id", as: String?.self)
+            var withdrawn: Date?
+            if let consentId, let at = try await db.raw("SELECT revoked_at FROM consents WHERE id = \(bind: consentId)").first()?
+                .decode(column: "revoked_at", as: Int64?.self) {
+                withdrawn = Date(millis: at)
+            }
             let consent = try JSONDecoder().decode(ReferralConsent.self, from: Data(try sealer.open("consent", from: row).utf8))
             let payload = try JSONDecoder().decode(ReferralPayload.self, from: Data(try sealer.open("payload", from: row).utf8))
             let events = try await db.raw("SELECT * FROM referral_events WHERE referral_id = \(bind: id) ORDER BY seq").all().map { event in
@@ -118,7 +184,8 @@ public struct Referrals: Repository {
                 createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
                 senderOrganization: organization, serviceId: try row.decode(column: "service_id", as: String.self),
                 serviceName: try row.decode(column: "service_name", as: String.self),
-                screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events), orgId)
+                screeningId: try row.decode(column: "screening_id", as: String?.self), consent: consent, payload: payload, events: events,
+                clientId: clientId, consentId: consentId, consentWithdrawnAt: withdrawn), orgId)
     }
 
     /// Referrals this clinician sent (`inbox == false`) or that this organization received for its
@@ -204,13 +271,14 @@ public struct Referrals: Repository {
         let note = try ReferralUseCases.checkedNote(note)
         let now = clock.millis()
         try await database.transaction { db in
-            guard let row = try await db.raw("SELECT org_id, sender_id, status FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
+            guard let row = try await db.raw("SELECT org_id, sender_id, status, client_id FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
                 throw AccessError.notFound
             }
             let current = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
             try ReferralTransition.check(from: current, to: status, by: party, reason: reason)
             let kept = ReferralTransition.reasons(for: status).isEmpty ? nil : reason
-            try await appendEvent(id, orgId: try row.decode(column: "org_id", as: String.self), party: party, actor: actor, status: status,
+            try await appendEvent(id, orgId: try row.decode(column: "org_id", as: String.self), clientId: try row.decode(column: "client_id", as: String?.self),
+                                  party: party, actor: actor, status: status,
                                   reason: kept, note: note, at: now, on: db)
             try await db.raw("""
                 UPDATE referrals SET status = \(bind: status.rawValue), updated_at = \(bind: now)
@@ -221,11 +289,11 @@ public struct Referrals: Repository {
         StoreMetrics.counter("waypoint_referral_moves_total", [("status", status.rawValue), ("party", party.rawValue)]).increment()
     }
 
-    private func appendEvent(_ id: String, orgId: String, party: ReferralParty, actor: String, status: ReferralStatus,
+    private func appendEvent(_ id: String, orgId: String, clientId: String?, party: ReferralParty, actor: String, status: ReferralStatus,
                              reason: ReferralReason?, note: String, at: Int64, on db: any SQLDatabase) async throws {
         let seq = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS top FROM referral_events WHERE referral_id = \(bind: id)").first()!
             .decode(column: "top", as: Int64.self) + 1
-        let sealed = try await keys.sealer(for: orgId, on: db, now: at).row(id, in: "referrals", of: orgId).seal(note, column: "event-\(seq)")
+        let sealed = try await sealer(orgId: orgId, clientId: clientId, on: db, now: at).row(id, in: "referrals", of: orgId).seal(note, column: "event-\(seq)")
         // The primary key (referral, seq) refuses a second event with the same number: two racing
         // answers cannot both land.
         try await db.raw("""

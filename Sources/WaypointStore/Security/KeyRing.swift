@@ -120,6 +120,32 @@ public final class KeyRing: Sendable {
         (try? KeyWrapping.unwrap(wrapped, orgId: id, version: version, with: master)) != nil
     }
 
+    /// A client's own data key, wrapped by the master key and bound to the client and organization.
+    /// Purging the client deletes the wrapped key; without it nothing sealed for the client opens
+    /// again, in the database, its WAL or a backup. Not cached: a purge on one instance must take
+    /// effect on all of them.
+    func clientSealer(_ clientId: String, orgId: String, on db: any SQLDatabase, now: Int64, create: Bool = false) async throws -> FieldSealer {
+        if create {
+            let wrapped = try KeyWrapping.wrap(SymmetricKey(size: .bits256), orgId: Self.clientWrappingId(clientId, orgId: orgId), version: 1, with: master)
+            try await db.raw("""
+                INSERT INTO client_keys (client_id, org_id, wrapped_key, created_at)
+                VALUES (\(bind: clientId), \(bind: orgId), \(bind: wrapped), \(bind: now))
+                """).run()
+        }
+        guard let row = try await db.raw("""
+            SELECT wrapped_key FROM client_keys WHERE client_id = \(bind: clientId) AND org_id = \(bind: orgId)
+            """).first() else { throw AccessError.notFound }
+        return try clientSealer(clientId, orgId: orgId, wrapped: try row.decode(column: "wrapped_key", as: String.self))
+    }
+
+    /// A client's sealer from a wrapped key already read (a listing reads the keys with the rows).
+    func clientSealer(_ clientId: String, orgId: String, wrapped: String) throws -> FieldSealer {
+        let key = try KeyWrapping.unwrap(wrapped, orgId: Self.clientWrappingId(clientId, orgId: orgId), version: 1, with: master)
+        return FieldSealer(keys: [1: key], currentVersion: 1)
+    }
+
+    static func clientWrappingId(_ clientId: String, orgId: String) -> String { "client:\(orgId):\(clientId)" }
+
     /// The organization's sealer before a write transaction begins, so sealing is not done while
     /// holding the writer (read once, then from memory).
     func sealer(for orgId: String, in database: Database, now: Int64) async throws -> FieldSealer {

@@ -1,0 +1,190 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// Clients and their cases. Every value about a client is sealed with the client's own key; every
+/// read and change is audited against the client's id, which is what the per-record access log lists.
+public struct Clients: Repository {
+    let shared: StoreContext
+    public var policy = ReferralPolicy()
+
+    func today() -> String { policy.today(at: clock.now()) }
+
+    /// The clients a caller may open: a case manager's own, a supervisor's team's. `c` is the
+    /// clients table's alias in the query this is part of.
+    static func visible(to context: TenantContext) -> SQLQueryString {
+        let own: SQLQueryString = "EXISTS (SELECT 1 FROM client_staff s WHERE s.client_id = c.id AND s.user_id = \(bind: context.userId))"
+        guard context.role == .supervisor else { return own }
+        return """
+            (\(own) OR EXISTS (SELECT 1 FROM client_staff s JOIN users u ON u.id = s.user_id
+                                WHERE s.client_id = c.id AND u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId))))
+            """
+    }
+
+    func audit(_ context: TenantContext, _ action: String, client id: String) -> AuditEvent {
+        AuditEvent(context, action: action, objectType: "client", objectId: id)
+    }
+
+    // MARK: Creating
+
+    public func create(_ new: NewClient, in context: TenantContext) async throws -> ClientRecord {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let client = try CaseUseCases.checked(new, today: today())
+        let id = Tokens.opaqueId()
+        let now = clock.millis()
+        let flags = client.flags ?? ClientFlags()
+        try await database.transaction { db in
+            let sealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now, create: true).row(id, in: "clients", of: context.orgId)
+            let identity = try client.identity.map { try sealer.seal(try Self.json($0), column: "identity") }
+            try await db.raw("""
+                INSERT INTO clients (id, org_id, alias_sealed, phase, minor, foreign_national, safety_concern, languages_sealed,
+                                     contact_safety_sealed, identity_sealed, status, version, created_by, created_at, updated_at, last_contact_at)
+                VALUES (\(bind: id), \(bind: context.orgId), \(bind: try sealer.seal(client.alias, column: "alias")), \(bind: client.phase.rawValue),
+                        \(bind: flags.minor ? 1 : 0), \(bind: flags.foreignNational ? 1 : 0), \(bind: flags.safetyConcern ? 1 : 0),
+                        \(bind: try sealer.seal(try Self.json(client.languages ?? []), column: "languages")),
+                        \(bind: try sealer.seal(try Self.json(ContactSafety()), column: "contact_safety")), \(bind: identity),
+                        'open', 1, \(bind: context.userId), \(bind: now), \(bind: now), \(bind: now))
+                """).run()
+            try await db.raw("INSERT INTO client_staff (client_id, user_id, assigned_at) VALUES (\(bind: id), \(bind: context.userId), \(bind: now))").run()
+            try await db.raw("""
+                INSERT INTO client_phases (client_id, seq, phase, at, actor) VALUES (\(bind: id), 1, \(bind: client.phase.rawValue), \(bind: now), \(bind: context.userId))
+                """).run()
+            try await audit.append(audit(context, "client.create", client: id), on: db)
+        }
+        return try await database.withConnection { db in try await load(id, in: context, on: db) }
+    }
+
+    // MARK: Reading
+
+    /// The client's page: audited as a read of the client.
+    public func find(_ id: String, in context: TenantContext) async throws -> ClientRecord {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let record = try await database.withConnection { db in try await load(id, in: context, on: db) }
+        try await audit.record(audit(context, "client.read", client: id))
+        return record
+    }
+
+    /// The caller's caseload (a supervisor's: the team's), most recently changed first.
+    public func list(status: ClientRecord.Status? = .open, in context: TenantContext) async throws -> [ClientSummary] {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let filter: SQLQueryString = status.map { "AND c.status = \(bind: $0.rawValue)" } ?? ""
+        let summaries = try await database.withConnection { db in
+            let rows = try await db.raw("""
+                SELECT c.id, c.alias_sealed, c.phase, c.minor, c.foreign_national, c.safety_concern, c.status, c.updated_at, k.wrapped_key
+                FROM clients c JOIN client_keys k ON k.client_id = c.id
+                WHERE c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL \(filter) AND \(Self.visible(to: context))
+                ORDER BY c.updated_at DESC LIMIT 500
+                """).all()
+            return try rows.map { row in
+                let id = try row.decode(column: "id", as: String.self)
+                let sealer = try keys.clientSealer(id, orgId: context.orgId, wrapped: try row.decode(column: "wrapped_key", as: String.self))
+                    .row(id, in: "clients", of: context.orgId)
+                return ClientSummary(id: id, alias: try sealer.open("alias", from: row), phase: try Self.phase(row),
+                                     flags: try Self.flags(row), status: try Self.status(row),
+                                     updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+            }
+        }
+        try await audit.record(AuditEvent(context, action: "client.list", objectType: "caseload", objectId: context.userId))
+        return summaries
+    }
+
+    /// The legal identity, for someone who states why they need it. The reason is kept sealed with
+    /// the client; the audit entry says who opened the vault and when.
+    public func revealIdentity(_ id: String, reason: String, in context: TenantContext) async throws -> ClientIdentity {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let reason = try CaseUseCases.checkedReason(reason)
+        let now = clock.millis()
+        return try await database.transaction { db in
+            let row = try await visibleRow(id, in: context, on: db)
+            let sealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now).row(id, in: "clients", of: context.orgId)
+            let identity = try row.decode(column: "identity_sealed", as: String?.self)
+                .map { try JSONDecoder().decode(ClientIdentity.self, from: Data(try sealer.open($0, column: "identity").utf8)) } ?? ClientIdentity()
+            let eventId = Tokens.opaqueId()
+            let reasonSealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now).row(eventId, in: "client_reveals", of: context.orgId)
+            try await db.raw("""
+                INSERT INTO client_reveals (id, client_id, org_id, user_id, reason_sealed, at)
+                VALUES (\(bind: eventId), \(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: try reasonSealer.seal(reason, column: "reason")), \(bind: now))
+                """).run()
+            try await audit.append(audit(context, "client.identity-reveal", client: id), on: db)
+            return identity
+        }
+    }
+
+    // MARK: Changing
+
+    /// Saves the safe-contact profile, refusing a form loaded before someone else's change.
+    public func updateContactSafety(_ id: String, _ safety: ContactSafety, expectedVersion: Int?,
+                                    in context: TenantContext) async throws -> ClientRecord {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let safety = try CaseUseCases.checked(safety, today: today())
+        let now = clock.millis()
+        try await database.transaction { db in
+            let row = try await visibleRow(id, in: context, on: db)
+            try CaseUseCases.checkVersion(expected: expectedVersion, current: Int(try row.decode(column: "version", as: Int64.self)))
+            let sealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now).row(id, in: "clients", of: context.orgId)
+            try await bump(id, set: "contact_safety_sealed = \(bind: try sealer.seal(try Self.json(safety), column: "contact_safety"))",
+                           from: try row.decode(column: "version", as: Int64.self), at: now, on: db)
+            try await audit.append(audit(context, "client.contact-safety", client: id), on: db)
+        }
+        return try await database.withConnection { db in try await load(id, in: context, on: db) }
+    }
+
+    /// Applies one change and moves the version on, only if nobody moved it first.
+    func bump(_ id: String, set change: SQLQueryString, from version: Int64, at now: Int64, on db: any SQLDatabase) async throws {
+        let updated = try await db.raw("""
+            UPDATE clients SET \(change), version = version + 1, updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
+            """).all()
+        guard !updated.isEmpty else { throw CaseError.stale }
+    }
+
+    // MARK: Loading
+
+    /// The client row if the caller may open it; otherwise not found, whether it exists or not.
+    func visibleRow(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> any SQLRow {
+        guard let row = try await db.raw("""
+            SELECT c.* FROM clients c
+            WHERE c.id = \(bind: id) AND c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL AND \(Self.visible(to: context))
+            """).first() else { throw AccessError.notFound }
+        return row
+    }
+
+    func load(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> ClientRecord {
+        let row = try await visibleRow(id, in: context, on: db)
+        let sealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: clock.millis()).row(id, in: "clients", of: context.orgId)
+        let phases = try await db.raw("SELECT phase, at, actor FROM client_phases WHERE client_id = \(bind: id) ORDER BY seq").all().map { row in
+            PhaseChange(phase: try Self.phase(row), at: Date(millis: try row.decode(column: "at", as: Int64.self)),
+                        by: try row.decode(column: "actor", as: String.self))
+        }
+        let staff = try await db.raw("SELECT user_id FROM client_staff WHERE client_id = \(bind: id) ORDER BY assigned_at").all()
+            .map { try $0.decode(column: "user_id", as: String.self) }
+        let decoder = JSONDecoder()
+        return ClientRecord(
+            id: id, alias: try sealer.open("alias", from: row), phase: try Self.phase(row), phaseHistory: phases, flags: try Self.flags(row),
+            languages: try decoder.decode([String].self, from: Data(try sealer.open("languages", from: row).utf8)),
+            caseManagers: staff, status: try Self.status(row),
+            contactSafety: try decoder.decode(ContactSafety.self, from: Data(try sealer.open("contact_safety", from: row).utf8)),
+            hasIdentity: try row.decode(column: "identity_sealed", as: String?.self) != nil,
+            version: Int(try row.decode(column: "version", as: Int64.self)),
+            createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func phase(_ row: any SQLRow) throws -> CasePhase { CasePhase(rawValue: try row.decode(column: "phase", as: String.self)) ?? .survive }
+
+    static func status(_ row: any SQLRow) throws -> ClientRecord.Status {
+        ClientRecord.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open
+    }
+
+    static func flags(_ row: any SQLRow) throws -> ClientFlags {
+        ClientFlags(minor: try row.decode(column: "minor", as: Int64.self) != 0,
+                    foreignNational: try row.decode(column: "foreign_national", as: Int64.self) != 0,
+                    safetyConcern: try row.decode(column: "safety_concern", as: Int64.self) != 0)
+    }
+}
