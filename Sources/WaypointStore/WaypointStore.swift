@@ -16,6 +16,8 @@ public final class Store: Sendable {
     public let referrals: Referrals
     public let clients: Clients
     public let consents: Consents
+    public let cases: CaseRecords
+    public let oversight: CaseOversight
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -31,6 +33,8 @@ public final class Store: Sendable {
         referrals = Referrals(shared: shared, directory: directory)
         clients = Clients(shared: shared)
         consents = Consents(shared: shared, clients: clients, directory: directory)
+        cases = CaseRecords(shared: shared, clients: clients)
+        oversight = CaseOversight(shared: shared, clients: clients)
     }
 
     public var database: Database { shared.database }

@@ -62,6 +62,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     DirectoryAPI(store: store).register(hsds: hsds, api: api)
     ReferralsAPI(store: store).register(on: api)
     ClientsAPI(store: store).register(on: api)
+    CaseAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

@@ -234,3 +234,134 @@ struct CaseStoreTests {
         }
     }
 }
+
+@Suite("Case management: the parts of a case, the dashboard, oversight")
+struct CaseRecordStoreTests {
+    @Test("assessments show change, notes are read by the labels' roles only, tasks and consents reach the dashboard; close and reopen keep history",
+          arguments: Backend.allCases)
+    func caseParts(backend: Backend) async throws {
+        let time = ManualClock()
+        try await TestStore.withStore(backend, clock: time.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let client = try await test.store.clients.create(CaseStoreTests.newClient, in: staff.manager)
+            let cases = test.store.cases
+
+            let first = try await cases.addAssessment(NewAssessment(levels: ["housing": 1, "safety": 2]), to: client.id, in: staff.manager)
+            #expect(first.scores.map(\.change) == [nil, nil])
+            time.advance(86_400)
+            let second = try await cases.addAssessment(NewAssessment(levels: ["housing": 3, "safety": 2, "income": 1]), to: client.id, in: staff.manager)
+            #expect(second.scores.map(\.domain) == [.housing, .income, .safety] && second.scores.map(\.change) == [2, nil, 0])
+            await #expect(throws: CaseError.self) { try await cases.addAssessment(NewAssessment(levels: ["housing": 6]), to: client.id, in: staff.manager) }
+            await #expect(throws: CaseError.self) { try await cases.addAssessment(NewAssessment(levels: ["weather": 3]), to: client.id, in: staff.manager) }
+
+            let goal = try await cases.addGoal(NewGoal(domain: .housing, text: "My own room by summer", steps: ["apply for the voucher"],
+                                                       targetDate: "2027-06-30"), to: client.id, in: staff.manager)
+            try await cases.setGoalStatus(goal.id, of: client.id, to: .achieved, in: staff.manager)
+            _ = try await cases.addService(NewService(type: .emergencyHousingNight, units: 3, fundingSource: "VOCA"), to: client.id, in: staff.manager)
+            await #expect(throws: CaseError.self) {
+                try await cases.addService(NewService(type: .transport, deliveredOn: "2099-01-01"), to: client.id, in: staff.manager)
+            }
+
+            // Labels: a case manager may not write a therapy note; a supervisor may. Who reads what:
+            _ = try await cases.addNote(NewNote(text: "general note"), to: client.id, in: staff.manager)
+            let sud = try await cases.addNote(NewNote(text: "Part 2 note", sensitivity: .substanceUse), to: client.id, in: staff.manager)
+            await #expect(throws: CaseError.self) {
+                try await cases.addNote(NewNote(text: "therapy", sensitivity: .therapy), to: client.id, in: staff.manager)
+            }
+            _ = try await cases.addNote(NewNote(text: "therapy note", sensitivity: .therapy), to: client.id, in: staff.supervisor)
+            _ = try await cases.addNote(NewNote(text: "privileged note", sensitivity: .legalPrivileged), to: client.id, in: staff.supervisor)
+            let managerReads = Set(try await cases.caseFile(client.id, in: staff.manager).notes.map(\.text))
+            let supervisorReads = Set(try await cases.caseFile(client.id, in: staff.supervisor).notes.map(\.text))
+            #expect(managerReads == ["general note", "Part 2 note"])
+            #expect(supervisorReads == ["general note", "Part 2 note", "therapy note", "privileged note"])
+            let signed = try await cases.cosign(sud.id, of: client.id, in: staff.supervisor)
+            #expect(signed.cosignedBy == staff.supervisor.userId)
+            await #expect(throws: AccessError.forbidden) { try await cases.cosign(sud.id, of: client.id, in: staff.manager) }
+            await #expect(throws: CaseError.self) { try await cases.cosign(sud.id, of: client.id, in: staff.supervisor) }
+
+            // Tasks belong to someone on the case; the dashboard shows what is due and overdue.
+            await #expect(throws: CaseError.self) {
+                try await cases.addTask(NewTask(title: "x", due: "2027-01-20", ownerId: staff.otherManager.userId), to: client.id, in: staff.manager)
+            }
+            let overdue = try await cases.addTask(NewTask(title: "Call the shelter back", due: "2027-01-10"), to: client.id, in: staff.manager)
+            _ = try await cases.addTask(NewTask(title: "Court date reminder", due: "2027-01-20"), to: client.id, in: staff.manager)
+            _ = try await test.store.consents.create(NewConsent(purpose: "housing", recipientOrg: "City Housing Desk", categories: [.needs],
+                                                                method: .written, givenBy: .client, expiresOn: "2027-01-25"), for: client.id, in: staff.manager)
+            var board = try await test.store.oversight.caseload(in: staff.manager)
+            #expect(board.overdueTasks.map(\.detail) == ["Call the shelter back"] && board.overdueTasks.first?.alias == "Wren")
+            #expect(board.tasksDue.map(\.detail) == ["Court date reminder"])
+            #expect(board.expiringConsents.map(\.date) == ["2027-01-25"])
+            #expect(board.noRecentContact.isEmpty)
+            try await cases.completeTask(overdue.id, of: client.id, in: staff.manager)
+            try await cases.completeTask(overdue.id, of: client.id, in: staff.manager)
+            time.advance(31 * 86_400)
+            board = try await test.store.oversight.caseload(in: staff.manager)
+            #expect(board.overdueTasks.map(\.detail) == ["Court date reminder"] && board.noRecentContact.map(\.clientId) == [client.id])
+            #expect(try await test.store.oversight.caseload(in: staff.otherManager) == Caseload())
+
+            // Phase and closure: stale versions refused; closing and reopening keep the history.
+            let current = try await test.store.clients.find(client.id, in: staff.manager)
+            try await cases.setPhase(.thrive, of: client.id, expectedVersion: current.version, in: staff.manager)
+            await #expect(throws: CaseError.stale) {
+                try await cases.setPhase(.prevent, of: client.id, expectedVersion: current.version, in: staff.supervisor)
+            }
+            _ = try await cases.close(client.id, reason: .goalsMet, outcome: "Moved into her own flat", expectedVersion: nil, in: staff.manager)
+            await #expect(throws: CaseError.closed) { try await cases.addNote(NewNote(text: "late"), to: client.id, in: staff.manager) }
+            #expect(try await test.store.clients.list(in: staff.manager).isEmpty)
+            try await cases.reopen(client.id, in: staff.manager)
+            let file = try await cases.caseFile(client.id, in: staff.manager)
+            #expect(file.client.phaseHistory.map(\.phase) == [.survive, .thrive] && file.client.status == .open)
+            #expect(file.closures.count == 1 && file.closures[0].outcome == "Moved into her own flat" && file.closures[0].reopenedAt != nil)
+            #expect(file.goals.first?.status == .achieved && file.services.first?.units == 3 && file.assessments.count == 2)
+        }
+    }
+
+    @Test("the access log lists who read and changed a client; break-the-glass opens for an hour; a purge shreds the client",
+          arguments: Backend.allCases)
+    func oversight(backend: Backend) async throws {
+        let time = ManualClock()
+        try await TestStore.withStore(backend, clock: time.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let client = try await test.store.clients.create(CaseStoreTests.newClient, in: staff.manager)
+            _ = try await test.store.cases.addNote(NewNote(text: "note"), to: client.id, in: staff.manager)
+            _ = try await test.store.clients.find(client.id, in: staff.supervisor)
+
+            let log = try await test.store.oversight.accessLog(client.id, in: staff.supervisor)
+            #expect(Set(log.map(\.action)).isSuperset(of: ["client.create", "client.note", "client.read"]))
+            let bySupervisor = try await test.store.oversight.accessLog(client.id, filter: AccessLogFilter(actorId: staff.supervisor.userId), in: staff.supervisor)
+            #expect(bySupervisor.allSatisfy { $0.actorId == staff.supervisor.userId } && !bySupervisor.isEmpty)
+            await #expect(throws: AccessError.forbidden) { try await test.store.oversight.accessLog(client.id, in: staff.manager) }
+            let auditor = try await test.member(staff.org, role: .auditor, name: "case-auditor")
+            #expect(!(try await test.store.oversight.accessLog(client.id, in: auditor)).isEmpty)
+
+            // The other team's supervisor: nothing, until they break the glass with a reason; an hour later, nothing again.
+            await #expect(throws: AccessError.notFound) { try await test.store.clients.find(client.id, in: staff.otherSupervisor) }
+            await #expect(throws: AccessError.forbidden) { try await test.store.oversight.breakGlass(client.id, reason: "emergency", in: staff.otherManager) }
+            await #expect(throws: CaseError.self) { try await test.store.oversight.breakGlass(client.id, reason: "", in: staff.otherSupervisor) }
+            let grant = try await test.store.oversight.breakGlass(client.id, reason: "police at the door, on-call", in: staff.otherSupervisor)
+            #expect(try await test.store.clients.find(client.id, in: staff.otherSupervisor).alias == "Wren")
+            #expect(try await test.store.oversight.caseload(in: staff.supervisor).breakGlassToReview.map(\.detail) == [grant.id])
+            await #expect(throws: CaseError.self) { try await test.store.oversight.reviewBreakGlass(grant.id, in: staff.otherSupervisor) }
+            try await test.store.oversight.reviewBreakGlass(grant.id, in: staff.supervisor)
+            time.advance(3601)
+            await #expect(throws: AccessError.notFound) { try await test.store.clients.find(client.id, in: staff.otherSupervisor) }
+
+            // Purge: a supervisor's decision with a reason; afterwards the client is gone and its key destroyed.
+            await #expect(throws: AccessError.forbidden) { try await test.store.oversight.purge(client.id, reason: "retention ended", in: staff.manager) }
+            await #expect(throws: CaseError.self) { try await test.store.oversight.purge(client.id, reason: "", in: staff.supervisor) }
+            let tally = try await test.store.oversight.purge(client.id, reason: "retention period ended", in: staff.supervisor)
+            #expect(tally.notes == 1)
+            await #expect(throws: AccessError.notFound) { try await test.store.clients.find(client.id, in: staff.manager) }
+            await #expect(throws: AccessError.notFound) { try await test.store.clients.revealIdentity(client.id, reason: "after purge", in: staff.supervisor) }
+            let keysLeft = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM client_keys WHERE client_id = \(bind: client.id)").first()!.decode(column: "n", as: Int64.self)
+            }
+            #expect(keysLeft == 0)
+            let kept = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT counts FROM purged_clients WHERE org_id = \(bind: staff.org.orgId)").all().map { try $0.decode(column: "counts", as: String.self) }
+            }
+            #expect(kept.count == 1 && kept[0].contains("\"notes\":1"))
+            guard case .intact = try await test.store.audit.verify() else { Issue.record("the audit chain is broken"); return }
+        }
+    }
+}

@@ -70,6 +70,18 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/clients/{id}/identity/reveal": .caseload(caseRoles),
         "POST /api/v1/clients/{id}/consents": .caseload(caseRoles), "GET /api/v1/clients/{id}/consents": .caseload(caseRoles),
         "POST /api/v1/clients/{id}/consents/{cid}/revoke": .caseload(caseRoles), "POST /api/v1/clients/{id}/referrals": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/assessments": .caseload(caseRoles), "POST /api/v1/clients/{id}/goals": .caseload(caseRoles),
+        "PUT /api/v1/clients/{id}/goals/{gid}": .caseload(caseRoles), "POST /api/v1/clients/{id}/services": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/notes": .caseload(caseRoles), "POST /api/v1/clients/{id}/notes/{nid}/cosign": .caseload([.supervisor]),
+        "POST /api/v1/clients/{id}/tasks": .caseload(caseRoles), "POST /api/v1/clients/{id}/tasks/{tid}/done": .caseload(caseRoles),
+        "PUT /api/v1/clients/{id}/phase": .caseload(caseRoles), "POST /api/v1/clients/{id}/close": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/reopen": .caseload(caseRoles), "POST /api/v1/clients/{id}/screenings": .caseload(caseRoles),
+        // Ids and actions, no content: the team's supervisor, and auditors for any client of their organization.
+        "GET /api/v1/clients/{id}/access-log": .caseload([.supervisor, .auditor]),
+        "POST /api/v1/clients/{id}/break-glass": .caseload([.supervisor]), "POST /api/v1/break-glass/{gid}/review": .caseload([.supervisor]),
+        // A purge is a supervisor's; the matrix's reason is too short, so nothing is purged here.
+        "DELETE /api/v1/clients/{id}": .caseload([.supervisor]),
+        "GET /api/v1/caseload": .roles(caseRoles),
     ]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
 
@@ -174,6 +186,10 @@ struct Fixtures: Sendable {
     var userId = ""
     var clientId = ""
     var consentId = ""
+    var goalId = ""
+    var noteId = ""
+    var taskId = ""
+    var grantId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -219,6 +235,11 @@ struct Fixtures: Sendable {
         fixtures.consentId = try await store.consents.create(
             NewConsent(purpose: "matrix", recipientOrg: "Matrix Recipient", categories: [.needs], method: .verbal, givenBy: .client,
                        expiresOn: store.clock.now().addingTimeInterval(30 * 86400).calendarDay()), for: client.id, in: fixtures.own[.caseManager]!).id
+        let manager = fixtures.own[.caseManager]!
+        fixtures.goalId = try await store.cases.addGoal(NewGoal(domain: .housing, text: "a place of my own"), to: client.id, in: manager).id
+        fixtures.noteId = try await store.cases.addNote(NewNote(text: "Okapi-Note-7730"), to: client.id, in: manager).id
+        fixtures.taskId = try await store.cases.addTask(NewTask(title: "call back", due: "2099-01-01"), to: client.id, in: manager).id
+        fixtures.grantId = try await store.oversight.breakGlass(client.id, reason: "matrix emergency", in: fixtures.own[.supervisor]!).id
         return fixtures
     }
 
@@ -227,7 +248,9 @@ struct Fixtures: Sendable {
         let screening = pattern.contains("screenings"), referral = pattern.contains("referrals")
         if pattern.hasPrefix("/r/") { path = receiverLink }
         path = path.replacingOccurrences(of: "{name}", with: "app.css")
-        path = path.replacingOccurrences(of: "{cid}", with: consentId)
+        for (name, value) in [("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
+            path = path.replacingOccurrences(of: name, with: value)
+        }
         let id = pattern.contains("/clients/") ? clientId : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
@@ -237,10 +260,18 @@ struct Fixtures: Sendable {
 
     /// A body each route can read, so the answer shows authorization rather than a parse error:
     /// a move the state machine refuses, a reason, a referral without consent (409), a consent.
-    static func apiBody(_ pattern: String, service: String) -> String {
+    func apiBody(_ pattern: String) -> String {
         if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
-        if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") { return #"{"reason":"matrix check"}"# }
-        if pattern.hasSuffix("/clients/{id}/referrals") { return #"{"service_id":"\#(service)","needs":["mental-health"],"do_not_contact":true}"# }
+        if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") || pattern.hasSuffix("/break-glass") { return #"{"reason":"matrix check"}"# }
+        if pattern.hasSuffix("/clients/{id}/referrals") { return #"{"service_id":"\#(publicServiceId)","needs":["mental-health"],"do_not_contact":true}"# }
+        if pattern == "/api/v1/clients/{id}" { return #"{"reason":"x"}"# }
+        let bodies = [
+            "/assessments": #"{"levels":{"housing":2}}"#, "/goals": #"{"domain":"housing","text":"matrix goal"}"#,
+            "/goals/{gid}": #"{"status":"achieved"}"#, "/services": #"{"type":"transport"}"#, "/notes": #"{"text":"matrix note"}"#,
+            "/tasks": #"{"title":"matrix task","due":"2099-01-01"}"#, "/phase": #"{"phase":"thrive"}"#, "/close": #"{"reason":"other"}"#,
+            "/screenings": #"{"screening_id":"\#(screeningId)"}"#,
+        ]
+        if let suffix = bodies.keys.first(where: { pattern.hasPrefix("/api/v1/clients/") && pattern.hasSuffix($0) }) { return bodies[suffix]! }
         if pattern.hasSuffix("/consents") {
             return #"{"purpose":"matrix","recipient_org":"Elsewhere","categories":["needs"],"method":"verbal","given_by":"client","expires_on":"2099-01-01"}"#
         }
@@ -261,7 +292,7 @@ struct Fixtures: Sendable {
             }
             headers[.contentType] = "application/json"
             // A well-formed move the state machine refuses (409): the answer shows authorization, and nothing changes.
-            if method == .post || method == .put { body = ByteBuffer(string: Self.apiBody(pattern, service: publicServiceId)) }
+            if method != .get { body = ByteBuffer(string: apiBody(pattern)) }
         } else {
             var csrf = "matrix-csrf"
             if let context = caller.context {

@@ -66,8 +66,12 @@ public struct ReferralSummary: Sendable, Equatable, Codable {
     public let updatedAt: Date
     /// Sent and not answered within the policy's working hours.
     public let overdue: Bool
+    /// When the consent it was sent under was withdrawn: why the service's link no longer opens.
+    public let consentWithdrawnAt: Date?
 
-    public init(id: String, status: ReferralStatus, serviceName: String, createdAt: Date, updatedAt: Date, overdue: Bool) {
+    public init(id: String, status: ReferralStatus, serviceName: String, createdAt: Date, updatedAt: Date, overdue: Bool,
+                consentWithdrawnAt: Date? = nil) {
+        self.consentWithdrawnAt = consentWithdrawnAt
         self.id = id
         self.status = status
         self.serviceName = serviceName

@@ -10,14 +10,16 @@ public struct Clients: Repository {
 
     func today() -> String { policy.today(at: clock.now()) }
 
-    /// The clients a caller may open: a case manager's own, a supervisor's team's. `c` is the
-    /// clients table's alias in the query this is part of.
-    static func visible(to context: TenantContext) -> SQLQueryString {
+    /// The clients a caller may open: a case manager's own; a supervisor's team's, and for an hour
+    /// one they opened by breaking the glass. `c` is the clients table's alias in the query.
+    static func visible(to context: TenantContext, now: Int64) -> SQLQueryString {
         let own: SQLQueryString = "EXISTS (SELECT 1 FROM client_staff s WHERE s.client_id = c.id AND s.user_id = \(bind: context.userId))"
         guard context.role == .supervisor else { return own }
         return """
             (\(own) OR EXISTS (SELECT 1 FROM client_staff s JOIN users u ON u.id = s.user_id
-                                WHERE s.client_id = c.id AND u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId))))
+                                WHERE s.client_id = c.id AND u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId)))
+                     OR EXISTS (SELECT 1 FROM break_glass g WHERE g.client_id = c.id AND g.user_id = \(bind: context.userId)
+                                AND g.expires_at > \(bind: now)))
             """
     }
 
@@ -72,7 +74,7 @@ public struct Clients: Repository {
             let rows = try await db.raw("""
                 SELECT c.id, c.alias_sealed, c.phase, c.minor, c.foreign_national, c.safety_concern, c.status, c.updated_at, k.wrapped_key
                 FROM clients c JOIN client_keys k ON k.client_id = c.id
-                WHERE c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL \(filter) AND \(Self.visible(to: context))
+                WHERE c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL \(filter) AND \(Self.visible(to: context, now: clock.millis()))
                 ORDER BY c.updated_at DESC LIMIT 500
                 """).all()
             return try rows.map { row in
@@ -129,6 +131,22 @@ public struct Clients: Repository {
         return try await database.withConnection { db in try await load(id, in: context, on: db) }
     }
 
+    /// One change to a client in one transaction with its audit entry: the row is read (so a caller
+    /// who may not open the client learns nothing), then `body` writes with the client's sealer.
+    func change<T: Sendable>(_ id: String, action: String, in context: TenantContext, mustBeOpen: Bool = true,
+                             _ body: @escaping @Sendable (any SQLDatabase, any SQLRow, FieldSealer, Int64) async throws -> T) async throws -> T {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let now = clock.millis()
+        return try await database.transaction { db in
+            let row = try await visibleRow(id, in: context, on: db)
+            if mustBeOpen, try Self.status(row) != .open { throw CaseError.closed }
+            let sealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now)
+            let result = try await body(db, row, sealer, now)
+            try await audit.append(audit(context, action, client: id), on: db)
+            return result
+        }
+    }
+
     /// Applies one change and moves the version on, only if nobody moved it first.
     func bump(_ id: String, set change: SQLQueryString, from version: Int64, at now: Int64, on db: any SQLDatabase) async throws {
         let updated = try await db.raw("""
@@ -144,7 +162,7 @@ public struct Clients: Repository {
     func visibleRow(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> any SQLRow {
         guard let row = try await db.raw("""
             SELECT c.* FROM clients c
-            WHERE c.id = \(bind: id) AND c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL AND \(Self.visible(to: context))
+            WHERE c.id = \(bind: id) AND c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL AND \(Self.visible(to: context, now: clock.millis()))
             """).first() else { throw AccessError.notFound }
         return row
     }

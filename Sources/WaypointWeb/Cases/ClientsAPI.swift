@@ -78,7 +78,7 @@ struct ClientsAPI {
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(asOneOf: Self.caseRoles)
-        return try JSONBody.response(try await store.clients.find(try context.parameters.require("id"), in: tenant))
+        return try JSONBody.response(try await store.cases.caseFile(try context.parameters.require("id"), in: tenant))
     }
 
     @Sendable func contactSafety(_ request: Request, context: WaypointRequestContext) async throws -> Response {

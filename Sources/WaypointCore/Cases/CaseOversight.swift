@@ -1,0 +1,113 @@
+import Foundation
+
+/// One line of a client's access log: who did what to the record and when. Ids and actions only.
+public struct AccessLogEntry: Codable, Sendable, Equatable {
+    public let at: Date
+    public let actorId: String
+    public let action: String
+
+    public init(at: Date, actorId: String, action: String) {
+        self.at = at
+        self.actorId = actorId
+        self.action = action
+    }
+}
+
+public struct AccessLogFilter: Sendable, Equatable {
+    public var actorId: String?
+    public var action: String?
+    /// Milliseconds since 1970, inclusive.
+    public var since: Int64?
+
+    public init(actorId: String? = nil, action: String? = nil, since: Int64? = nil) {
+        self.actorId = actorId
+        self.action = action
+        self.since = since
+    }
+}
+
+/// A supervisor's emergency opening of a client outside their team, for one hour, with a reason,
+/// flagged until another supervisor has reviewed it (HIPAA 164.312(a)(2)(ii) emergency access).
+public struct BreakGlassGrant: Codable, Sendable, Equatable {
+    public let id: String
+    public let clientId: String
+    public let userId: String
+    public let reason: String
+    public let openedAt: Date
+    public let expiresAt: Date
+
+    public init(id: String, clientId: String, userId: String, reason: String, openedAt: Date, expiresAt: Date) {
+        self.id = id
+        self.clientId = clientId
+        self.userId = userId
+        self.reason = reason
+        self.openedAt = openedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What a purge keeps: counts for reports, nothing that points back at the person.
+public struct PurgeTally: Codable, Sendable, Equatable {
+    public var notes = 0, services = 0, tasks = 0, goals = 0, assessments = 0, consents = 0, referrals = 0
+
+    public init() {}
+}
+
+/// The caseload dashboard: what needs doing, for whom. Each line names a client by id and alias.
+public struct CaseloadItem: Codable, Sendable, Equatable {
+    public let clientId: String
+    public let alias: String
+    /// What is due, expiring, overdue or new, and when (YYYY-MM-DD or a timestamp's day).
+    public let detail: String
+    public let date: String
+
+    public init(clientId: String, alias: String, detail: String, date: String) {
+        self.clientId = clientId
+        self.alias = alias
+        self.detail = detail
+        self.date = date
+    }
+}
+
+public struct Caseload: Codable, Sendable, Equatable {
+    public var overdueTasks: [CaseloadItem] = []
+    public var tasksDue: [CaseloadItem] = []
+    public var expiringConsents: [CaseloadItem] = []
+    public var overdueReferrals: [CaseloadItem] = []
+    public var noRecentContact: [CaseloadItem] = []
+    public var newScreenings: [CaseloadItem] = []
+    /// Supervisors: emergency openings awaiting review, and closed cases past the retention period.
+    public var breakGlassToReview: [CaseloadItem] = []
+    public var purgeProposals: [CaseloadItem] = []
+
+    public init() {}
+}
+
+/// The windows the dashboard uses.
+public enum CaseloadPolicy {
+    public static let tasksDueWithinDays = 7
+    public static let consentsExpiringWithinDays = 14
+    public static let noContactDays = 30
+    public static let newScreeningDays = 7
+    public static let breakGlassSeconds: Int64 = 3600
+
+    /// The day `days` after `today` (YYYY-MM-DD).
+    public static func day(_ today: String, plus days: Int) -> String {
+        guard let number = HSDSRowRules.dayNumber(today) else { return today }
+        return Date(timeIntervalSince1970: Double(number + days) * 86_400).calendarDay()
+    }
+}
+
+extension CaseUseCases {
+    /// Purging is a supervisor's decision, with a reason; a case manager may ask but not do it.
+    public static func checkPurge(by role: Role, reason: String) throws -> String {
+        guard role == .supervisor else { throw AccessError.forbidden }
+        return try checkedReason(reason)
+    }
+
+    /// Break-the-glass is for supervisors, and must say why.
+    public static func checkBreakGlass(by role: Role, reason: String) throws -> String {
+        guard role == .supervisor else { throw AccessError.forbidden }
+        return try checkedReason(reason)
+    }
+}

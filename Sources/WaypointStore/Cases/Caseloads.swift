@@ -1,0 +1,112 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+extension CaseOversight {
+    /// The caseload dashboard: the caller's tasks due and overdue; for the clients the caller may
+    /// open, consents about to expire, referrals waiting too long, people not heard from in a month
+    /// and screenings newly attached; for supervisors, emergency openings to review and closed cases
+    /// past the organization's retention period. One connection, one audit entry.
+    public func caseload(in context: TenantContext) async throws -> Caseload {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let now = clock.millis()
+        let today = clients.today()
+        let policy = clients.policy
+        let visible = Clients.visible(to: context, now: now)
+        let orgId = context.orgId
+        let dashboard = try await database.withConnection { db -> Caseload in
+            var aliases: [String: String] = [:]
+            /// Rows that carry `client_id`, the client's `alias_sealed` and `wrapped_key`, as dashboard lines.
+            func items(_ rows: [any SQLRow], detail: (any SQLRow) throws -> String, date: (any SQLRow) throws -> String) throws -> [CaseloadItem] {
+                try rows.map { row in
+                    let clientId = try row.decode(column: "client_id", as: String.self)
+                    let alias = try aliases[clientId] ?? keys.clientSealer(clientId, orgId: orgId, wrapped: try row.decode(column: "wrapped_key", as: String.self))
+                        .row(clientId, in: "clients", of: orgId).open("alias", from: row)
+                    aliases[clientId] = alias
+                    return CaseloadItem(clientId: clientId, alias: alias, detail: try detail(row), date: try date(row))
+                }
+            }
+            let clientColumns: SQLQueryString = "c.id AS client_id, c.alias_sealed, k.wrapped_key"
+            let fromClients: SQLQueryString = "clients c JOIN client_keys k ON k.client_id = c.id"
+            /// Joins the client (and its key) of the row whose client id is `column`.
+            func joinClient(_ column: String) -> SQLQueryString {
+                "JOIN clients c ON c.id = \(unsafeRaw: column) JOIN client_keys k ON k.client_id = c.id"
+            }
+            var board = Caseload()
+
+            let tasks = try await db.raw("""
+                SELECT \(clientColumns), t.id AS task_id, t.title_sealed, t.due_on FROM case_tasks t \(joinClient("t.client_id"))
+                WHERE t.owner_id = \(bind: context.userId) AND t.status = 'open' AND c.org_id = \(bind: orgId) AND c.purged_at IS NULL
+                  AND t.due_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.tasksDueWithinDays))
+                ORDER BY t.due_on LIMIT 200
+                """).all()
+            let taskItems = try items(tasks, detail: { row in
+                let id = try row.decode(column: "task_id", as: String.self), client = try row.decode(column: "client_id", as: String.self)
+                let wrapped = try row.decode(column: "wrapped_key", as: String.self)
+                return try keys.clientSealer(client, orgId: orgId, wrapped: wrapped).row(id, in: "case_tasks", of: orgId).open("title", from: row)
+            }, date: { try $0.decode(column: "due_on", as: String.self) })
+            board.overdueTasks = taskItems.filter { $0.date < today }
+            board.tasksDue = taskItems.filter { $0.date >= today }
+
+            board.expiringConsents = try items(try await db.raw("""
+                SELECT \(clientColumns), s.expires_on FROM consents s \(joinClient("s.client_id"))
+                WHERE c.org_id = \(bind: orgId) AND c.status = 'open' AND c.purged_at IS NULL AND s.revoked_at IS NULL
+                  AND s.expires_on >= \(bind: today) AND s.expires_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.consentsExpiringWithinDays))
+                  AND \(visible)
+                ORDER BY s.expires_on LIMIT 200
+                """).all(), detail: { _ in "consent" }, date: { try $0.decode(column: "expires_on", as: String.self) })
+
+            let waiting = try await db.raw("""
+                SELECT \(clientColumns), r.service_name, r.created_at FROM referrals r \(joinClient("r.client_id"))
+                WHERE r.org_id = \(bind: orgId) AND r.status = 'sent' AND c.purged_at IS NULL AND \(visible)
+                ORDER BY r.created_at LIMIT 200
+                """).all().filter { row in
+                policy.isOverdue(status: .sent, sentAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), now: Date(millis: now))
+            }
+            board.overdueReferrals = try items(waiting, detail: { try $0.decode(column: "service_name", as: String.self) },
+                                               date: { Date(millis: try $0.decode(column: "created_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
+
+            board.noRecentContact = try items(try await db.raw("""
+                SELECT \(clientColumns), c.last_contact_at FROM \(fromClients)
+                WHERE c.org_id = \(bind: orgId) AND c.status = 'open' AND c.purged_at IS NULL
+                  AND c.last_contact_at < \(bind: now - Int64(CaseloadPolicy.noContactDays) * 86_400_000) AND \(visible)
+                ORDER BY c.last_contact_at LIMIT 200
+                """).all(), detail: { _ in "no-contact" },
+                date: { Date(millis: try $0.decode(column: "last_contact_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
+
+            board.newScreenings = try items(try await db.raw("""
+                SELECT \(clientColumns), s.result, a.attached_at FROM client_screenings a JOIN screenings s ON s.id = a.screening_id
+                \(joinClient("a.client_id"))
+                WHERE c.org_id = \(bind: orgId) AND c.purged_at IS NULL AND a.attached_at >= \(bind: now - Int64(CaseloadPolicy.newScreeningDays) * 86_400_000)
+                  AND \(visible)
+                ORDER BY a.attached_at DESC LIMIT 200
+                """).all(), detail: { try $0.decode(column: "result", as: String.self) },
+                date: { Date(millis: try $0.decode(column: "attached_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
+
+            if context.role == .supervisor {
+                // Another supervisor's openings; the alias is shown only where this supervisor may open the client.
+                board.breakGlassToReview = try await db.raw("""
+                    SELECT g.id, g.client_id, g.opened_at FROM break_glass g
+                    WHERE g.org_id = \(bind: orgId) AND g.reviewed_at IS NULL AND g.user_id <> \(bind: context.userId)
+                    ORDER BY g.opened_at LIMIT 200
+                    """).all().map { row in
+                    CaseloadItem(clientId: try row.decode(column: "client_id", as: String.self), alias: "",
+                                 detail: try row.decode(column: "id", as: String.self),
+                                 date: Date(millis: try row.decode(column: "opened_at", as: Int64.self)).calendarDay(in: policy.timeZone))
+                }
+                let years = try await db.raw("SELECT retention_years FROM organizations WHERE id = \(bind: orgId)").first()?
+                    .decode(column: "retention_years", as: Int64.self) ?? 7
+                board.purgeProposals = try items(try await db.raw("""
+                    SELECT \(clientColumns), c.updated_at FROM \(fromClients)
+                    WHERE c.org_id = \(bind: orgId) AND c.status = 'closed' AND c.purged_at IS NULL
+                      AND c.updated_at < \(bind: now - years * 365 * 86_400_000) AND \(visible)
+                    ORDER BY c.updated_at LIMIT 200
+                    """).all(), detail: { _ in "retention" },
+                    date: { Date(millis: try $0.decode(column: "updated_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
+            }
+            return board
+        }
+        try await audit.record(AuditEvent(context, action: "caseload.read", objectType: "caseload", objectId: context.userId))
+        return dashboard
+    }
+}
