@@ -82,6 +82,9 @@ struct AuthorizationMatrixTests {
         // A purge is a supervisor's; the matrix's reason is too short, so nothing is purged here.
         "DELETE /api/v1/clients/{id}": .caseload([.supervisor]),
         "GET /api/v1/caseload": .roles(caseRoles),
+        "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
+        "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
+        "POST /cases/{id}/{section}/{item}/{step}": .caseload(caseRoles),
     ]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
 
@@ -248,10 +251,13 @@ struct Fixtures: Sendable {
         let screening = pattern.contains("screenings"), referral = pattern.contains("referrals")
         if pattern.hasPrefix("/r/") { path = receiverLink }
         path = path.replacingOccurrences(of: "{name}", with: "app.css")
-        for (name, value) in [("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
+        if pattern.hasPrefix("/cases/{id}/{section}/{item}") {
+            path = path.replacingOccurrences(of: "{section}/{item}/{step}", with: "tasks/\(taskId)/done")
+        }
+        for (name, value) in [("{section}", "notes"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
-        let id = pattern.contains("/clients/") ? clientId : screening ? screeningId : referral ? referralId
+        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
             : pattern.contains("instruments") ? "sscst" : publicServiceId

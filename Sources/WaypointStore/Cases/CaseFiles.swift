@@ -78,3 +78,16 @@ extension CaseRecords {
         return file
     }
 }
+
+extension CaseRecords {
+    /// The case as a FHIR Bundle for the recipient a consent of the client's names: sending it out
+    /// is an outbound path, so the consent must be live, and only what it covers is included.
+    public func fhirExport(_ clientId: String, consentId: String?, in context: TenantContext) async throws -> JSONValue {
+        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        let file = try await caseFile(clientId, in: context)
+        let consent = file.consents.first { $0.id == consentId }
+        let covering = try ClientFHIR.checkExport(consent: consent, clientId: clientId, today: clients.today())
+        try await audit.record(clients.audit(context, "client.export", client: clientId))
+        return ClientFHIR.bundle(file, consent: covering, now: clock.now())
+    }
+}

@@ -71,8 +71,8 @@ public struct CaseRecords: Repository {
     }
 
     public func addNote(_ new: NewNote, to clientId: String, in context: TenantContext) async throws -> CaseNote {
-        let note = try CaseUseCases.note(new, id: Tokens.opaqueId(), by: context, now: clock.now())
-        return try await clients.change(clientId, action: "client.note", in: context) { db, _, sealer, now in
+        try await clients.change(clientId, action: "client.note", in: context) { db, _, sealer, now in
+            let note = try CaseUseCases.note(new, id: Tokens.opaqueId(), by: context, now: Date(millis: now))
             try await db.raw("""
                 INSERT INTO case_notes (id, client_id, org_id, author_id, sensitivity, text_sealed, created_at)
                 VALUES (\(bind: note.id), \(bind: clientId), \(bind: context.orgId), \(bind: context.userId), \(bind: note.sensitivity.rawValue),

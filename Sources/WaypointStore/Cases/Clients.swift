@@ -8,7 +8,8 @@ public struct Clients: Repository {
     let shared: StoreContext
     public var policy = ReferralPolicy()
 
-    func today() -> String { policy.today(at: clock.now()) }
+    /// Today in the organization's calendar: consent dates and due dates are compared with it.
+    public func today() -> String { policy.today(at: clock.now()) }
 
     /// The clients a caller may open: a case manager's own; a supervisor's team's, and for an hour
     /// one they opened by breaking the glass. `c` is the clients table's alias in the query.

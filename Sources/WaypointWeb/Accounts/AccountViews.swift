@@ -4,7 +4,7 @@ import WaypointStore
 
 /// What the account templates show, one type per page.
 enum AccountViews {
-    struct Home { let organization: String; let introKey: String; let isClinician: Bool; let isDirectoryEditor: Bool }
+    struct Home { let organization: String; let introKey: String; let isClinician: Bool; let isDirectoryEditor: Bool; let worksCases: Bool }
 
     struct SignIn { let signInCSRF: String; let notice: String?; let error: String? }
 

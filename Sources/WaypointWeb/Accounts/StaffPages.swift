@@ -21,7 +21,8 @@ struct StaffPages {
         let organization = try await store.organizations.current(tenant)
         let role = tenant.role
         let view = AccountViews.Home(organization: organization.name, introKey: Localizer(context.language)["home_\(role.rawValue)_intro"],
-                                     isClinician: role == .clinician, isDirectoryEditor: role == .directoryEditor)
+                                     isClinician: role == .clinician, isDirectoryEditor: role == .directoryEditor,
+                                     worksCases: CaseUseCases.mayWorkCases(role))
         return renderer.page("home", titleKey: "home_title", view: view, request: request, context: context)
     }
 

@@ -78,7 +78,12 @@ struct ClientsAPI {
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(asOneOf: Self.caseRoles)
-        return try JSONBody.response(try await store.cases.caseFile(try context.parameters.require("id"), in: tenant))
+        let id = try context.parameters.require("id")
+        if request.uri.queryParameters["format"] == "fhir" {
+            let consent = request.uri.queryParameters["consent_id"].map(String.init)
+            return try JSONBody.document(try await store.cases.fhirExport(id, consentId: consent, in: tenant), contentType: "application/fhir+json")
+        }
+        return try JSONBody.response(try await store.cases.caseFile(id, in: tenant))
     }
 
     @Sendable func contactSafety(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -1,0 +1,104 @@
+import Foundation
+import WaypointCore
+
+/// What the case templates show, worded in the reader's language. Templates see stored
+/// properties only, so every flag a template tests is computed here.
+struct CaseViews {
+    let strings: Localizer
+    let language: Language
+
+    init(_ language: Language) {
+        strings = Localizer(language)
+        self.language = language
+    }
+
+    struct Option { let value: String; let label: String; let selected: Bool }
+    struct Item { let clientId: String; let alias: String; let detail: String; let date: String }
+    struct Section { let id: String; let heading: String; let items: [Item]; let empty: Bool }
+    struct Row { let id: String; let alias: String; let phase: String; let flags: String; let updated: String }
+
+    struct List { let sections: [Section]; let clients: [Row]; let noClients: Bool }
+
+    struct New {
+        let phases: [Option]
+        let alias: String, languages: String, legalName: String, dob: String, phone: String, email: String, address: String
+        let minor: Bool, foreignNational: Bool, safetyConcern: Bool
+        let error: String?
+    }
+
+    struct Channel { let name: String; let label: String; let safe: Bool; let unsafe: Bool; let unknown: Bool }
+    struct ConsentRow {
+        let id: String, purpose: String, recipient: String, categories: String, method: String, givenBy: String
+        let period: String, state: String, stateLabel: String, canRevoke: Bool, revokedReason: String?
+    }
+    struct ReferralRow { let service: String; let status: String; let statusLabel: String; let withdrawn: String? }
+    struct GoalRow { let id: String; let domain: String; let text: String; let steps: String; let barriers: String; let target: String; let status: String; let statusLabel: String; let moves: [Option] }
+    struct NoteRow { let id: String; let text: String; let label: String; let date: String; let cosigned: Bool; let canCosign: Bool }
+    struct TaskRow { let id: String; let title: String; let due: String; let done: Bool; let overdue: Bool }
+    struct ServiceRow { let date: String; let type: String; let units: Int; let funding: String }
+    struct AssessmentRow { let date: String; let scores: String }
+    struct ClosureRow { let reason: String; let outcome: String; let closed: String; let reopened: String? }
+    struct ScreeningRow { let instrument: String; let result: String; let date: String }
+    struct Identity { let legalName: String; let dob: String; let phone: String; let email: String; let address: String }
+
+    struct Detail {
+        let id: String, clientId: String, alias: String, phase: String, phaseLabel: String, flags: String, languages: String
+        let isOpen: Bool, isClosed: Bool, version: Int, isSupervisor: Bool, hasIdentity: Bool
+        let error: String?, errorSection: String?
+        let identity: Identity?
+        let channels: [Channel]
+        let safeTimes: String, codeWord: String, whoMayAnswer: String, lastConfirmedOn: String
+        let consents: [ConsentRow], categories: [Option], consentServiceId: String, consentServiceName: String?, consentExpires: String
+        let referralConsents: [Option], hasReferralConsents: Bool, needs: [Option], contactMethods: [Option], referrals: [ReferralRow]
+        let receiverLink: String?
+        let assessments: [AssessmentRow], domains: [Option], goals: [GoalRow], services: [ServiceRow], serviceTypes: [Option]
+        let notes: [NoteRow], noteLabels: [Option], tasks: [TaskRow], closures: [ClosureRow], hasClosures: Bool, closeReasons: [Option]
+        let screenings: [ScreeningRow], phases: [Option]
+    }
+
+    var dayFormatter: DateFormatter {
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .none
+        formatter.locale = Locale(identifier: language.rawValue)
+        return formatter
+    }
+
+    func phaseLabel(_ phase: CasePhase) -> String { strings["case_phase_" + phase.rawValue] }
+    func domainLabel(_ domain: NeedDomain) -> String { strings["case_domain_" + domain.rawValue] }
+
+    func flags(_ flags: ClientFlags) -> String {
+        [flags.minor ? strings["case_flag_minor"] : nil, flags.foreignNational ? strings["case_flag_foreign_national"] : nil,
+         flags.safetyConcern ? strings["case_flag_safety_concern"] : nil].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    func list(_ board: Caseload, clients: [ClientSummary], supervisor: Bool) -> List {
+        func section(_ id: String, _ items: [CaseloadItem], detail: ((CaseloadItem) -> String)? = nil) -> Section {
+            Section(id: id, heading: strings["case_board_" + id.replacingOccurrences(of: "-", with: "_")],
+                    items: items.map { Item(clientId: $0.clientId, alias: $0.alias, detail: detail?($0) ?? $0.detail, date: $0.date) }, empty: items.isEmpty)
+        }
+        var sections = [
+            section("overdue-tasks", board.overdueTasks), section("tasks-due", board.tasksDue),
+            section("expiring-consents", board.expiringConsents, detail: { _ in strings["case_consent"] }),
+            section("overdue-referrals", board.overdueReferrals),
+            section("no-recent-contact", board.noRecentContact, detail: { _ in strings["case_board_no_contact_detail"] }),
+            section("new-screenings", board.newScreenings, detail: { strings["case_screening_" + $0.detail] }),
+        ]
+        if supervisor {
+            sections.append(section("break-glass", board.breakGlassToReview, detail: { _ in strings["case_board_break_glass_detail"] }))
+            sections.append(section("purge-proposals", board.purgeProposals, detail: { _ in strings["case_board_purge_detail"] }))
+        }
+        let formatter = dayFormatter
+        return List(sections: sections, clients: clients.map {
+            Row(id: $0.id, alias: $0.alias, phase: phaseLabel($0.phase), flags: flags($0.flags), updated: formatter.string(from: $0.updatedAt))
+        }, noClients: clients.isEmpty)
+    }
+
+    func new(_ values: [String: String], error: String?) -> New {
+        New(phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: (values["phase"] ?? "survive") == $0.rawValue) },
+            alias: values["alias"] ?? "", languages: values["languages"] ?? "", legalName: values["legal_name"] ?? "", dob: values["dob"] ?? "",
+            phone: values["phone"] ?? "", email: values["email"] ?? "", address: values["address"] ?? "",
+            minor: values["minor"] != nil, foreignNational: values["foreign_national"] != nil, safetyConcern: values["safety_concern"] != nil,
+            error: error)
+    }
+}
