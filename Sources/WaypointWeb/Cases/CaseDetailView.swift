@@ -32,9 +32,9 @@ extension CaseViews {
         let noteLabels = NoteSensitivity.allCases.filter { $0.mayWrite(viewer.role) }
         return Detail(
             id: client.id, clientId: client.id, alias: client.alias, phase: client.phase.rawValue, phaseLabel: phaseLabel(client.phase), flags: flags(client.flags),
-            languages: client.languages.joined(separator: ", "), isOpen: client.status == .open, isClosed: client.status == .closed,
+            clientLanguages: client.languages.joined(separator: ", "), isOpen: client.status == .open, isClosed: client.status == .closed,
             version: client.version, isSupervisor: viewer.role == .supervisor, hasIdentity: client.hasIdentity,
-            error: typed.error, errorSection: typed.section,
+            error: typed.error, errorSection: typed.section, typed: typed.section.map { [$0: typed.values] } ?? [:],
             identity: identity.map { Identity(legalName: $0.legalName, dob: $0.dob, phone: $0.phone, email: $0.email, address: $0.address) },
             channels: channels,
             safeTimes: contact["safe_times"] ?? client.contactSafety.safeTimes, codeWord: contact["code_word"] ?? client.contactSafety.codeWord,

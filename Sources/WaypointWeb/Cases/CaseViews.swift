@@ -21,7 +21,7 @@ struct CaseViews {
 
     struct New {
         let phases: [Option]
-        let alias: String, languages: String, legalName: String, dob: String, phone: String, email: String, address: String
+        let alias: String, clientLanguages: String, legalName: String, dob: String, phone: String, email: String, address: String
         let minor: Bool, foreignNational: Bool, safetyConcern: Bool
         let error: String?
     }
@@ -42,9 +42,11 @@ struct CaseViews {
     struct Identity { let legalName: String; let dob: String; let phone: String; let email: String; let address: String }
 
     struct Detail {
-        let id: String, clientId: String, alias: String, phase: String, phaseLabel: String, flags: String, languages: String
+        let id: String, clientId: String, alias: String, phase: String, phaseLabel: String, flags: String, clientLanguages: String
         let isOpen: Bool, isClosed: Bool, version: Int, isSupervisor: Bool, hasIdentity: Bool
         let error: String?, errorSection: String?
+        /// What the refused form had in it, by section: `typed.goals.text` in a template.
+        let typed: [String: [String: String]]
         let identity: Identity?
         let channels: [Channel]
         let safeTimes: String, codeWord: String, whoMayAnswer: String, lastConfirmedOn: String
@@ -96,7 +98,7 @@ struct CaseViews {
 
     func new(_ values: [String: String], error: String?) -> New {
         New(phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: (values["phase"] ?? "survive") == $0.rawValue) },
-            alias: values["alias"] ?? "", languages: values["languages"] ?? "", legalName: values["legal_name"] ?? "", dob: values["dob"] ?? "",
+            alias: values["alias"] ?? "", clientLanguages: values["languages"] ?? "", legalName: values["legal_name"] ?? "", dob: values["dob"] ?? "",
             phone: values["phone"] ?? "", email: values["email"] ?? "", address: values["address"] ?? "",
             minor: values["minor"] != nil, foreignNational: values["foreign_national"] != nil, safetyConcern: values["safety_concern"] != nil,
             error: error)

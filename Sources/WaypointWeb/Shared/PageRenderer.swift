@@ -37,7 +37,8 @@ struct PageRenderer: Sendable {
             },
             signedIn: context.session != nil, username: context.session?.username, roleLabel: role.map { strings["role_" + $0.rawValue] },
             csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
-            canScreen: role == .clinician, isEditor: role == .directoryEditor)
+            canScreen: role == .clinician, isEditor: role == .directoryEditor,
+            worksCases: role.map(CaseUseCases.mayWorkCases) ?? false)
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -96,4 +97,5 @@ struct PageChrome {
     let canReadAudit: Bool
     let canScreen: Bool
     let isEditor: Bool
+    let worksCases: Bool
 }
