@@ -12,7 +12,7 @@ extension CaseOversight {
         let now = clock.millis()
         let today = clients.today()
         let policy = clients.policy
-        let visible = Clients.visible(to: context, now: now)
+        let visible = Clients.visibleClients(to: context, now: now)
         let orgId = context.orgId
         let dashboard = try await database.withConnection { db -> Caseload in
             var aliases: [String: String] = [:]
@@ -27,11 +27,12 @@ extension CaseOversight {
                 }
             }
             let clientColumns: SQLQueryString = "c.id AS client_id, c.alias_sealed, k.wrapped_key"
-            let fromClients: SQLQueryString = "clients c JOIN client_keys k ON k.client_id = c.id"
             /// Joins the client (and its key) of the row whose client id is `column`.
             func joinClient(_ column: String) -> SQLQueryString {
                 "JOIN clients c ON c.id = \(unsafeRaw: column) JOIN client_keys k ON k.client_id = c.id"
             }
+            /// The caller's visible clients with their keys; `c` and `k` as above.
+            let fromVisible: SQLQueryString = "visible_clients v JOIN clients c ON c.id = v.id JOIN client_keys k ON k.client_id = c.id"
             var board = Caseload()
 
             let tasks = try await db.raw("""
@@ -49,16 +50,15 @@ extension CaseOversight {
             board.tasksDue = taskItems.filter { $0.date >= today }
 
             board.expiringConsents = try items(try await db.raw("""
-                SELECT \(clientColumns), s.expires_on FROM consents s \(joinClient("s.client_id"))
+                \(visible) SELECT \(clientColumns), s.expires_on FROM \(fromVisible) JOIN consents s ON s.client_id = v.id
                 WHERE c.org_id = \(bind: orgId) AND c.status = 'open' AND c.purged_at IS NULL AND s.revoked_at IS NULL
                   AND s.expires_on >= \(bind: today) AND s.expires_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.consentsExpiringWithinDays))
-                  AND \(visible)
                 ORDER BY s.expires_on LIMIT 200
                 """).all(), detail: { _ in "consent" }, date: { try $0.decode(column: "expires_on", as: String.self) })
 
             let waiting = try await db.raw("""
-                SELECT \(clientColumns), r.service_name, r.created_at FROM referrals r \(joinClient("r.client_id"))
-                WHERE r.org_id = \(bind: orgId) AND r.status = 'sent' AND c.purged_at IS NULL AND \(visible)
+                \(visible) SELECT \(clientColumns), r.service_name, r.created_at FROM \(fromVisible) JOIN referrals r ON r.client_id = v.id
+                WHERE r.org_id = \(bind: orgId) AND r.status = 'sent' AND c.purged_at IS NULL
                 ORDER BY r.created_at LIMIT 200
                 """).all().filter { row in
                 policy.isOverdue(status: .sent, sentAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), now: Date(millis: now))
@@ -67,18 +67,17 @@ extension CaseOversight {
                                                date: { Date(millis: try $0.decode(column: "created_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
             board.noRecentContact = try items(try await db.raw("""
-                SELECT \(clientColumns), c.last_contact_at FROM \(fromClients)
+                \(visible) SELECT \(clientColumns), c.last_contact_at FROM \(fromVisible)
                 WHERE c.org_id = \(bind: orgId) AND c.status = 'open' AND c.purged_at IS NULL
-                  AND c.last_contact_at < \(bind: now - Int64(CaseloadPolicy.noContactDays) * 86_400_000) AND \(visible)
+                  AND c.last_contact_at < \(bind: now - Int64(CaseloadPolicy.noContactDays) * 86_400_000)
                 ORDER BY c.last_contact_at LIMIT 200
                 """).all(), detail: { _ in "no-contact" },
                 date: { Date(millis: try $0.decode(column: "last_contact_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
             board.newScreenings = try items(try await db.raw("""
-                SELECT \(clientColumns), s.result, a.attached_at FROM client_screenings a JOIN screenings s ON s.id = a.screening_id
-                \(joinClient("a.client_id"))
+                \(visible) SELECT \(clientColumns), s.result, a.attached_at FROM \(fromVisible)
+                JOIN client_screenings a ON a.client_id = v.id JOIN screenings s ON s.id = a.screening_id
                 WHERE c.org_id = \(bind: orgId) AND c.purged_at IS NULL AND a.attached_at >= \(bind: now - Int64(CaseloadPolicy.newScreeningDays) * 86_400_000)
-                  AND \(visible)
                 ORDER BY a.attached_at DESC LIMIT 200
                 """).all(), detail: { try $0.decode(column: "result", as: String.self) },
                 date: { Date(millis: try $0.decode(column: "attached_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
@@ -97,9 +96,9 @@ extension CaseOversight {
                 let years = try await db.raw("SELECT retention_years FROM organizations WHERE id = \(bind: orgId)").first()?
                     .decode(column: "retention_years", as: Int64.self) ?? 7
                 board.purgeProposals = try items(try await db.raw("""
-                    SELECT \(clientColumns), c.updated_at FROM \(fromClients)
+                    \(visible) SELECT \(clientColumns), c.updated_at FROM \(fromVisible)
                     WHERE c.org_id = \(bind: orgId) AND c.status = 'closed' AND c.purged_at IS NULL
-                      AND c.updated_at < \(bind: now - years * 365 * 86_400_000) AND \(visible)
+                      AND c.updated_at < \(bind: now - years * 365 * 86_400_000)
                     ORDER BY c.updated_at LIMIT 200
                     """).all(), detail: { _ in "retention" },
                     date: { Date(millis: try $0.decode(column: "updated_at", as: Int64.self)).calendarDay(in: policy.timeZone) })

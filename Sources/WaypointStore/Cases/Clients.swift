@@ -24,6 +24,20 @@ public struct Clients: Repository {
             """
     }
 
+    /// The same set as a WITH clause naming `visible_clients(id)`, for listings: driven from the
+    /// caller's assignments (an index), not by testing every client of the organization.
+    static func visibleClients(to context: TenantContext, now: Int64) -> SQLQueryString {
+        let own: SQLQueryString = "SELECT client_id FROM client_staff WHERE user_id = \(bind: context.userId)"
+        guard context.role == .supervisor else { return "WITH visible_clients(id) AS (\(own))" }
+        return """
+            WITH visible_clients(id) AS (
+                \(own)
+                UNION SELECT s.client_id FROM client_staff s JOIN users u ON u.id = s.user_id
+                      WHERE u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId))
+                UNION SELECT client_id FROM break_glass WHERE user_id = \(bind: context.userId) AND expires_at > \(bind: now))
+            """
+    }
+
     func audit(_ context: TenantContext, _ action: String, client id: String) -> AuditEvent {
         AuditEvent(context, action: action, objectType: "client", objectId: id)
     }
@@ -73,9 +87,10 @@ public struct Clients: Repository {
         let filter: SQLQueryString = status.map { "AND c.status = \(bind: $0.rawValue)" } ?? ""
         let summaries = try await database.withConnection { db in
             let rows = try await db.raw("""
+                \(Self.visibleClients(to: context, now: clock.millis()))
                 SELECT c.id, c.alias_sealed, c.phase, c.minor, c.foreign_national, c.safety_concern, c.status, c.updated_at, k.wrapped_key
-                FROM clients c JOIN client_keys k ON k.client_id = c.id
-                WHERE c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL \(filter) AND \(Self.visible(to: context, now: clock.millis()))
+                FROM visible_clients v JOIN clients c ON c.id = v.id JOIN client_keys k ON k.client_id = c.id
+                WHERE c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL \(filter)
                 ORDER BY c.updated_at DESC LIMIT 500
                 """).all()
             return try rows.map { row in

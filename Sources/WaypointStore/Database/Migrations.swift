@@ -178,6 +178,7 @@ enum Migrations {
         Migration(version: 11, name: "case management: clients, their keys, consents as records") { _ in [
             // A supervisor sees the caseload of the case managers on their team.
             "ALTER TABLE users ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX users_team ON users (org_id, team)",
             // Everything about a client is sealed with the client's own data key (client_keys):
             // destroying that key on purge makes every copy unreadable, backups included.
             """
