@@ -18,17 +18,20 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, store, directory (comma-separated).") var only = "auth,engine,screenings,directory"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases (comma-separated).") var only = "auth,engine,screenings,directory,cases"
     @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
+    @Option(help: "Clients in the synthetic case-management organization (ten events each).") var clients = 50_000
+    @Option(help: "Staff in that organization, in teams of ten.") var staff = 200
+    @Option(help: "Requests per case-management measurement.") var samples = 200
     @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
     var keepDirectory: String?
 
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
@@ -52,6 +55,16 @@ struct WaypointBench: AsyncParsableCommand {
                 }
                 let keyFile = keepDirectory.map { $0 + ".key" } ?? folder.appendingPathComponent("master.key").path
                 try await DirectoryBench.run(name: name, location: separate, keyFile: keyFile, sites: sites, passes: passes)
+            }
+        }
+        if sections.contains("cases") {
+            for (name, location) in backends {
+                let separate: DatabaseLocation = switch location {
+                case .sqlite: .sqlite(path: folder.appendingPathComponent("cases.sqlite").path)
+                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
+                }
+                try await CaseBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path,
+                                        clients: clients, staff: staff, samples: samples)
             }
         }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store"]) else { return }

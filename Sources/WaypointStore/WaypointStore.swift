@@ -18,6 +18,8 @@ public final class Store: Sendable {
     public let consents: Consents
     public let cases: CaseRecords
     public let oversight: CaseOversight
+    /// Synthetic caseloads for the benchmark only.
+    public let caseSeeding: CaseSeeding
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -35,6 +37,7 @@ public final class Store: Sendable {
         consents = Consents(shared: shared, clients: clients, directory: directory)
         cases = CaseRecords(shared: shared, clients: clients)
         oversight = CaseOversight(shared: shared, clients: clients)
+        caseSeeding = CaseSeeding(shared: shared)
     }
 
     public var database: Database { shared.database }

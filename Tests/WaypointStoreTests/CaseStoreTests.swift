@@ -118,7 +118,13 @@ struct CaseStoreTests {
             // The case's alias, language and safe times travel; the legal identity never does.
             let view = try await test.store.referrals.receiverView(token: link)
             #expect(view.payload?.alias == "Wren" && view.payload?.safeTimes == "weekdays 2-4 pm" && view.payload?.language == "")
-            #expect(record.clientId == client.id && record.consentId == consent.id)
+            #expect(record.clientId == client.id && record.consentId == consent.id && view.payload?.noVoicemail == nil)
+            // Calls safe, voicemail not: the service is told not to leave a message.
+            _ = try await test.store.clients.updateContactSafety(client.id, ContactSafety(call: true, text: true, voicemail: false), expectedVersion: 2,
+                                                                 in: staff.manager)
+            let (_, callLink) = try await test.store.referrals.createFromCase(client.id, serviceId: service, consentId: consent.id, payload: byCall,
+                                                                             in: staff.manager)
+            #expect(try await test.store.referrals.receiverView(token: callLink).payload?.noVoicemail == true)
         }
     }
 

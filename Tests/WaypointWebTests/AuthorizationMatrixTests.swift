@@ -82,6 +82,7 @@ struct AuthorizationMatrixTests {
         // A purge is a supervisor's; the matrix's reason is too short, so nothing is purged here.
         "DELETE /api/v1/clients/{id}": .caseload([.supervisor]),
         "GET /api/v1/caseload": .roles(caseRoles),
+        "GET /api/v1/settings/retention": .roles([.admin]), "PUT /api/v1/settings/retention": .roles([.admin]),
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
         "POST /cases/{id}/{section}/{item}/{step}": .caseload(caseRoles),
@@ -144,6 +145,10 @@ struct AuthorizationMatrixTests {
                         let leaked = Self.secrets.filter(body.contains)
                         #expect(leaked.isEmpty, "\(cell) leaked \(leaked)")
                     }
+                    // Labelled notes: the supervisor's therapy note reaches its author and nobody else, page or API.
+                    if method == .get, pattern == "/api/v1/clients/{id}" || pattern == "/cases/{id}", status == 200 {
+                        #expect(body.contains(Fixtures.therapyNote) == (caller.role == .supervisor && caller.own), "\(cell): labelled note")
+                    }
                 }
             }
         }
@@ -179,6 +184,7 @@ struct AuthorizationMatrixTests {
 /// The records every cell is tried against: the own organization's (the demo clinic's) screening,
 /// referral, local entry and users, and a second organization with one user per role.
 struct Fixtures: Sendable {
+    static let therapyNote = "Okapi-Therapy-5150"
     var own: [Role: TenantContext] = [:]
     var other: [Role: TenantContext] = [:]
     var screeningId = ""
@@ -241,6 +247,7 @@ struct Fixtures: Sendable {
         let manager = fixtures.own[.caseManager]!
         fixtures.goalId = try await store.cases.addGoal(NewGoal(domain: .housing, text: "a place of my own"), to: client.id, in: manager).id
         fixtures.noteId = try await store.cases.addNote(NewNote(text: "Okapi-Note-7730"), to: client.id, in: manager).id
+        _ = try await store.cases.addNote(NewNote(text: Fixtures.therapyNote, sensitivity: .therapy), to: client.id, in: fixtures.own[.supervisor]!)
         fixtures.taskId = try await store.cases.addTask(NewTask(title: "call back", due: "2099-01-01"), to: client.id, in: manager).id
         fixtures.grantId = try await store.oversight.breakGlass(client.id, reason: "matrix emergency", in: fixtures.own[.supervisor]!).id
         return fixtures
@@ -268,6 +275,7 @@ struct Fixtures: Sendable {
     /// a move the state machine refuses, a reason, a referral without consent (409), a consent.
     func apiBody(_ pattern: String) -> String {
         if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
+        if pattern.hasSuffix("/retention") { return #"{"years":7}"# }
         if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") || pattern.hasSuffix("/break-glass") { return #"{"reason":"matrix check"}"# }
         if pattern.hasSuffix("/clients/{id}/referrals") { return #"{"service_id":"\#(publicServiceId)","needs":["mental-health"],"do_not_contact":true}"# }
         if pattern == "/api/v1/clients/{id}" { return #"{"reason":"x"}"# }

@@ -40,6 +40,9 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
     public var contactDetail: String
     public var safeTimes: String
     public var note: String
+    /// From the person's safe-contact profile: a call is safe but a voicemail is not. Absent in
+    /// referrals made before profiles existed.
+    public var noVoicemail: Bool?
 
     public init(alias: String, needs: [String], language: String, doNotContact: Bool, contactMethod: ContactMethod?,
                 contactDetail: String = "", safeTimes: String = "", note: String = "") {

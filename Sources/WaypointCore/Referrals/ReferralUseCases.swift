@@ -159,6 +159,8 @@ public enum ReferralUseCases {
         if filled.alias.trimmingCharacters(in: .whitespaces).isEmpty { filled.alias = client.alias }
         if filled.language.isEmpty { filled.language = client.languages.first ?? "" }
         if filled.safeTimes.isEmpty, !filled.doNotContact { filled.safeTimes = client.contactSafety.safeTimes }
+        // A service that calls must not leave a message the wrong person could hear.
+        if filled.contactMethod == .phone, !filled.doNotContact, !client.contactSafety.isSafe(.voicemail) { filled.noVoicemail = true }
         let checked = try filled.checked(consent: embedded, recipient: embedded.recipient, today: today)
         return ReferralDecision(payload: checked, consent: embedded,
                                 link: ReceiverLink(referralId: id, expiresAt: policy.linkExpiry(now: now, consent: embedded), nonce: nonce))

@@ -74,6 +74,23 @@ public struct CaseOversight: Repository {
         }
     }
 
+    /// The organization's retention period in years (administrators).
+    public func retentionYears(in context: TenantContext) async throws -> Int {
+        guard context.role == .admin else { throw AccessError.forbidden }
+        return try await database.withConnection { db in
+            Int(try await db.raw("SELECT retention_years FROM organizations WHERE id = \(bind: context.orgId)").first()?
+                .decode(column: "retention_years", as: Int64.self) ?? 7)
+        }
+    }
+
+    public func setRetentionYears(_ years: Int, in context: TenantContext) async throws {
+        let years = try CaseUseCases.checkRetention(years: years, by: context.role)
+        try await database.transaction { db in
+            try await db.raw("UPDATE organizations SET retention_years = \(bind: Int64(years)) WHERE id = \(bind: context.orgId)").run()
+            try await audit.append(AuditEvent(context, action: "organization.retention", objectType: "organization", objectId: context.orgId), on: db)
+        }
+    }
+
     /// Crypto-shreds a client on a supervisor's decision: the client's key is destroyed (every value
     /// sealed with it, in any copy, can never be opened again), the rows are emptied, and only
     /// de-identified counts remain. Referral history is append-only and stays, unreadable.

@@ -126,7 +126,7 @@ public final class KeyRing: Sendable {
     /// effect on all of them.
     func clientSealer(_ clientId: String, orgId: String, on db: any SQLDatabase, now: Int64, create: Bool = false) async throws -> FieldSealer {
         if create {
-            let wrapped = try KeyWrapping.wrap(SymmetricKey(size: .bits256), orgId: Self.clientWrappingId(clientId, orgId: orgId), version: 1, with: master)
+            let wrapped = try wrapNewClientKey(clientId, orgId: orgId)
             try await db.raw("""
                 INSERT INTO client_keys (client_id, org_id, wrapped_key, created_at)
                 VALUES (\(bind: clientId), \(bind: orgId), \(bind: wrapped), \(bind: now))
@@ -136,6 +136,11 @@ public final class KeyRing: Sendable {
             SELECT wrapped_key FROM client_keys WHERE client_id = \(bind: clientId) AND org_id = \(bind: orgId)
             """).first() else { throw AccessError.notFound }
         return try clientSealer(clientId, orgId: orgId, wrapped: try row.decode(column: "wrapped_key", as: String.self))
+    }
+
+    /// A fresh random data key for a new client, wrapped by the master key.
+    func wrapNewClientKey(_ clientId: String, orgId: String) throws -> String {
+        try KeyWrapping.wrap(SymmetricKey(size: .bits256), orgId: Self.clientWrappingId(clientId, orgId: orgId), version: 1, with: master)
     }
 
     /// A client's sealer from a wrapped key already read (a listing reads the keys with the rows).

@@ -31,6 +31,21 @@ struct CaseAPI {
         api.post("/break-glass/:gid/review", use: reviewBreakGlass)
         api.delete("/clients/:id", use: purge)
         api.get("/caseload", use: caseload)
+        api.get("/settings/retention", use: retention)
+        api.put("/settings/retention", use: setRetention)
+    }
+
+    struct Retention: Codable { let years: Int }
+
+    @Sendable func retention(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(Retention(years: try await store.oversight.retentionYears(in: try context.tenant(as: .admin))))
+    }
+
+    @Sendable func setRetention(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(as: .admin)
+        let body = try await JSONBody.decode(Retention.self, from: request, context: context)
+        try await store.oversight.setRetentionYears(body.years, in: tenant)
+        return try JSONBody.response(body)
     }
 
     private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(asOneOf: ClientsAPI.caseRoles) }

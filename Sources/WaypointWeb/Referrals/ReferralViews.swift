@@ -59,7 +59,7 @@ struct ReferralViews {
 
     struct Payload {
         let alias: String, needs: String, language: String?, doNotContact: Bool, contactMethod: String
-        let contactDetail: String, safeTimes: String?, note: String?
+        let contactDetail: String, safeTimes: String?, note: String?, noVoicemail: Bool
     }
 
     struct Receiver {
@@ -140,7 +140,7 @@ struct ReferralViews {
                         language: payload.language.isEmpty ? nil : terms.languageName(payload.language), doNotContact: payload.doNotContact,
                         contactMethod: payload.contactMethod.map { strings["referral_contact_" + $0.rawValue] } ?? "",
                         contactDetail: payload.contactDetail, safeTimes: payload.safeTimes.isEmpty ? nil : payload.safeTimes,
-                        note: payload.note.isEmpty ? nil : payload.note)
+                        note: payload.note.isEmpty ? nil : payload.note, noVoicemail: payload.noVoicemail == true)
             })
     }
 }
