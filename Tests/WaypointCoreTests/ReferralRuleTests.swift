@@ -82,6 +82,10 @@ struct ReferralRuleTests {
         let friday = try #require(ISO8601DateFormatter().date(from: "2026-11-20T20:00:00Z"))  // 15:00 Friday in New York
         let monday = try #require(ISO8601DateFormatter().date(from: "2026-11-23T15:00:00Z"))  // 10:00 Monday
         #expect(BusinessHours.elapsed(from: friday, to: monday, timeZone: zone) == 3)
+        // With a limit it stops counting there: two years of working hours are not walked to learn "overdue".
+        let twoYearsLater = monday.addingTimeInterval(730 * 86_400)
+        #expect(BusinessHours.elapsed(from: friday, to: twoYearsLater, timeZone: zone, limit: 8) == 10)
+        #expect(BusinessHours.elapsed(from: friday, to: twoYearsLater, timeZone: zone) > 4_000)
     }
 
     @Test("the FHIR export marks do-not-contact and maps the status")

@@ -142,7 +142,9 @@ public struct ReceiverLink: Sendable, Equatable {
 /// Working hours between two instants (Monday to Friday, 09:00–17:00 in one time zone): how long a
 /// referral has waited for an answer, not counting nights and weekends.
 public enum BusinessHours {
-    public static func elapsed(from start: Date, to end: Date, timeZone: TimeZone) -> Double {
+    /// Stops counting once `limit` hours are reached: a referral sent two years ago is overdue after
+    /// its first working day, without walking the seven hundred days since.
+    public static func elapsed(from start: Date, to end: Date, timeZone: TimeZone, limit: Double = .infinity) -> Double {
         guard end > start else { return 0 }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -155,6 +157,7 @@ public enum BusinessHours {
                let close = calendar.date(bySettingHour: 17, minute: 0, second: 0, of: day) {
                 let from = max(open, start), to = min(close, end)
                 if to > from { total += to.timeIntervalSince(from) }
+                if total / 3600 >= limit { return total / 3600 }
             }
             guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
             day = next

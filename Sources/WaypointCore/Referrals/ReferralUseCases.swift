@@ -40,7 +40,7 @@ public struct ReferralPolicy: Sendable {
 
     /// Sent and not answered within the policy's working hours.
     public func isOverdue(status: ReferralStatus, sentAt: Date, now: Date) -> Bool {
-        status == .sent && BusinessHours.elapsed(from: sentAt, to: now, timeZone: timeZone) >= responseHours
+        status == .sent && BusinessHours.elapsed(from: sentAt, to: now, timeZone: timeZone, limit: responseHours) >= responseHours
     }
 }
 
