@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SQLKit
 import WaypointCore
 import WaypointStore
 import WaypointWeb
@@ -17,16 +18,7 @@ enum CaseBench {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let store = try await Store.open(location, keyFile: keyFile, logger: logger)
-        var configuration = WebConfiguration()
-        configuration.port = Int.random(in: 20000...40000)
-        let app = try await buildApplication(store: store, configuration: configuration, logger: logger) {
-            _ = try await DemoSetup.ensure(in: store, password: WaypointBench.password)
-        }
-        let base = "http://127.0.0.1:\(configuration.port)"
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            try await WaypointBench.waitUntilUp(client, base)
+        try await WaypointBench.serving(store, logger: logger) { client, base in
 
             let organization = try await store.organizations.create(name: "Bench Agency \(UUID().uuidString.prefix(6))", requestId: "bench")
             var managers: [TenantContext] = []
@@ -46,6 +38,8 @@ enum CaseBench {
             guard let service = try await store.directory.search(query).hits.first else { throw CleanExit.message("the demo directory is missing") }
             let summary = try await store.caseSeeding.seed(orgId: organization.id, managers: managers.map(\.userId), clients: clients,
                                                            serviceId: service.serviceId, serviceName: service.serviceName)
+            // Planner statistics, as a database in service has them (SQLite's ANALYZE, PostgreSQL's autovacuum).
+            try await store.database.withConnection { db in try await db.raw("ANALYZE").run() }
             let seeded = (ContinuousClock.now - started).inSeconds
             print("\(name): \(summary.clients) clients, \(summary.events) events, \(staff) staff (\(managers.count) case managers, "
                   + "\(supervisors.count) supervisors) written in \(String(format: "%.0f", seeded)) s")
@@ -95,8 +89,6 @@ enum CaseBench {
                          DirectoryBench.percentile(httpBoard, 95) / DirectoryBench.percentile(bareBoard, 95),
                          DirectoryBench.percentile(httpFile, 95) / DirectoryBench.percentile(bareFile, 95),
                          DirectoryBench.percentile(httpPage, 95) / DirectoryBench.percentile(bareFile, 95)))
-            group.cancelAll()
         }
-        try await client.shutdown()
     }
 }

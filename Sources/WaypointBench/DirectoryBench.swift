@@ -138,16 +138,7 @@ enum DirectoryBench {
         // A fixed Wednesday noon in the Mountain zone, so "open now" selects the same services every run.
         let noon = Date(timeIntervalSince1970: 1_795_633_200)  // 2026-11-25T19:00:00Z
         let store = try await Store.open(location, keyFile: keyFile, logger: logger, clock: Clock { noon })
-        var configuration = WebConfiguration()
-        configuration.port = Int.random(in: 20000...40000)
-        let app = try await buildApplication(store: store, configuration: configuration, logger: logger) {
-            _ = try await DemoSetup.ensure(in: store, password: WaypointBench.password)
-        }
-        let base = "http://127.0.0.1:\(configuration.port)"
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            try await WaypointBench.waitUntilUp(client, base)
+        try await WaypointBench.serving(store, logger: logger) { client, base in
             if try await store.directory.rowCount("service_at_location") >= sites {
                 print("\(name): reusing the directory already imported (\(sites) service_at_location)")
             } else {
@@ -200,8 +191,6 @@ enum DirectoryBench {
             print(String(format: "\(name):   bare database query  p50 %6.2f ms   p95 %6.2f ms", bare50, bare95))
             print(String(format: "\(name):   HTTP search (ranked) p50 %6.2f ms   p95 %6.2f ms   HTTP p95 / bare p95 = %.2f", http50, http95, http95 / bare95))
             try await BackupBench.run(name: name, store: store, location: location, folder: URL(fileURLWithPath: keyFile).deletingLastPathComponent())
-            group.cancelAll()
         }
-        try await client.shutdown()
     }
 }

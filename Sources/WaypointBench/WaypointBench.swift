@@ -151,6 +151,25 @@ struct WaypointBench: AsyncParsableCommand {
         try await client.shutdown()
     }
 
+    /// Runs `body` while `store`'s application serves on a random loopback port with the demo
+    /// organization set up; `body` gets an HTTP client and the base URL.
+    static func serving(_ store: Store, logger: Logger, _ body: (HTTPClient, String) async throws -> Void) async throws {
+        var configuration = WebConfiguration()
+        configuration.port = Int.random(in: 20000...40000)
+        let app = try await buildApplication(store: store, configuration: configuration, logger: logger) {
+            _ = try await DemoSetup.ensure(in: store, password: password)
+        }
+        let base = "http://127.0.0.1:\(configuration.port)"
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            try await waitUntilUp(client, base)
+            try await body(client, base)
+            group.cancelAll()
+        }
+        try await client.shutdown()
+    }
+
     static func waitUntilUp(_ client: HTTPClient, _ base: String) async throws {
         for _ in 0..<300 {
             if let response = try? await client.execute(HTTPClientRequest(url: base + "/healthz"), timeout: .seconds(2)),

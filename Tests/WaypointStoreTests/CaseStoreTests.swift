@@ -119,6 +119,11 @@ struct CaseStoreTests {
             let view = try await test.store.referrals.receiverView(token: link)
             #expect(view.payload?.alias == "Wren" && view.payload?.safeTimes == "weekdays 2-4 pm" && view.payload?.language == "")
             #expect(record.clientId == client.id && record.consentId == consent.id && view.payload?.noVoicemail == nil)
+            // The loop closes from the case: the service answers, the case manager who sent it closes it.
+            _ = try await test.store.referrals.receiverMove(token: link, to: .accepted, reason: nil, note: "")
+            _ = try await test.store.referrals.receiverMove(token: link, to: .completed, reason: .gotHelp, note: "")
+            #expect(try await test.store.referrals.move(record.id, to: .closed, reason: nil, note: "", in: staff.manager).status == .closed)
+            await #expect(throws: AccessError.notFound) { try await test.store.referrals.find(record.id, in: staff.otherManager) }
             // Calls safe, voicemail not: the service is told not to leave a message.
             _ = try await test.store.clients.updateContactSafety(client.id, ContactSafety(call: true, text: true, voicemail: false), expectedVersion: 2,
                                                                  in: staff.manager)

@@ -125,6 +125,11 @@ public enum ReferralUseCases {
     /// services its organization lists.
     public static func mayRefer(_ role: Role) -> Bool { role == .clinician }
 
+    /// Following up a referral one sent (reading it, a new link, closing the loop): the clinician
+    /// who sent it from a screening, or the case manager or supervisor who sent it from a case.
+    public static let senderRoles: Set<Role> = [.clinician, .caseManager, .supervisor]
+    public static func mayFollow(_ role: Role) -> Bool { senderRoles.contains(role) }
+
     public static func mayList(_ role: Role, inbox: Bool) -> Bool { role == .clinician || (inbox && role == .directoryEditor) }
 
     /// Sending a referral: refused without an active service, or without consent that names it,

@@ -12,8 +12,9 @@ extension CaseRecords {
             let client = try await clients.load(clientId, in: context, on: db)
             let sealer = try await keys.clientSealer(clientId, orgId: context.orgId, on: db, now: now)
             let orgId = context.orgId
-            let consents = try await db.raw("SELECT * FROM consents WHERE client_id = \(bind: clientId) ORDER BY created_at DESC").all()
-                .asyncMap { try await Consents.record(from: $0, on: db, keys: keys, now: now) }
+            let consents = try await db.raw("SELECT * FROM consents WHERE client_id = \(bind: clientId) ORDER BY created_at DESC").all().map { row in
+                try Consents.record(from: row, sealer: sealer.row(try row.decode(column: "id", as: String.self), in: "consents", of: orgId))
+            }
             let goals = try await db.raw("SELECT * FROM case_goals WHERE client_id = \(bind: clientId) ORDER BY created_at").all().map { row in
                 let id = try row.decode(column: "id", as: String.self)
                 let body = try JSONDecoder().decode(GoalBody.self, from: Data(try sealer.row(id, in: "case_goals", of: orgId).open("body", from: row).utf8))

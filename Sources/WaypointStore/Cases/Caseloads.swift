@@ -37,7 +37,7 @@ extension CaseOversight {
 
             let tasks = try await db.raw("""
                 SELECT \(clientColumns), t.id AS task_id, t.title_sealed, t.due_on FROM case_tasks t \(joinClient("t.client_id"))
-                WHERE t.owner_id = \(bind: context.userId) AND t.status = 'open' AND c.org_id = \(bind: orgId) AND c.purged_at IS NULL
+                WHERE t.owner_id = \(bind: context.userId) AND t.status = 'open' AND t.org_id = \(bind: orgId) AND c.purged_at IS NULL
                   AND t.due_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.tasksDueWithinDays))
                 ORDER BY t.due_on LIMIT 200
                 """).all()
@@ -51,14 +51,14 @@ extension CaseOversight {
 
             board.expiringConsents = try items(try await db.raw("""
                 \(visible) SELECT \(clientColumns), s.expires_on FROM \(fromVisible) JOIN consents s ON s.client_id = v.id
-                WHERE c.org_id = \(bind: orgId) AND c.status = 'open' AND c.purged_at IS NULL AND s.revoked_at IS NULL
+                WHERE c.status = 'open' AND c.purged_at IS NULL AND s.revoked_at IS NULL
                   AND s.expires_on >= \(bind: today) AND s.expires_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.consentsExpiringWithinDays))
                 ORDER BY s.expires_on LIMIT 200
                 """).all(), detail: { _ in "consent" }, date: { try $0.decode(column: "expires_on", as: String.self) })
 
             let waiting = try await db.raw("""
                 \(visible) SELECT \(clientColumns), r.service_name, r.created_at FROM \(fromVisible) JOIN referrals r ON r.client_id = v.id
-                WHERE r.org_id = \(bind: orgId) AND r.status = 'sent' AND c.purged_at IS NULL
+                WHERE r.status = 'sent' AND c.purged_at IS NULL
                 ORDER BY r.created_at LIMIT 200
                 """).all().filter { row in
                 policy.isOverdue(status: .sent, sentAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), now: Date(millis: now))
@@ -68,7 +68,7 @@ extension CaseOversight {
 
             board.noRecentContact = try items(try await db.raw("""
                 \(visible) SELECT \(clientColumns), c.last_contact_at FROM \(fromVisible)
-                WHERE c.org_id = \(bind: orgId) AND c.status = 'open' AND c.purged_at IS NULL
+                WHERE c.status = 'open' AND c.purged_at IS NULL
                   AND c.last_contact_at < \(bind: now - Int64(CaseloadPolicy.noContactDays) * 86_400_000)
                 ORDER BY c.last_contact_at LIMIT 200
                 """).all(), detail: { _ in "no-contact" },
@@ -77,7 +77,7 @@ extension CaseOversight {
             board.newScreenings = try items(try await db.raw("""
                 \(visible) SELECT \(clientColumns), s.result, a.attached_at FROM \(fromVisible)
                 JOIN client_screenings a ON a.client_id = v.id JOIN screenings s ON s.id = a.screening_id
-                WHERE c.org_id = \(bind: orgId) AND c.purged_at IS NULL AND a.attached_at >= \(bind: now - Int64(CaseloadPolicy.newScreeningDays) * 86_400_000)
+                WHERE c.purged_at IS NULL AND a.attached_at >= \(bind: now - Int64(CaseloadPolicy.newScreeningDays) * 86_400_000)
                 ORDER BY a.attached_at DESC LIMIT 200
                 """).all(), detail: { try $0.decode(column: "result", as: String.self) },
                 date: { Date(millis: try $0.decode(column: "attached_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
@@ -97,7 +97,7 @@ extension CaseOversight {
                     .decode(column: "retention_years", as: Int64.self) ?? 7
                 board.purgeProposals = try items(try await db.raw("""
                     \(visible) SELECT \(clientColumns), c.updated_at FROM \(fromVisible)
-                    WHERE c.org_id = \(bind: orgId) AND c.status = 'closed' AND c.purged_at IS NULL
+                    WHERE c.status = 'closed' AND c.purged_at IS NULL
                       AND c.updated_at < \(bind: now - years * 365 * 86_400_000)
                     ORDER BY c.updated_at LIMIT 200
                     """).all(), detail: { _ in "retention" },

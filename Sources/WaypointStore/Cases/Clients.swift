@@ -25,16 +25,23 @@ public struct Clients: Repository {
     }
 
     /// The same set as a WITH clause naming `visible_clients(id)`, for listings: driven from the
-    /// caller's assignments (an index), not by testing every client of the organization.
+    /// caller's assignments (an index), not by testing every client of the organization. The
+    /// tenant is checked on the caller's own user row; queries joining it must not filter clients by
+    /// organization again, or SQLite may scan the whole organization through that index instead.
     static func visibleClients(to context: TenantContext, now: Int64) -> SQLQueryString {
-        let own: SQLQueryString = "SELECT client_id FROM client_staff WHERE user_id = \(bind: context.userId)"
+        let own: SQLQueryString = """
+            SELECT client_id FROM client_staff
+            WHERE user_id = \(bind: context.userId) AND EXISTS (SELECT 1 FROM users WHERE id = \(bind: context.userId) AND org_id = \(bind: context.orgId))
+            """
         guard context.role == .supervisor else { return "WITH visible_clients(id) AS (\(own))" }
         return """
             WITH visible_clients(id) AS (
                 \(own)
                 UNION SELECT s.client_id FROM client_staff s JOIN users u ON u.id = s.user_id
-                      WHERE u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId))
-                UNION SELECT client_id FROM break_glass WHERE user_id = \(bind: context.userId) AND expires_at > \(bind: now))
+                      WHERE u.org_id = \(bind: context.orgId) AND u.team <> ''
+                        AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId))
+                UNION SELECT client_id FROM break_glass
+                      WHERE user_id = \(bind: context.userId) AND org_id = \(bind: context.orgId) AND expires_at > \(bind: now))
             """
     }
 
@@ -90,7 +97,7 @@ public struct Clients: Repository {
                 \(Self.visibleClients(to: context, now: clock.millis()))
                 SELECT c.id, c.alias_sealed, c.phase, c.minor, c.foreign_national, c.safety_concern, c.status, c.updated_at, k.wrapped_key
                 FROM visible_clients v JOIN clients c ON c.id = v.id JOIN client_keys k ON k.client_id = c.id
-                WHERE c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL \(filter)
+                WHERE c.purged_at IS NULL \(filter)
                 ORDER BY c.updated_at DESC LIMIT 500
                 """).all()
             return try rows.map { row in

@@ -98,7 +98,13 @@ public struct Consents: Repository {
     static func record(from row: any SQLRow, on db: any SQLDatabase, keys: KeyRing, now: Int64) async throws -> ConsentRecord {
         let id = try row.decode(column: "id", as: String.self), orgId = try row.decode(column: "org_id", as: String.self)
         let clientId = try row.decode(column: "client_id", as: String?.self)
-        let sealer = try await sealer(for: clientId, id: id, orgId: orgId, on: db, keys: keys, now: now)
+        return try record(from: row, sealer: try await sealer(for: clientId, id: id, orgId: orgId, on: db, keys: keys, now: now))
+    }
+
+    /// A consent row opened with a sealer the caller already holds (a case file reads the client's key once).
+    static func record(from row: any SQLRow, sealer: RowSealer) throws -> ConsentRecord {
+        let id = try row.decode(column: "id", as: String.self)
+        let clientId = try row.decode(column: "client_id", as: String?.self)
         let revocation = try row.decode(column: "revoked_at", as: Int64?.self).map { at in
             ConsentRevocation(at: Date(millis: at), by: try row.decode(column: "revoked_by", as: String?.self) ?? "",
                               reason: try row.decode(column: "revoke_reason_sealed", as: String?.self).map { try sealer.open($0, column: "revoke_reason") } ?? "")

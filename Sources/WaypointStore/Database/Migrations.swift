@@ -221,7 +221,6 @@ enum Migrations {
                 created_at BIGINT NOT NULL, revoked_at BIGINT, revoked_by TEXT, revoke_reason_sealed TEXT)
             """,
             "CREATE INDEX consents_client ON consents (client_id, expires_on)",
-            "CREATE INDEX consents_org_expiry ON consents (org_id, expires_on)",
             "ALTER TABLE referrals ADD COLUMN consent_id TEXT",
             "ALTER TABLE referrals ADD COLUMN client_id TEXT",
             "CREATE INDEX referrals_client ON referrals (client_id, updated_at)",

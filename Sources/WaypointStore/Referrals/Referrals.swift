@@ -115,7 +115,7 @@ public struct Referrals: Repository {
     /// Issues a fresh link for a sender who lost theirs. Its new nonce voids every earlier link.
     /// Returns the referral as well, read in the same transaction: one read, one audit entry.
     public func newLink(_ id: String, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
-        guard ReferralUseCases.mayRefer(context.role) else { throw AccessError.forbidden }
+        guard ReferralUseCases.mayFollow(context.role) else { throw AccessError.forbidden }
         let now = clock.millis()
         let (record, link) = try await database.transaction { db -> (ReferralRecord, ReceiverLink) in
             let (record, _) = try await load(id, on: db, allowed: isSender(context))
@@ -143,7 +143,7 @@ public struct Referrals: Repository {
 
     /// The sender's view: the clinician who sent it.
     public func find(_ id: String, in context: TenantContext) async throws -> ReferralRecord {
-        guard ReferralUseCases.mayRefer(context.role) else { throw AccessError.forbidden }
+        guard ReferralUseCases.mayFollow(context.role) else { throw AccessError.forbidden }
         let (record, _) = try await load(id, allowed: isSender(context))
         try await audit.record(AuditEvent(context, action: "referral.read", objectType: "referral", objectId: id))
         return record
@@ -221,7 +221,7 @@ public struct Referrals: Repository {
     /// entry covers showing it.
     public func move(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String,
                      in context: TenantContext) async throws -> ReferralRecord {
-        guard ReferralUseCases.mayRefer(context.role) else { throw AccessError.forbidden }
+        guard ReferralUseCases.mayFollow(context.role) else { throw AccessError.forbidden }
         try await transition(id, to: status, reason: reason, note: note, party: .sender, actor: context.userId,
                              audit: AuditEvent(context, action: "referral.\(status.rawValue)", objectType: "referral", objectId: id),
                              allowed: isSender(context))

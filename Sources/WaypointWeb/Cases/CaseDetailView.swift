@@ -63,7 +63,7 @@ extension CaseViews {
                 Option(value: $0.rawValue, label: strings["referral_contact_" + $0.rawValue], selected: (referralForm["contact_method"] ?? "through_referrer") == $0.rawValue)
             },
             referrals: file.referrals.map { referral in
-                ReferralRow(service: referral.serviceName, status: referral.status.rawValue, statusLabel: strings["referral_status_" + referral.status.rawValue],
+                ReferralRow(id: referral.id, service: referral.serviceName, status: referral.status.rawValue, statusLabel: strings["referral_status_" + referral.status.rawValue],
                             withdrawn: referral.consentWithdrawnAt.map { strings.format("case_referral_withdrawn", ["date": formatter.string(from: $0)]) })
             },
             receiverLink: receiverLink,

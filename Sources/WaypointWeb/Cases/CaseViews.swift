@@ -31,7 +31,7 @@ struct CaseViews {
         let id: String, purpose: String, recipient: String, categories: String, method: String, givenBy: String
         let period: String, state: String, stateLabel: String, canRevoke: Bool, revokedReason: String?
     }
-    struct ReferralRow { let service: String; let status: String; let statusLabel: String; let withdrawn: String? }
+    struct ReferralRow { let id: String; let service: String; let status: String; let statusLabel: String; let withdrawn: String? }
     struct GoalRow { let id: String; let domain: String; let text: String; let steps: String; let barriers: String; let target: String; let status: String; let statusLabel: String; let moves: [Option] }
     struct NoteRow { let id: String; let text: String; let label: String; let date: String; let cosigned: Bool; let canCosign: Bool }
     struct TaskRow { let id: String; let title: String; let due: String; let done: Bool; let overdue: Bool }

@@ -109,7 +109,7 @@ struct ReferralPages {
     // MARK: Sender's detail
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let record = try await store.referrals.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
+        let record = try await store.referrals.find(try context.parameters.require("id"), in: try context.tenant(asOneOf: ReferralUseCases.senderRoles))
         return try await detailPage(record, link: nil, request: request, context: context)
     }
 
@@ -119,7 +119,7 @@ struct ReferralPages {
     }
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(as: .clinician)
+        let tenant = try context.tenant(asOneOf: ReferralUseCases.senderRoles)
         let form = try await FormReader.decode(ReferralMoveForm.self, request, context: context)
         guard let status = form.status else { throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status") }
         let record = try await store.referrals.move(try context.parameters.require("id"), to: status, reason: form.reason, note: form.note ?? "", in: tenant)
@@ -127,14 +127,14 @@ struct ReferralPages {
     }
 
     @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(as: .clinician)
+        let tenant = try context.tenant(asOneOf: ReferralUseCases.senderRoles)
         _ = try await FormReader.read(request, context: context)
         let (record, link) = try await store.referrals.newLink(try context.parameters.require("id"), in: tenant)
         return try await detailPage(record, link: link, request: request, context: context)
     }
 
     @Sendable func fhir(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
+        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try context.tenant(asOneOf: ReferralUseCases.senderRoles))
         return try JSONBody.document(bundle, contentType: "application/fhir+json")
     }
 

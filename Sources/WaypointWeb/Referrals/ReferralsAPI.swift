@@ -72,7 +72,7 @@ struct ReferralsAPI {
     }
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(as: .clinician)
+        let tenant = try context.tenant(asOneOf: ReferralUseCases.senderRoles)
         let body = try await JSONBody.decode(MoveBody.self, from: request, context: context)
         let record = try await store.referrals.move(try context.parameters.require("id"), to: body.status, reason: body.reason,
                                                     note: body.note ?? "", in: tenant)
