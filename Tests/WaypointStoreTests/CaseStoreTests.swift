@@ -300,7 +300,7 @@ struct CaseRecordStoreTests {
                                                                 method: .written, givenBy: .client, expiresOn: "2027-01-25"), for: client.id, in: staff.manager)
             var board = try await test.store.oversight.caseload(in: staff.manager)
             #expect(board.overdueTasks.map(\.detail) == ["Call the shelter back"] && board.overdueTasks.first?.alias == "Wren")
-            #expect(board.tasksDue.map(\.detail) == ["Court date reminder"])
+            #expect(board.tasksDue.map(\.detail) == ["Court date reminder"] && board.totals.overdueTasks == 1 && board.totals.tasksDue == 1)
             #expect(board.expiringConsents.map(\.date) == ["2027-01-25"])
             #expect(board.noRecentContact.isEmpty)
             try await cases.completeTask(overdue.id, of: client.id, in: staff.manager)

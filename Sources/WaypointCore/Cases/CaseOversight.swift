@@ -79,6 +79,15 @@ public struct Caseload: Codable, Sendable, Equatable {
     /// Supervisors: emergency openings awaiting review, and closed cases past the retention period.
     public var breakGlassToReview: [CaseloadItem] = []
     public var purgeProposals: [CaseloadItem] = []
+    /// How many there are in each list; a list shows the most urgent `CaseloadPolicy.itemsShown`.
+    public var totals = CaseloadTotals()
+
+    public init() {}
+}
+
+public struct CaseloadTotals: Codable, Sendable, Equatable {
+    public var overdueTasks = 0, tasksDue = 0, expiringConsents = 0, overdueReferrals = 0, noRecentContact = 0, newScreenings = 0
+    public var breakGlassToReview = 0, purgeProposals = 0
 
     public init() {}
 }
@@ -90,6 +99,8 @@ public enum CaseloadPolicy {
     public static let noContactDays = 30
     public static let newScreeningDays = 7
     public static let breakGlassSeconds: Int64 = 3600
+    /// The most urgent lines each list shows; the totals say how many there are.
+    public static let itemsShown = 50
 
     /// The day `days` after `today` (YYYY-MM-DD).
     public static func day(_ today: String, plus days: Int) -> String {

@@ -146,6 +146,8 @@ public enum BusinessHours {
     /// its first working day, without walking the seven hundred days since.
     public static func elapsed(from start: Date, to end: Date, timeZone: TimeZone, limit: Double = .infinity) -> Double {
         guard end > start else { return 0 }
+        // Every seven whole days hold five working days (40 hours): no need to walk them.
+        if limit.isFinite, end.timeIntervalSince(start) >= (limit / 40).rounded(.up) * 7 * 86_400 { return limit }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         var total: TimeInterval = 0

@@ -35,51 +35,66 @@ extension CaseOversight {
             let fromVisible: SQLQueryString = "visible_clients v JOIN clients c ON c.id = v.id JOIN client_keys k ON k.client_id = c.id"
             var board = Caseload()
 
-            let tasks = try await db.raw("""
-                SELECT \(clientColumns), t.id AS task_id, t.title_sealed, t.due_on FROM case_tasks t \(joinClient("t.client_id"))
-                WHERE t.owner_id = \(bind: context.userId) AND t.status = 'open' AND t.org_id = \(bind: orgId) AND c.purged_at IS NULL
-                  AND t.due_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.tasksDueWithinDays))
-                ORDER BY t.due_on LIMIT 200
-                """).all()
-            let taskItems = try items(tasks, detail: { row in
+            let shown = CaseloadPolicy.itemsShown
+            func total(_ rows: [any SQLRow]) throws -> Int { Int(try rows.first?.decode(column: "total", as: Int64.self) ?? 0) }
+            func tasks(_ range: SQLQueryString) async throws -> [any SQLRow] {
+                try await db.raw("""
+                    SELECT \(clientColumns), t.id AS task_id, t.title_sealed, t.due_on, COUNT(*) OVER () AS total
+                    FROM case_tasks t \(joinClient("t.client_id"))
+                    WHERE t.owner_id = \(bind: context.userId) AND t.status = 'open' AND t.org_id = \(bind: orgId) AND c.purged_at IS NULL AND \(range)
+                    ORDER BY t.due_on LIMIT \(bind: shown)
+                    """).all()
+            }
+            let taskTitle: (any SQLRow) throws -> String = { row in
                 let id = try row.decode(column: "task_id", as: String.self), client = try row.decode(column: "client_id", as: String.self)
                 let wrapped = try row.decode(column: "wrapped_key", as: String.self)
                 return try keys.clientSealer(client, orgId: orgId, wrapped: wrapped).row(id, in: "case_tasks", of: orgId).open("title", from: row)
-            }, date: { try $0.decode(column: "due_on", as: String.self) })
-            board.overdueTasks = taskItems.filter { $0.date < today }
-            board.tasksDue = taskItems.filter { $0.date >= today }
+            }
+            let overdue = try await tasks("t.due_on < \(bind: today)")
+            let due = try await tasks("t.due_on >= \(bind: today) AND t.due_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.tasksDueWithinDays))")
+            board.overdueTasks = try items(overdue, detail: taskTitle, date: { try $0.decode(column: "due_on", as: String.self) })
+            board.tasksDue = try items(due, detail: taskTitle, date: { try $0.decode(column: "due_on", as: String.self) })
+            board.totals.overdueTasks = try total(overdue)
+            board.totals.tasksDue = try total(due)
 
-            board.expiringConsents = try items(try await db.raw("""
-                \(visible) SELECT \(clientColumns), s.expires_on FROM \(fromVisible) JOIN consents s ON s.client_id = v.id
+            let expiring = try await db.raw("""
+                \(visible) SELECT \(clientColumns), s.expires_on, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN consents s ON s.client_id = v.id
                 WHERE c.status = 'open' AND c.purged_at IS NULL AND s.revoked_at IS NULL
                   AND s.expires_on >= \(bind: today) AND s.expires_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.consentsExpiringWithinDays))
-                ORDER BY s.expires_on LIMIT 200
-                """).all(), detail: { _ in "consent" }, date: { try $0.decode(column: "expires_on", as: String.self) })
+                ORDER BY s.expires_on LIMIT \(bind: shown)
+                """).all()
+            board.expiringConsents = try items(expiring, detail: { _ in "consent" }, date: { try $0.decode(column: "expires_on", as: String.self) })
+            board.totals.expiringConsents = try total(expiring)
 
             let waiting = try await db.raw("""
                 \(visible) SELECT \(clientColumns), r.service_name, r.created_at FROM \(fromVisible) JOIN referrals r ON r.client_id = v.id
                 WHERE r.status = 'sent' AND c.purged_at IS NULL
-                ORDER BY r.created_at LIMIT 200
+                ORDER BY r.created_at LIMIT 500
                 """).all().filter { row in
                 policy.isOverdue(status: .sent, sentAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), now: Date(millis: now))
             }
-            board.overdueReferrals = try items(waiting, detail: { try $0.decode(column: "service_name", as: String.self) },
+            board.totals.overdueReferrals = waiting.count  // of the 500 oldest waiting: enough to say "500" when it is more
+            board.overdueReferrals = try items(Array(waiting.prefix(shown)), detail: { try $0.decode(column: "service_name", as: String.self) },
                                                date: { Date(millis: try $0.decode(column: "created_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
-            board.noRecentContact = try items(try await db.raw("""
-                \(visible) SELECT \(clientColumns), c.last_contact_at FROM \(fromVisible)
+            let silent = try await db.raw("""
+                \(visible) SELECT \(clientColumns), c.last_contact_at, COUNT(*) OVER () AS total FROM \(fromVisible)
                 WHERE c.status = 'open' AND c.purged_at IS NULL
                   AND c.last_contact_at < \(bind: now - Int64(CaseloadPolicy.noContactDays) * 86_400_000)
-                ORDER BY c.last_contact_at LIMIT 200
-                """).all(), detail: { _ in "no-contact" },
+                ORDER BY c.last_contact_at LIMIT \(bind: shown)
+                """).all()
+            board.totals.noRecentContact = try total(silent)
+            board.noRecentContact = try items(silent, detail: { _ in "no-contact" },
                 date: { Date(millis: try $0.decode(column: "last_contact_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
-            board.newScreenings = try items(try await db.raw("""
-                \(visible) SELECT \(clientColumns), s.result, a.attached_at FROM \(fromVisible)
+            let attached = try await db.raw("""
+                \(visible) SELECT \(clientColumns), s.result, a.attached_at, COUNT(*) OVER () AS total FROM \(fromVisible)
                 JOIN client_screenings a ON a.client_id = v.id JOIN screenings s ON s.id = a.screening_id
                 WHERE c.purged_at IS NULL AND a.attached_at >= \(bind: now - Int64(CaseloadPolicy.newScreeningDays) * 86_400_000)
-                ORDER BY a.attached_at DESC LIMIT 200
-                """).all(), detail: { try $0.decode(column: "result", as: String.self) },
+                ORDER BY a.attached_at DESC LIMIT \(bind: shown)
+                """).all()
+            board.totals.newScreenings = try total(attached)
+            board.newScreenings = try items(attached, detail: { try $0.decode(column: "result", as: String.self) },
                 date: { Date(millis: try $0.decode(column: "attached_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
             if context.role == .supervisor {
@@ -87,7 +102,7 @@ extension CaseOversight {
                 board.breakGlassToReview = try await db.raw("""
                     SELECT g.id, g.client_id, g.opened_at FROM break_glass g
                     WHERE g.org_id = \(bind: orgId) AND g.reviewed_at IS NULL AND g.user_id <> \(bind: context.userId)
-                    ORDER BY g.opened_at LIMIT 200
+                    ORDER BY g.opened_at LIMIT \(bind: shown)
                     """).all().map { row in
                     CaseloadItem(clientId: try row.decode(column: "client_id", as: String.self), alias: "",
                                  detail: try row.decode(column: "id", as: String.self),
@@ -95,12 +110,15 @@ extension CaseOversight {
                 }
                 let years = try await db.raw("SELECT retention_years FROM organizations WHERE id = \(bind: orgId)").first()?
                     .decode(column: "retention_years", as: Int64.self) ?? 7
-                board.purgeProposals = try items(try await db.raw("""
-                    \(visible) SELECT \(clientColumns), c.updated_at FROM \(fromVisible)
+                let expired = try await db.raw("""
+                    \(visible) SELECT \(clientColumns), c.updated_at, COUNT(*) OVER () AS total FROM \(fromVisible)
                     WHERE c.status = 'closed' AND c.purged_at IS NULL
                       AND c.updated_at < \(bind: now - years * 365 * 86_400_000)
-                    ORDER BY c.updated_at LIMIT 200
-                    """).all(), detail: { _ in "retention" },
+                    ORDER BY c.updated_at LIMIT \(bind: shown)
+                    """).all()
+                board.totals.purgeProposals = try total(expired)
+                board.totals.breakGlassToReview = board.breakGlassToReview.count
+                board.purgeProposals = try items(expired, detail: { _ in "retention" },
                     date: { Date(millis: try $0.decode(column: "updated_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
             }
             return board

@@ -14,7 +14,7 @@ struct CaseViews {
 
     struct Option { let value: String; let label: String; let selected: Bool }
     struct Item { let clientId: String; let alias: String; let detail: String; let date: String }
-    struct Section { let id: String; let heading: String; let items: [Item]; let empty: Bool }
+    struct Section { let id: String; let heading: String; let total: Int; let items: [Item]; let empty: Bool; let more: Bool }
     struct Row { let id: String; let alias: String; let phase: String; let flags: String; let updated: String }
 
     struct List { let sections: [Section]; let clients: [Row]; let noClients: Bool }
@@ -75,20 +75,24 @@ struct CaseViews {
     }
 
     func list(_ board: Caseload, clients: [ClientSummary], supervisor: Bool) -> List {
-        func section(_ id: String, _ items: [CaseloadItem], detail: ((CaseloadItem) -> String)? = nil) -> Section {
-            Section(id: id, heading: strings["case_board_" + id.replacingOccurrences(of: "-", with: "_")],
-                    items: items.map { Item(clientId: $0.clientId, alias: $0.alias, detail: detail?($0) ?? $0.detail, date: $0.date) }, empty: items.isEmpty)
+        func section(_ id: String, _ items: [CaseloadItem], total: Int, detail: ((CaseloadItem) -> String)? = nil) -> Section {
+            Section(id: id, heading: strings["case_board_" + id.replacingOccurrences(of: "-", with: "_")], total: total,
+                    items: items.map { Item(clientId: $0.clientId, alias: $0.alias, detail: detail?($0) ?? $0.detail, date: $0.date) },
+                    empty: items.isEmpty, more: total > items.count)
         }
+        let totals = board.totals
         var sections = [
-            section("overdue-tasks", board.overdueTasks), section("tasks-due", board.tasksDue),
-            section("expiring-consents", board.expiringConsents, detail: { _ in strings["case_consent"] }),
-            section("overdue-referrals", board.overdueReferrals),
-            section("no-recent-contact", board.noRecentContact, detail: { _ in strings["case_board_no_contact_detail"] }),
-            section("new-screenings", board.newScreenings, detail: { strings["case_screening_" + $0.detail] }),
+            section("overdue-tasks", board.overdueTasks, total: totals.overdueTasks), section("tasks-due", board.tasksDue, total: totals.tasksDue),
+            section("expiring-consents", board.expiringConsents, total: totals.expiringConsents, detail: { _ in strings["case_consent"] }),
+            section("overdue-referrals", board.overdueReferrals, total: totals.overdueReferrals),
+            section("no-recent-contact", board.noRecentContact, total: totals.noRecentContact, detail: { _ in strings["case_board_no_contact_detail"] }),
+            section("new-screenings", board.newScreenings, total: totals.newScreenings, detail: { strings["case_screening_" + $0.detail] }),
         ]
         if supervisor {
-            sections.append(section("break-glass", board.breakGlassToReview, detail: { _ in strings["case_board_break_glass_detail"] }))
-            sections.append(section("purge-proposals", board.purgeProposals, detail: { _ in strings["case_board_purge_detail"] }))
+            sections.append(section("break-glass", board.breakGlassToReview, total: totals.breakGlassToReview,
+                                    detail: { _ in strings["case_board_break_glass_detail"] }))
+            sections.append(section("purge-proposals", board.purgeProposals, total: totals.purgeProposals,
+                                    detail: { _ in strings["case_board_purge_detail"] }))
         }
         let formatter = dayFormatter
         return List(sections: sections, clients: clients.map {
