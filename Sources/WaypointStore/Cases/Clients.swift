@@ -95,8 +95,9 @@ public struct Clients: Repository {
         let summaries = try await database.withConnection { db in
             let rows = try await db.raw("""
                 \(Self.visibleClients(to: context, now: clock.millis()))
-                SELECT c.id, c.alias_sealed, c.phase, c.minor, c.foreign_national, c.safety_concern, c.status, c.updated_at, k.wrapped_key
-                FROM visible_clients v JOIN clients c ON c.id = v.id JOIN client_keys k ON k.client_id = c.id
+                SELECT c.id, c.alias_sealed, c.phase, c.minor, c.foreign_national, c.safety_concern, c.status, c.updated_at,
+                       (SELECT wrapped_key FROM client_keys WHERE client_id = c.id) AS wrapped_key
+                FROM visible_clients v JOIN clients c ON c.id = v.id
                 WHERE c.purged_at IS NULL \(filter)
                 ORDER BY c.updated_at DESC LIMIT 500
                 """).all()
