@@ -27,6 +27,8 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Requests per case-management measurement.") var samples = 200
     @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
     var keepDirectory: String?
+    @Option(help: "Keep the case-management organization in this folder (SQLite file and key) and in the PostgreSQL schema bench_kept_cases; a later run with the same folder reuses it instead of seeding again.")
+    var keepCases: String?
 
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
@@ -58,13 +60,16 @@ struct WaypointBench: AsyncParsableCommand {
             }
         }
         if sections.contains("cases") {
+            let caseFolder = keepCases.map { URL(fileURLWithPath: $0) } ?? folder
+            try FileManager.default.createDirectory(at: caseFolder, withIntermediateDirectories: true)
             for (name, location) in backends {
                 let separate: DatabaseLocation = switch location {
-                case .sqlite: .sqlite(path: folder.appendingPathComponent("cases.sqlite").path)
-                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
+                case .sqlite: .sqlite(path: caseFolder.appendingPathComponent("cases.sqlite").path)
+                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!,
+                                                                           named: keepCases == nil ? nil : "bench_kept_cases"))
                 }
-                try await CaseBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path,
-                                        clients: clients, staff: staff, samples: samples)
+                try await CaseBench.run(name: name, location: separate, keyFile: caseFolder.appendingPathComponent("master.key").path,
+                                        clients: clients, staff: staff, samples: samples, reuse: keepCases != nil)
             }
         }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store"]) else { return }
@@ -187,11 +192,12 @@ struct WaypointBench: AsyncParsableCommand {
         return token
     }
 
-    static func freshSchema(_ url: String) async throws -> String {
-        let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    /// A new schema for one run, or the schema `named` (created when missing) for runs that keep their data.
+    static func freshSchema(_ url: String, named: String? = nil) async throws -> String {
+        let schema = named ?? "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let admin = try await Database.open(.postgres(url: url), logger: Logger(label: "bench"))
         try await admin.whileRunning {
-            try await admin.withConnection { try await $0.raw(SQLQueryString("CREATE SCHEMA \(schema)")).run() }
+            try await admin.withConnection { try await $0.raw(SQLQueryString("CREATE SCHEMA IF NOT EXISTS \(schema)")).run() }
         }
         return url + (url.contains("?") ? "&" : "?") + "search_path=" + schema
     }

@@ -3,10 +3,28 @@ import Foundation
 extension Date {
     /// Stored times are milliseconds since 1970.
     public init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+    /// Milliseconds since 1970, as the database stores instants.
+    public var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// The calendar day (YYYY-MM-DD) this instant falls on in `zone`: the one form dates-without-time
     /// (consent expiries, verified-on dates, FHIR `today()`) are written and compared in.
+    /// Computed from the day number (H. Hinnant's civil-from-days): building a date formatter for
+    /// each line was most of a caseload dashboard's time.
     public func calendarDay(in zone: TimeZone = .gmt) -> String {
-        ISO8601DateFormatter.string(from: self, timeZone: zone, formatOptions: [.withFullDate])
+        let local = timeIntervalSince1970 + Double(zone.secondsFromGMT(for: self))
+        let shifted = Int((local / 86_400).rounded(.down)) + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
     }
 }

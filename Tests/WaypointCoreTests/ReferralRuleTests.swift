@@ -89,6 +89,48 @@ struct ReferralRuleTests {
         #expect(BusinessHours.elapsed(from: friday, to: twoYearsLater, timeZone: zone) > 4_000)
     }
 
+    @Test("calendar days agree with the ISO 8601 formatter in every zone, either side of midnight and of DST changes")
+    func calendarDays() throws {
+        var generator = SystemRandomNumberGenerator()
+        let zones = try ["UTC", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu", "Asia/Kolkata", "Pacific/Kiritimati", "Australia/Lord_Howe"]
+            .map { try #require(TimeZone(identifier: $0)) }
+        for _ in 0..<2_000 {
+            // 1950 to 2150, to the second.
+            let date = Date(timeIntervalSince1970: Double(Int.random(in: -631_152_000...5_680_281_600, using: &generator)))
+            for zone in zones {
+                #expect(date.calendarDay(in: zone) == ISO8601DateFormatter.string(from: date, timeZone: zone, formatOptions: [.withFullDate]))
+            }
+        }
+        #expect(Date(timeIntervalSince1970: 951_782_400).calendarDay() == "2000-02-29")
+        #expect(Date(timeIntervalSince1970: -1).calendarDay() == "1969-12-31")
+    }
+
+    @Test("the overdue cut-off agrees with counting working hours, across nights, weekends and a DST change")
+    func overdueCutoff() throws {
+        let zone = try #require(TimeZone(identifier: "America/New_York"))
+        let monday = try #require(ISO8601DateFormatter().date(from: "2026-11-23T15:00:00Z"))  // 10:00 Monday
+        // 8 working hours before 10:00 Monday: one on Monday, seven on Friday from 10:00.
+        #expect(BusinessHours.latestStart(withElapsed: 8, before: monday, timeZone: zone)
+                == ISO8601DateFormatter().date(from: "2026-11-20T15:00:00Z"))
+        var generator = SystemRandomNumberGenerator()
+        // Ends on both sides of the 1 November 2026 change, sent at any minute up to three weeks before.
+        for end in [monday, monday.addingTimeInterval(-23 * 86_400 + 5_400), monday.addingTimeInterval(-21 * 86_400 - 7 * 3600)] {
+            for hours in [1.0, 8, 24, 41] {
+                let cutoff = BusinessHours.latestStart(withElapsed: hours, before: end, timeZone: zone)
+                #expect(BusinessHours.elapsed(from: cutoff, to: end, timeZone: zone) == hours)
+                for _ in 0..<300 {
+                    let sent = end.addingTimeInterval(-Double(Int.random(in: 0...(21 * 24 * 60), using: &generator)) * 60)
+                    let counted = BusinessHours.elapsed(from: sent, to: end, timeZone: zone) >= hours
+                    #expect(counted == (sent <= cutoff), "sent \(sent), end \(end), \(hours) h")
+                }
+            }
+        }
+        let policy = ReferralPolicy(responseHours: 8, timeZone: zone)
+        #expect(policy.isOverdue(status: .sent, sentAt: monday.addingTimeInterval(-4 * 86_400), now: monday))
+        #expect(!policy.isOverdue(status: .sent, sentAt: monday.addingTimeInterval(-3600), now: monday))
+        #expect(!policy.isOverdue(status: .accepted, sentAt: monday.addingTimeInterval(-4 * 86_400), now: monday))
+    }
+
     @Test("the FHIR export marks do-not-contact and maps the status")
     func fhirExport() throws {
         let record = ReferralRecord(

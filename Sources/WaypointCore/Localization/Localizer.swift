@@ -51,8 +51,8 @@ public struct Localizer: Sendable {
 
     public func callAsFunction(_ text: LocalizedText) -> String { format(text.key, text.arguments) }
 
-    /// Every key and string of this language, for templates.
-    public var all: [String: String] { fallback.merging(strings) { _, local in local } }
+    /// Every key and string of this language, for templates (merged once per language, not per page).
+    public var all: [String: String] { Catalogs.merged[language] ?? fallback }
 
     public static func keys(of language: Language) -> Set<String> {
         Set((Catalogs.shared[language] ?? [:]).keys)
@@ -110,4 +110,9 @@ enum Catalogs {
     }.mapError { $0 as! BundledResourceError }
 
     static let shared: [Language: [String: String]] = loaded.loadedValue
+
+    /// Each language over English, so a key missing from a catalog still reads.
+    static let merged: [Language: [String: String]] = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
+        (language, (shared[.en] ?? [:]).merging(shared[language] ?? [:]) { _, local in local })
+    })
 }

@@ -166,4 +166,30 @@ public enum BusinessHours {
         }
         return total / 3600
     }
+
+    /// The latest start from which `hours` working hours have passed by `end`: walks back from
+    /// `end` through working windows. `elapsed(from: start, to: end) >= hours` exactly when
+    /// `start <= latestStart(withElapsed: hours, before: end)`.
+    public static func latestStart(withElapsed hours: Double, before end: Date, timeZone: TimeZone) -> Date {
+        guard hours > 0 else { return end }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var remaining = hours * 3600
+        var day = calendar.startOfDay(for: end)
+        while true {
+            let weekday = calendar.component(.weekday, from: day)
+            if (2...6).contains(weekday),
+               let open = calendar.date(bySettingHour: 9, minute: 0, second: 0, of: day),
+               let close = calendar.date(bySettingHour: 17, minute: 0, second: 0, of: day) {
+                let to = min(close, end)
+                if to > open {
+                    let span = to.timeIntervalSince(open)
+                    if span >= remaining { return to.addingTimeInterval(-remaining) }
+                    remaining -= span
+                }
+            }
+            guard let previous = calendar.date(byAdding: .day, value: -1, to: day) else { return .distantPast }
+            day = previous
+        }
+    }
 }

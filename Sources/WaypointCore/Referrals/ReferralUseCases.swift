@@ -40,7 +40,13 @@ public struct ReferralPolicy: Sendable {
 
     /// Sent and not answered within the policy's working hours.
     public func isOverdue(status: ReferralStatus, sentAt: Date, now: Date) -> Bool {
-        status == .sent && BusinessHours.elapsed(from: sentAt, to: now, timeZone: timeZone, limit: responseHours) >= responseHours
+        status == .sent && sentAt <= overdueIfSentBy(now: now)
+    }
+
+    /// The latest sending time that is overdue at `now`: one instant for a whole list, so a
+    /// database can count overdue referrals with a comparison instead of walking each one's calendar.
+    public func overdueIfSentBy(now: Date) -> Date {
+        BusinessHours.latestStart(withElapsed: responseHours, before: now, timeZone: timeZone)
     }
 }
 

@@ -9,8 +9,7 @@ extension CaseRecords {
         let now = clock.millis()
         let policy = clients.policy
         let file = try await database.withConnection { db in
-            let client = try await clients.load(clientId, in: context, on: db)
-            let sealer = try await keys.clientSealer(clientId, orgId: context.orgId, on: db, now: now)
+            let (client, sealer) = try await clients.opened(clientId, in: context, on: db)
             let orgId = context.orgId
             let consents = try await db.raw("SELECT * FROM consents WHERE client_id = \(bind: clientId) ORDER BY created_at DESC").all().map { row in
                 try Consents.record(from: row, sealer: sealer.row(try row.decode(column: "id", as: String.self), in: "consents", of: orgId))

@@ -12,16 +12,23 @@ extension CaseOversight {
         let now = clock.millis()
         let today = clients.today()
         let policy = clients.policy
-        let visible = Clients.visibleClients(to: context, now: now)
         let orgId = context.orgId
         let dashboard = try await database.withConnection { db -> Caseload in
             var aliases: [String: String] = [:]
+            var sealers: [String: FieldSealer] = [:]
+            /// The key of the client on a row that carries `client_id` and `wrapped_key`, unwrapped once per client.
+            func sealer(_ row: any SQLRow) throws -> (clientId: String, sealer: FieldSealer) {
+                let clientId = try row.decode(column: "client_id", as: String.self)
+                if let known = sealers[clientId] { return (clientId, known) }
+                let opened = try keys.clientSealer(clientId, orgId: orgId, wrapped: try row.decode(column: "wrapped_key", as: String.self))
+                sealers[clientId] = opened
+                return (clientId, opened)
+            }
             /// Rows that carry `client_id`, the client's `alias_sealed` and `wrapped_key`, as dashboard lines.
             func items(_ rows: [any SQLRow], detail: (any SQLRow) throws -> String, date: (any SQLRow) throws -> String) throws -> [CaseloadItem] {
                 try rows.map { row in
-                    let clientId = try row.decode(column: "client_id", as: String.self)
-                    let alias = try aliases[clientId] ?? keys.clientSealer(clientId, orgId: orgId, wrapped: try row.decode(column: "wrapped_key", as: String.self))
-                        .row(clientId, in: "clients", of: orgId).open("alias", from: row)
+                    let (clientId, key) = try sealer(row)
+                    let alias = try aliases[clientId] ?? key.row(clientId, in: "clients", of: orgId).open("alias", from: row)
                     aliases[clientId] = alias
                     return CaseloadItem(clientId: clientId, alias: alias, detail: try detail(row), date: try date(row))
                 }
@@ -32,7 +39,7 @@ extension CaseOversight {
             /// Joins the client of the row whose client id is `column`.
             func joinClient(_ column: String) -> SQLQueryString { "JOIN clients c ON c.id = \(unsafeRaw: column)" }
             /// The caller's visible clients; `c` as above.
-            let fromVisible: SQLQueryString = "visible_clients v JOIN clients c ON c.id = v.id"
+            let fromVisible: SQLQueryString = "\(try await Clients.visibleIds(to: context, now: now, on: db)) JOIN clients c ON c.id = v.id"
             var board = Caseload()
 
             let shown = CaseloadPolicy.itemsShown
@@ -45,10 +52,8 @@ extension CaseOversight {
                     ORDER BY t.due_on LIMIT \(bind: shown)
                     """).all()
             }
-            let taskTitle: (any SQLRow) throws -> String = { row in
-                let id = try row.decode(column: "task_id", as: String.self), client = try row.decode(column: "client_id", as: String.self)
-                let wrapped = try row.decode(column: "wrapped_key", as: String.self)
-                return try keys.clientSealer(client, orgId: orgId, wrapped: wrapped).row(id, in: "case_tasks", of: orgId).open("title", from: row)
+            func taskTitle(_ row: any SQLRow) throws -> String {
+                try sealer(row).sealer.row(try row.decode(column: "task_id", as: String.self), in: "case_tasks", of: orgId).open("title", from: row)
             }
             let overdue = try await tasks("t.due_on < \(bind: today)")
             let due = try await tasks("t.due_on >= \(bind: today) AND t.due_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.tasksDueWithinDays))")
@@ -58,7 +63,7 @@ extension CaseOversight {
             board.totals.tasksDue = try total(due)
 
             let expiring = try await db.raw("""
-                \(visible) SELECT \(clientColumns), s.expires_on, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN consents s ON s.client_id = v.id
+                SELECT \(clientColumns), s.expires_on, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN consents s ON s.client_id = v.id
                 WHERE c.status = 'open' AND c.purged_at IS NULL AND s.revoked_at IS NULL
                   AND s.expires_on >= \(bind: today) AND s.expires_on <= \(bind: CaseloadPolicy.day(today, plus: CaseloadPolicy.consentsExpiringWithinDays))
                 ORDER BY s.expires_on LIMIT \(bind: shown)
@@ -66,19 +71,19 @@ extension CaseOversight {
             board.expiringConsents = try items(expiring, detail: { _ in "consent" }, date: { try $0.decode(column: "expires_on", as: String.self) })
             board.totals.expiringConsents = try total(expiring)
 
+            // Overdue is "sent no later than one instant": counted by the database, not row by row.
+            let overdueBy = policy.overdueIfSentBy(now: Date(millis: now)).millis
             let waiting = try await db.raw("""
-                \(visible) SELECT \(clientColumns), r.service_name, r.created_at FROM \(fromVisible) JOIN referrals r ON r.client_id = v.id
-                WHERE r.status = 'sent' AND c.purged_at IS NULL
-                ORDER BY r.created_at LIMIT 500
-                """).all().filter { row in
-                policy.isOverdue(status: .sent, sentAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)), now: Date(millis: now))
-            }
-            board.totals.overdueReferrals = waiting.count  // of the 500 oldest waiting: enough to say "500" when it is more
-            board.overdueReferrals = try items(Array(waiting.prefix(shown)), detail: { try $0.decode(column: "service_name", as: String.self) },
+                SELECT \(clientColumns), r.service_name, r.created_at, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN referrals r ON r.client_id = v.id
+                WHERE r.status = 'sent' AND r.created_at <= \(bind: overdueBy) AND c.purged_at IS NULL
+                ORDER BY r.created_at LIMIT \(bind: shown)
+                """).all()
+            board.totals.overdueReferrals = try total(waiting)
+            board.overdueReferrals = try items(waiting, detail: { try $0.decode(column: "service_name", as: String.self) },
                                                date: { Date(millis: try $0.decode(column: "created_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
             let silent = try await db.raw("""
-                \(visible) SELECT \(clientColumns), c.last_contact_at, COUNT(*) OVER () AS total FROM \(fromVisible)
+                SELECT \(clientColumns), c.last_contact_at, COUNT(*) OVER () AS total FROM \(fromVisible)
                 WHERE c.status = 'open' AND c.purged_at IS NULL
                   AND c.last_contact_at < \(bind: now - Int64(CaseloadPolicy.noContactDays) * 86_400_000)
                 ORDER BY c.last_contact_at LIMIT \(bind: shown)
@@ -88,7 +93,7 @@ extension CaseOversight {
                 date: { Date(millis: try $0.decode(column: "last_contact_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
             let attached = try await db.raw("""
-                \(visible) SELECT \(clientColumns), s.result, a.attached_at, COUNT(*) OVER () AS total FROM \(fromVisible)
+                SELECT \(clientColumns), s.result, a.attached_at, COUNT(*) OVER () AS total FROM \(fromVisible)
                 JOIN client_screenings a ON a.client_id = v.id JOIN screenings s ON s.id = a.screening_id
                 WHERE c.purged_at IS NULL AND a.attached_at >= \(bind: now - Int64(CaseloadPolicy.newScreeningDays) * 86_400_000)
                 ORDER BY a.attached_at DESC LIMIT \(bind: shown)
@@ -111,7 +116,7 @@ extension CaseOversight {
                 let years = try await db.raw("SELECT retention_years FROM organizations WHERE id = \(bind: orgId)").first()?
                     .decode(column: "retention_years", as: Int64.self) ?? 7
                 let expired = try await db.raw("""
-                    \(visible) SELECT \(clientColumns), c.updated_at, COUNT(*) OVER () AS total FROM \(fromVisible)
+                    SELECT \(clientColumns), c.updated_at, COUNT(*) OVER () AS total FROM \(fromVisible)
                     WHERE c.status = 'closed' AND c.purged_at IS NULL
                       AND c.updated_at < \(bind: now - years * 365 * 86_400_000)
                     ORDER BY c.updated_at LIMIT \(bind: shown)

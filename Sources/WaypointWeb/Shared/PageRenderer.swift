@@ -64,14 +64,46 @@ struct PageFrame: MustacheParent {
                 guard let label = child.label, properties[label] == nil else { continue }
                 // A nil property is `Absent` (an empty section and empty text): present, so it does
                 // not fall through to the chrome.
-                let value = Mirror(reflecting: child.value)
-                properties[label] = value.displayStyle == .optional ? value.children.first?.value ?? Absent() : child.value
+                properties[label] = Self.prepared(child.value) ?? Absent()
             }
         }
         self.properties = properties
     }
 
     func child(named name: String) -> Any? { properties[name] }
+
+    /// `value` with every struct inside it (rows of rows) read once into a `Fields`: Mustache would
+    /// otherwise reflect a row for each name looked up in it, and each `{{t.…}}` inside a list
+    /// passes through every row on the stack first. Nil is returned as nil, which a row leaves out,
+    /// so the name is looked up further down the stack exactly as before.
+    static func prepared(_ value: Any) -> Any? {
+        // Plain values first: casting to a concrete type is cheap, to a protocol is a lookup.
+        if value is String || value is Bool || value is Int || value is Double { return value }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional: return mirror.children.first.flatMap { prepared($0.value) }
+        case .collection, .set: return mirror.children.compactMap { prepared($0.value) }
+        case .struct, .class:
+            if value is any MustacheParent || value is any MustacheCustomRenderable { return value }
+            return Fields(mirror)
+        default: return value
+        }
+    }
+
+    /// A struct's properties by name, prepared as above.
+    struct Fields: MustacheParent {
+        let values: [String: Any]
+
+        init(_ mirror: Mirror) {
+            var values: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let value = PageFrame.prepared(child.value) { values[label] = value }
+            }
+            self.values = values
+        }
+
+        func child(named name: String) -> Any? { values[name] }
+    }
 
     /// A view property that is nil: renders as nothing, and its section as not there.
     struct Absent: MustacheCustomRenderable {
