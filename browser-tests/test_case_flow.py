@@ -200,3 +200,60 @@ def test_case_from_screening_to_closure(browser, own_server):
     assert any(name.endswith("-wal") for name in running) and pathlib.Path(server.log_path).name in running, running
     server.stop()
     scan()
+
+
+def test_supervisor_reassigns_a_case(browser, own_server):
+    """The team lead moves a demo client from the case manager to themself: the case manager can no
+    longer open it, the supervisor's form shows the new assignment, and moving it back restores it."""
+    server = own_server
+    manager = token(server, "demo-casemanager")
+    client_id = get_json(server.url + "/api/v1/clients", manager)["clients"][0]["id"]
+    supervisor_id = next(member["id"] for member in get_json(server.url + "/api/v1/case-staff", token(server, "demo-supervisor"))["staff"]
+                         if member["role"] == "supervisor")
+
+    sign_in(browser, server, "demo-supervisor")
+    browser.get(f"{server.url}/cases/{client_id}")
+    wait_for(browser, "staff-form")
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#staff-form input[type=checkbox]")
+    ticked = [box.get_attribute("name") for box in boxes if box.is_selected()]
+    assert len(ticked) == 1 and ticked[0] != "staff_" + supervisor_id
+    assert serious_violations(browser) == []
+    for box in boxes:
+        if box.is_selected() != (box.get_attribute("name") == "staff_" + supervisor_id):
+            box.click()
+    submit(browser, "staff-form")
+    wait_for(browser, "staff-form")
+    now_ticked = [box.get_attribute("name") for box in browser.find_elements(By.CSS_SELECTOR, "#staff-form input[type=checkbox]")
+                  if box.is_selected()]
+    assert now_ticked == ["staff_" + supervisor_id]
+    assert status_of_with(server.url + f"/api/v1/clients/{client_id}", manager) == 404
+
+    # Nobody ticked is refused with a message, and nothing changes.
+    for box in browser.find_elements(By.CSS_SELECTOR, "#staff-form input[type=checkbox]"):
+        if box.is_selected():
+            box.click()
+    submit(browser, "staff-form")
+    wait_for(browser, "case-error")
+    assert browser.find_element(By.ID, "case-error").get_attribute("data-section") == "staff"
+    assert status_of_with(server.url + f"/api/v1/clients/{client_id}", manager) == 404
+
+    # Back to the case manager, by the API this time.
+    back = put_json(server.url + f"/api/v1/clients/{client_id}/staff", {"case_managers": [ticked[0][len("staff_"):]]}, token(server, "demo-supervisor"))
+    assert back["case_managers"] == [ticked[0][len("staff_"):]]
+    assert status_of_with(server.url + f"/api/v1/clients/{client_id}", manager) == 200
+
+
+def status_of_with(url, bearer):
+    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + bearer})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def put_json(url, body, bearer):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",
+                                     headers={"Authorization": "Bearer " + bearer, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)

@@ -84,6 +84,59 @@ struct CaseStoreTests {
         }
     }
 
+    @Test("a supervisor reassigns a case: the new case manager sees it and takes over its open tasks; bad lists change nothing",
+          arguments: Backend.allCases)
+    func reassignment(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let staff = try await Self.staff(test)
+            let client = try await test.store.clients.create(Self.newClient, in: staff.manager)
+            let soon = CaseloadPolicy.day(test.store.clients.today(), plus: 3)
+            let open = try await test.store.cases.addTask(NewTask(title: "call the shelter", due: soon), to: client.id, in: staff.manager)
+            let done = try await test.store.cases.addTask(NewTask(title: "done already", due: "2099-01-02"), to: client.id, in: staff.manager)
+            try await test.store.cases.completeTask(done.id, of: client.id, in: staff.manager)
+            let loaded = try await test.store.clients.find(client.id, in: staff.supervisor)
+
+            // Only a supervisor who may open the client; only active case staff of the organization; never nobody.
+            await #expect(throws: AccessError.forbidden) {
+                try await test.store.clients.assign(client.id, to: [staff.teammate.userId], expectedVersion: nil, in: staff.manager)
+            }
+            await #expect(throws: AccessError.notFound) {
+                try await test.store.clients.assign(client.id, to: [staff.otherManager.userId], expectedVersion: nil, in: staff.otherSupervisor)
+            }
+            let stranger = try await Self.staff(test, "Other Case Org")
+            for bad in [[], [staff.clinician.userId], [stranger.manager.userId], [staff.teammate.userId, "no-such-user"]] {
+                await #expect(throws: CaseError.self) {
+                    try await test.store.clients.assign(client.id, to: bad, expectedVersion: nil, in: staff.supervisor)
+                }
+            }
+            #expect(try await test.store.clients.find(client.id, in: staff.supervisor).version == loaded.version)
+
+            let moved = try await test.store.clients.assign(client.id, to: [staff.teammate.userId], expectedVersion: loaded.version, in: staff.supervisor)
+            #expect(moved.caseManagers == [staff.teammate.userId] && moved.version == loaded.version + 1)
+            // A form loaded before the move is stale.
+            await #expect(throws: CaseError.stale) {
+                try await test.store.clients.assign(client.id, to: [staff.manager.userId], expectedVersion: loaded.version, in: staff.supervisor)
+            }
+            await #expect(throws: AccessError.notFound) { try await test.store.clients.find(client.id, in: staff.manager) }
+            #expect(try await test.store.clients.list(in: staff.teammate).map(\.id) == [client.id])
+            let tasks = try await test.store.cases.caseFile(client.id, in: staff.teammate).tasks
+            #expect(tasks.first { $0.id == open.id }?.ownerId == staff.teammate.userId)
+            #expect(tasks.first { $0.id == done.id }?.ownerId == staff.manager.userId)  // finished work keeps its author
+            #expect(try await test.store.oversight.caseload(in: staff.teammate).tasksDue.map(\.detail) == ["call the shelter"])
+            #expect(try await test.store.oversight.caseload(in: staff.manager).tasksDue.isEmpty)
+
+            // Two at once, then the assignable staff as the form lists them.
+            let both = try await test.store.clients.assign(client.id, to: [staff.teammate.userId, staff.manager.userId], expectedVersion: nil, in: staff.supervisor)
+            #expect(both.caseManagers.sorted() == [staff.teammate.userId, staff.manager.userId].sorted())
+            let listed = try await test.store.clients.caseStaff(in: staff.supervisor).map(\.id)
+            #expect(Set(listed) == Set([staff.manager, staff.teammate, staff.supervisor, staff.otherManager, staff.otherSupervisor].map(\.userId)))
+            await #expect(throws: AccessError.forbidden) { try await test.store.clients.caseStaff(in: staff.manager) }
+            let actions = try await test.store.audit.recent(in: TenantContext(orgId: staff.org.orgId, userId: staff.org.userId, role: .auditor, requestId: "r"))
+                .filter { $0.objectId == client.id }.map(\.action)
+            #expect(actions.filter { $0 == "client.assign" }.count == 2)
+        }
+    }
+
     @Test("the contact profile refuses a stale form, and a referral by a channel not marked safe", arguments: Backend.allCases)
     func contactSafety(backend: Backend) async throws {
         try await TestStore.withStore(backend, clock: ManualClock().clock) { test in

@@ -81,6 +81,8 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/clients/{id}/break-glass": .caseload([.supervisor]), "POST /api/v1/break-glass/{gid}/review": .caseload([.supervisor]),
         // A purge is a supervisor's; the matrix's reason is too short, so nothing is purged here.
         "DELETE /api/v1/clients/{id}": .caseload([.supervisor]),
+        // The body names the case manager already on the case, so a supervisor's call changes nothing.
+        "PUT /api/v1/clients/{id}/staff": .caseload([.supervisor]), "GET /api/v1/case-staff": .roles([.supervisor]),
         "GET /api/v1/caseload": .roles(caseRoles),
         "GET /api/v1/settings/retention": .roles([.admin]), "PUT /api/v1/settings/retention": .roles([.admin]),
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
@@ -276,6 +278,7 @@ struct Fixtures: Sendable {
     func apiBody(_ pattern: String) -> String {
         if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
         if pattern.hasSuffix("/retention") { return #"{"years":7}"# }
+        if pattern.hasSuffix("/staff") { return #"{"case_managers":["\#(own[.caseManager]!.userId)"]}"# }
         if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") || pattern.hasSuffix("/break-glass") { return #"{"reason":"matrix check"}"# }
         if pattern.hasSuffix("/clients/{id}/referrals") { return #"{"service_id":"\#(publicServiceId)","needs":["mental-health"],"do_not_contact":true}"# }
         if pattern == "/api/v1/clients/{id}" { return #"{"reason":"x"}"# }

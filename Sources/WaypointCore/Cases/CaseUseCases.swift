@@ -104,6 +104,20 @@ public enum CaseUseCases {
         return checked
     }
 
+    /// Supervisors (re)assign cases: when a case manager leaves, is overloaded or is the wrong
+    /// match. A case always keeps at least one case manager, and a handful at most.
+    public static func mayAssign(_ role: Role) -> Bool { role == .supervisor }
+
+    /// The staff a case is assigned to, each named once, in the order given (the first takes over
+    /// the open tasks of anyone removed).
+    public static func checkedAssignment(_ staff: [String]) throws -> [String] {
+        var seen = Set<String>()
+        let unique = staff.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+        guard !unique.isEmpty else { throw CaseError.invalid(field: "case_managers", reason: LocalizedText("error_detail_assignment_empty")) }
+        guard unique.count <= 10 else { throw CaseError.invalid(field: "case_managers", reason: LocalizedText("error_detail_too_many", ["max": "10"])) }
+        return unique
+    }
+
     /// A form or API call names the version it was loaded at; any other version means someone
     /// else saved in between.
     public static func checkVersion(expected: Int?, current: Int) throws {

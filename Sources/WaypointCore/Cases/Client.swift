@@ -196,3 +196,16 @@ public struct NewClient: Codable, Sendable, Equatable {
         self.identity = identity
     }
 }
+
+/// Someone a case can be assigned to, as the assignment form lists them.
+public struct CaseStaffMember: Sendable, Equatable, Codable {
+    public let id: String
+    public let displayName: String
+    public let role: Role
+
+    public init(id: String, displayName: String, role: Role) {
+        self.id = id
+        self.displayName = displayName
+        self.role = role
+    }
+}

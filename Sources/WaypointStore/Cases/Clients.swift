@@ -155,6 +155,56 @@ public struct Clients: Repository {
         return try await database.withConnection { db in try await load(id, in: context, on: db) }
     }
 
+    /// A supervisor sets who works the case. Each must be an active case manager or supervisor of
+    /// the organization; open tasks of anyone removed move to the first named, so nothing the
+    /// client is owed waits on a person who can no longer open the case.
+    public func assign(_ id: String, to staff: [String], expectedVersion: Int?, in context: TenantContext) async throws -> ClientRecord {
+        guard CaseUseCases.mayAssign(context.role) else { throw AccessError.forbidden }
+        try await change(id, action: "client.assign", in: context, mustBeOpen: false) { db, row, _, now in
+            // Checked once the client is known to be visible: a stranger's bad list gets 404 like any other.
+            let staff = try CaseUseCases.checkedAssignment(staff)
+            let version = try row.decode(column: "version", as: Int64.self)
+            try CaseUseCases.checkVersion(expected: expectedVersion, current: Int(version))
+            let eligible = Set(try await db.raw("""
+                SELECT id FROM users WHERE org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor')
+                  AND id IN (\(SQLList(staff.map { SQLBind($0) })))
+                """).all().map { try $0.decode(column: "id", as: String.self) })
+            guard eligible.count == staff.count else {
+                throw CaseError.invalid(field: "case_managers", reason: LocalizedText("error_detail_not_case_staff"))
+            }
+            let current = try await db.raw("SELECT user_id FROM client_staff WHERE client_id = \(bind: id)").all()
+                .map { try $0.decode(column: "user_id", as: String.self) }
+            let removed = current.filter { !eligible.contains($0) }
+            for user in removed {
+                try await db.raw("DELETE FROM client_staff WHERE client_id = \(bind: id) AND user_id = \(bind: user)").run()
+                try await db.raw("""
+                    UPDATE case_tasks SET owner_id = \(bind: staff[0]) WHERE client_id = \(bind: id) AND owner_id = \(bind: user) AND status = 'open'
+                    """).run()
+            }
+            for user in staff where !current.contains(user) {
+                try await db.raw("INSERT INTO client_staff (client_id, user_id, assigned_at) VALUES (\(bind: id), \(bind: user), \(bind: now))").run()
+            }
+            try await bump(id, from: version, at: now, on: db)
+        }
+        return try await database.withConnection { db in try await load(id, in: context, on: db) }
+    }
+
+    /// The organization's active case managers and supervisors, for a supervisor's assignment form.
+    public func caseStaff(in context: TenantContext) async throws -> [CaseStaffMember] {
+        guard CaseUseCases.mayAssign(context.role) else { throw AccessError.forbidden }
+        return try await database.withConnection { db in
+            let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
+            return try await db.raw("""
+                SELECT id, role, display_name_sealed FROM users
+                WHERE org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor') ORDER BY username
+                """).all().map { row in
+                let id = try row.decode(column: "id", as: String.self)
+                return CaseStaffMember(id: id, displayName: try sealer.row(id, in: "users", of: context.orgId).open("display_name", from: row),
+                                       role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .caseManager)
+            }
+        }
+    }
+
     /// One change to a client in one transaction with its audit entry: the row is read (so a caller
     /// who may not open the client learns nothing), then `body` writes with the client's sealer.
     func change<T: Sendable>(_ id: String, action: String, in context: TenantContext, mustBeOpen: Bool = true,
@@ -172,9 +222,11 @@ public struct Clients: Repository {
     }
 
     /// Applies one change and moves the version on, only if nobody moved it first.
-    func bump(_ id: String, set change: SQLQueryString, from version: Int64, at now: Int64, on db: any SQLDatabase) async throws {
+    /// A new version of the client (with `change` to its row, if any): forms loaded before it are stale.
+    func bump(_ id: String, set change: SQLQueryString? = nil, from version: Int64, at now: Int64, on db: any SQLDatabase) async throws {
+        let changed: SQLQueryString = change.map { "\($0), " } ?? ""
         let updated = try await db.raw("""
-            UPDATE clients SET \(change), version = version + 1, updated_at = \(bind: now)
+            UPDATE clients SET \(changed)version = version + 1, updated_at = \(bind: now)
             WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
             """).all()
         guard !updated.isEmpty else { throw CaseError.stale }

@@ -12,7 +12,7 @@ extension CaseViews {
 
     /// The client page: every section, and each form with what was typed when it comes back.
     func detail(_ file: CaseFile, viewer: TenantContext, today: String, identity: ClientIdentity?, consentService: (id: String, name: String)?,
-                receiverLink: String?, typed: Typed) -> Detail {
+                receiverLink: String?, typed: Typed, staff: [CaseStaffMember] = []) -> Detail {
         let client = file.client
         let formatter = dayFormatter
         let typedHere = { (section: String) in typed.section == section ? typed.values : [:] }
@@ -34,6 +34,9 @@ extension CaseViews {
             id: client.id, clientId: client.id, alias: client.alias, phase: client.phase.rawValue, phaseLabel: phaseLabel(client.phase), flags: flags(client.flags),
             clientLanguages: client.languages.joined(separator: ", "), isOpen: client.status == .open, isClosed: client.status == .closed,
             version: client.version, isSupervisor: viewer.role == .supervisor, hasIdentity: client.hasIdentity,
+            staffOptions: staff.map { Option(value: $0.id, label: "\($0.displayName) (\(strings["role_" + $0.role.rawValue]))",
+                                             selected: client.caseManagers.contains($0.id)) },
+            currentStaff: client.caseManagers.joined(separator: ","),
             error: typed.error, errorSection: typed.section, typed: typed.section.map { [$0: typed.values] } ?? [:],
             identity: identity.map { Identity(legalName: $0.legalName, dob: $0.dob, phone: $0.phone, email: $0.email, address: $0.address) },
             channels: channels,

@@ -101,6 +101,13 @@ struct CaseFormActions {
         case "reopen":
             try await store.cases.reopen(id, in: tenant)
             return .back("status")
+        case "staff":
+            // Those already on the case first: the first named takes over a removed colleague's open tasks.
+            let current = (form["current"] ?? "").split(separator: ",").map(String.init)
+            let chosen = form.keys.filter { $0.hasPrefix("staff_") }.map { String($0.dropFirst(6)) }
+            let ordered = current.filter(chosen.contains) + chosen.filter { !current.contains($0) }.sorted()
+            _ = try await store.clients.assign(id, to: ordered, expectedVersion: version, in: tenant)
+            return .back("staff")
         case "purge":
             _ = try await store.oversight.purge(id, reason: form["reason"] ?? "", in: tenant)
             return .gone

@@ -68,8 +68,9 @@ struct CasePages {
               receiverLink: String? = nil, typed: CaseViews.Typed = CaseViews.Typed(), status: HTTPResponse.Status = .ok,
               request: Request, context: WaypointRequestContext) async throws -> Response {
         let file = try await store.cases.caseFile(id, in: tenant)
+        let staff = CaseUseCases.mayAssign(tenant.role) ? try await store.clients.caseStaff(in: tenant) : []
         let view = CaseViews(context.language).detail(file, viewer: tenant, today: store.clients.today(), identity: identity,
-                                                      consentService: consentService, receiverLink: receiverLink, typed: typed)
+                                                      consentService: consentService, receiverLink: receiverLink, typed: typed, staff: staff)
         return renderer.page("case-detail", titleKey: "case_detail_title", view: view, request: request, context: context, status: status)
     }
 

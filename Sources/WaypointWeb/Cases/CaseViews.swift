@@ -44,6 +44,8 @@ struct CaseViews {
     struct Detail {
         let id: String, clientId: String, alias: String, phase: String, phaseLabel: String, flags: String, clientLanguages: String
         let isOpen: Bool, isClosed: Bool, version: Int, isSupervisor: Bool, hasIdentity: Bool
+        /// A supervisor's assignment form: the organization's case staff, those on the case ticked.
+        let staffOptions: [Option], currentStaff: String
         let error: String?, errorSection: String?
         /// What the refused form had in it, by section: `typed.goals.text` in a template.
         let typed: [String: [String: String]]

@@ -14,6 +14,8 @@ struct ClientsAPI {
     struct Listing: Encodable { let clients: [ClientSummary] }
     struct ConsentListing: Encodable { let consents: [ConsentRecord] }
     struct Reason: Decodable { let reason: String }
+    struct StaffBody: Decodable { let caseManagers: [String]; let version: Int? }
+    struct StaffListing: Encodable { let staff: [CaseStaffMember] }
 
     struct ContactSafetyBody: Decodable {
         let version: Int?
@@ -51,6 +53,8 @@ struct ClientsAPI {
         api.get("/clients", use: list)
         api.get("/clients/:id", use: read)
         api.put("/clients/:id/contact-safety", use: contactSafety)
+        api.put("/clients/:id/staff", use: assign)
+        api.get("/case-staff", use: caseStaff)
         api.post("/clients/:id/identity/reveal", use: reveal)
         api.post("/clients/:id/consents", use: createConsent)
         api.get("/clients/:id/consents", use: consents)
@@ -91,6 +95,18 @@ struct ClientsAPI {
         let body = try await JSONBody.decode(ContactSafetyBody.self, from: request, context: context)
         return try JSONBody.response(try await store.clients.updateContactSafety(
             try context.parameters.require("id"), body.safety, expectedVersion: body.version, in: tenant))
+    }
+
+    @Sendable func assign(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: [.supervisor])
+        let body = try await JSONBody.decode(StaffBody.self, from: request, context: context)
+        return try JSONBody.response(try await store.clients.assign(try context.parameters.require("id"), to: body.caseManagers,
+                                                                    expectedVersion: body.version, in: tenant))
+    }
+
+    @Sendable func caseStaff(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: [.supervisor])
+        return try JSONBody.response(StaffListing(staff: try await store.clients.caseStaff(in: tenant)))
     }
 
     @Sendable func reveal(_ request: Request, context: WaypointRequestContext) async throws -> Response {
