@@ -11,6 +11,7 @@ public struct DemoSetup: Sendable {
         ("demo-editor", .directoryEditor, "Demo Directory Editor"),
         ("demo-casemanager", .caseManager, "Demo Case Manager"),
         ("demo-supervisor", .supervisor, "Demo Supervisor"),
+        ("demo-advocate", .advocate, "Demo Advocate"),
     ]
     static let team = "demo-team"
 

@@ -20,6 +20,7 @@ public final class Store: Sendable {
     public let oversight: CaseOversight
     /// Synthetic caseloads for the benchmark only.
     public let caseSeeding: CaseSeeding
+    public let crisis: CrisisContacts
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -38,6 +39,7 @@ public final class Store: Sendable {
         cases = CaseRecords(shared: shared, clients: clients)
         oversight = CaseOversight(shared: shared, clients: clients)
         caseSeeding = CaseSeeding(shared: shared)
+        crisis = CrisisContacts(shared: shared, clients: clients)
     }
 
     public var database: Database { shared.database }

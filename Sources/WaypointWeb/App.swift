@@ -64,6 +64,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     ReferralsAPI(store: store).register(on: api)
     ClientsAPI(store: store).register(on: api)
     CaseAPI(store: store).register(on: api)
+    CrisisAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

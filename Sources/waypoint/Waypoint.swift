@@ -135,7 +135,7 @@ struct UserCommand: AsyncParsableCommand {
             discussion: "The organization is created if it does not exist yet, so this also bootstraps a new install.")
         @OptionGroup var storage: StorageOptions
         @Option var username: String
-        @Option(help: "admin, clinician, directory_editor or auditor") var role: String
+        @Option(help: "admin, clinician, case_manager, supervisor, directory_editor, auditor or advocate") var role: String
         @Option(help: "Organization name (needed when there is more than one).") var org: String?
         @Option var displayName: String?
         @Option var email: String?

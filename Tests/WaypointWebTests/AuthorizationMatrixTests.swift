@@ -84,12 +84,18 @@ struct AuthorizationMatrixTests {
         // The body names the case manager already on the case, so a supervisor's call changes nothing.
         "PUT /api/v1/clients/{id}/staff": .caseload([.supervisor]), "GET /api/v1/case-staff": .roles([.supervisor]),
         "GET /api/v1/caseload": .roles(caseRoles),
+        "POST /api/v1/crisis-contacts": .roles(crisisRoles), "GET /api/v1/crisis-contacts": .roles(crisisRoles),
+        "GET /api/v1/crisis-contacts/{id}": .caseload(crisisRoles), "POST /api/v1/crisis-contacts/{id}/callback-done": .caseload(crisisRoles),
+        "POST /api/v1/crisis-contacts/{id}/close": .caseload(crisisRoles),
+        // Without the caller's agreement (422): nothing is converted.
+        "POST /api/v1/crisis-contacts/{id}/client": .caseload(crisisRoles),
         "GET /api/v1/settings/retention": .roles([.admin]), "PUT /api/v1/settings/retention": .roles([.admin]),
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
         "POST /cases/{id}/{section}/{item}/{step}": .caseload(caseRoles),
     ]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
+    static let crisisRoles: Set<Role> = [.advocate, .supervisor]
 
     /// Values planted in the own organization's records; no refusal may contain any of them.
     static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid",
@@ -201,6 +207,7 @@ struct Fixtures: Sendable {
     var noteId = ""
     var taskId = ""
     var grantId = ""
+    var crisisId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -252,6 +259,10 @@ struct Fixtures: Sendable {
         _ = try await store.cases.addNote(NewNote(text: Fixtures.therapyNote, sensitivity: .therapy), to: client.id, in: fixtures.own[.supervisor]!)
         fixtures.taskId = try await store.cases.addTask(NewTask(title: "call back", due: "2099-01-01"), to: client.id, in: manager).id
         fixtures.grantId = try await store.oversight.breakGlass(client.id, reason: "matrix emergency", in: fixtures.own[.supervisor]!).id
+        fixtures.crisisId = try await store.crisis.log(
+            NewCrisisContact(channel: .call, callerRole: .person, concerns: [.labor], danger: false, outcome: [],
+                             callback: Callback(safe: true, number: "208-555-0142", safeTimes: "after 6 pm"), note: "Okapi-Note-7730"),
+            in: fixtures.own[.advocate]!).id
         return fixtures
     }
 
@@ -266,7 +277,8 @@ struct Fixtures: Sendable {
         for (name, value) in [("{section}", "notes"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
-        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : screening ? screeningId : referral ? referralId
+        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : pattern.contains("/crisis-contacts/") ? crisisId
+            : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
             : pattern.contains("instruments") ? "sscst" : publicServiceId
@@ -278,6 +290,10 @@ struct Fixtures: Sendable {
     func apiBody(_ pattern: String) -> String {
         if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
         if pattern.hasSuffix("/retention") { return #"{"years":7}"# }
+        if pattern == "/api/v1/crisis-contacts" {
+            return #"{"channel":"chat","caller_role":"professional","concerns":["unsure"],"danger":false,"outcome":["information"]}"#
+        }
+        if pattern.hasSuffix("/crisis-contacts/{id}/client") { return #"{"consent":false,"alias":"matrix"}"# }
         if pattern.hasSuffix("/staff") { return #"{"case_managers":["\#(own[.caseManager]!.userId)"]}"# }
         if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") || pattern.hasSuffix("/break-glass") { return #"{"reason":"matrix check"}"# }
         if pattern.hasSuffix("/clients/{id}/referrals") { return #"{"service_id":"\#(publicServiceId)","needs":["mental-health"],"do_not_contact":true}"# }

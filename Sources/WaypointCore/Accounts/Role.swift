@@ -14,6 +14,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case directoryEditor = "directory_editor"
     /// Reads the audit log; never client content.
     case auditor
+    /// Answers the 24/7 line: logs contacts (anonymous by default), agrees callbacks, hands a caller
+    /// who wants help over to a case manager. Sees no case files.
+    case advocate
 
     public var canManageUsers: Bool { self == .admin }
     public var canReadAudit: Bool { self == .auditor || self == .admin }

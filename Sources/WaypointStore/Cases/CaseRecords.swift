@@ -73,14 +73,20 @@ public struct CaseRecords: Repository {
     public func addNote(_ new: NewNote, to clientId: String, in context: TenantContext) async throws -> CaseNote {
         try await clients.change(clientId, action: "client.note", in: context) { db, _, sealer, now in
             let note = try CaseUseCases.note(new, id: Tokens.opaqueId(), by: context, now: Date(millis: now))
-            try await db.raw("""
-                INSERT INTO case_notes (id, client_id, org_id, author_id, sensitivity, text_sealed, created_at)
-                VALUES (\(bind: note.id), \(bind: clientId), \(bind: context.orgId), \(bind: context.userId), \(bind: note.sensitivity.rawValue),
-                        \(bind: try sealer.row(note.id, in: "case_notes", of: context.orgId).seal(note.text, column: "text")), \(bind: now))
-                """).run()
+            try await Self.insert(note, of: clientId, in: context, sealer: sealer, at: now, on: db)
             try await Self.touch(clientId, contact: true, at: now, on: db)
             return note
         }
+    }
+
+    /// Writes a checked note, sealed with the client's key (also the first note of a client opened from a crisis contact).
+    static func insert(_ note: CaseNote, of clientId: String, in context: TenantContext, sealer: FieldSealer, at now: Int64,
+                       on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO case_notes (id, client_id, org_id, author_id, sensitivity, text_sealed, created_at)
+            VALUES (\(bind: note.id), \(bind: clientId), \(bind: context.orgId), \(bind: context.userId), \(bind: note.sensitivity.rawValue),
+                    \(bind: try sealer.row(note.id, in: "case_notes", of: context.orgId).seal(note.text, column: "text")), \(bind: now))
+            """).run()
     }
 
     /// A supervisor co-signs a note they may read (so never a therapy or privileged note of another's).

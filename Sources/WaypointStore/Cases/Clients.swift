@@ -54,28 +54,37 @@ public struct Clients: Repository {
     public func create(_ new: NewClient, in context: TenantContext) async throws -> ClientRecord {
         guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let client = try CaseUseCases.checked(new, today: today())
-        let id = Tokens.opaqueId()
         let now = clock.millis()
-        let flags = client.flags ?? ClientFlags()
-        try await database.transaction { db in
-            let sealer = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now, create: true).row(id, in: "clients", of: context.orgId)
-            let identity = try client.identity.map { try sealer.seal(try Self.json($0), column: "identity") }
-            try await db.raw("""
-                INSERT INTO clients (id, org_id, alias_sealed, phase, minor, foreign_national, safety_concern, languages_sealed,
-                                     contact_safety_sealed, identity_sealed, status, version, created_by, created_at, updated_at, last_contact_at)
-                VALUES (\(bind: id), \(bind: context.orgId), \(bind: try sealer.seal(client.alias, column: "alias")), \(bind: client.phase.rawValue),
-                        \(bind: flags.minor ? 1 : 0), \(bind: flags.foreignNational ? 1 : 0), \(bind: flags.safetyConcern ? 1 : 0),
-                        \(bind: try sealer.seal(try Self.json(client.languages ?? []), column: "languages")),
-                        \(bind: try sealer.seal(try Self.json(ContactSafety()), column: "contact_safety")), \(bind: identity),
-                        'open', 1, \(bind: context.userId), \(bind: now), \(bind: now), \(bind: now))
-                """).run()
-            try await db.raw("INSERT INTO client_staff (client_id, user_id, assigned_at) VALUES (\(bind: id), \(bind: context.userId), \(bind: now))").run()
-            try await db.raw("""
-                INSERT INTO client_phases (client_id, seq, phase, at, actor) VALUES (\(bind: id), 1, \(bind: client.phase.rawValue), \(bind: now), \(bind: context.userId))
-                """).run()
-            try await audit.append(audit(context, "client.create", client: id), on: db)
+        let id = try await database.transaction { db in
+            try await insert(client, contactSafety: ContactSafety(), assignedTo: context.userId, in: context, at: now, on: db).id
         }
         return try await database.withConnection { db in try await load(id, in: context, on: db) }
+    }
+
+    /// Writes a checked new client with its own key, assigned to `assignee`, with its first phase
+    /// and the audit entry; returns the id and the client's key for whatever the caller adds next.
+    func insert(_ client: NewClient, contactSafety: ContactSafety, assignedTo assignee: String, in context: TenantContext, at now: Int64,
+                on db: any SQLDatabase) async throws -> (id: String, key: FieldSealer) {
+        let id = Tokens.opaqueId()
+        let flags = client.flags ?? ClientFlags()
+        let key = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now, create: true)
+        let sealer = key.row(id, in: "clients", of: context.orgId)
+        let identity = try client.identity.map { try sealer.seal(try Self.json($0), column: "identity") }
+        try await db.raw("""
+            INSERT INTO clients (id, org_id, alias_sealed, phase, minor, foreign_national, safety_concern, languages_sealed,
+                                 contact_safety_sealed, identity_sealed, status, version, created_by, created_at, updated_at, last_contact_at)
+            VALUES (\(bind: id), \(bind: context.orgId), \(bind: try sealer.seal(client.alias, column: "alias")), \(bind: client.phase.rawValue),
+                    \(bind: flags.minor ? 1 : 0), \(bind: flags.foreignNational ? 1 : 0), \(bind: flags.safetyConcern ? 1 : 0),
+                    \(bind: try sealer.seal(try Self.json(client.languages ?? []), column: "languages")),
+                    \(bind: try sealer.seal(try Self.json(contactSafety), column: "contact_safety")), \(bind: identity),
+                    'open', 1, \(bind: context.userId), \(bind: now), \(bind: now), \(bind: now))
+            """).run()
+        try await db.raw("INSERT INTO client_staff (client_id, user_id, assigned_at) VALUES (\(bind: id), \(bind: assignee), \(bind: now))").run()
+        try await db.raw("""
+            INSERT INTO client_phases (client_id, seq, phase, at, actor) VALUES (\(bind: id), 1, \(bind: client.phase.rawValue), \(bind: now), \(bind: context.userId))
+            """).run()
+        try await audit.append(audit(context, "client.create", client: id), on: db)
+        return (id, key)
     }
 
     // MARK: Reading

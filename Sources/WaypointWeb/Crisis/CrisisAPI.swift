@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// `/api/v1/crisis-contacts`: the 24/7 line's contact log and shift view, for advocates and their
+/// supervisors. Everyone else is refused before a body is read.
+struct CrisisAPI {
+    let store: Store
+
+    static let roles: Set<Role> = [.advocate, .supervisor]
+
+    struct Created: Encodable { let id: String }
+
+    func register(on api: RouterGroup<WaypointRequestContext>) {
+        api.post("/crisis-contacts", use: log)
+        api.get("/crisis-contacts", use: shift)
+        api.get("/crisis-contacts/:id", use: read)
+        api.post("/crisis-contacts/:id/callback-done", use: callbackDone)
+        api.post("/crisis-contacts/:id/close", use: close)
+        api.post("/crisis-contacts/:id/client", use: convert)
+    }
+
+    @Sendable func log(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.roles)
+        let body = try await JSONBody.decode(NewCrisisContact.self, from: request, context: context)
+        return try JSONBody.response(try await store.crisis.log(body, in: tenant), status: .created)
+    }
+
+    @Sendable func shift(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(try await store.crisis.shift(in: try context.tenant(asOneOf: Self.roles)))
+    }
+
+    @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.roles)
+        return try JSONBody.response(try await store.crisis.find(try context.parameters.require("id"), in: tenant))
+    }
+
+    @Sendable func callbackDone(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.roles)
+        try await store.crisis.callbackDone(try context.parameters.require("id"), in: tenant)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func close(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.roles)
+        try await store.crisis.close(try context.parameters.require("id"), in: tenant)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func convert(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.roles)
+        let body = try await JSONBody.decode(CrisisConversion.self, from: request, context: context)
+        return try JSONBody.response(Created(id: try await store.crisis.convert(try context.parameters.require("id"), body, in: tenant)),
+                                     status: .created)
+    }
+}
