@@ -93,6 +93,8 @@ struct AuthorizationMatrixTests {
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
         "POST /cases/{id}/{section}/{item}/{step}": .caseload(caseRoles),
+        "GET /line": .roles(crisisRoles), "GET /line/new": .roles(crisisRoles), "POST /line": .roles(crisisRoles),
+        "GET /line/{id}": .caseload(crisisRoles), "POST /line/{id}/{action}": .caseload(crisisRoles),
     ]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
     static let crisisRoles: Set<Role> = [.advocate, .supervisor]
@@ -274,10 +276,10 @@ struct Fixtures: Sendable {
         if pattern.hasPrefix("/cases/{id}/{section}/{item}") {
             path = path.replacingOccurrences(of: "{section}/{item}/{step}", with: "tasks/\(taskId)/done")
         }
-        for (name, value) in [("{section}", "notes"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
+        for (name, value) in [("{section}", "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
-        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : pattern.contains("/crisis-contacts/") ? crisisId
+        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
             : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId

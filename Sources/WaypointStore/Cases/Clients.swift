@@ -198,9 +198,10 @@ public struct Clients: Repository {
         return try await database.withConnection { db in try await load(id, in: context, on: db) }
     }
 
-    /// The organization's active case managers and supervisors, for a supervisor's assignment form.
+    /// The organization's active case managers and supervisors, for a supervisor's assignment form
+    /// and an advocate handing a caller over.
     public func caseStaff(in context: TenantContext) async throws -> [CaseStaffMember] {
-        guard CaseUseCases.mayAssign(context.role) else { throw AccessError.forbidden }
+        guard CaseUseCases.mayAssign(context.role) || CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
             return try await db.raw("""

@@ -38,7 +38,7 @@ struct PageRenderer: Sendable {
             signedIn: context.session != nil, username: context.session?.username, roleLabel: role.map { strings["role_" + $0.rawValue] },
             csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
             canScreen: role == .clinician, isEditor: role == .directoryEditor,
-            worksCases: role.map(CaseUseCases.mayWorkCases) ?? false)
+            worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false)
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -130,4 +130,5 @@ struct PageChrome {
     let canScreen: Bool
     let isEditor: Bool
     let worksCases: Bool
+    let answersLine: Bool
 }
