@@ -5,7 +5,10 @@ import NIOHTTP1
 import WaypointCore
 
 /// Closed-loop load: `connections` clients each send their next request as soon as the last one
-/// answers, for `duration`. Latencies are kept whole so percentiles are exact.
+/// answers, for `duration`. With a `rate` it is open-loop instead: together they send `rate`
+/// requests a second on a fixed schedule, and a latency counts from when a request was due, so a
+/// slow answer that delays the next request is not hidden. Latencies are kept whole so
+/// percentiles are exact.
 struct LoadGenerator {
     struct Result {
         let requests: Int
@@ -27,6 +30,7 @@ struct LoadGenerator {
     let client: HTTPClient
     let connections: Int
     let duration: Duration
+    var rate: Double?
 
     func run(makeRequest: @escaping @Sendable () -> HTTPClientRequest, expect status: HTTPResponseStatus) async -> Result {
         let clock = ContinuousClock()
@@ -34,12 +38,21 @@ struct LoadGenerator {
         let cpuAtStart = Self.processCPUSeconds()
         let deadline = start + duration
         let perWorker = await withTaskGroup(of: ([Double], Int).self) { group in
-            for _ in 0..<connections {
+            let interval = rate.map { Double(connections) / $0 }
+            for worker in 0..<connections {
                 group.addTask {
                     var latencies: [Double] = []
                     var errors = 0
+                    // Workers are staggered across one interval so the schedule is even.
+                    var due = start + .seconds((interval ?? 0) * Double(worker) / Double(connections))
                     while clock.now < deadline {
-                        let sent = clock.now
+                        var sent = clock.now
+                        if let interval {
+                            guard due < deadline else { break }
+                            if due > sent { try? await Task.sleep(until: due, clock: clock) }
+                            sent = due
+                            due = due + .seconds(interval)
+                        }
                         do {
                             let response = try await client.execute(makeRequest(), timeout: .seconds(30))
                             _ = try await response.body.collect(upTo: 1 << 20)

@@ -18,7 +18,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases (comma-separated).") var only = "auth,engine,screenings,directory,cases"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis"
     @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
@@ -33,7 +33,7 @@ struct WaypointBench: AsyncParsableCommand {
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
@@ -72,7 +72,7 @@ struct WaypointBench: AsyncParsableCommand {
                                         clients: clients, staff: staff, samples: samples, reuse: keepCases != nil)
             }
         }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "store"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "crisis"]) else { return }
         print("connections=\(connections) duration=\(seconds)s warm-up=\(warmup)s cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("backend   endpoint                     req/s      p50 ms    p99 ms   errors  cpu ms/req")
         for (name, location) in backends {
@@ -98,7 +98,7 @@ struct WaypointBench: AsyncParsableCommand {
         }
         let base = "http://127.0.0.1:\(configuration.port)"
         var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(connections, 200)  // the crisis run opens 200
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let (connections, seconds, warmup) = (self.connections, self.seconds, self.warmup)
 
@@ -148,6 +148,30 @@ struct WaypointBench: AsyncParsableCommand {
                 print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + label.padding(toLength: 28, withPad: " ", startingAt: 0)
                       + String(format: "%8.1f %9.1f %9.1f %8d %11.2f", result.perSecond, result.percentile(50), result.percentile(99), result.errors,
                                      result.cpuMillisPerRequest))
+            }
+            if sections.contains("crisis") {
+                // 200 advocates logging at once, each contact with a sealed note and an agreed callback.
+                var advocateSignIn = signIn()
+                advocateSignIn.body = .bytes(ByteBuffer(string: #"{"username":"demo-advocate","password":"\#(Self.password)"}"#))
+                let advocate = try await Self.token(client, advocateSignIn)
+                let contact: @Sendable () -> HTTPClientRequest = {
+                    var request = HTTPClientRequest(url: base + "/api/v1/crisis-contacts")
+                    request.method = .POST
+                    request.headers.add(name: "Authorization", value: "Bearer " + advocate)
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(string: #"{"channel":"call","caller_role":"person","concerns":["labor"],"language":"es","danger":false,"outcome":["safety-planning"],"callback":{"safe":true,"number":"208-555-0100","safe_times":"evenings"},"code_word":"bench \#(counter.next() % 50)","note":"bench note"}"#))
+                    return request
+                }
+                // The issue's figure: 200 advocates together logging 500 contacts a second (open loop);
+                // then the same 200 sending as fast as answers come (closed loop: the ceiling).
+                for (label, rate) in [("crisis contacts, 500/s offered", 500.0 as Double?), ("crisis contacts, flat out", nil)] {
+                    _ = await LoadGenerator(client: client, connections: 200, duration: .seconds(warmup), rate: rate).run(makeRequest: contact, expect: .created)
+                    let result = await LoadGenerator(client: client, connections: 200, duration: .seconds(seconds), rate: rate)
+                        .run(makeRequest: contact, expect: .created)
+                    print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + (label + " (200 conn.)").padding(toLength: 44, withPad: " ", startingAt: 0)
+                          + String(format: "%8.1f %9.1f %9.1f %8d %11.2f", result.perSecond, result.percentile(50), result.percentile(99), result.errors,
+                                         result.cpuMillisPerRequest))
+                }
             }
             let verification = try await store.audit.verify()
             print("          audit chain after the run: \(verification)")
