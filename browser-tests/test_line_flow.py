@@ -3,6 +3,7 @@ without the caller's explicit safe-to-call answer (everything typed is kept), re
 callback, hands the caller over to the demo case manager, who finds the case opened with the
 callback answers as the contact profile and the advocate's note. The planted number and note are
 nowhere at rest or in the server's log."""
+import datetime
 import pathlib
 
 from selenium.webdriver.common.by import By
@@ -65,6 +66,8 @@ def test_anonymous_call_to_a_case(browser, own_server):
     wait_for(browser, "crisis-error")
     browser.find_element(By.ID, "hand-over-alias").clear()
     browser.find_element(By.ID, "hand-over-alias").send_keys("Lantern")
+    browser.find_element(By.ID, "hand-over-minor").click()
+    browser.find_element(By.ID, "hand-over-foreign").click()
     browser.find_element(By.ID, "hand-over-consent").click()
     submit(browser, "hand-over-form")
     wait_for(browser, "handed-over")
@@ -78,7 +81,7 @@ def test_anonymous_call_to_a_case(browser, own_server):
     manager_token = token(server, "demo-casemanager")
     lantern = next(c for c in get_json(server.url + "/api/v1/clients", manager_token)["clients"] if c["alias"] == "Lantern")
     case = get_json(server.url + f"/api/v1/clients/{lantern['id']}", manager_token)
-    assert case["languages"] == ["es"] and case["flags"]["safety_concern"] is True
+    assert case["languages"] == ["es"] and case["flags"] == {"minor": True, "foreign_national": True, "safety_concern": True}
     assert case["contact_safety"]["call"] is True and case["contact_safety"]["safe_times"] == "weekdays after 7 pm"
     assert case["contact_safety"]["code_word"] == "lantern"
     assert [note["text"] for note in case["notes"]] == [NOTE]
@@ -86,6 +89,33 @@ def test_anonymous_call_to_a_case(browser, own_server):
     # Spanish, same page.
     browser.get(contact_url + "?lang=es")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Contacto"
+
+    # The case manager starts the child's eligibility request within the 24-hour window: it is on the
+    # dashboard with its deadline until it is sent.
+    browser.delete_all_cookies()
+    sign_in(browser, server, "demo-casemanager")
+    browser.get(f"{server.url}/cases/{lantern['id']}")
+    wait_for(browser, "eligibility-form")
+    Select(browser.find_element(By.ID, "eligibility-kind")).select_by_value("child-eligibility")
+    received_at = datetime.datetime.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
+    received = received_at.strftime("%Y-%m-%dT%H:%M")
+    browser.execute_script("document.getElementById('eligibility-received').value = arguments[0]", received)
+    submit(browser, "eligibility-form")
+    wait_for(browser, "eligibility-list")
+    item = browser.find_element(By.CSS_SELECTOR, "#eligibility-list li")
+    assert item.get_attribute("data-status") == "planned"
+    due = (received_at + datetime.timedelta(hours=24)).strftime("%Y-%m-%d %H:%M")
+    assert due in item.text
+    assert serious_violations(browser) == []
+    browser.get(server.url + "/cases")
+    assert "Lantern" in browser.find_element(By.ID, "board-eligibility-due").text
+    browser.get(f"{server.url}/cases/{lantern['id']}")
+    Select(browser.find_element(By.CSS_SELECTOR, "#eligibility-list select")).select_by_value("requested")
+    browser.find_element(By.CSS_SELECTOR, "#eligibility-list button[type=submit]").click()
+    wait_for(browser, "eligibility-list")
+    assert browser.find_element(By.CSS_SELECTOR, "#eligibility-list li").get_attribute("data-status") == "requested"
+    browser.get(server.url + "/cases")
+    assert "Lantern" not in browser.find_element(By.ID, "board-eligibility-due").text
 
     def scan():
         for path in pathlib.Path(server.workdir).rglob("*"):

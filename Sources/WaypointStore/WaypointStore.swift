@@ -21,6 +21,7 @@ public final class Store: Sendable {
     /// Synthetic caseloads for the benchmark only.
     public let caseSeeding: CaseSeeding
     public let crisis: CrisisContacts
+    public let eligibility: EligibilityRequests
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -40,6 +41,7 @@ public final class Store: Sendable {
         oversight = CaseOversight(shared: shared, clients: clients)
         caseSeeding = CaseSeeding(shared: shared)
         crisis = CrisisContacts(shared: shared, clients: clients)
+        eligibility = EligibilityRequests(shared: shared, clients: clients)
     }
 
     public var database: Database { shared.database }

@@ -66,6 +66,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     ClientsAPI(store: store).register(on: api)
     CaseAPI(store: store).register(on: api)
     CrisisAPI(store: store).register(on: api)
+    EligibilityAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

@@ -84,6 +84,9 @@ struct AuthorizationMatrixTests {
         // The body names the case manager already on the case, so a supervisor's call changes nothing.
         "PUT /api/v1/clients/{id}/staff": .caseload([.supervisor]), "GET /api/v1/case-staff": .roles([.supervisor]),
         "GET /api/v1/caseload": .roles(caseRoles),
+        // The status body asks a move the rules refuse (409): nothing changes.
+        "POST /api/v1/clients/{id}/eligibility": .caseload(caseRoles), "GET /api/v1/clients/{id}/eligibility": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/eligibility/{eid}/status": .caseload(caseRoles),
         "POST /api/v1/crisis-contacts": .roles(crisisRoles), "GET /api/v1/crisis-contacts": .roles(crisisRoles),
         "GET /api/v1/crisis-contacts/{id}": .caseload(crisisRoles), "POST /api/v1/crisis-contacts/{id}/callback-done": .caseload(crisisRoles),
         "POST /api/v1/crisis-contacts/{id}/close": .caseload(crisisRoles),
@@ -210,6 +213,7 @@ struct Fixtures: Sendable {
     var taskId = ""
     var grantId = ""
     var crisisId = ""
+    var eligibilityId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -249,7 +253,8 @@ struct Fixtures: Sendable {
         fixtures.userId = fixtures.own[.clinician]!.userId
         // A client on the demo case manager's caseload (the demo supervisor leads that team), with a consent.
         let client = try await store.clients.create(
-            NewClient(alias: "Okapi-Client-3381", phase: .survive, identity: ClientIdentity(legalName: "Okapi-Legal-Name-6620")),
+            NewClient(alias: "Okapi-Client-3381", phase: .survive, flags: ClientFlags(foreignNational: true),
+                      identity: ClientIdentity(legalName: "Okapi-Legal-Name-6620")),
             in: fixtures.own[.caseManager]!)
         fixtures.clientId = client.id
         fixtures.consentId = try await store.consents.create(
@@ -261,6 +266,7 @@ struct Fixtures: Sendable {
         _ = try await store.cases.addNote(NewNote(text: Fixtures.therapyNote, sensitivity: .therapy), to: client.id, in: fixtures.own[.supervisor]!)
         fixtures.taskId = try await store.cases.addTask(NewTask(title: "call back", due: "2099-01-01"), to: client.id, in: manager).id
         fixtures.grantId = try await store.oversight.breakGlass(client.id, reason: "matrix emergency", in: fixtures.own[.supervisor]!).id
+        fixtures.eligibilityId = try await store.eligibility.create(NewEligibility(kind: .adultCertification), for: client.id, in: manager).id
         fixtures.crisisId = try await store.crisis.log(
             NewCrisisContact(channel: .call, callerRole: .person, concerns: [.labor], danger: false, outcome: [],
                              callback: Callback(safe: true, number: "208-555-0142", safeTimes: "after 6 pm"), note: "Okapi-Note-7730"),
@@ -276,7 +282,7 @@ struct Fixtures: Sendable {
         if pattern.hasPrefix("/cases/{id}/{section}/{item}") {
             path = path.replacingOccurrences(of: "{section}/{item}/{step}", with: "tasks/\(taskId)/done")
         }
-        for (name, value) in [("{section}", "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId)] {
+        for (name, value) in [("{section}", "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId), ("{eid}", eligibilityId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
         let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
@@ -295,6 +301,8 @@ struct Fixtures: Sendable {
         if pattern == "/api/v1/crisis-contacts" {
             return #"{"channel":"chat","caller_role":"professional","concerns":["unsure"],"danger":false,"outcome":["information"]}"#
         }
+        if pattern.hasSuffix("/eligibility") { return #"{"kind":"t-visa"}"# }
+        if pattern.hasSuffix("/eligibility/{eid}/status") { return #"{"status":"denied"}"# }
         if pattern.hasSuffix("/crisis-contacts/{id}/client") { return #"{"consent":false,"alias":"matrix"}"# }
         if pattern.hasSuffix("/staff") { return #"{"case_managers":["\#(own[.caseManager]!.userId)"]}"# }
         if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") || pattern.hasSuffix("/break-glass") { return #"{"reason":"matrix check"}"# }

@@ -31,9 +31,13 @@ public struct CaseFile: Codable, Sendable, Equatable {
     public let referrals: [ReferralSummary]
     public let closures: [Closure]
     public let screenings: [AttachedScreening]
+    /// Eligibility requests and letters (foreign-national clients).
+    public let eligibility: [EligibilityRecord]
 
     public init(client: ClientRecord, consents: [ConsentRecord], assessments: [Assessment], goals: [Goal], services: [ServiceDelivered],
-                notes: [CaseNote], tasks: [CaseTask], referrals: [ReferralSummary], closures: [Closure], screenings: [AttachedScreening]) {
+                notes: [CaseNote], tasks: [CaseTask], referrals: [ReferralSummary], closures: [Closure], screenings: [AttachedScreening],
+                eligibility: [EligibilityRecord] = []) {
+        self.eligibility = eligibility
         self.client = client
         self.consents = consents
         self.assessments = assessments
@@ -46,7 +50,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
         self.screenings = screenings
     }
 
-    enum CodingKeys: String, CodingKey { case consents, assessments, goals, services, notes, tasks, referrals, closures, screenings }
+    enum CodingKeys: String, CodingKey { case consents, assessments, goals, services, notes, tasks, referrals, closures, screenings, eligibility }
 
     public init(from decoder: any Decoder) throws {
         client = try ClientRecord(from: decoder)
@@ -60,6 +64,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
         referrals = try container.decode([ReferralSummary].self, forKey: .referrals)
         closures = try container.decode([Closure].self, forKey: .closures)
         screenings = try container.decode([AttachedScreening].self, forKey: .screenings)
+        eligibility = try container.decodeIfPresent([EligibilityRecord].self, forKey: .eligibility) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -74,5 +79,6 @@ public struct CaseFile: Codable, Sendable, Equatable {
         try container.encode(referrals, forKey: .referrals)
         try container.encode(closures, forKey: .closures)
         try container.encode(screenings, forKey: .screenings)
+        try container.encode(eligibility, forKey: .eligibility)
     }
 }

@@ -76,6 +76,10 @@ public struct Caseload: Codable, Sendable, Equatable {
     public var overdueReferrals: [CaseloadItem] = []
     public var noRecentContact: [CaseloadItem] = []
     public var newScreenings: [CaseloadItem] = []
+    /// Foreign-national clients: children's eligibility requests not yet sent (due 24 hours after the
+    /// information, late ones first), and letters or statuses ending within 30 days.
+    public var eligibilityDue: [CaseloadItem] = []
+    public var lettersEnding: [CaseloadItem] = []
     /// Supervisors: emergency openings awaiting review, and closed cases past the retention period.
     public var breakGlassToReview: [CaseloadItem] = []
     public var purgeProposals: [CaseloadItem] = []
@@ -87,6 +91,7 @@ public struct Caseload: Codable, Sendable, Equatable {
 
 public struct CaseloadTotals: Codable, Sendable, Equatable {
     public var overdueTasks = 0, tasksDue = 0, expiringConsents = 0, overdueReferrals = 0, noRecentContact = 0, newScreenings = 0
+    public var eligibilityDue = 0, lettersEnding = 0
     public var breakGlassToReview = 0, purgeProposals = 0
 
     public init() {}

@@ -147,12 +147,17 @@ public struct CrisisShift: Sendable, Equatable, Codable {
 public struct CrisisConversion: Sendable, Codable {
     public var consent: Bool
     public var alias: String
-    /// Who works the new case; an advocate must name one, a case manager may leave it to themself.
+    /// Who works the new case; an advocate must name one, a supervisor may leave it to themself.
     public var caseManagerId: String?
+    /// What the caller said that the case needs flagged: under 18, not a U.S. citizen or resident.
+    public var minor: Bool?
+    public var foreignNational: Bool?
 
-    public init(consent: Bool, alias: String, caseManagerId: String? = nil) {
+    public init(consent: Bool, alias: String, caseManagerId: String? = nil, minor: Bool? = nil, foreignNational: Bool? = nil) {
         self.consent = consent
         self.alias = alias
         self.caseManagerId = caseManagerId
+        self.minor = minor
+        self.foreignNational = foreignNational
     }
 }

@@ -111,7 +111,8 @@ public enum CrisisUseCases {
         guard contact.clientId == nil else {
             throw CrisisError.invalid(field: "id", reason: LocalizedText("error_detail_crisis_converted"))
         }
-        let client = NewClient(alias: conversion.alias, phase: .survive, flags: ClientFlags(safetyConcern: contact.danger),
+        let client = NewClient(alias: conversion.alias, phase: .survive, flags: ClientFlags(minor: conversion.minor ?? false, foreignNational: conversion.foreignNational ?? false,
+                                                                              safetyConcern: contact.danger),
                                languages: contact.language.isEmpty ? [] : [contact.language])
         var safety = ContactSafety()
         if let callback = contact.callback, callback.safe == true {

@@ -310,6 +310,17 @@ enum Migrations {
             "CREATE INDEX crisis_contacts_open ON crisis_contacts (org_id, status, callback_due_at)",
             "CREATE INDEX crisis_contacts_code ON crisis_contacts (org_id, code_digest)",
         ] },
+        Migration(version: 14, name: "eligibility requests and letters") { _ in [
+            // The record (kind, statuses, dates, checklist) is sealed with the client's key; only the
+            // two dates the dashboard needs are in the clear: when a child's request is due, and
+            // when a letter ends.
+            """
+            CREATE TABLE eligibility (
+                id TEXT PRIMARY KEY, client_id TEXT NOT NULL, org_id TEXT NOT NULL, record_sealed TEXT NOT NULL,
+                due_at BIGINT, ends_on TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX eligibility_client ON eligibility (client_id, created_at)",
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

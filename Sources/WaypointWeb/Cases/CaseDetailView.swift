@@ -102,6 +102,31 @@ extension CaseViews {
             screenings: file.screenings.map {
                 ScreeningRow(instrument: $0.instrument.uppercased(), result: strings["case_screening_" + $0.result], date: formatter.string(from: $0.screenedAt))
             },
-            phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: $0 == client.phase) })
+            phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: $0 == client.phase) },
+            isForeignNational: client.flags.foreignNational, eligibility: file.eligibility.map(eligibilityRow),
+            eligibilityKinds: EligibilityRecord.Kind.allCases.filter { client.flags.minor ? $0 != .adultCertification : !$0.isForChildren }
+                .map { Option(value: $0.rawValue, label: label("kind", $0), selected: typedHere("eligibility")["kind"] == $0.rawValue) },
+            eligibilityStarts: [EligibilityRecord.Status.planned, .requested, .granted]
+                .map { Option(value: $0.rawValue, label: label("status", $0), selected: (typedHere("eligibility")["status"] ?? "planned") == $0.rawValue) },
+            eligibilityReceived: typedHere("eligibility")["information_received"] ?? "")
+    }
+
+    func label<T: RawRepresentable>(_ group: String, _ value: T) -> String where T.RawValue == String {
+        strings["eligibility_\(group)_" + value.rawValue.replacingOccurrences(of: "-", with: "_")]
+    }
+
+    /// One request or letter: where it stands, its dates, the moves it may make and its checklist.
+    func eligibilityRow(_ record: EligibilityRecord) -> EligibilityRow {
+        let timeZone = TimeZone.current
+        var dates: [String] = []
+        if let due = record.requestDueAt { dates.append(strings.format("eligibility_due_by", ["time": due.calendarMinute(in: timeZone)])) }
+        if let requested = record.requestedAt { dates.append(strings.format("eligibility_requested_on", ["date": requested.calendarDay(in: timeZone)])) }
+        if record.status == .interim, let ends = record.interimEndsOn { dates.append(strings.format("eligibility_interim_until", ["date": ends])) }
+        if let expires = record.expiresOn { dates.append(strings.format("eligibility_ends", ["date": expires])) }
+        let moves = EligibilityRules.next(from: record.status)
+        return EligibilityRow(id: record.id, kind: label("kind", record.kind), status: label("status", record.status), statusCode: record.status.rawValue,
+                              dates: dates.joined(separator: " · "), moves: moves.map { Option(value: $0.rawValue, label: label("status", $0), selected: false) },
+                              hasMoves: !moves.isEmpty, canExtend: record.status == .interim && !record.extended, expiresOn: record.expiresOn ?? "",
+                              benefits: record.benefits.map { Option(value: $0.code, label: strings["eligibility_benefit_" + $0.code.replacingOccurrences(of: "-", with: "_")], selected: $0.done) })
     }
 }

@@ -101,6 +101,20 @@ struct CaseFormActions {
         case "reopen":
             try await store.cases.reopen(id, in: tenant)
             return .back("status")
+        case "eligibility":
+            var received: Date?
+            if let text = form["information_received"], !text.isEmpty {
+                guard let parsed = FormReader.localTime(text, in: store.clients.policy.timeZone) else {
+                    throw EligibilityError.invalid(field: "information_received_at", reason: LocalizedText("error_detail_eligibility_received"))
+                }
+                received = parsed
+            }
+            guard let kind = form["kind"].flatMap(EligibilityRecord.Kind.init(rawValue:)) else {
+                throw EligibilityError.invalid(field: "kind", reason: LocalizedText("error_detail_eligibility_foreign_national"))
+            }
+            _ = try await store.eligibility.create(NewEligibility(kind: kind, status: form["status"].flatMap(EligibilityRecord.Status.init(rawValue:)),
+                                                                  informationReceivedAt: received), for: id, in: tenant)
+            return .back("eligibility")
         case "staff":
             // Those already on the case first: the first named takes over a removed colleague's open tasks.
             let current = (form["current"] ?? "").split(separator: ",").map(String.init)

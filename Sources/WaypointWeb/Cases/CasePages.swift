@@ -115,6 +115,12 @@ struct CasePages {
                 try await store.cases.setGoalStatus(item, of: id, to: status, in: tenant)
             case ("notes", "cosign"): _ = try await store.cases.cosign(item, of: id, in: tenant)
             case ("tasks", "done"): try await store.cases.completeTask(item, of: id, in: tenant)
+            case ("eligibility", "status"):
+                let expires = (form["expires_on"] ?? "").trimmingCharacters(in: .whitespaces)
+                let update = EligibilityUpdate(status: form["status"].flatMap(EligibilityRecord.Status.init(rawValue:)), extend: form["extend"] != nil,
+                                               expiresOn: expires.isEmpty ? nil : expires,
+                                               benefitsDone: form.keys.filter { $0.hasPrefix("benefit_") }.map { String($0.dropFirst(8)) })
+                _ = try await store.eligibility.update(item, of: id, update, in: tenant)
             default: throw AccessError.notFound
             }
             return PageRenderer.redirect(to: "/cases/\(id)#\(kind)")

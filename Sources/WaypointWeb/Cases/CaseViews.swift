@@ -39,6 +39,10 @@ struct CaseViews {
     struct AssessmentRow { let date: String; let scores: String }
     struct ClosureRow { let reason: String; let outcome: String; let closed: String; let reopened: String? }
     struct ScreeningRow { let instrument: String; let result: String; let date: String }
+    struct EligibilityRow {
+        let id: String, kind: String, status: String, statusCode: String, dates: String
+        let moves: [Option], hasMoves: Bool, canExtend: Bool, expiresOn: String, benefits: [Option]
+    }
     struct Identity { let legalName: String; let dob: String; let phone: String; let email: String; let address: String }
 
     struct Detail {
@@ -58,6 +62,8 @@ struct CaseViews {
         let assessments: [AssessmentRow], domains: [Option], goals: [GoalRow], services: [ServiceRow], serviceTypes: [Option]
         let notes: [NoteRow], noteLabels: [Option], tasks: [TaskRow], closures: [ClosureRow], hasClosures: Bool, closeReasons: [Option]
         let screenings: [ScreeningRow], phases: [Option]
+        /// Foreign-national clients: eligibility requests and letters, and the kinds this client may start.
+        let isForeignNational: Bool, eligibility: [EligibilityRow], eligibilityKinds: [Option], eligibilityStarts: [Option], eligibilityReceived: String
     }
 
     var dayFormatter: DateFormatter {
@@ -89,6 +95,8 @@ struct CaseViews {
             section("overdue-referrals", board.overdueReferrals, total: totals.overdueReferrals),
             section("no-recent-contact", board.noRecentContact, total: totals.noRecentContact, detail: { _ in strings["case_board_no_contact_detail"] }),
             section("new-screenings", board.newScreenings, total: totals.newScreenings, detail: { strings["case_screening_" + $0.detail] }),
+            section("eligibility-due", board.eligibilityDue, total: totals.eligibilityDue, detail: { _ in strings["case_board_eligibility_due_detail"] }),
+            section("letters-ending", board.lettersEnding, total: totals.lettersEnding, detail: { _ in strings["case_board_letters_ending_detail"] }),
         ]
         if supervisor {
             sections.append(section("break-glass", board.breakGlassToReview, total: totals.breakGlassToReview,

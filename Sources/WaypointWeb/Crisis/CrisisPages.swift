@@ -68,7 +68,8 @@ struct CrisisPages {
             case "client":
                 let manager = (form["case_manager_id"] ?? "").trimmingCharacters(in: .whitespaces)
                 _ = try await store.crisis.convert(id, CrisisConversion(consent: form["consent"] != nil, alias: form["alias"] ?? "",
-                                                                        caseManagerId: manager.isEmpty ? nil : manager), in: tenant)
+                                                                        caseManagerId: manager.isEmpty ? nil : manager, minor: form["minor"] != nil,
+                                                                        foreignNational: form["foreign_national"] != nil), in: tenant)
             default: throw AccessError.notFound
             }
             return PageRenderer.redirect(to: "/line/\(id)")

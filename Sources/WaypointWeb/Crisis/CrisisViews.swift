@@ -41,15 +41,6 @@ struct CrisisViews {
         return formatter
     }
 
-    /// A `datetime-local` field ("2026-11-30T14:30") read in the organization's time zone.
-    static func localTime(_ text: String, in zone: TimeZone) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
-        return formatter.date(from: text)
-    }
-
     func label<T: RawRepresentable>(_ prefix: String, _ value: T) -> String where T.RawValue == String {
         strings["crisis_\(prefix)_" + value.rawValue.replacingOccurrences(of: "-", with: "_")]
     }
@@ -93,7 +84,7 @@ struct CrisisViews {
         if form["callback"] != nil {
             var due: Date?
             if let text = form["callback_due"], !text.isEmpty {
-                guard let parsed = Self.localTime(text, in: timeZone) else {
+                guard let parsed = FormReader.localTime(text, in: timeZone) else {
                     throw CrisisError.invalid(field: "callback.due_at", reason: LocalizedText("error_detail_crisis_callback_due"))
                 }
                 due = parsed

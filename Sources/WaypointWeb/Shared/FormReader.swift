@@ -10,6 +10,15 @@ enum FormReader {
 
     /// The form's fields by name, for forms whose names are built from data (one answer per
     /// question, one box per need).
+    /// A `datetime-local` field ("2026-11-30T14:30") read in the organization's time zone.
+    static func localTime(_ text: String, in zone: TimeZone) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.date(from: text)
+    }
+
     static func read(_ request: Request, context: WaypointRequestContext) async throws -> [String: String] {
         try await checked(request, context: context).fields
     }
