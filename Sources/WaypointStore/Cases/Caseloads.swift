@@ -102,23 +102,24 @@ extension CaseOversight {
             board.newScreenings = try items(attached, detail: { try $0.decode(column: "result", as: String.self) },
                 date: { Date(millis: try $0.decode(column: "attached_at", as: Int64.self)).calendarDay(in: policy.timeZone) })
 
-            let requests = try await db.raw("""
-                SELECT \(clientColumns), e.due_at, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN eligibility e ON e.client_id = v.id
-                WHERE e.due_at IS NOT NULL AND c.status = 'open' AND c.purged_at IS NULL
-                ORDER BY e.due_at LIMIT \(bind: shown)
-                """).all()
-            board.totals.eligibilityDue = try total(requests)
-            board.eligibilityDue = try items(requests, detail: { _ in "eligibility-request" },
-                date: { Date(millis: try $0.decode(column: "due_at", as: Int64.self)).calendarMinute(in: policy.timeZone) })
-
-            let ending = try await db.raw("""
-                SELECT \(clientColumns), e.ends_on, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN eligibility e ON e.client_id = v.id
-                WHERE e.ends_on >= \(bind: today) AND e.ends_on <= \(bind: CaseloadPolicy.day(today, plus: EligibilityRules.expiryWarningDays))
+            // Both eligibility lists in one query: a caseload holds a handful of these, so the lines
+            // are split and counted here rather than in two more round trips.
+            let eligibility = try await db.raw("""
+                SELECT \(clientColumns), e.due_at, e.ends_on FROM \(fromVisible) JOIN eligibility e ON e.client_id = v.id
+                WHERE (e.due_at IS NOT NULL
+                       OR (e.ends_on >= \(bind: today) AND e.ends_on <= \(bind: CaseloadPolicy.day(today, plus: EligibilityRules.expiryWarningDays))))
                   AND c.status = 'open' AND c.purged_at IS NULL
-                ORDER BY e.ends_on LIMIT \(bind: shown)
+                ORDER BY e.due_at, e.ends_on LIMIT 1000
                 """).all()
-            board.totals.lettersEnding = try total(ending)
-            board.lettersEnding = try items(ending, detail: { _ in "letter" }, date: { try $0.decode(column: "ends_on", as: String.self) })
+            let requests = try eligibility.filter { try $0.decode(column: "due_at", as: Int64?.self) != nil }
+                .sorted { try $0.decode(column: "due_at", as: Int64.self) < $1.decode(column: "due_at", as: Int64.self) }
+            let ending = try eligibility.filter { try $0.decode(column: "due_at", as: Int64?.self) == nil }
+                .sorted { try $0.decode(column: "ends_on", as: String.self) < $1.decode(column: "ends_on", as: String.self) }
+            board.totals.eligibilityDue = requests.count
+            board.eligibilityDue = try items(Array(requests.prefix(shown)), detail: { _ in "eligibility-request" },
+                date: { Date(millis: try $0.decode(column: "due_at", as: Int64.self)).calendarMinute(in: policy.timeZone) })
+            board.totals.lettersEnding = ending.count
+            board.lettersEnding = try items(Array(ending.prefix(shown)), detail: { _ in "letter" }, date: { try $0.decode(column: "ends_on", as: String.self) })
 
             if context.role == .supervisor {
                 // Another supervisor's openings; the alias is shown only where this supervisor may open the client.
