@@ -120,15 +120,13 @@ public struct CrisisShift: Sendable, Equatable, Codable {
         public let startedAt: Date
         public let danger: Bool
         public let callbackDueAt: Date?
-        public let callbackSafeTimes: String?
 
-        public init(id: String, channel: CrisisContact.Channel, startedAt: Date, danger: Bool, callbackDueAt: Date?, callbackSafeTimes: String?) {
+        public init(id: String, channel: CrisisContact.Channel, startedAt: Date, danger: Bool, callbackDueAt: Date?) {
             self.id = id
             self.channel = channel
             self.startedAt = startedAt
             self.danger = danger
             self.callbackDueAt = callbackDueAt
-            self.callbackSafeTimes = callbackSafeTimes
         }
     }
     public struct Counts: Sendable, Equatable, Codable {

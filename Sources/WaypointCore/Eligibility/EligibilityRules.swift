@@ -89,10 +89,7 @@ public enum EligibilityRules {
             throw EligibilityError.invalid(field: "status", reason: LocalizedText("error_detail_eligibility_start"))
         }
         if new.kind == .childEligibility {
-            guard let received = new.informationReceivedAt else {
-                throw EligibilityError.invalid(field: "information_received_at", reason: LocalizedText("error_detail_eligibility_received"))
-            }
-            guard received <= now.addingTimeInterval(60) else {
+            guard let received = new.informationReceivedAt, received <= now.addingTimeInterval(60) else {
                 throw EligibilityError.invalid(field: "information_received_at", reason: LocalizedText("error_detail_eligibility_received"))
             }
         }

@@ -51,6 +51,11 @@ public struct Localizer: Sendable {
 
     public func callAsFunction(_ text: LocalizedText) -> String { format(text.key, text.arguments) }
 
+    /// The label of a coded value: `label("crisis_channel", "walk-in")` reads `crisis_channel_walk_in`.
+    public func label(_ group: String, _ code: String) -> String {
+        self[group + "_" + code.replacingOccurrences(of: "-", with: "_")]
+    }
+
     /// Every key and string of this language, for templates (merged once per language, not per page).
     public var all: [String: String] { Catalogs.merged[language] ?? fallback }
 

@@ -96,7 +96,7 @@ public struct CrisisContacts: Repository {
                                  channel: CrisisContact.Channel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .call,
                                  startedAt: Date(millis: try row.decode(column: "started_at", as: Int64.self)),
                                  danger: try row.decode(column: "danger", as: Int64.self) != 0,
-                                 callbackDueAt: try row.decode(column: "callback_due_at", as: Int64?.self).map(Date.init(millis:)), callbackSafeTimes: nil)
+                                 callbackDueAt: try row.decode(column: "callback_due_at", as: Int64?.self).map(Date.init(millis:)))
             }
             shift.open = try await db.raw("""
                 SELECT id, channel, started_at, danger, callback_due_at FROM crisis_contacts

@@ -12,7 +12,7 @@ extension CaseViews {
 
     /// The client page: every section, and each form with what was typed when it comes back.
     func detail(_ file: CaseFile, viewer: TenantContext, today: String, identity: ClientIdentity?, consentService: (id: String, name: String)?,
-                receiverLink: String?, typed: Typed, staff: [CaseStaffMember] = []) -> Detail {
+                receiverLink: String?, typed: Typed, staff: [CaseStaffMember] = [], timeZone: TimeZone = .current) -> Detail {
         let client = file.client
         let formatter = dayFormatter
         let typedHere = { (section: String) in typed.section == section ? typed.values : [:] }
@@ -103,7 +103,7 @@ extension CaseViews {
                 ScreeningRow(instrument: $0.instrument.uppercased(), result: strings["case_screening_" + $0.result], date: formatter.string(from: $0.screenedAt))
             },
             phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: $0 == client.phase) },
-            isForeignNational: client.flags.foreignNational, eligibility: file.eligibility.map(eligibilityRow),
+            isForeignNational: client.flags.foreignNational, eligibility: file.eligibility.map { eligibilityRow($0, timeZone: timeZone) },
             eligibilityKinds: EligibilityRecord.Kind.allCases.filter { client.flags.minor ? $0 != .adultCertification : !$0.isForChildren }
                 .map { Option(value: $0.rawValue, label: label("kind", $0), selected: typedHere("eligibility")["kind"] == $0.rawValue) },
             eligibilityStarts: [EligibilityRecord.Status.planned, .requested, .granted]
@@ -112,12 +112,11 @@ extension CaseViews {
     }
 
     func label<T: RawRepresentable>(_ group: String, _ value: T) -> String where T.RawValue == String {
-        strings["eligibility_\(group)_" + value.rawValue.replacingOccurrences(of: "-", with: "_")]
+        strings.label("eligibility_" + group, value.rawValue)
     }
 
     /// One request or letter: where it stands, its dates, the moves it may make and its checklist.
-    func eligibilityRow(_ record: EligibilityRecord) -> EligibilityRow {
-        let timeZone = TimeZone.current
+    func eligibilityRow(_ record: EligibilityRecord, timeZone: TimeZone) -> EligibilityRow {
         var dates: [String] = []
         if let due = record.requestDueAt { dates.append(strings.format("eligibility_due_by", ["time": due.calendarMinute(in: timeZone)])) }
         if let requested = record.requestedAt { dates.append(strings.format("eligibility_requested_on", ["date": requested.calendarDay(in: timeZone)])) }
@@ -127,6 +126,6 @@ extension CaseViews {
         return EligibilityRow(id: record.id, kind: label("kind", record.kind), status: label("status", record.status), statusCode: record.status.rawValue,
                               dates: dates.joined(separator: " · "), moves: moves.map { Option(value: $0.rawValue, label: label("status", $0), selected: false) },
                               hasMoves: !moves.isEmpty, canExtend: record.status == .interim && !record.extended, expiresOn: record.expiresOn ?? "",
-                              benefits: record.benefits.map { Option(value: $0.code, label: strings["eligibility_benefit_" + $0.code.replacingOccurrences(of: "-", with: "_")], selected: $0.done) })
+                              benefits: record.benefits.map { Option(value: $0.code, label: strings.label("eligibility_benefit", $0.code), selected: $0.done) })
     }
 }

@@ -110,7 +110,8 @@ struct CaseFormActions {
                 received = parsed
             }
             guard let kind = form["kind"].flatMap(EligibilityRecord.Kind.init(rawValue:)) else {
-                throw EligibilityError.invalid(field: "kind", reason: LocalizedText("error_detail_eligibility_foreign_national"))
+                throw EligibilityError.invalid(field: "kind", reason: LocalizedText("error_detail_one_of", [
+                    "name": "kind", "values": EligibilityRecord.Kind.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             _ = try await store.eligibility.create(NewEligibility(kind: kind, status: form["status"].flatMap(EligibilityRecord.Status.init(rawValue:)),
                                                                   informationReceivedAt: received), for: id, in: tenant)

@@ -70,7 +70,8 @@ struct CasePages {
         let file = try await store.cases.caseFile(id, in: tenant)
         let staff = CaseUseCases.mayAssign(tenant.role) ? try await store.clients.caseStaff(in: tenant) : []
         let view = CaseViews(context.language).detail(file, viewer: tenant, today: store.clients.today(), identity: identity,
-                                                      consentService: consentService, receiverLink: receiverLink, typed: typed, staff: staff)
+                                                      consentService: consentService, receiverLink: receiverLink, typed: typed, staff: staff,
+                                                      timeZone: store.clients.policy.timeZone)
         return renderer.page("case-detail", titleKey: "case_detail_title", view: view, request: request, context: context, status: status)
     }
 

@@ -84,7 +84,7 @@ struct CaseViews {
 
     func list(_ board: Caseload, clients: [ClientSummary], supervisor: Bool) -> List {
         func section(_ id: String, _ items: [CaseloadItem], total: Int, detail: ((CaseloadItem) -> String)? = nil) -> Section {
-            Section(id: id, heading: strings["case_board_" + id.replacingOccurrences(of: "-", with: "_")], total: total,
+            Section(id: id, heading: strings.label("case_board", id), total: total,
                     items: items.map { Item(clientId: $0.clientId, alias: $0.alias, detail: detail?($0) ?? $0.detail, date: $0.date) },
                     empty: items.isEmpty, more: total > items.count)
         }

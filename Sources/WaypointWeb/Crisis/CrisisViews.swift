@@ -42,7 +42,7 @@ struct CrisisViews {
     }
 
     func label<T: RawRepresentable>(_ prefix: String, _ value: T) -> String where T.RawValue == String {
-        strings["crisis_\(prefix)_" + value.rawValue.replacingOccurrences(of: "-", with: "_")]
+        strings.label("crisis_" + prefix, value.rawValue)
     }
 
     func shift(_ shift: CrisisShift) -> Shift {
