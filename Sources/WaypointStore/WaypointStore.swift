@@ -22,6 +22,8 @@ public final class Store: Sendable {
     public let caseSeeding: CaseSeeding
     public let crisis: CrisisContacts
     public let eligibility: EligibilityRequests
+    public let funds: Funds
+    public let housing: Housing
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -42,6 +44,8 @@ public final class Store: Sendable {
         caseSeeding = CaseSeeding(shared: shared)
         crisis = CrisisContacts(shared: shared, clients: clients)
         eligibility = EligibilityRequests(shared: shared, clients: clients)
+        funds = Funds(shared: shared)
+        housing = Housing(shared: shared, clients: clients, cases: cases)
     }
 
     public var database: Database { shared.database }

@@ -67,6 +67,8 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     CaseAPI(store: store).register(on: api)
     CrisisAPI(store: store).register(on: api)
     EligibilityAPI(store: store).register(on: api)
+    FundsAPI(store: store).register(on: api)
+    HousingAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

@@ -92,6 +92,14 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/crisis-contacts/{id}/close": .caseload(crisisRoles),
         // Without the caller's agreement (422): nothing is converted.
         "POST /api/v1/crisis-contacts/{id}/client": .caseload(crisisRoles),
+        // Funds: case managers see balances to choose one; admins and supervisors set them up and export ledgers.
+        "GET /api/v1/funds": .roles(fundReaders), "POST /api/v1/funds": .roles(fundManagers),
+        "GET /api/v1/funds/{id}/export": .caseload(fundManagers),
+        "GET /api/v1/housing/sites": .roles(fundReaders), "POST /api/v1/housing/sites": .roles(fundManagers),
+        "GET /api/v1/housing/sites/{id}/address": .caseload(fundReaders),
+        // Bodies the rules refuse (an unknown site or fund, a day before the stay or the voucher): nothing changes.
+        "POST /api/v1/clients/{id}/stays": .caseload(caseRoles), "POST /api/v1/clients/{id}/stays/{eid}/check-out": .caseload(caseRoles),
+        "POST /api/v1/clients/{id}/vouchers": .caseload(caseRoles), "POST /api/v1/clients/{id}/vouchers/{eid}/used": .caseload(caseRoles),
         "GET /api/v1/settings/retention": .roles([.admin]), "PUT /api/v1/settings/retention": .roles([.admin]),
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
@@ -101,10 +109,12 @@ struct AuthorizationMatrixTests {
     ]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
     static let crisisRoles: Set<Role> = [.advocate, .supervisor]
+    static let fundReaders: Set<Role> = [.admin, .supervisor, .caseManager]
+    static let fundManagers: Set<Role> = [.admin, .supervisor]
 
     /// Values planted in the own organization's records; no refusal may contain any of them.
     static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid",
-                          "Okapi-Client-3381", "Okapi-Legal-Name-6620"]
+                          "Okapi-Client-3381", "Okapi-Legal-Name-6620", "Okapi-Address-4417"]
 
     struct Caller: Sendable, CustomStringConvertible {
         let role: Role?
@@ -214,6 +224,10 @@ struct Fixtures: Sendable {
     var grantId = ""
     var crisisId = ""
     var eligibilityId = ""
+    var fundId = ""
+    var siteId = ""
+    var stayId = ""
+    var voucherId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -271,6 +285,15 @@ struct Fixtures: Sendable {
             NewCrisisContact(channel: .call, callerRole: .person, concerns: [.labor], danger: false, outcome: [],
                              callback: Callback(safe: true, number: "208-555-0142", safeTimes: "after 6 pm"), note: "Okapi-Note-7730"),
             in: fixtures.own[.advocate]!).id
+        let supervisor = fixtures.own[.supervisor]!
+        let today = store.clients.today()
+        fixtures.fundId = try await store.funds.create(
+            NewFund(name: "Matrix Fund", kind: .voca, budgetCents: 1_000_000, periodStart: "2000-01-01", periodEnd: "2099-12-31",
+                    unitCosts: [Fund.UnitCost(serviceType: .emergencyHousingNight, cents: 5_000), Fund.UnitCost(serviceType: .transport, cents: 500)]),
+            in: supervisor).id
+        fixtures.siteId = try await store.housing.createSite(NewHousingSite(name: "Matrix House", address: "Okapi-Address-4417", beds: 4), in: supervisor).id
+        fixtures.stayId = try await store.housing.checkIn(NewStay(siteId: fixtures.siteId, fundId: fixtures.fundId, checkIn: today), for: client.id, in: manager).id
+        fixtures.voucherId = try await store.housing.issueVoucher(NewVoucher(fundId: fixtures.fundId), for: client.id, in: manager).id
         return fixtures
     }
 
@@ -282,10 +305,12 @@ struct Fixtures: Sendable {
         if pattern.hasPrefix("/cases/{id}/{section}/{item}") {
             path = path.replacingOccurrences(of: "{section}/{item}/{step}", with: "tasks/\(taskId)/done")
         }
-        for (name, value) in [("{section}", "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId), ("{eid}", eligibilityId)] {
+        for (name, value) in [("{section}", "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId),
+                            ("{eid}", pattern.contains("/stays/") ? stayId : pattern.contains("/vouchers/") ? voucherId : eligibilityId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
-        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
+        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
+            : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
             : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
@@ -302,6 +327,13 @@ struct Fixtures: Sendable {
             return #"{"channel":"chat","caller_role":"professional","concerns":["unsure"],"danger":false,"outcome":["information"]}"#
         }
         if pattern.hasSuffix("/eligibility") { return #"{"kind":"t-visa"}"# }
+        if pattern.hasSuffix("/stays") { return #"{"site_id":"matrix-none","fund_id":"\#(fundId)"}"# }
+        if pattern.hasSuffix("/check-out") || pattern.hasSuffix("/used") { return #"{"check_out":"1999-01-01","used_on":"1999-01-01"}"# }
+        if pattern.hasSuffix("/vouchers") { return #"{"fund_id":"matrix-none"}"# }
+        if pattern == "/api/v1/funds" {
+            return #"{"name":"Matrix","kind":"state","budget_cents":100,"period_start":"2026-01-01","period_end":"2026-12-31","unit_costs":[{"service_type":"legal","cents":100}]}"#
+        }
+        if pattern == "/api/v1/housing/sites" { return #"{"name":"Matrix","address":"somewhere","beds":1}"# }
         if pattern.hasSuffix("/eligibility/{eid}/status") { return #"{"status":"denied"}"# }
         if pattern.hasSuffix("/crisis-contacts/{id}/client") { return #"{"consent":false,"alias":"matrix"}"# }
         if pattern.hasSuffix("/staff") { return #"{"case_managers":["\#(own[.caseManager]!.userId)"]}"# }

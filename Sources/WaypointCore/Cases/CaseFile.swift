@@ -33,11 +33,16 @@ public struct CaseFile: Codable, Sendable, Equatable {
     public let screenings: [AttachedScreening]
     /// Eligibility requests and letters (foreign-national clients).
     public let eligibility: [EligibilityRecord]
+    /// Emergency housing stays and transport vouchers.
+    public let stays: [HousingStay]
+    public let vouchers: [TransportVoucher]
 
     public init(client: ClientRecord, consents: [ConsentRecord], assessments: [Assessment], goals: [Goal], services: [ServiceDelivered],
                 notes: [CaseNote], tasks: [CaseTask], referrals: [ReferralSummary], closures: [Closure], screenings: [AttachedScreening],
-                eligibility: [EligibilityRecord] = []) {
+                eligibility: [EligibilityRecord] = [], stays: [HousingStay] = [], vouchers: [TransportVoucher] = []) {
         self.eligibility = eligibility
+        self.stays = stays
+        self.vouchers = vouchers
         self.client = client
         self.consents = consents
         self.assessments = assessments
@@ -50,7 +55,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
         self.screenings = screenings
     }
 
-    enum CodingKeys: String, CodingKey { case consents, assessments, goals, services, notes, tasks, referrals, closures, screenings, eligibility }
+    enum CodingKeys: String, CodingKey { case consents, assessments, goals, services, notes, tasks, referrals, closures, screenings, eligibility, stays, vouchers }
 
     public init(from decoder: any Decoder) throws {
         client = try ClientRecord(from: decoder)
@@ -65,6 +70,8 @@ public struct CaseFile: Codable, Sendable, Equatable {
         closures = try container.decode([Closure].self, forKey: .closures)
         screenings = try container.decode([AttachedScreening].self, forKey: .screenings)
         eligibility = try container.decodeIfPresent([EligibilityRecord].self, forKey: .eligibility) ?? []
+        stays = try container.decodeIfPresent([HousingStay].self, forKey: .stays) ?? []
+        vouchers = try container.decodeIfPresent([TransportVoucher].self, forKey: .vouchers) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,5 +87,7 @@ public struct CaseFile: Codable, Sendable, Equatable {
         try container.encode(closures, forKey: .closures)
         try container.encode(screenings, forKey: .screenings)
         try container.encode(eligibility, forKey: .eligibility)
+        try container.encode(stays, forKey: .stays)
+        try container.encode(vouchers, forKey: .vouchers)
     }
 }

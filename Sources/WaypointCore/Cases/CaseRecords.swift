@@ -136,13 +136,20 @@ public struct NewService: Codable, Sendable, Equatable {
     public var units: Int?
     public var fundingSource: String?
     public var note: String?
+    /// The organization's fund the service draws on (its name then becomes the funding source).
+    public var fundId: String?
+    /// A supervisor's reason to let the charge past the fund's budget or period.
+    public var overrideReason: String?
 
-    public init(type: ServiceType, deliveredOn: String? = nil, units: Int? = nil, fundingSource: String? = nil, note: String? = nil) {
+    public init(type: ServiceType, deliveredOn: String? = nil, units: Int? = nil, fundingSource: String? = nil, note: String? = nil,
+                fundId: String? = nil, overrideReason: String? = nil) {
         self.type = type
         self.deliveredOn = deliveredOn
         self.units = units
         self.fundingSource = fundingSource
         self.note = note
+        self.fundId = fundId
+        self.overrideReason = overrideReason
     }
 }
 

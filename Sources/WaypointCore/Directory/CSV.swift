@@ -57,6 +57,13 @@ public enum CSV {
         return records
     }
 
+    /// Free text for a spreadsheet: a leading =, +, - or @ would be read as a formula, so it is
+    /// quoted with an apostrophe (OWASP's advice for CSV injection).
+    public static func text(_ value: String) -> String {
+        guard let first = value.first, "=+-@\t\r".contains(first) else { return value }
+        return "'" + value
+    }
+
     public static func line(_ values: [String]) -> String {
         values.map { value in
             value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })

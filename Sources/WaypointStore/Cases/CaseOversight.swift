@@ -122,7 +122,8 @@ public struct CaseOversight: Repository {
             // The key first: from here on nothing of this client opens, whatever copy it is in.
             try await db.raw("DELETE FROM client_keys WHERE client_id = \(bind: clientId)").run()
             for table in ["case_notes", "case_services", "case_tasks", "case_goals", "case_assessments", "client_closures", "client_screenings",
-                          "client_phases", "client_staff", "client_reveals", "break_glass", "consents", "eligibility"] {
+                          "client_phases", "client_staff", "client_reveals", "break_glass", "consents", "eligibility",
+                          "fund_overrides", "housing_stays", "transport_vouchers"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE client_id = \(bind: clientId)").run()
             }
             try await db.raw("""

@@ -57,17 +57,32 @@ public struct CaseRecords: Repository {
 
     public func addService(_ new: NewService, to clientId: String, in context: TenantContext) async throws -> ServiceDelivered {
         let today = today()
+        let overrideReason = try FundRules.checkedOverride(new.overrideReason, role: context.role)
         return try await clients.change(clientId, action: "client.service", in: context) { db, _, sealer, now in
             let service = try CaseUseCases.service(new, id: Tokens.opaqueId(), by: context.userId, today: today)
-            try await db.raw("""
-                INSERT INTO case_services (id, client_id, org_id, service_type, delivered_on, units, staff_id, funding_source, note_sealed, created_at)
-                VALUES (\(bind: service.id), \(bind: clientId), \(bind: context.orgId), \(bind: service.type.rawValue), \(bind: service.deliveredOn),
-                        \(bind: Int64(service.units)), \(bind: context.userId), \(bind: service.fundingSource),
-                        \(bind: try sealer.row(service.id, in: "case_services", of: context.orgId).seal(service.note, column: "note")), \(bind: now))
-                """).run()
-            try await Self.touch(clientId, contact: true, at: now, on: db)
-            return service
+            return try await deliver(service, fundId: new.fundId, overrideReason: overrideReason, to: clientId, in: context, key: sealer, at: now, on: db)
         }
+    }
+
+    /// Records a checked service, charged first to `fundId` when one is named (a refused charge
+    /// writes nothing): also the nights of a shelter stay and the trips of a transport voucher.
+    func deliver(_ checked: ServiceDelivered, fundId: String?, overrideReason: String?, to clientId: String, in context: TenantContext,
+                 key: FieldSealer, at now: Int64, on db: any SQLDatabase) async throws -> ServiceDelivered {
+        var service = checked
+        if let fundId, !fundId.isEmpty {
+            let charge = try await Funds(shared: shared).charge(service, to: fundId, of: clientId, key: key, overrideReason: overrideReason,
+                                                                in: context, at: now, on: db)
+            service = ServiceDelivered(id: service.id, type: service.type, deliveredOn: service.deliveredOn, units: service.units,
+                                       staffId: service.staffId, fundingSource: charge.fundName, note: service.note)
+        }
+        try await db.raw("""
+            INSERT INTO case_services (id, client_id, org_id, service_type, delivered_on, units, staff_id, funding_source, note_sealed, created_at)
+            VALUES (\(bind: service.id), \(bind: clientId), \(bind: context.orgId), \(bind: service.type.rawValue), \(bind: service.deliveredOn),
+                    \(bind: Int64(service.units)), \(bind: context.userId), \(bind: service.fundingSource),
+                    \(bind: try key.row(service.id, in: "case_services", of: context.orgId).seal(service.note, column: "note")), \(bind: now))
+            """).run()
+        try await Self.touch(clientId, contact: true, at: now, on: db)
+        return service
     }
 
     public func addNote(_ new: NewNote, to clientId: String, in context: TenantContext) async throws -> CaseNote {

@@ -36,3 +36,13 @@ enum JSONBody {
         return encoder
     }()
 }
+
+/// Files the API and pages hand over for download.
+enum Download {
+    /// RFC 4180 text with a byte-order mark (so spreadsheet programs read accents), never cached.
+    static func csv(_ text: String, filename: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\"",
+                                        .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + text)))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// `/api/v1/housing/sites` (beds and today's occupancy; an address only on purpose, audited) and a
+/// client's stays and transport vouchers under `/api/v1/clients/{id}`.
+struct HousingAPI {
+    let store: Store
+
+    static let siteReaders: Set<Role> = [.admin, .supervisor, .caseManager]
+
+    struct Sites: Encodable { let sites: [HousingSite] }
+    struct Address: Encodable { let id: String, address: String }
+
+    func register(on api: RouterGroup<WaypointRequestContext>) {
+        api.get("/housing/sites", use: sites)
+        api.post("/housing/sites", use: createSite)
+        api.get("/housing/sites/:id/address", use: address)
+        api.post("/clients/:id/stays", use: checkIn)
+        api.post("/clients/:id/stays/:eid/check-out", use: checkOut)
+        api.post("/clients/:id/vouchers", use: issueVoucher)
+        api.post("/clients/:id/vouchers/:eid/used", use: useVoucher)
+    }
+
+    @Sendable func sites(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.siteReaders)
+        return try JSONBody.response(Sites(sites: try await store.housing.sites(in: tenant)))
+    }
+
+    @Sendable func createSite(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let body = try await JSONBody.decode(NewHousingSite.self, from: request, context: context)
+        return try JSONBody.response(try await store.housing.createSite(body, in: tenant), status: .created)
+    }
+
+    @Sendable func address(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: Self.siteReaders)
+        let id = try context.parameters.require("id")
+        return try JSONBody.response(Address(id: id, address: try await store.housing.address(of: id, in: tenant)))
+    }
+
+    @Sendable func checkIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: ClientsAPI.caseRoles)
+        let body = try await JSONBody.decode(NewStay.self, from: request, context: context)
+        return try JSONBody.response(try await store.housing.checkIn(body, for: try context.parameters.require("id"), in: tenant), status: .created)
+    }
+
+    @Sendable func checkOut(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: ClientsAPI.caseRoles)
+        let body = try await JSONBody.decode(StayCheckOut.self, from: request, context: context)
+        return try JSONBody.response(try await store.housing.checkOut(try context.parameters.require("eid"), of: try context.parameters.require("id"),
+                                                                      body, in: tenant))
+    }
+
+    @Sendable func issueVoucher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: ClientsAPI.caseRoles)
+        let body = try await JSONBody.decode(NewVoucher.self, from: request, context: context)
+        return try JSONBody.response(try await store.housing.issueVoucher(body, for: try context.parameters.require("id"), in: tenant), status: .created)
+    }
+
+    @Sendable func useVoucher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: ClientsAPI.caseRoles)
+        let body = try await JSONBody.decode(VoucherUse.self, from: request, context: context)
+        return try JSONBody.response(try await store.housing.useVoucher(try context.parameters.require("eid"), of: try context.parameters.require("id"),
+                                                                        body, in: tenant))
+    }
+}
