@@ -1,8 +1,10 @@
 """The crisis line in a real browser: an advocate logs an anonymous call, is refused a callback
 without the caller's explicit safe-to-call answer (everything typed is kept), records the agreed
 callback, hands the caller over to the demo case manager, who finds the case opened with the
-callback answers as the contact profile and the advocate's note. The planted number and note are
-nowhere at rest or in the server's log."""
+callback answers as the contact profile and the advocate's note, starts the child's eligibility
+request within the 24-hour window, and places the young person in the demo shelter for two nights,
+charged to a fund. The planted number and note, and the shelter's address, are nowhere at rest or
+in the server's log."""
 import datetime
 import pathlib
 
@@ -15,6 +17,7 @@ from test_referral_flow import wait_for
 
 NUMBER = "208-555-0163"
 NOTE = "Quokka-Line-Note-3307"
+ADDRESS = "100 Example Way"  # the demo shelter's (fictional) confidential address
 
 
 def test_anonymous_call_to_a_case(browser, own_server):
@@ -117,12 +120,45 @@ def test_anonymous_call_to_a_case(browser, own_server):
     browser.get(server.url + "/cases")
     assert "Lantern" not in browser.find_element(By.ID, "board-eligibility-due").text
 
+    # Emergency housing: two nights at the demo shelter, charged to the TVAP fund at check-out.
+    browser.find_element(By.ID, "nav-housing").click()
+    wait_for(browser, "site-list")
+    free_before = int(browser.find_element(By.CSS_SELECTOR, "#site-list .site-free").text)
+    browser.find_element(By.CSS_SELECTOR, "#site-list form button").click()
+    wait_for(browser, "site-list")
+    assert ADDRESS in browser.find_element(By.CSS_SELECTOR, "#site-list .site-address").text  # asked for, and logged
+    browser.get(f"{server.url}/cases/{lantern['id']}")
+    wait_for(browser, "check-in-form")
+    Select(browser.find_element(By.ID, "stay-fund")).select_by_visible_text(
+        next(o.text for o in Select(browser.find_element(By.ID, "stay-fund")).options if o.text.startswith("TVAP")))
+    check_in = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    browser.find_element(By.ID, "stay-check-in").send_keys(check_in)
+    submit(browser, "check-in-form")
+    wait_for(browser, "stay-list")
+    assert browser.find_element(By.CSS_SELECTOR, "#stay-list tr").get_attribute("data-open") == "true"
+    browser.get(server.url + "/housing")
+    assert int(browser.find_element(By.CSS_SELECTOR, "#site-list .site-free").text) == free_before - 1
+    browser.get(f"{server.url}/cases/{lantern['id']}")
+    wait_for(browser, "stay-list")
+    browser.find_element(By.CSS_SELECTOR, "#stay-list button.check-out").click()
+    wait_for(browser, "stay-list")
+    row = browser.find_element(By.CSS_SELECTOR, "#stay-list tr")
+    assert row.get_attribute("data-open") == "false" and "2 nights" in row.text
+    assert "TVAP (demo)" in browser.find_element(By.ID, "service-list").text
+    assert serious_violations(browser) == []
+    browser.find_element(By.ID, "nav-funds").click()
+    wait_for(browser, "fund-list")
+    tvap = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#fund-list tbody tr") if "TVAP" in r.text)
+    assert tvap.find_element(By.CLASS_NAME, "fund-spent").text == "$170.00"
+    assert tvap.find_element(By.CLASS_NAME, "fund-remaining").text == "$1,830.00"
+
     def scan():
         for path in pathlib.Path(server.workdir).rglob("*"):
             if path.is_file() and "waypoint-keys" not in path.parts:
                 data = path.read_bytes()
                 assert NUMBER.encode() not in data, f"number found in {path}"
                 assert NOTE.encode() not in data, f"note found in {path}"
+                assert ADDRESS.encode() not in data, f"shelter address found in {path}"
     scan()
     server.stop()
     scan()

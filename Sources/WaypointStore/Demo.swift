@@ -30,6 +30,7 @@ public struct DemoSetup: Sendable {
         let password = password ?? Tokens.randomBase64URL(byteCount: 12)
         let organization = try await store.organizations.create(name: organizationName, requestId: "demo-setup")
         var caseManager: TenantContext?
+        var supervisor: TenantContext?
         for user in users {
             let id = try await store.users.createAsOperator(
                 NewUser(username: user.username, role: user.role, displayName: user.displayName,
@@ -37,7 +38,9 @@ public struct DemoSetup: Sendable {
                         team: CaseUseCases.mayWorkCases(user.role) ? team : ""),
                 orgId: organization.id, requestId: "demo-setup")
             if user.role == .caseManager { caseManager = TenantContext(orgId: organization.id, userId: id, role: .caseManager, requestId: "demo-setup") }
+            if user.role == .supervisor { supervisor = TenantContext(orgId: organization.id, userId: id, role: .supervisor, requestId: "demo-setup") }
         }
+        if let supervisor { try await fundsAndHousing(in: store, by: supervisor) }
         if let caseManager {
             for client in clients { _ = try await store.clients.create(client, in: caseManager) }
         }
@@ -48,5 +51,20 @@ public struct DemoSetup: Sendable {
                                                      actor: AuditEvent(orgId: organization.id, actorId: "demo-setup", action: "", objectType: "",
                                                                        objectId: "", requestId: "demo-setup"))
         return password
+    }
+
+    /// Two fictional funds for this year and next, and one shelter with a fictional address.
+    static func fundsAndHousing(in store: Store, by supervisor: TenantContext) async throws {
+        let year = String(store.clients.today().prefix(4))
+        let nextYear = String((Int(year) ?? 2026) + 1)
+        let costs = [Fund.UnitCost(serviceType: .emergencyHousingNight, cents: 8_500), Fund.UnitCost(serviceType: .transport, cents: 1_250),
+                     Fund.UnitCost(serviceType: .caseManagement, cents: 4_500), Fund.UnitCost(serviceType: .crisisIntervention, cents: 4_500),
+                     Fund.UnitCost(serviceType: .interpretation, cents: 6_000), Fund.UnitCost(serviceType: .financialAssistance, cents: 100)]
+        _ = try await store.funds.create(NewFund(name: "State victim services (demo)", kind: .state, budgetCents: 5_000_000,
+                                                 periodStart: "\(year)-01-01", periodEnd: "\(nextYear)-12-31", unitCosts: costs), in: supervisor)
+        _ = try await store.funds.create(NewFund(name: "TVAP (demo)", kind: .tvap, budgetCents: 200_000, periodStart: "\(year)-01-01",
+                                                 periodEnd: "\(nextYear)-12-31", unitCosts: Array(costs.prefix(2))), in: supervisor)
+        _ = try await store.housing.createSite(NewHousingSite(name: "Harbor House (demo)", address: "100 Example Way, Demo City (fictional)", beds: 6),
+                                               in: supervisor)
     }
 }

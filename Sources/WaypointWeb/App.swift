@@ -56,6 +56,8 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     ReferralPages(store: store, renderer: renderer).register(on: router)
     CasePages(store: store, renderer: renderer).register(on: router)
     CrisisPages(store: store, renderer: renderer).register(on: router)
+    FundPages(store: store, renderer: renderer).register(on: router)
+    HousingPages(store: store, renderer: renderer).register(on: router)
     AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
     ResponseAPI(store: store).register(on: api)

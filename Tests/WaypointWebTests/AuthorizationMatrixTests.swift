@@ -104,6 +104,8 @@ struct AuthorizationMatrixTests {
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
         "POST /cases/{id}/{section}/{item}/{step}": .caseload(caseRoles),
+        "GET /funds": .roles(fundReaders), "POST /funds": .roles(fundManagers), "GET /funds/{id}/export": .caseload(fundManagers),
+        "GET /housing": .roles(fundReaders), "POST /housing": .roles(fundManagers), "POST /housing/{id}/address": .caseload(fundReaders),
         "GET /line": .roles(crisisRoles), "GET /line/new": .roles(crisisRoles), "POST /line": .roles(crisisRoles),
         "GET /line/{id}": .caseload(crisisRoles), "POST /line/{id}/{action}": .caseload(crisisRoles),
     ]

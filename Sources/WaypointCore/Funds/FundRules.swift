@@ -38,7 +38,7 @@ public enum FundError: UserFacingError, Equatable {
         case .notCovered(let fund, let type): LocalizedText("error_detail_fund_not_covered", ["fund": fund, "type": type.rawValue])
         case .outsidePeriod(let fund, let start, let end): LocalizedText("error_detail_fund_period", ["fund": fund, "start": start, "end": end])
         case .overdraw(let fund, let remaining, let amount):
-            LocalizedText("error_detail_fund_overdraw", ["fund": fund, "remaining": FundRules.dollars(remaining), "amount": FundRules.dollars(amount)])
+            LocalizedText("error_detail_fund_overdraw", ["fund": fund, "remaining": FundRules.money(remaining), "amount": FundRules.money(amount)])
         }
     }
 }
@@ -111,6 +111,12 @@ public enum FundRules {
             grouped.append(digit)
         }
         return sign + String(grouped.reversed()) + "." + String(format: "%02d", Int(abs(cents) % 100))
+    }
+
+    /// Cents as money on a page: "$1,234.50", "-$35.00".
+    public static func money(_ cents: Int64) -> String {
+        let text = dollars(cents)
+        return text.hasPrefix("-") ? "-$" + text.dropFirst() : "$" + text
     }
 
     /// A form's dollar amount ("1,500", "85.5", "$85.50") in cents; nil when it is not one.

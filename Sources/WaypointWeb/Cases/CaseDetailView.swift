@@ -12,7 +12,8 @@ extension CaseViews {
 
     /// The client page: every section, and each form with what was typed when it comes back.
     func detail(_ file: CaseFile, viewer: TenantContext, today: String, identity: ClientIdentity?, consentService: (id: String, name: String)?,
-                receiverLink: String?, typed: Typed, staff: [CaseStaffMember] = [], timeZone: TimeZone = .current) -> Detail {
+                receiverLink: String?, typed: Typed, staff: [CaseStaffMember] = [], funds: [Fund] = [], sites: [HousingSite] = [],
+                timeZone: TimeZone = .current) -> Detail {
         let client = file.client
         let formatter = dayFormatter
         let typedHere = { (section: String) in typed.section == section ? typed.values : [:] }
@@ -108,7 +109,10 @@ extension CaseViews {
                 .map { Option(value: $0.rawValue, label: label("kind", $0), selected: typedHere("eligibility")["kind"] == $0.rawValue) },
             eligibilityStarts: [EligibilityRecord.Status.planned, .requested, .granted]
                 .map { Option(value: $0.rawValue, label: label("status", $0), selected: (typedHere("eligibility")["status"] ?? "planned") == $0.rawValue) },
-            eligibilityReceived: typedHere("eligibility")["information_received"] ?? "")
+            eligibilityReceived: typedHere("eligibility")["information_received"] ?? "",
+            shelter: ShelterSection(file: file, funds: funds, sites: sites, viewer: viewer,
+                                    typed: ["services", "shelter"].contains(typed.section ?? "") ? typed.values : [:],
+                                    strings: strings))
     }
 
     func label<T: RawRepresentable>(_ group: String, _ value: T) -> String where T.RawValue == String {

@@ -24,6 +24,7 @@ struct CaseFormActions {
         case "contact-safety": "contact"
         case "reveal": "identity"
         case "close", "reopen", "phase", "purge": "status"
+        case "stays", "vouchers": "shelter"
         default: action
         }
     }
@@ -78,7 +79,8 @@ struct CaseFormActions {
             return .back("goals")
         case "services":
             let service = NewService(type: ServiceType(rawValue: form["type"] ?? "") ?? .caseManagement, deliveredOn: form["delivered_on"],
-                                     units: form["units"].flatMap { $0.isEmpty ? nil : Int($0) ?? 0 }, fundingSource: form["funding_source"], note: form["note"])
+                                     units: form["units"].flatMap { $0.isEmpty ? nil : Int($0) ?? 0 }, fundingSource: form["funding_source"], note: form["note"],
+                                     fundId: form["fund_id"].flatMap { $0.isEmpty ? nil : $0 }, overrideReason: form["override_reason"])
             _ = try await store.cases.addService(service, to: id, in: tenant)
             return .back("services")
         case "notes":
@@ -116,6 +118,14 @@ struct CaseFormActions {
             _ = try await store.eligibility.create(NewEligibility(kind: kind, status: form["status"].flatMap(EligibilityRecord.Status.init(rawValue:)),
                                                                   informationReceivedAt: received), for: id, in: tenant)
             return .back("eligibility")
+        case "stays":
+            _ = try await store.housing.checkIn(NewStay(siteId: form["site_id"] ?? "", fundId: form["fund_id"] ?? "", checkIn: form["check_in"],
+                                                        overrideReason: form["override_reason"]), for: id, in: tenant)
+            return .back("shelter")
+        case "vouchers":
+            _ = try await store.housing.issueVoucher(NewVoucher(fundId: form["fund_id"] ?? "", trips: form["trips"].flatMap { $0.isEmpty ? nil : Int($0) ?? 0 },
+                                                                overrideReason: form["override_reason"]), for: id, in: tenant)
+            return .back("shelter")
         case "staff":
             // Those already on the case first: the first named takes over a removed colleague's open tasks.
             let current = (form["current"] ?? "").split(separator: ",").map(String.init)

@@ -69,9 +69,11 @@ struct CasePages {
               request: Request, context: WaypointRequestContext) async throws -> Response {
         let file = try await store.cases.caseFile(id, in: tenant)
         let staff = CaseUseCases.mayAssign(tenant.role) ? try await store.clients.caseStaff(in: tenant) : []
-        let view = CaseViews(context.language).detail(file, viewer: tenant, today: store.clients.today(), identity: identity,
+        let today = store.clients.today()
+        let funds = try await store.funds.list(in: tenant).filter { $0.periodEnd >= today }
+        let view = CaseViews(context.language).detail(file, viewer: tenant, today: today, identity: identity,
                                                       consentService: consentService, receiverLink: receiverLink, typed: typed, staff: staff,
-                                                      timeZone: store.clients.policy.timeZone)
+                                                      funds: funds, sites: try await store.housing.sites(in: tenant), timeZone: store.clients.policy.timeZone)
         return renderer.page("case-detail", titleKey: "case_detail_title", view: view, request: request, context: context, status: status)
     }
 
@@ -122,11 +124,14 @@ struct CasePages {
                                                expiresOn: expires.isEmpty ? nil : expires,
                                                benefitsDone: form.keys.filter { $0.hasPrefix("benefit_") }.map { String($0.dropFirst(8)) })
                 _ = try await store.eligibility.update(item, of: id, update, in: tenant)
+            case ("stays", "check-out"):
+                _ = try await store.housing.checkOut(item, of: id, StayCheckOut(checkOut: form["check_out"], overrideReason: form["override_reason"]), in: tenant)
+            case ("vouchers", "used"): _ = try await store.housing.useVoucher(item, of: id, VoucherUse(usedOn: form["used_on"]), in: tenant)
             default: throw AccessError.notFound
             }
-            return PageRenderer.redirect(to: "/cases/\(id)#\(kind)")
+            return PageRenderer.redirect(to: "/cases/\(id)#\(CaseFormActions.section(of: kind))")
         } catch let error as any UserFacingError where !(error is AccessError) {
-            let typed = CaseViews.Typed(section: kind, values: form, error: error.message(in: Localizer(context.language)))
+            let typed = CaseViews.Typed(section: CaseFormActions.section(of: kind), values: form, error: error.message(in: Localizer(context.language)))
             return try await page(id, tenant: tenant, typed: typed, status: error.httpStatus, request: request, context: context)
         }
     }

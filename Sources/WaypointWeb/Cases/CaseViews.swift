@@ -64,6 +64,8 @@ struct CaseViews {
         let screenings: [ScreeningRow], phases: [Option]
         /// Foreign-national clients: eligibility requests and letters, and the kinds this client may start.
         let isForeignNational: Bool, eligibility: [EligibilityRow], eligibilityKinds: [Option], eligibilityStarts: [Option], eligibilityReceived: String
+        /// Housing stays, transport vouchers and the funds they (and services) draw on.
+        let shelter: ShelterSection
     }
 
     var dayFormatter: DateFormatter {

@@ -38,7 +38,8 @@ struct PageRenderer: Sendable {
             signedIn: context.session != nil, username: context.session?.username, roleLabel: role.map { strings["role_" + $0.rawValue] },
             csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
             canScreen: role == .clinician, isEditor: role == .directoryEditor,
-            worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false)
+            worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false,
+            keepsFunds: role.map(FundRules.mayRead) ?? false)
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -131,4 +132,6 @@ struct PageChrome {
     let isEditor: Bool
     let worksCases: Bool
     let answersLine: Bool
+    /// Funds and emergency housing: case managers, supervisors and admins.
+    let keepsFunds: Bool
 }
