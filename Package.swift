@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // Each feature's templates sit beside its routes; the build puts them side by side.
-            resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Referrals", "Response", "Screening", "Shared"]
+            resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Response", "Screening", "Shared"]
                 .map { .process("\($0)/Templates") },
             swiftSettings: strict
         ),

@@ -86,3 +86,43 @@ def test_overdraw_refused_then_overridden(browser, own_server):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["service_type"], r["units"], r["amount"], r["override"]) for r in rows] == [("case_management", "3", "135.00", "yes")]
     assert "Robin" not in text and len(rows[0]["client_reference"]) == 16
+
+
+def test_partner_with_an_agreement_to_renew(browser, own_server):
+    server = own_server
+    today = datetime.date.today()
+    sign_in(browser, server, "demo-supervisor")
+    browser.find_element(By.ID, "nav-partners").click()
+    wait_for(browser, "partner-form")
+    browser.find_element(By.ID, "partner-name").send_keys("Riverside legal aid")
+    browser.find_element(By.ID, "partner-directory").send_keys("no-such-directory-entry")
+    browser.find_element(By.ID, "contact-name").send_keys("Avery Okafor")
+    browser.find_element(By.ID, "contact-phone").send_keys("208-555-0177")
+    submit(browser, "partner-form")
+    wait_for(browser, "partner-error")  # an unknown directory id is refused, the form kept
+    assert browser.find_element(By.ID, "contact-name").get_attribute("value") == "Avery Okafor"
+    browser.find_element(By.ID, "partner-directory").clear()
+    submit(browser, "partner-form")
+    wait_for(browser, "agreement-form")
+    Select(browser.find_element(By.ID, "agreement-kind")).select_by_value("mou")
+    browser.find_element(By.ID, "agreement-title").send_keys("Referral MOU")
+    browser.find_element(By.ID, "agreement-start").send_keys((today - datetime.timedelta(days=330)).isoformat())
+    browser.find_element(By.ID, "agreement-end").send_keys((today + datetime.timedelta(days=30)).isoformat())
+    submit(browser, "agreement-form")
+    wait_for(browser, "agreement-list")
+    assert browser.find_element(By.CSS_SELECTOR, "#agreement-list li").get_attribute("data-state") == "ending"
+    assert serious_violations(browser) == []
+
+    # A case manager sees the reminder and, on purpose, the contact.
+    browser.delete_all_cookies()
+    sign_in(browser, server, "demo-casemanager")
+    browser.find_element(By.ID, "nav-partners").click()
+    wait_for(browser, "agreements-ending")
+    assert "Riverside legal aid" in browser.find_element(By.ID, "agreements-ending").text
+    assert not browser.find_elements(By.ID, "partner-form")
+    assert "Avery Okafor" not in browser.page_source  # the list never shows contacts
+    browser.find_element(By.LINK_TEXT, "Riverside legal aid").click()
+    wait_for(browser, "contact-list")
+    assert "208-555-0177" in browser.find_element(By.ID, "contact-list").text
+    browser.get(browser.current_url + "?lang=es")
+    assert browser.find_element(By.CSS_SELECTOR, "#agreement-list li").text.endswith("Termina en menos de 60 días")

@@ -24,6 +24,7 @@ public final class Store: Sendable {
     public let eligibility: EligibilityRequests
     public let funds: Funds
     public let housing: Housing
+    public let partners: Partners
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -46,6 +47,7 @@ public final class Store: Sendable {
         eligibility = EligibilityRequests(shared: shared, clients: clients)
         funds = Funds(shared: shared)
         housing = Housing(shared: shared, clients: clients, cases: cases)
+        partners = Partners(shared: shared, clients: clients)
     }
 
     public var database: Database { shared.database }

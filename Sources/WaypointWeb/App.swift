@@ -58,6 +58,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     CrisisPages(store: store, renderer: renderer).register(on: router)
     FundPages(store: store, renderer: renderer).register(on: router)
     HousingPages(store: store, renderer: renderer).register(on: router)
+    PartnerPages(store: store, renderer: renderer).register(on: router)
     AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
     ResponseAPI(store: store).register(on: api)
@@ -71,6 +72,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     EligibilityAPI(store: store).register(on: api)
     FundsAPI(store: store).register(on: api)
     HousingAPI(store: store).register(on: api)
+    PartnersAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

@@ -100,6 +100,12 @@ struct AuthorizationMatrixTests {
         // Bodies the rules refuse (an unknown site or fund, a day before the stay or the voucher): nothing changes.
         "POST /api/v1/clients/{id}/stays": .caseload(caseRoles), "POST /api/v1/clients/{id}/stays/{eid}/check-out": .caseload(caseRoles),
         "POST /api/v1/clients/{id}/vouchers": .caseload(caseRoles), "POST /api/v1/clients/{id}/vouchers/{eid}/used": .caseload(caseRoles),
+        // The partner network: read by everyone who refers or hands over; kept by admins and supervisors.
+        "GET /api/v1/partners": .roles(partnerReaders), "POST /api/v1/partners": .roles(fundManagers),
+        "GET /api/v1/partners/{id}": .caseload(partnerReaders),
+        "POST /api/v1/partners/{id}/agreements": .caseload(fundManagers), "POST /api/v1/partners/{id}/events": .caseload(fundManagers),
+        "GET /partners": .roles(partnerReaders), "POST /partners": .roles(fundManagers), "GET /partners/{id}": .caseload(partnerReaders),
+        "POST /partners/{id}/{section}": .caseload(fundManagers),
         "GET /api/v1/settings/retention": .roles([.admin]), "PUT /api/v1/settings/retention": .roles([.admin]),
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
@@ -113,10 +119,11 @@ struct AuthorizationMatrixTests {
     static let crisisRoles: Set<Role> = [.advocate, .supervisor]
     static let fundReaders: Set<Role> = [.admin, .supervisor, .caseManager]
     static let fundManagers: Set<Role> = [.admin, .supervisor]
+    static let partnerReaders: Set<Role> = [.admin, .supervisor, .caseManager, .advocate]
 
     /// Values planted in the own organization's records; no refusal may contain any of them.
     static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid",
-                          "Okapi-Client-3381", "Okapi-Legal-Name-6620", "Okapi-Address-4417"]
+                          "Okapi-Client-3381", "Okapi-Legal-Name-6620", "Okapi-Address-4417", "Okapi-Contact-8812"]
 
     struct Caller: Sendable, CustomStringConvertible {
         let role: Role?
@@ -230,6 +237,7 @@ struct Fixtures: Sendable {
     var siteId = ""
     var stayId = ""
     var voucherId = ""
+    var partnerId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -296,6 +304,8 @@ struct Fixtures: Sendable {
         fixtures.siteId = try await store.housing.createSite(NewHousingSite(name: "Matrix House", address: "Okapi-Address-4417", beds: 4), in: supervisor).id
         fixtures.stayId = try await store.housing.checkIn(NewStay(siteId: fixtures.siteId, fundId: fixtures.fundId, checkIn: today), for: client.id, in: manager).id
         fixtures.voucherId = try await store.housing.issueVoucher(NewVoucher(fundId: fixtures.fundId), for: client.id, in: manager).id
+        fixtures.partnerId = try await store.partners.create(NewPartner(name: "Matrix Partner", scope: .local,
+                                                                        contacts: [PartnerContact(name: "Okapi-Contact-8812")]), in: supervisor).id
         return fixtures
     }
 
@@ -307,12 +317,12 @@ struct Fixtures: Sendable {
         if pattern.hasPrefix("/cases/{id}/{section}/{item}") {
             path = path.replacingOccurrences(of: "{section}/{item}/{step}", with: "tasks/\(taskId)/done")
         }
-        for (name, value) in [("{section}", "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId),
+        for (name, value) in [("{section}", pattern.hasPrefix("/partners/") ? "events" : "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId),
                             ("{eid}", pattern.contains("/stays/") ? stayId : pattern.contains("/vouchers/") ? voucherId : eligibilityId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
         let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
-            : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
+            : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/partners/") ? partnerId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
             : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
             : pattern.contains("/users/") ? userId
@@ -323,6 +333,7 @@ struct Fixtures: Sendable {
     /// A body each route can read, so the answer shows authorization rather than a parse error:
     /// a move the state machine refuses, a reason, a referral without consent (409), a consent.
     func apiBody(_ pattern: String) -> String {
+        if pattern.hasSuffix("/partners/{id}/events") { return #"{"kind":"training","title":"","held_on":"z"}"# }
         if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
         if pattern.hasSuffix("/retention") { return #"{"years":7}"# }
         if pattern == "/api/v1/crisis-contacts" {
@@ -335,6 +346,8 @@ struct Fixtures: Sendable {
         if pattern == "/api/v1/funds" {
             return #"{"name":"Matrix","kind":"state","budget_cents":100,"period_start":"2026-01-01","period_end":"2026-12-31","unit_costs":[{"service_type":"legal","cents":100}]}"#
         }
+        if pattern == "/api/v1/partners" { return #"{"name":"Matrix partner","scope":"national"}"# }
+        if pattern.hasSuffix("/agreements") { return #"{"kind":"mou","title":"","starts_on":"x","ends_on":"y"}"# }
         if pattern == "/api/v1/housing/sites" { return #"{"name":"Matrix","address":"somewhere","beds":1}"# }
         if pattern.hasSuffix("/eligibility/{eid}/status") { return #"{"status":"denied"}"# }
         if pattern.hasSuffix("/crisis-contacts/{id}/client") { return #"{"consent":false,"alias":"matrix"}"# }

@@ -62,7 +62,7 @@ public enum FundRules {
         for (field, day) in [("period_start", new.periodStart), ("period_end", new.periodEnd)] where !HSDSRowRules.isDate(day) {
             throw FundError.invalid(field: field, reason: LocalizedText("error_detail_date_field", ["name": field]))
         }
-        guard new.periodStart <= new.periodEnd else { throw FundError.invalid(field: "period_end", reason: LocalizedText("error_detail_fund_period_order")) }
+        guard new.periodStart <= new.periodEnd else { throw FundError.invalid(field: "period_end", reason: LocalizedText("error_detail_end_before_start")) }
         guard !new.unitCosts.isEmpty else { throw FundError.invalid(field: "unit_costs", reason: LocalizedText("error_detail_fund_unit_costs")) }
         guard Set(new.unitCosts.map(\.serviceType)).count == new.unitCosts.count else {
             throw FundError.invalid(field: "unit_costs", reason: LocalizedText("error_detail_fund_unit_twice"))

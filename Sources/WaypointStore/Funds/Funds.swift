@@ -50,7 +50,7 @@ public struct Funds: Repository {
             for (field, day) in [("from", from), ("to", to)] where !HSDSRowRules.isDate(day) {
                 throw FundError.invalid(field: field, reason: LocalizedText("error_detail_date_field", ["name": field]))
             }
-            guard from <= to else { throw FundError.invalid(field: "to", reason: LocalizedText("error_detail_fund_period_order")) }
+            guard from <= to else { throw FundError.invalid(field: "to", reason: LocalizedText("error_detail_end_before_start")) }
             let lines = try await db.raw("""
                 SELECT * FROM fund_charges WHERE fund_id = \(bind: fundId) AND delivered_on >= \(bind: from) AND delivered_on <= \(bind: to)
                 ORDER BY delivered_on, created_at

@@ -39,7 +39,7 @@ struct PageRenderer: Sendable {
             csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
             canScreen: role == .clinician, isEditor: role == .directoryEditor,
             worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false,
-            keepsFunds: role.map(FundRules.mayRead) ?? false)
+            keepsFunds: role.map(FundRules.mayRead) ?? false, readsPartners: role.map(PartnerRules.mayRead) ?? false)
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -134,4 +134,5 @@ struct PageChrome {
     let answersLine: Bool
     /// Funds and emergency housing: case managers, supervisors and admins.
     let keepsFunds: Bool
+    let readsPartners: Bool
 }

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// `/api/v1/partners`: the partner network, a partner with its contacts (audited), agreements and
+/// joint events.
+struct PartnersAPI {
+    let store: Store
+
+    static let readers: Set<Role> = [.admin, .supervisor, .caseManager, .advocate]
+
+    func register(on api: RouterGroup<WaypointRequestContext>) {
+        api.get("/partners", use: list)
+        api.post("/partners", use: create)
+        api.get("/partners/:id", use: find)
+        api.post("/partners/:id/agreements", use: addAgreement)
+        api.post("/partners/:id/events", use: addEvent)
+    }
+
+    @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(try await store.partners.network(in: try context.tenant(asOneOf: Self.readers)))
+    }
+
+    @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let body = try await JSONBody.decode(NewPartner.self, from: request, context: context)
+        return try JSONBody.response(try await store.partners.create(body, in: tenant), status: .created)
+    }
+
+    @Sendable func find(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(try await store.partners.find(try context.parameters.require("id"), in: try context.tenant(asOneOf: Self.readers)))
+    }
+
+    @Sendable func addAgreement(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let body = try await JSONBody.decode(NewAgreement.self, from: request, context: context)
+        return try JSONBody.response(try await store.partners.addAgreement(body, to: try context.parameters.require("id"), in: tenant), status: .created)
+    }
+
+    @Sendable func addEvent(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let body = try await JSONBody.decode(NewPartnerEvent.self, from: request, context: context)
+        return try JSONBody.response(try await store.partners.addEvent(body, to: try context.parameters.require("id"), in: tenant), status: .created)
+    }
+}
