@@ -43,6 +43,8 @@ struct AuthorizationMatrixTests {
         "POST /screenings": .roles([.clinician]),
         "GET /screenings/{id}": .owner(.clinician), "GET /screenings/{id}/card": .owner(.clinician),
         "POST /screenings/{id}/coding": .owner(.clinician),
+        // Without the person's agreement (422): nothing is handed over.
+        "POST /screenings/{id}/handover": .owner(.clinician), "POST /api/v1/screenings/{id}/handover": .owner(.clinician),
         // The directory is public information (the HSDS API serves it to anyone); staff of every role may search it.
         "GET /directory": .signedIn, "POST /directory": .signedIn,
         "GET /directory/services/{id}": .signedIn, "POST /directory/card": .signedIn,
@@ -350,6 +352,7 @@ struct Fixtures: Sendable {
         if pattern.hasSuffix("/agreements") { return #"{"kind":"mou","title":"","starts_on":"x","ends_on":"y"}"# }
         if pattern == "/api/v1/housing/sites" { return #"{"name":"Matrix","address":"somewhere","beds":1}"# }
         if pattern.hasSuffix("/eligibility/{eid}/status") { return #"{"status":"denied"}"# }
+        if pattern.hasSuffix("/screenings/{id}/handover") { return #"{"consent":false,"alias":"matrix","case_manager_id":"none"}"# }
         if pattern.hasSuffix("/crisis-contacts/{id}/client") { return #"{"consent":false,"alias":"matrix"}"# }
         if pattern.hasSuffix("/staff") { return #"{"case_managers":["\#(own[.caseManager]!.userId)"]}"# }
         if pattern.hasSuffix("/reveal") || pattern.hasSuffix("/revoke") || pattern.hasSuffix("/break-glass") { return #"{"reason":"matrix check"}"# }

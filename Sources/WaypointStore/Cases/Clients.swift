@@ -198,10 +198,21 @@ public struct Clients: Repository {
         return try await database.withConnection { db in try await load(id, in: context, on: db) }
     }
 
-    /// The organization's active case managers and supervisors, for a supervisor's assignment form
-    /// and an advocate handing a caller over.
+    /// Whether `userId` is an active case manager or supervisor of the caller's organization: who a
+    /// hand-over (from the line, from a screening) may give a new case to.
+    static func isCaseStaff(_ userId: String, in context: TenantContext, on db: any SQLDatabase) async throws -> Bool {
+        guard !userId.isEmpty else { return false }
+        return try await db.raw("""
+            SELECT id FROM users WHERE id = \(bind: userId) AND org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor')
+            """).first() != nil
+    }
+
+    /// The organization's active case managers and supervisors, for a supervisor's assignment form,
+    /// an advocate handing a caller over and a clinician handing over the person screened.
     public func caseStaff(in context: TenantContext) async throws -> [CaseStaffMember] {
-        guard CaseUseCases.mayAssign(context.role) || CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
+        guard CaseUseCases.mayAssign(context.role) || CrisisUseCases.mayAnswer(context.role) || ScreeningHandoverRules.mayHandOver(context.role) else {
+            throw AccessError.forbidden
+        }
         return try await database.withConnection { db in
             let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
             return try await db.raw("""

@@ -162,9 +162,7 @@ public struct CrisisContacts: Repository {
             let (draft, safety) = try CrisisUseCases.client(from: contact, conversion: conversion, today: clients.today())
             let client = try CaseUseCases.checked(draft, today: clients.today())
             let assignee = conversion.caseManagerId ?? (CaseUseCases.mayWorkCases(context.role) ? context.userId : "")
-            guard !assignee.isEmpty, try await db.raw("""
-                SELECT id FROM users WHERE id = \(bind: assignee) AND org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor')
-                """).first() != nil else {
+            guard try await Clients.isCaseStaff(assignee, in: context, on: db) else {
                 throw CrisisError.invalid(field: "case_manager_id", reason: LocalizedText("error_detail_not_case_staff"))
             }
             let (clientId, key) = try await clients.insert(client, contactSafety: safety, assignedTo: assignee, in: context, at: now, on: db)

@@ -13,13 +13,18 @@ public struct EligibilityRequests: Repository {
             let checked = try EligibilityRules.checked(new, flags: try Clients.flags(row), now: Date(millis: now))
             let record = EligibilityRules.start(checked, id: Tokens.opaqueId(), clientId: clientId, by: context.userId, now: Date(millis: now),
                                                 timeZone: clients.policy.timeZone)
-            try await db.raw("""
-                INSERT INTO eligibility (id, client_id, org_id, record_sealed, due_at, ends_on, created_at, updated_at)
-                VALUES (\(bind: record.id), \(bind: clientId), \(bind: context.orgId), \(bind: try Self.seal(record, sealer, context)),
-                        \(bind: record.requestDueAt?.millis), \(bind: EligibilityRules.endsOn(record)), \(bind: now), \(bind: now))
-                """).run()
+            try await Self.insert(record, sealer: sealer, in: context, at: now, on: db)
             return record
         }
+    }
+
+    /// Writes a started record, sealed with its client's key (also a request started by a screening's hand-over).
+    static func insert(_ record: EligibilityRecord, sealer: FieldSealer, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO eligibility (id, client_id, org_id, record_sealed, due_at, ends_on, created_at, updated_at)
+            VALUES (\(bind: record.id), \(bind: record.clientId), \(bind: context.orgId), \(bind: try Self.seal(record, sealer, context)),
+                    \(bind: record.requestDueAt?.millis), \(bind: EligibilityRules.endsOn(record)), \(bind: now), \(bind: now))
+            """).run()
     }
 
     public func list(for clientId: String, in context: TenantContext) async throws -> [EligibilityRecord] {

@@ -18,6 +18,7 @@ struct ScreeningPages {
         router.get("/screenings/:id", use: result)
         router.get("/screenings/:id/card", use: card)
         router.post("/screenings/:id/coding", use: coding)
+        router.post("/screenings/:id/handover", use: handOver)
     }
 
     /// The encounter facts, checked by the core, carried from step to step in hidden fields.
@@ -129,8 +130,40 @@ struct ScreeningPages {
     }
 
     @Sendable func result(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let record = try await store.screenings.find(try context.parameters.require("id"), in: try context.tenant(as: .clinician))
-        return try resultPage(record, coding: nil, request: request, context: context)
+        let tenant = try context.tenant(as: .clinician)
+        let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
+        return try resultPage(record, coding: nil, handover: try await handover(record, tenant: tenant), request: request, context: context)
+    }
+
+    /// The hand-over form, for a positive screen or a child's eligibility request to start; once
+    /// done, only a notice (the clinician does not open the case).
+    func handover(_ record: ScreeningRecord, tenant: TenantContext, form: [String: String] = [:], error: String? = nil) async throws -> ScreeningViews.Result.Handover? {
+        let startsEligibility = ScreeningHandoverRules.eligibility(for: record) != nil
+        guard record.outcome.result == .positive || startsEligibility else { return nil }
+        if try await store.cases.isHandedOver(screening: record.id, in: tenant) {
+            return .init(staff: [], startsEligibility: startsEligibility, alias: "", error: nil, done: true)
+        }
+        let staff = try await store.clients.caseStaff(in: tenant).map {
+            ScreeningViews.Result.Handover.Staff(value: $0.id, label: $0.displayName, selected: form["case_manager_id"] == $0.id)
+        }
+        return .init(staff: staff, startsEligibility: startsEligibility, alias: form["alias"] ?? "", error: error, done: false)
+    }
+
+    /// Hands the person screened over to a case manager, with their agreement: the same use case as the API.
+    @Sendable func handOver(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(as: .clinician)
+        let id = try context.parameters.require("id")
+        let form = try await FormReader.read(request, context: context)
+        do {
+            _ = try await store.cases.handOver(screening: id, ScreeningHandover(consent: form["consent"] == "on", alias: form["alias"] ?? "",
+                                                                                 caseManagerId: form["case_manager_id"] ?? ""), in: tenant)
+            return PageRenderer.redirect(to: "/screenings/\(id)#handover")
+        } catch let error as CaseError {
+            let record = try await store.screenings.find(id, in: tenant)
+            return try resultPage(record, coding: nil,
+                                  handover: try await handover(record, tenant: tenant, form: form, error: error.message(in: Localizer(context.language))),
+                                  status: error.httpStatus, request: request, context: context)
+        }
     }
 
     /// The documentation assistant: the safety check comes first; the code is shown only once the
@@ -165,11 +198,11 @@ struct ScreeningPages {
         return try resultPage(record, coding: coding, request: request, context: context)
     }
 
-    func resultPage(_ record: ScreeningRecord, coding: ScreeningViews.Result.Coding?, request: Request,
-                    context: WaypointRequestContext) throws -> Response {
+    func resultPage(_ record: ScreeningRecord, coding: ScreeningViews.Result.Coding?, handover: ScreeningViews.Result.Handover? = nil,
+                    status: HTTPResponse.Status = .ok, request: Request, context: WaypointRequestContext) throws -> Response {
         let view = ScreeningViews.result(record, instrumentName: try InstrumentCatalog.bundled.info(record.outcome.instrument).shortName, coding: coding,
-                                         strings: Localizer(context.language))
-        return renderer.page("screening-result", titleKey: "result_title", view: view, request: request, context: context)
+                                         handover: handover, strings: Localizer(context.language))
+        return renderer.page("screening-result", titleKey: "result_title", view: view, request: request, context: context, status: status)
     }
 
     @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -46,7 +46,16 @@ enum ScreeningViews {
     }
 
     struct Result {
-        struct Action { let kind: String; let label: String; let instruction: String; let reason: String; let source: String }
+        struct Action {
+            let kind: String; let label: String; let instruction: String; let reason: String; let source: String
+            /// The eligibility-request step links to the hand-over that starts the child's request.
+            let startsRequest: Bool
+        }
+        /// Handing the person over to a case manager (shown for a positive screen or a child's request to start).
+        struct Handover {
+            struct Staff { let value: String; let label: String; let selected: Bool }
+            let staff: [Staff], startsEligibility: Bool, alias: String, error: String?, done: Bool
+        }
         /// The documentation assistant's state: not asked yet, asked without the safety check, or a code.
         struct Coding {
             let code: String?; let description: String?; let rationale: String?; let needsCheck: Bool
@@ -66,6 +75,7 @@ enum ScreeningViews {
         let hasAloneActions: Bool
         let safetyCheck: [String]
         let coding: Coding?
+        let handover: Handover?
     }
 
     struct Card {
@@ -111,10 +121,11 @@ enum ScreeningViews {
 
     static func action(for planned: PlannedAction, _ strings: Localizer) -> Result.Action {
         Result.Action(kind: planned.kind.rawValue, label: strings["action_" + planned.kind.rawValue], instruction: planned.instruction(in: strings),
-                      reason: planned.reason(in: strings), source: planned.source(in: strings))
+                      reason: planned.reason(in: strings), source: planned.source(in: strings), startsRequest: planned.kind == .eligibilityRequest)
     }
 
-    static func result(_ record: ScreeningRecord, instrumentName: String, coding: Result.Coding?, strings: Localizer) -> Result {
+    static func result(_ record: ScreeningRecord, instrumentName: String, coding: Result.Coding?, handover: Result.Handover? = nil,
+                       strings: Localizer) -> Result {
         let outcome = record.outcome
         return Result(
             id: record.id, instrument: "\(instrumentName) \(outcome.version ?? "")", resultClass: outcome.result.rawValue,
@@ -124,6 +135,6 @@ enum ScreeningViews {
             actions: record.actions.filter { !$0.whenAlone }.map { action(for: $0, strings) },
             aloneActions: record.actions.filter(\.whenAlone).map { action(for: $0, strings) },
             hasAloneActions: record.actions.contains(where: \.whenAlone),
-            safetyCheck: ICD10Assistant.safetyCheck.map { strings($0) }, coding: coding)
+            safetyCheck: ICD10Assistant.safetyCheck.map { strings($0) }, coding: coding, handover: handover)
     }
 }

@@ -94,6 +94,7 @@ struct ScreeningsAPI {
         }
         api.post("/screenings", use: create)
         api.get("/screenings/:id", use: read)
+        api.post("/screenings/:id/handover", use: handOver)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -110,6 +111,13 @@ struct ScreeningsAPI {
                 dependentAdult: body.dependentAdult ?? false, note: body.note ?? "", idempotencyKey: body.idempotencyKey)
         }
         return try JSONBody.response(ScreeningView(record, includeNote: false, language: context.language), status: created ? .created : .ok)
+    }
+
+    /// `{"consent": true, "alias", "case_manager_id"}` → 201 `{"client_id", "eligibility_id"}`.
+    @Sendable func handOver(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(as: .clinician)
+        let body = try await JSONBody.decode(ScreeningHandover.self, from: request, context: context)
+        return try JSONBody.response(try await store.cases.handOver(screening: try context.parameters.require("id"), body, in: tenant), status: .created)
     }
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -1,0 +1,51 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+extension CaseRecords {
+    /// The screening's clinician opens a case for the person screened, with their agreement,
+    /// assigned to a case manager: the screening attached, the flags it recorded, and the child's
+    /// eligibility request started when the plan called for one. One transaction; a screening is
+    /// handed over once.
+    public func handOver(screening screeningId: String, _ handover: ScreeningHandover, in context: TenantContext) async throws -> HandedOver {
+        guard ScreeningHandoverRules.mayHandOver(context.role) else { throw AccessError.forbidden }
+        let record = try await Screenings(shared: shared).find(screeningId, in: context)  // the clinician's own, audited
+        let draft = try CaseUseCases.checked(try ScreeningHandoverRules.client(from: record, handover), today: clients.today())
+        let now = clock.millis()
+        return try await database.transaction { db in
+            guard try await db.raw("SELECT client_id FROM client_screenings WHERE screening_id = \(bind: screeningId)").first() == nil else {
+                throw CaseError.invalid(field: "screening_id", reason: LocalizedText("error_detail_handover_twice"))
+            }
+            guard try await Clients.isCaseStaff(handover.caseManagerId, in: context, on: db) else {
+                throw CaseError.invalid(field: "case_manager_id", reason: LocalizedText("error_detail_not_case_staff"))
+            }
+            let (clientId, key) = try await clients.insert(draft, contactSafety: ContactSafety(), assignedTo: handover.caseManagerId,
+                                                           in: context, at: now, on: db)
+            try await db.raw("""
+                INSERT INTO client_screenings (client_id, screening_id, attached_by, attached_at)
+                VALUES (\(bind: clientId), \(bind: screeningId), \(bind: context.userId), \(bind: now))
+                """).run()
+            var eligibilityId: String?
+            if let request = ScreeningHandoverRules.eligibility(for: record) {
+                let checked = try EligibilityRules.checked(request, flags: draft.flags ?? ClientFlags(), now: Date(millis: now))
+                let started = EligibilityRules.start(checked, id: Tokens.opaqueId(), clientId: clientId, by: context.userId, now: Date(millis: now),
+                                                     timeZone: clients.policy.timeZone)
+                try await EligibilityRequests.insert(started, sealer: key, in: context, at: now, on: db)
+                eligibilityId = started.id
+            }
+            try await audit.append(AuditEvent(context, action: "screening.handover", objectType: "screening", objectId: screeningId), on: db)
+            return HandedOver(clientId: clientId, eligibilityId: eligibilityId)
+        }
+    }
+
+    /// Whether the clinician's screening has been handed over (it is attached to a case); nothing about the case.
+    public func isHandedOver(screening screeningId: String, in context: TenantContext) async throws -> Bool {
+        guard ScreeningHandoverRules.mayHandOver(context.role) else { throw AccessError.forbidden }
+        return try await database.withConnection { db in
+            try await db.raw("""
+                SELECT a.client_id FROM client_screenings a JOIN screenings s ON s.id = a.screening_id
+                WHERE a.screening_id = \(bind: screeningId) AND s.org_id = \(bind: context.orgId) AND s.clinician_id = \(bind: context.userId)
+                """).first() != nil
+        }
+    }
+}
