@@ -92,6 +92,8 @@ def test_partner_with_an_agreement_to_renew(browser, own_server):
     server = own_server
     today = datetime.date.today()
     sign_in(browser, server, "demo-supervisor")
+    browser.get(server.url + "/home")
+    assert browser.find_element(By.ID, "renewal-reminder").text.startswith("1 ")  # the demo partner's MOU
     browser.find_element(By.ID, "nav-partners").click()
     wait_for(browser, "partner-form")
     browser.find_element(By.ID, "partner-name").send_keys("Riverside legal aid")
@@ -112,6 +114,8 @@ def test_partner_with_an_agreement_to_renew(browser, own_server):
     wait_for(browser, "agreement-list")
     assert browser.find_element(By.CSS_SELECTOR, "#agreement-list li").get_attribute("data-state") == "ending"
     assert serious_violations(browser) == []
+    browser.get(server.url + "/home")
+    assert browser.find_element(By.ID, "renewal-reminder").text.startswith("2 ")
 
     # A case manager sees the reminder and, on purpose, the contact.
     browser.delete_all_cookies()

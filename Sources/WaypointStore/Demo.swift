@@ -50,6 +50,7 @@ public struct DemoSetup: Sendable {
         _ = try await store.directory.importRecords(BundledDirectory.read("demo-local"), owner: organization.id, skipInvalid: false,
                                                      actor: AuditEvent(orgId: organization.id, actorId: "demo-setup", action: "", objectType: "",
                                                                        objectId: "", requestId: "demo-setup"))
+        if let supervisor { try await partner(in: store, by: supervisor) }
         return password
     }
 
@@ -66,5 +67,18 @@ public struct DemoSetup: Sendable {
                                                  periodEnd: "\(nextYear)-12-31", unitCosts: Array(costs.prefix(2))), in: supervisor)
         _ = try await store.housing.createSite(NewHousingSite(name: "Harbor House (demo)", address: "100 Example Way, Demo City (fictional)", beds: 6),
                                                in: supervisor)
+    }
+
+    /// A fictional partner, linked to the demo directory organization, whose MOU is due for renewal.
+    static func partner(in store: Store, by supervisor: TenantContext) async throws {
+        let today = store.clients.today()
+        let partner = try await store.partners.create(
+            NewPartner(name: "Demo community partners (fictional)", scope: .local, directoryOrganizationId: "b0e82099-89f1-5996-bbb6-d4679b6cb01c",
+                       contacts: [PartnerContact(name: "Dana Demo", role: "Program lead", phone: "555-0150", email: "dana@demo.invalid")]),
+            in: supervisor)
+        _ = try await store.partners.addAgreement(NewAgreement(kind: .mou, title: "Referral MOU (demo)", startsOn: CaseloadPolicy.day(today, plus: -320),
+                                                               endsOn: CaseloadPolicy.day(today, plus: 45)), to: partner.id, in: supervisor)
+        _ = try await store.partners.addEvent(NewPartnerEvent(kind: .training, title: "Joint training: screening and safe referral (demo)",
+                                                              heldOn: CaseloadPolicy.day(today, plus: -30)), to: partner.id, in: supervisor)
     }
 }

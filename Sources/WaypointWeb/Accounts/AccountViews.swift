@@ -4,7 +4,11 @@ import WaypointStore
 
 /// What the account templates show, one type per page.
 enum AccountViews {
-    struct Home { let organization: String; let introKey: String; let isClinician: Bool; let isDirectoryEditor: Bool; let worksCases: Bool }
+    struct Home {
+        let organization: String; let introKey: String; let isClinician: Bool; let isDirectoryEditor: Bool; let worksCases: Bool
+        /// For admins and supervisors: partner agreements ending within the reminder window or ended unrenewed.
+        let renewalReminder: String?
+    }
 
     struct SignIn { let signInCSRF: String; let notice: String?; let error: String? }
 

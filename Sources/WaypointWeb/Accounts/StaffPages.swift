@@ -20,9 +20,15 @@ struct StaffPages {
         let tenant = try context.tenant()
         let organization = try await store.organizations.current(tenant)
         let role = tenant.role
-        let view = AccountViews.Home(organization: organization.name, introKey: Localizer(context.language)["home_\(role.rawValue)_intro"],
+        let strings = Localizer(context.language)
+        var reminder: String?
+        if PartnerRules.mayManage(role) {
+            let ending = try await store.partners.network(in: tenant).agreementsEnding.count
+            if ending > 0 { reminder = strings.format("home_agreements_to_renew", ["count": String(ending)]) }
+        }
+        let view = AccountViews.Home(organization: organization.name, introKey: strings["home_\(role.rawValue)_intro"],
                                      isClinician: role == .clinician, isDirectoryEditor: role == .directoryEditor,
-                                     worksCases: CaseUseCases.mayWorkCases(role))
+                                     worksCases: CaseUseCases.mayWorkCases(role), renewalReminder: reminder)
         return renderer.page("home", titleKey: "home_title", view: view, request: request, context: context)
     }
 
