@@ -12,6 +12,7 @@ public struct DemoSetup: Sendable {
         ("demo-casemanager", .caseManager, "Demo Case Manager"),
         ("demo-supervisor", .supervisor, "Demo Supervisor"),
         ("demo-advocate", .advocate, "Demo Advocate"),
+        ("demo-trainer", .trainer, "Demo Trainer"),
     ]
     static let team = "demo-team"
 

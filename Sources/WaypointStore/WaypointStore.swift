@@ -25,6 +25,8 @@ public final class Store: Sendable {
     public let funds: Funds
     public let housing: Housing
     public let partners: Partners
+    public let courses: Courses
+    public let enrollments: Enrollments
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -48,6 +50,8 @@ public final class Store: Sendable {
         funds = Funds(shared: shared)
         housing = Housing(shared: shared, clients: clients, cases: cases)
         partners = Partners(shared: shared, clients: clients)
+        courses = Courses(shared: shared)
+        enrollments = Enrollments(shared: shared)
     }
 
     public var database: Database { shared.database }

@@ -73,6 +73,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     FundsAPI(store: store).register(on: api)
     HousingAPI(store: store).register(on: api)
     PartnersAPI(store: store).register(on: api)
+    TrainingAPI(store: store).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

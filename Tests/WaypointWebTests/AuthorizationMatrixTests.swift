@@ -108,6 +108,11 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/partners/{id}/agreements": .caseload(fundManagers), "POST /api/v1/partners/{id}/events": .caseload(fundManagers),
         "GET /partners": .roles(partnerReaders), "POST /partners": .roles(fundManagers), "GET /partners/{id}": .caseload(partnerReaders),
         "POST /partners/{id}/{section}": .caseload(fundManagers),
+        // Training: every member of staff is a learner; trainers import; an enrollment is its learner's alone.
+        "GET /api/v1/courses": .signedIn, "POST /api/v1/courses": .roles([.trainer]), "GET /api/v1/courses/{id}": .caseload(everyone),
+        "POST /api/v1/courses/{id}/enrollments": .caseload(everyone),
+        "GET /api/v1/enrollments/{id}/next": .owner(.clinician), "POST /api/v1/enrollments/{id}/answers": .owner(.clinician),
+        "POST /api/v1/enrollments/{id}/evaluation": .owner(.clinician),
         "GET /api/v1/settings/retention": .roles([.admin]), "PUT /api/v1/settings/retention": .roles([.admin]),
         "GET /cases": .roles(caseRoles), "GET /cases/new": .roles(caseRoles), "POST /cases": .roles(caseRoles),
         "GET /cases/{id}": .caseload(caseRoles), "POST /cases/{id}/{section}": .caseload(caseRoles),
@@ -122,6 +127,7 @@ struct AuthorizationMatrixTests {
     static let fundReaders: Set<Role> = [.admin, .supervisor, .caseManager]
     static let fundManagers: Set<Role> = [.admin, .supervisor]
     static let partnerReaders: Set<Role> = [.admin, .supervisor, .caseManager, .advocate]
+    static let everyone = Set(Role.allCases)
 
     /// Values planted in the own organization's records; no refusal may contain any of them.
     static let secrets = ["Okapi-Alias-5521", "208-555-0142", "Okapi-Note-7730", "Demo Clinician", "demo-clinician@demo.invalid",
@@ -240,6 +246,8 @@ struct Fixtures: Sendable {
     var stayId = ""
     var voucherId = ""
     var partnerId = ""
+    var courseId = ""
+    var enrollmentId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -308,8 +316,20 @@ struct Fixtures: Sendable {
         fixtures.voucherId = try await store.housing.issueVoucher(NewVoucher(fundId: fixtures.fundId), for: client.id, in: manager).id
         fixtures.partnerId = try await store.partners.create(NewPartner(name: "Matrix Partner", scope: .local,
                                                                         contacts: [PartnerContact(name: "Okapi-Contact-8812")]), in: supervisor).id
+        let course = try await store.courses.importBundle(Data(Fixtures.course.utf8), in: fixtures.own[.trainer]!)
+        fixtures.courseId = course.id
+        fixtures.enrollmentId = try await store.enrollments.enroll(in: course.id, context: fixtures.own[.clinician]!).id
         return fixtures
     }
+
+    /// A one-module course for the training routes.
+    static let course = #"""
+        {"format":"waypoint-course/1","id":"matrix-course","version":"1","language":"en","title":"Matrix","summary":"For the matrix.",
+         "objectives":["Route checks"],"minutes":10,"pass_percent":80,"time_attestation":false,"topics":[],"evaluation":[],
+         "modules":[{"id":"m1","title":"One","minutes":10,"lessons":[{"id":"l1","title":"L","body":"Text.","sources":[{"id":"s","citation":"Source"}]}],
+                     "check":{"draw":{"count":1},"pool":[{"id":"q1","text":"Q?","choices":[{"id":"a","text":"A"},{"id":"b","text":"B"}],
+                                                         "correct":["a"],"explanation":"E.","source":"S"}]}}]}
+        """#
 
     func path(_ pattern: String) -> String {
         var path = pattern
@@ -324,6 +344,7 @@ struct Fixtures: Sendable {
             path = path.replacingOccurrences(of: name, with: value)
         }
         let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
+            : pattern.contains("/courses/") ? courseId : pattern.contains("/enrollments/") ? enrollmentId
             : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/partners/") ? partnerId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
             : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId
@@ -348,6 +369,8 @@ struct Fixtures: Sendable {
         if pattern == "/api/v1/funds" {
             return #"{"name":"Matrix","kind":"state","budget_cents":100,"period_start":"2026-01-01","period_end":"2026-12-31","unit_costs":[{"service_type":"legal","cents":100}]}"#
         }
+        if pattern.hasSuffix("/enrollments/{id}/answers") { return #"{"lesson":"not-this-one"}"# }
+        if pattern.hasSuffix("/enrollments/{id}/evaluation") { return #"{"answers":{}}"# }
         if pattern == "/api/v1/partners" { return #"{"name":"Matrix partner","scope":"national"}"# }
         if pattern.hasSuffix("/agreements") { return #"{"kind":"mou","title":"","starts_on":"x","ends_on":"y"}"# }
         if pattern == "/api/v1/housing/sites" { return #"{"name":"Matrix","address":"somewhere","beds":1}"# }

@@ -17,6 +17,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     /// Answers the 24/7 line: logs contacts (anonymous by default), agrees callbacks, hands a caller
     /// who wants help over to a case manager. Sees no case files.
     case advocate
+    /// Writes and imports courses, sees their answers and the organization's training records.
+    /// Everyone on staff, whatever their role, is a learner.
+    case trainer
 
     public var canManageUsers: Bool { self == .admin }
     public var canReadAudit: Bool { self == .auditor || self == .admin }

@@ -1,0 +1,180 @@
+import Foundation
+
+/// What is wrong with a course bundle, where: "modules[2].check.pool[4].correct".
+public struct CourseProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
+/// A bundle refused as a whole: nothing was imported.
+public struct CourseImportError: UserFacingError, Equatable {
+    public let problems: [CourseProblem]
+    public init(problems: [CourseProblem]) { self.problems = problems }
+    public var messageKey: String { "error_course_import" }
+    public var kind: FailureKind { .invalid }
+    public var field: String? { problems.first?.path }
+    public var detail: LocalizedText? {
+        LocalizedText("error_detail_course_problems", ["problems": problems.prefix(20).map(\.description).joined(separator: "; ")])
+    }
+}
+
+/// Reads and checks a course bundle: every problem found, with its path, or the course.
+public enum CourseBundle {
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static func read(_ data: Data) throws -> Course {
+        let course: Course
+        do {
+            course = try decoder.decode(Course.self, from: data)
+        } catch let error as DecodingError {
+            throw CourseImportError(problems: [problem(error)])
+        } catch {
+            throw CourseImportError(problems: [CourseProblem(path: "$", message: "is not JSON")])
+        }
+        let problems = check(course)
+        guard problems.isEmpty else { throw CourseImportError(problems: problems) }
+        return course
+    }
+
+    public static func write(_ course: Course) throws -> Data { try encoder.encode(course) }
+
+    static func problem(_ error: DecodingError) -> CourseProblem {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce("$") { path, key in
+                if let index = key.intValue { return path + "[\(index)]" }
+                return path + "." + snakeCase(key.stringValue)
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return CourseProblem(path: path(context.codingPath + [key]), message: "is required")
+        case .typeMismatch(let type, let context): return CourseProblem(path: path(context.codingPath), message: "should be \(describe(type))")
+        case .valueNotFound(let type, let context): return CourseProblem(path: path(context.codingPath), message: "should be \(describe(type)), not null")
+        case .dataCorrupted(let context):
+            return CourseProblem(path: path(context.codingPath), message: context.codingPath.isEmpty ? "is not JSON" : "has a value that is not allowed")
+        @unknown default: return CourseProblem(path: "$", message: "cannot be read")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Int.Type, is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: type is any Collection.Type ? "a list" : "an object"
+        }
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { result, character in
+            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+        }
+    }
+
+    /// The rules a readable bundle must also follow.
+    public static func check(_ course: Course) -> [CourseProblem] {
+        var problems: [CourseProblem] = []
+        func require(_ condition: Bool, _ path: String, _ message: String) { if !condition { problems.append(CourseProblem(path: path, message: message)) } }
+        func text(_ value: String, _ path: String, max: Int) {
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            require(!trimmed.isEmpty, path, "is empty")
+            require(value.count <= max, path, "is longer than \(max) characters")
+        }
+        func slug(_ value: String, _ path: String) {
+            require((1...80).contains(value.count) && value.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }, path,
+                    "should be 1 to 80 lower-case letters, digits and hyphens")
+        }
+        func date(_ value: String?, _ path: String) {
+            if let value { require(HSDSRowRules.isDate(value), path, "should be a date, YYYY-MM-DD") }
+        }
+        require(course.format == Course.format, "$.format", "should be \"\(Course.format)\"")
+        slug(course.id, "$.id")
+        text(course.version, "$.version", max: 20)
+        require(Language(rawValue: course.language) != nil, "$.language", "should be one of: " + Language.allCases.map(\.rawValue).joined(separator: ", "))
+        text(course.title, "$.title", max: 200)
+        text(course.summary, "$.summary", max: 2000)
+        require(!course.objectives.isEmpty, "$.objectives", "needs at least one objective")
+        for (index, objective) in course.objectives.enumerated() { text(objective, "$.objectives[\(index)]", max: 500) }
+        require((1...6000).contains(course.minutes), "$.minutes", "should be 1 to 6000")
+        require((1...100).contains(course.passPercent), "$.pass_percent", "should be 1 to 100")
+        if let attempts = course.maxAttempts { require((1...20).contains(attempts), "$.max_attempts", "should be 1 to 20, or left out for no limit") }
+        date(course.releasedOn, "$.released_on")
+        date(course.reviewedOn, "$.reviewed_on")
+        date(course.expiresOn, "$.expires_on")
+        if let ce = course.ce {
+            text(ce.provider, "$.ce.provider", max: 200)
+            text(ce.statement, "$.ce.statement", max: 2000)
+        }
+        require(!course.modules.isEmpty, "$.modules", "needs at least one module")
+        var seen = Set<String>()
+        func unique(_ id: String, _ path: String) { require(seen.insert(id).inserted, path, "\"\(id)\" is used twice in the course") }
+        var poolSize = 0
+        for (m, module) in course.modules.enumerated() {
+            let at = "$.modules[\(m)]"
+            slug(module.id, at + ".id")
+            unique(module.id, at + ".id")
+            text(module.title, at + ".title", max: 200)
+            require((1...600).contains(module.minutes), at + ".minutes", "should be 1 to 600")
+            require(!module.lessons.isEmpty, at + ".lessons", "needs at least one lesson")
+            for (l, lesson) in module.lessons.enumerated() {
+                let path = at + ".lessons[\(l)]"
+                slug(lesson.id, path + ".id")
+                unique(lesson.id, path + ".id")
+                text(lesson.title, path + ".title", max: 200)
+                text(lesson.body, path + ".body", max: 40_000)
+                require(lesson.body.range(of: "<[A-Za-z/!?]", options: .regularExpression) == nil, path + ".body",
+                        "contains raw HTML; write it in Markdown")
+                require(!lesson.sources.isEmpty, path + ".sources", "needs the sources its claims come from")
+                for (s, source) in lesson.sources.enumerated() {
+                    text(source.citation, path + ".sources[\(s)].citation", max: 500)
+                    if let url = source.url { require(url.hasPrefix("https://"), path + ".sources[\(s)].url", "should be an https:// address") }
+                }
+            }
+            let check = module.check
+            require(!check.pool.isEmpty, at + ".check.pool", "needs questions")
+            require((1...max(1, check.pool.count)).contains(check.draw.count), at + ".check.draw.count", "should be 1 to the pool's size (\(check.pool.count))")
+            poolSize += check.pool.count
+            for (q, question) in check.pool.enumerated() {
+                let path = at + ".check.pool[\(q)]"
+                slug(question.id, path + ".id")
+                unique(question.id, path + ".id")
+                text(question.text, path + ".text", max: 2000)
+                text(question.explanation, path + ".explanation", max: 2000)
+                text(question.source, path + ".source", max: 500)
+                require((2...8).contains(question.choices.count), path + ".choices", "should have 2 to 8 choices")
+                let choiceIds = question.choices.map(\.id)
+                require(Set(choiceIds).count == choiceIds.count, path + ".choices", "choice ids repeat")
+                for (c, choice) in question.choices.enumerated() { text(choice.text, path + ".choices[\(c)].text", max: 500) }
+                require(!question.correct.isEmpty, path + ".correct", "names no right answer")
+                for id in question.correct where !choiceIds.contains(id) {
+                    problems.append(CourseProblem(path: path + ".correct", message: "names \"\(id)\", which is not one of the choices"))
+                }
+            }
+        }
+        if let pretest = course.pretest {
+            require((1...max(1, poolSize)).contains(pretest.count), "$.pretest.count", "should be 1 to the number of pool questions (\(poolSize))")
+        }
+        var evaluationIds = Set<String>()
+        for (e, item) in course.evaluation.enumerated() {
+            slug(item.id, "$.evaluation[\(e)].id")
+            require(evaluationIds.insert(item.id).inserted, "$.evaluation[\(e)].id", "\"\(item.id)\" is used twice")
+            text(item.text, "$.evaluation[\(e)].text", max: 500)
+        }
+        return problems
+    }
+}

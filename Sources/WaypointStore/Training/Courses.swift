@@ -1,0 +1,69 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// Courses and learners' progress through them. A course version, once imported, never changes:
+/// enrollments and completions point at the version taken, and are kept (no delete path) for the
+/// six years and more accreditors ask.
+public struct Courses: Repository {
+    let shared: StoreContext
+
+    func audit(_ context: TenantContext, _ action: String, _ type: String, _ id: String) -> AuditEvent {
+        AuditEvent(context, action: action, objectType: type, objectId: id)
+    }
+
+    // MARK: Courses
+
+    /// A trainer imports a bundle: refused whole, with every problem's path, or stored as a new version.
+    public func importBundle(_ data: Data, in context: TenantContext) async throws -> Course {
+        guard TrainingRules.mayAuthor(context.role) else { throw AccessError.forbidden }
+        let course = try CourseBundle.read(data)
+        let now = clock.millis()
+        try await database.transaction { db in
+            let existing = try await db.raw("""
+                SELECT version FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: course.id) AND version = \(bind: course.version)
+                """).first()
+            guard existing == nil else {
+                throw CourseImportError(problems: [CourseProblem(path: "$.version", message: "\(course.version) of \(course.id) is already imported; give the revision a new version")])
+            }
+            let revision = try await db.raw("""
+                SELECT CAST(COALESCE(MAX(revision), 0) + 1 AS BIGINT) AS next FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: course.id)
+                """).first()!.decode(column: "next", as: Int64.self)
+            try await db.raw("""
+                INSERT INTO courses (org_id, id, version, title, revision, bundle, imported_by, created_at)
+                VALUES (\(bind: context.orgId), \(bind: course.id), \(bind: course.version), \(bind: course.title), \(bind: revision),
+                        \(bind: String(decoding: try CourseBundle.write(course), as: UTF8.self)), \(bind: context.userId), \(bind: now))
+                """).run()
+            try await audit.append(audit(context, "course.import", "course", "\(course.id)@\(course.version)"), on: db)
+        }
+        return course
+    }
+
+    /// The organization's courses, the latest version of each.
+    public func list(in context: TenantContext) async throws -> [Course] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT id, bundle FROM courses WHERE org_id = \(bind: context.orgId) ORDER BY id, revision DESC").all()
+                .map { try Self.course($0) }
+                .reduce(into: [Course]()) { latest, course in if latest.last?.id != course.id { latest.append(course) } }
+        }
+    }
+
+    /// The latest version of a course (or the one named); learners get it without answers.
+    public func find(_ id: String, version: String? = nil, includeAnswers: Bool = false, in context: TenantContext) async throws -> Course {
+        guard !includeAnswers || TrainingRules.mayAuthor(context.role) else { throw AccessError.forbidden }
+        let course = try await database.withConnection { db in try await Self.course(id, version: version, in: context, on: db) }
+        return includeAnswers ? course : course.withoutAnswers
+    }
+
+    static func course(_ id: String, version: String?, in context: TenantContext, on db: any SQLDatabase) async throws -> Course {
+        let pinned: SQLQueryString = version.map { "AND version = \(bind: $0)" } ?? ""
+        guard let row = try await db.raw("""
+            SELECT bundle FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: id) \(pinned) ORDER BY revision DESC LIMIT 1
+            """).first() else { throw AccessError.notFound }
+        return try course(row)
+    }
+
+    static func course(_ row: any SQLRow) throws -> Course {
+        try CourseBundle.read(Data(try row.decode(column: "bundle", as: String.self).utf8))
+    }
+}

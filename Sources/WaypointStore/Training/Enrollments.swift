@@ -1,0 +1,253 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// A learner's way through one version of a course: the step they are on, their attempts at
+/// each check (the questions drawn for each, kept, so an answer to anything else is refused),
+/// their evaluation and completion.
+public struct Enrollments: Repository {
+    let shared: StoreContext
+
+    public struct Enrollment: Codable, Sendable, Equatable {
+        public let id: String
+        public let courseId: String
+        public let courseVersion: String
+        public let progress: TrainingProgress
+        public let startedAt: Date
+        public let completedAt: Date?
+    }
+
+    /// What the learner does next, with what they need to do it.
+    public struct Next: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable { case pretest, lesson, check, locked, evaluation, complete }
+        public let enrollmentId: String
+        public let kind: Kind
+        public let moduleId: String?
+        public let lesson: Course.Lesson?
+        /// The open attempt's drawn questions, without their answers.
+        public let attemptId: String?
+        public let questions: [Course.Question]?
+        public let evaluation: [Course.EvaluationItem]?
+        public let attemptsLeft: Int?
+    }
+
+    /// What a learner sends: a lesson read, or the answers to the open attempt.
+    public struct Submission: Codable, Sendable, Equatable {
+        public var lesson: String?
+        public var answers: [String: [String]]?
+        public init(lesson: String? = nil, answers: [String: [String]]? = nil) {
+            self.lesson = lesson
+            self.answers = answers
+        }
+    }
+
+    /// An attempt scored, with each drawn question's explanation and source to learn from.
+    public struct Scored: Codable, Sendable, Equatable {
+        public struct Feedback: Codable, Sendable, Equatable { let question: String, right: Bool, correct: [String], explanation: String, source: String }
+        public let score: CheckScore?
+        public let feedback: [Feedback]
+        public let next: Next
+    }
+
+    public struct Evaluation: Codable, Sendable, Equatable {
+        public var answers: [String: String]
+        /// Minutes the learner attests they spent, when the course asks.
+        public var attestedMinutes: Int?
+        public init(answers: [String: String], attestedMinutes: Int? = nil) {
+            self.answers = answers
+            self.attestedMinutes = attestedMinutes
+        }
+    }
+
+    func audit(_ context: TenantContext, _ action: String, _ id: String) -> AuditEvent {
+        AuditEvent(context, action: action, objectType: "enrollment", objectId: id)
+    }
+
+    /// Enrolls the caller in the course's latest version, or returns the enrollment they have not finished.
+    public func enroll(in courseId: String, context: TenantContext) async throws -> Enrollment {
+        let now = clock.millis()
+        return try await database.transaction { db in
+            if let open = try await db.raw("""
+                SELECT * FROM enrollments WHERE user_id = \(bind: context.userId) AND course_id = \(bind: courseId) AND completed_at IS NULL
+                """).first() { return try Self.enrollment(open) }
+            let course = try await Courses.course(courseId, version: nil, in: context, on: db)
+            let id = Tokens.opaqueId()
+            try await db.raw("""
+                INSERT INTO enrollments (id, org_id, user_id, course_id, course_version, progress, started_at, updated_at)
+                VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: course.id), \(bind: course.version),
+                        \(bind: try Self.json(TrainingProgress())), \(bind: now), \(bind: now))
+                """).run()
+            try await audit.append(audit(context, "training.enroll", id), on: db)
+            return Enrollment(id: id, courseId: course.id, courseVersion: course.version, progress: TrainingProgress(), startedAt: Date(millis: now),
+                              completedAt: nil)
+        }
+    }
+
+    /// The next step; for a check (or the pretest) the open attempt, drawing one if none is open.
+    public func next(_ enrollmentId: String, in context: TenantContext) async throws -> Next {
+        let now = clock.millis()
+        return try await database.transaction { db in
+            let (row, course) = try await load(enrollmentId, in: context, on: db)
+            return try await step(of: try Self.enrollment(row), course: course, at: now, on: db)
+        }
+    }
+
+    /// Marks the lesson the learner is on as read, or scores the answers to the open attempt.
+    public func submit(_ submission: Submission, to enrollmentId: String, in context: TenantContext) async throws -> Scored {
+        let now = clock.millis()
+        return try await database.transaction { db in
+            let (row, course) = try await load(enrollmentId, in: context, on: db)
+            let enrollment = try Self.enrollment(row)
+            var progress = enrollment.progress
+            var scored: CheckScore?
+            var feedback: [Scored.Feedback] = []
+            switch TrainingRules.next(course, progress) {
+            case .lesson(_, let lesson):
+                guard submission.lesson == lesson, submission.answers == nil else { throw TrainingError.outOfOrder }
+                progress.lessonsDone.insert(lesson)
+            case .pretest, .check:
+                guard let answers = submission.answers, submission.lesson == nil,
+                      let attempt = try await db.raw("""
+                        SELECT * FROM training_attempts WHERE enrollment_id = \(bind: enrollmentId) AND finished_at IS NULL
+                        """).first() else { throw TrainingError.outOfOrder }
+                let stage = try attempt.decode(column: "stage", as: String.self)
+                let drawn = try JSONDecoder().decode([String].self, from: Data(try attempt.decode(column: "drawn", as: String.self).utf8))
+                let questions = course.questions
+                let score = try TrainingRules.score(answers, drawn: drawn, questions: questions, passPercent: course.passPercent)
+                try await db.raw("""
+                    UPDATE training_attempts SET answers = \(bind: try Self.json(answers)), correct = \(bind: Int64(score.correct)),
+                           percent = \(bind: Int64(score.percent)), passed = \(bind: Int64(score.passed ? 1 : 0)), finished_at = \(bind: now)
+                    WHERE id = \(bind: try attempt.decode(column: "id", as: String.self))
+                    """).run()
+                if stage == "pretest" {
+                    progress.pretestDone = true
+                } else {
+                    progress.attempts[stage, default: 0] += 1
+                    if score.passed { progress.checksPassed.insert(stage) }
+                }
+                scored = score
+                feedback = drawn.compactMap { id in
+                    questions[id].map { Scored.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
+                                                        source: $0.source) }
+                }
+            case .locked, .evaluation, .complete:
+                throw TrainingError.outOfOrder
+            }
+            try await save(progress, of: enrollmentId, at: now, on: db)
+            try await audit.append(audit(context, scored == nil ? "training.lesson" : "training.attempt", enrollmentId), on: db)
+            let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
+                                     startedAt: enrollment.startedAt, completedAt: nil)
+            return Scored(score: scored, feedback: feedback, next: try await step(of: updated, course: course, at: now, on: db))
+        }
+    }
+
+    /// The evaluation survey (and the time attestation), which completes the course.
+    public func evaluate(_ evaluation: Evaluation, for enrollmentId: String, in context: TenantContext) async throws -> Next {
+        let now = clock.millis()
+        return try await database.transaction { db in
+            let (row, course) = try await load(enrollmentId, in: context, on: db)
+            let enrollment = try Self.enrollment(row)
+            guard TrainingRules.next(course, enrollment.progress) == .evaluation else { throw TrainingError.outOfOrder }
+            for id in evaluation.answers.keys where !course.evaluation.contains(where: { $0.id == id }) {
+                throw TrainingError.invalid(field: "answers", reason: LocalizedText("error_detail_training_evaluation_item", ["item": id]))
+            }
+            if course.timeAttestation {
+                guard let minutes = evaluation.attestedMinutes, (1...course.minutes * 10).contains(minutes) else {
+                    throw TrainingError.invalid(field: "attested_minutes", reason: LocalizedText("error_detail_training_attestation"))
+                }
+            }
+            var progress = enrollment.progress
+            progress.evaluationDone = true
+            // Kept apart from the learner, for aggregate reporting as accreditors ask.
+            try await db.raw("""
+                INSERT INTO training_evaluations (id, org_id, course_id, course_version, answers, created_at)
+                VALUES (\(bind: Tokens.opaqueId()), \(bind: context.orgId), \(bind: course.id), \(bind: course.version),
+                        \(bind: try Self.json(evaluation.answers)), \(bind: now))
+                """).run()
+            try await save(progress, of: enrollmentId, at: now, on: db)
+            try await db.raw("""
+                UPDATE enrollments SET attested_minutes = \(bind: evaluation.attestedMinutes.map(Int64.init)) WHERE id = \(bind: enrollmentId)
+                """).run()
+            try await audit.append(audit(context, "training.evaluation", enrollmentId), on: db)
+            let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
+                                     startedAt: enrollment.startedAt, completedAt: nil)
+            return try await step(of: updated, course: course, at: now, on: db)
+        }
+    }
+
+    // MARK: Inside a transaction
+
+    /// The learner's own enrollment and the course version it is for; anyone else's is not found.
+    func load(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> (any SQLRow, Course) {
+        guard let row = try await db.raw("""
+            SELECT * FROM enrollments WHERE id = \(bind: id) AND org_id = \(bind: context.orgId) AND user_id = \(bind: context.userId)
+            """).first() else { throw AccessError.notFound }
+        let course = try await Courses.course(try row.decode(column: "course_id", as: String.self),
+                                              version: try row.decode(column: "course_version", as: String.self), in: context, on: db)
+        return (row, course)
+    }
+
+    /// Where the enrollment stands, drawing a new attempt when a check (or the pretest) has none
+    /// open, and recording completion the moment there is nothing left to do.
+    func step(of enrollment: Enrollment, course: Course, at now: Int64, on db: any SQLDatabase) async throws -> Next {
+        func next(_ kind: Next.Kind, module: String? = nil, lesson: Course.Lesson? = nil, attempt: String? = nil, questions: [Course.Question]? = nil,
+                  evaluation: [Course.EvaluationItem]? = nil, left: Int? = nil) -> Next {
+            Next(enrollmentId: enrollment.id, kind: kind, moduleId: module, lesson: lesson, attemptId: attempt, questions: questions,
+                 evaluation: evaluation, attemptsLeft: left)
+        }
+        switch TrainingRules.next(course, enrollment.progress) {
+        case .lesson(let module, let lesson):
+            return next(.lesson, module: module, lesson: course.modules.first { $0.id == module }?.lessons.first { $0.id == lesson })
+        case .pretest:
+            let (id, questions) = try await openAttempt(enrollment.id, stage: "pretest", pool: TrainingRules.pretestPool(course),
+                                                        count: course.pretest?.count ?? 0, at: now, on: db)
+            return next(.pretest, attempt: id, questions: questions)
+        case .check(let module):
+            let check = course.modules.first { $0.id == module }!.check
+            let (id, questions) = try await openAttempt(enrollment.id, stage: module, pool: check.pool, count: check.draw.count, at: now, on: db)
+            return next(.check, module: module, attempt: id, questions: questions,
+                        left: course.maxAttempts.map { $0 - enrollment.progress.attempts[module, default: 0] })
+        case .locked(let module):
+            return next(.locked, module: module, left: 0)
+        case .evaluation:
+            return next(.evaluation, evaluation: course.evaluation)
+        case .complete:
+            try await db.raw("UPDATE enrollments SET completed_at = \(bind: now) WHERE id = \(bind: enrollment.id) AND completed_at IS NULL").run()
+            return next(.complete)
+        }
+    }
+
+    /// The open attempt at `stage`, or a new random draw from `pool`; its questions without answers.
+    func openAttempt(_ enrollmentId: String, stage: String, pool: [Course.Question], count: Int, at now: Int64,
+                     on db: any SQLDatabase) async throws -> (String, [Course.Question]) {
+        let byId = Dictionary(pool.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if let open = try await db.raw("""
+            SELECT id, drawn FROM training_attempts WHERE enrollment_id = \(bind: enrollmentId) AND stage = \(bind: stage) AND finished_at IS NULL
+            """).first() {
+            let drawn = try JSONDecoder().decode([String].self, from: Data(try open.decode(column: "drawn", as: String.self).utf8))
+            return (try open.decode(column: "id", as: String.self), drawn.compactMap { byId[$0] }.map(\.withoutAnswer))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let drawn = TrainingRules.draw(pool, count: count, using: &generator)
+        let id = Tokens.opaqueId()
+        try await db.raw("""
+            INSERT INTO training_attempts (id, enrollment_id, stage, drawn, started_at)
+            VALUES (\(bind: id), \(bind: enrollmentId), \(bind: stage), \(bind: try Self.json(drawn)), \(bind: now))
+            """).run()
+        return (id, drawn.compactMap { byId[$0] }.map(\.withoutAnswer))
+    }
+
+    func save(_ progress: TrainingProgress, of id: String, at now: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE enrollments SET progress = \(bind: try Self.json(progress)), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+    }
+
+    static func enrollment(_ row: any SQLRow) throws -> Enrollment {
+        Enrollment(id: try row.decode(column: "id", as: String.self), courseId: try row.decode(column: "course_id", as: String.self),
+                   courseVersion: try row.decode(column: "course_version", as: String.self),
+                   progress: try JSONDecoder().decode(TrainingProgress.self, from: Data(try row.decode(column: "progress", as: String.self).utf8)),
+                   startedAt: Date(millis: try row.decode(column: "started_at", as: Int64.self)),
+                   completedAt: try row.decode(column: "completed_at", as: Int64?.self).map(Date.init(millis:)))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String { try Clients.json(value) }
+}

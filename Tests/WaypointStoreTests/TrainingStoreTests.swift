@@ -1,0 +1,163 @@
+import Foundation
+import SQLKit
+import Testing
+import WaypointCore
+@testable import WaypointStore
+import WaypointTestSupport
+
+@Suite("Training: course bundles, enrollments, random draws, attempts, evaluation")
+struct TrainingStoreTests {
+    /// A small course: two modules of four questions, two drawn per attempt, all must be right, two attempts.
+    static func bundle(version: String = "1.0.0", mutate: (inout [String: Any]) -> Void = { _ in }) -> Data {
+        func question(_ id: String) -> [String: Any] {
+            ["id": id, "text": "Question \(id)?", "choices": [["id": "a", "text": "Right"], ["id": "b", "text": "Wrong"]], "correct": ["a"],
+             "explanation": "Because.", "source": "A cited source"]
+        }
+        func module(_ id: String) -> [String: Any] {
+            ["id": id, "title": "Module \(id)", "minutes": 20,
+             "lessons": [["id": id + "-l1", "title": "Lesson", "body": "Some **Markdown**.", "sources": [["id": "s1", "citation": "A source", "url": "https://example.org/"]]]],
+             "check": ["draw": ["count": 2], "pool": (1...4).map { question("\(id)-q\($0)") }]]
+        }
+        var course: [String: Any] = [
+            "format": "waypoint-course/1", "id": "test-course", "version": version, "language": "en", "title": "Test course", "summary": "For tests.",
+            "objectives": ["Know the test"], "minutes": 40, "pass_percent": 100, "max_attempts": 2, "time_attestation": true, "topics": ["definitions"],
+            "pretest": ["count": 2], "modules": [module("m1"), module("m2")],
+            "evaluation": [["id": "useful", "text": "How useful was it?", "kind": "scale"]],
+        ]
+        mutate(&course)
+        return try! JSONSerialization.data(withJSONObject: course)
+    }
+
+    static func right(_ questions: [Course.Question]?) -> [String: [String]] {
+        Dictionary(uniqueKeysWithValues: (questions ?? []).map { ($0.id, ["a"]) })
+    }
+
+    @Test("a malformed bundle is refused whole with each problem's path; a version is imported once", arguments: Backend.allCases)
+    func bundles(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let org = try await test.organization("Training Org")
+            func user(_ role: Role, _ name: String) async throws -> TenantContext {
+                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
+                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
+            }
+            let trainer = try await user(.trainer, "trainer-1"), nurse = try await user(.clinician, "nurse-1")
+            await #expect(throws: AccessError.forbidden) { try await test.store.courses.importBundle(Self.bundle(), in: nurse) }
+            do {
+                _ = try await test.store.courses.importBundle(Self.bundle { course in
+                    var modules = course["modules"] as! [[String: Any]]
+                    var check = modules[0]["check"] as! [String: Any]
+                    var pool = check["pool"] as! [[String: Any]]
+                    pool[1]["correct"] = ["z"]
+                    check["pool"] = pool
+                    check["draw"] = ["count": 9]
+                    modules[0]["check"] = check
+                    var lessons = modules[1]["lessons"] as! [[String: Any]]
+                    lessons[0]["body"] = "Hello <script>alert(1)</script>"
+                    modules[1]["lessons"] = lessons
+                    course["modules"] = modules
+                    course["pass_percent"] = 0
+                }, in: trainer)
+                Issue.record("a bad bundle was imported")
+            } catch let error as CourseImportError {
+                #expect(Set(error.problems.map(\.path)) == ["$.pass_percent", "$.modules[0].check.draw.count", "$.modules[0].check.pool[1].correct",
+                                                            "$.modules[1].lessons[0].body"])
+            }
+            do {
+                _ = try await test.store.courses.importBundle(Self.bundle { $0["modules"] = "none" }, in: trainer)
+                Issue.record("a bad bundle was imported")
+            } catch let error as CourseImportError {
+                #expect(error.problems == [CourseProblem(path: "$.modules", message: "should be a list")])
+            }
+            await #expect(throws: CourseImportError.self) { try await test.store.courses.importBundle(Data("{".utf8), in: trainer) }
+            #expect(try await test.store.courses.list(in: trainer).isEmpty)
+
+            let course = try await test.store.courses.importBundle(Self.bundle(), in: trainer)
+            await #expect(throws: CourseImportError.self) { try await test.store.courses.importBundle(Self.bundle(), in: trainer) }
+            _ = try await test.store.courses.importBundle(Self.bundle(version: "1.1.0"), in: trainer)
+            #expect(try await test.store.courses.list(in: nurse).map(\.version) == ["1.1.0"])
+            let learnerView = try await test.store.courses.find(course.id, in: nurse)
+            #expect(learnerView.modules.flatMap(\.check.pool).allSatisfy { $0.correct.isEmpty && $0.explanation.isEmpty })
+            await #expect(throws: AccessError.forbidden) { try await test.store.courses.find(course.id, includeAnswers: true, in: nurse) }
+            #expect(try await test.store.courses.find(course.id, includeAnswers: true, in: trainer).modules[0].check.pool[0].correct == ["a"])
+            // Exported as imported: the bundle reads back as the same course.
+            #expect(try CourseBundle.read(try CourseBundle.write(course)) == course)
+        }
+    }
+
+    @Test("a learner goes pretest → lessons → checks (random draws, only drawn questions, limited attempts) → evaluation → complete, on the version enrolled",
+          arguments: Backend.allCases)
+    func learning(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let org = try await test.organization("Learning Org")
+            func user(_ role: Role, _ name: String) async throws -> TenantContext {
+                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
+                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
+            }
+            let trainer = try await user(.trainer, "trainer-2"), nurse = try await user(.clinician, "nurse-2"), other = try await user(.caseManager, "cm-2")
+            _ = try await test.store.courses.importBundle(Self.bundle(), in: trainer)
+            let enrollment = try await test.store.enrollments.enroll(in: "test-course", context: nurse)
+            #expect(try await test.store.enrollments.enroll(in: "test-course", context: nurse).id == enrollment.id)  // one open enrollment
+            _ = try await test.store.courses.importBundle(Self.bundle(version: "2.0.0"), in: trainer)  // a revision does not move the learner
+            await #expect(throws: AccessError.notFound) { try await test.store.enrollments.next(enrollment.id, in: other) }
+
+            var next = try await test.store.enrollments.next(enrollment.id, in: nurse)
+            #expect(next.kind == .pretest && next.questions?.count == 2 && next.questions!.allSatisfy { $0.correct.isEmpty })
+            #expect(try await test.store.enrollments.next(enrollment.id, in: nurse).questions == next.questions)  // the same open draw
+            let drawn = Set(next.questions!.map(\.id))
+            let notDrawn = ["m1", "m2"].flatMap { module in (1...4).map { "\(module)-q\($0)" } }.first { !drawn.contains($0) }!
+            var answers = Self.right(next.questions)
+            answers[notDrawn] = ["a"]
+            await #expect(throws: TrainingError.notInDraw(notDrawn)) {
+                try await test.store.enrollments.submit(.init(answers: answers), to: enrollment.id, in: nurse)
+            }
+            await #expect(throws: TrainingError.self) { try await test.store.enrollments.submit(.init(answers: [:]), to: enrollment.id, in: nurse) }
+            next = try await test.store.enrollments.submit(.init(answers: Self.right(next.questions)), to: enrollment.id, in: nurse).next
+            #expect(next.kind == .lesson && next.lesson?.id == "m1-l1")
+            await #expect(throws: TrainingError.outOfOrder) { try await test.store.enrollments.submit(.init(lesson: "m2-l1"), to: enrollment.id, in: nurse) }
+            next = try await test.store.enrollments.submit(.init(lesson: "m1-l1"), to: enrollment.id, in: nurse).next
+            #expect(next.kind == .check && next.moduleId == "m1" && next.attemptsLeft == 2 && next.questions?.count == 2)
+
+            // A wrong answer fails the check (with the explanations), and the next attempt draws again.
+            var wrong = Self.right(next.questions)
+            wrong[wrong.keys.sorted()[0]] = ["b"]
+            let failed = try await test.store.enrollments.submit(.init(answers: wrong), to: enrollment.id, in: nurse)
+            #expect(failed.score?.passed == false && failed.score?.percent == 50 && failed.feedback.count == 2 && failed.feedback.allSatisfy { !$0.explanation.isEmpty })
+            #expect(failed.next.kind == .check && failed.next.attemptsLeft == 1 && failed.next.attemptId != next.attemptId)
+            let passed = try await test.store.enrollments.submit(.init(answers: Self.right(failed.next.questions)), to: enrollment.id, in: nurse)
+            #expect(passed.score?.passed == true && passed.next.kind == .lesson && passed.next.lesson?.id == "m2-l1")
+
+            // Module 2: two failures lock the check.
+            next = try await test.store.enrollments.submit(.init(lesson: "m2-l1"), to: enrollment.id, in: nurse).next
+            for _ in 0..<2 {
+                var bad = Self.right(next.questions)
+                for key in bad.keys { bad[key] = ["b"] }
+                next = try await test.store.enrollments.submit(.init(answers: bad), to: enrollment.id, in: nurse).next
+            }
+            #expect(next.kind == .locked && next.moduleId == "m2")
+            await #expect(throws: TrainingError.outOfOrder) { try await test.store.enrollments.submit(.init(answers: [:]), to: enrollment.id, in: nurse) }
+
+            // Another learner gets through and completes, attesting the time.
+            let second = try await test.store.enrollments.enroll(in: "test-course", context: other)
+            #expect(second.courseVersion == "2.0.0")
+            next = try await test.store.enrollments.next(second.id, in: other)
+            while next.kind != .evaluation {
+                let submission: Enrollments.Submission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: Self.right(next.questions))
+                next = try await test.store.enrollments.submit(submission, to: second.id, in: other).next
+            }
+            #expect(next.evaluation?.map(\.id) == ["useful"])
+            await #expect(throws: TrainingError.self) {
+                try await test.store.enrollments.evaluate(.init(answers: ["useful": "5"]), for: second.id, in: other)  // no time attested
+            }
+            await #expect(throws: TrainingError.self) {
+                try await test.store.enrollments.evaluate(.init(answers: ["nope": "5"], attestedMinutes: 45), for: second.id, in: other)
+            }
+            next = try await test.store.enrollments.evaluate(.init(answers: ["useful": "5"], attestedMinutes: 45), for: second.id, in: other)
+            #expect(next.kind == .complete)
+            let completed = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT completed_at FROM enrollments WHERE id = \(bind: second.id)").first()!.decode(column: "completed_at", as: Int64?.self)
+            }
+            #expect(completed != nil)
+            #expect(try await test.store.enrollments.enroll(in: "test-course", context: other).id != second.id)  // a new enrollment after completion
+        }
+    }
+}
