@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Load generator for WaypointBench only (already in the graph through HummingbirdTesting).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Course lessons are Markdown, rendered on the server.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -63,9 +65,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Ink", package: "Ink"),
             ],
             // Each feature's templates sit beside its routes; the build puts them side by side.
-            resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Response", "Screening", "Shared"]
+            resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Response", "Screening", "Shared", "Training"]
                 .map { .process("\($0)/Templates") },
             swiftSettings: strict
         ),

@@ -86,6 +86,26 @@ public enum CourseBundle {
         }
     }
 
+    /// The targets of Markdown links and images, inline `](…)` and reference definitions `[x]: …`.
+    static func linkTargets(_ markdown: String) -> [String] {
+        var targets: [String] = []
+        for pattern in [#"\]\(\s*([^)\s]*)"#, #"(?m)^\s{0,3}\[[^\]]+\]:\s*(\S+)"#] {
+            let expression = try! NSRegularExpression(pattern: pattern)
+            let text = markdown as NSString
+            for match in expression.matches(in: markdown, range: NSRange(location: 0, length: text.length)) {
+                targets.append(text.substring(with: match.range(at: 1)))
+            }
+        }
+        return targets
+    }
+
+    /// An https:// address or an in-page anchor, with no character that could end an HTML attribute.
+    public static func isSafeLink(_ target: String) -> Bool {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@!$&*+,;=%")
+        guard target.unicodeScalars.allSatisfy(allowed.contains) else { return false }
+        return (target.hasPrefix("https://") && target.count > 8) || (target.hasPrefix("#") && target.count > 1)
+    }
+
     /// The rules a readable bundle must also follow.
     public static func check(_ course: Course) -> [CourseProblem] {
         var problems: [CourseProblem] = []
@@ -139,6 +159,9 @@ public enum CourseBundle {
                 text(lesson.body, path + ".body", max: 40_000)
                 require(lesson.body.range(of: "<[A-Za-z/!?]", options: .regularExpression) == nil, path + ".body",
                         "contains raw HTML; write it in Markdown")
+                for target in linkTargets(lesson.body) where !isSafeLink(target) {
+                    problems.append(CourseProblem(path: path + ".body", message: "links to \"\(target)\"; links and images must be https:// addresses or #anchors"))
+                }
                 require(!lesson.sources.isEmpty, path + ".sources", "needs the sources its claims come from")
                 for (s, source) in lesson.sources.enumerated() {
                     text(source.citation, path + ".sources[\(s)].citation", max: 500)

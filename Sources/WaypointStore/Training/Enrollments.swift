@@ -43,7 +43,9 @@ public struct Enrollments: Repository {
 
     /// An attempt scored, with each drawn question's explanation and source to learn from.
     public struct Scored: Codable, Sendable, Equatable {
-        public struct Feedback: Codable, Sendable, Equatable { let question: String, right: Bool, correct: [String], explanation: String, source: String }
+        public struct Feedback: Codable, Sendable, Equatable {
+            public let question: String, right: Bool, correct: [String], explanation: String, source: String
+        }
         public let score: CheckScore?
         public let feedback: [Feedback]
         public let next: Next
@@ -81,6 +83,20 @@ public struct Enrollments: Repository {
             return Enrollment(id: id, courseId: course.id, courseVersion: course.version, progress: TrainingProgress(), startedAt: Date(millis: now),
                               completedAt: nil)
         }
+    }
+
+    /// The caller's own enrollments, newest first.
+    public func mine(in context: TenantContext) async throws -> [Enrollment] {
+        try await database.withConnection { db in
+            try await db.raw("""
+                SELECT * FROM enrollments WHERE org_id = \(bind: context.orgId) AND user_id = \(bind: context.userId) ORDER BY started_at DESC
+                """).all().map(Self.enrollment)
+        }
+    }
+
+    /// The course version an enrollment is for (the learner's own), without answers.
+    public func course(of enrollmentId: String, in context: TenantContext) async throws -> Course {
+        try await database.withConnection { db in try await load(enrollmentId, in: context, on: db).1.withoutAnswers }
     }
 
     /// The next step; for a check (or the pretest) the open attempt, drawing one if none is open.

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// `/training`: every member of staff takes courses here; trainers import them. The same store
+/// calls the API makes; a refused answer comes back on the same draw with the reason.
+struct TrainingPages {
+    let store: Store
+    let renderer: PageRenderer
+
+    struct Import { let bundle: String, problems: [String], hasProblems: Bool, imported: String? }
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/training", use: list)
+        router.post("/training/courses/:id/enroll", use: enroll)
+        router.get("/training/enrollments/:id", use: step)
+        router.post("/training/enrollments/:id", use: submit)
+        router.post("/training/enrollments/:id/evaluation", use: evaluate)
+        router.get("/training/import", use: importForm)
+        router.post("/training/import", use: importBundle)
+    }
+
+    @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let view = TrainingViews(context.language).list(try await store.courses.list(in: tenant), enrollments: try await store.enrollments.mine(in: tenant),
+                                                        isTrainer: TrainingRules.mayAuthor(tenant.role))
+        return renderer.page("training", titleKey: "training_title", view: view, request: request, context: context)
+    }
+
+    @Sendable func enroll(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        _ = try await FormReader.read(request, context: context)
+        let enrollment = try await store.enrollments.enroll(in: try context.parameters.require("id"), context: tenant)
+        return PageRenderer.redirect(to: "/training/enrollments/\(enrollment.id)")
+    }
+
+    @Sendable func step(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        return try await page(id, next: try await store.enrollments.next(id, in: tenant), tenant: tenant, request: request, context: context)
+    }
+
+    func page(_ id: String, next: Enrollments.Next, scored: Enrollments.Scored? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
+              tenant: TenantContext, request: Request, context: WaypointRequestContext) async throws -> Response {
+        let course = try await store.enrollments.course(of: id, in: tenant)
+        let view = TrainingViews(context.language).step(next, course: course, scored: scored, error: error)
+        return renderer.page("training-step", titleKey: "training_title", view: view, request: request, context: context, status: status)
+    }
+
+    /// A lesson marked read goes straight on; answers show their score and explanations first.
+    @Sendable func submit(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        let form = try await FormReader.read(request, context: context)
+        let submission = form["lesson"].map { Enrollments.Submission(lesson: $0) } ?? Enrollments.Submission(answers: TrainingViews.answers(from: form))
+        do {
+            let scored = try await store.enrollments.submit(submission, to: id, in: tenant)
+            if scored.score == nil { return PageRenderer.redirect(to: "/training/enrollments/\(id)") }
+            return try await page(id, next: scored.next, scored: scored, tenant: tenant, request: request, context: context)
+        } catch let error as TrainingError {
+            return try await page(id, next: try await store.enrollments.next(id, in: tenant), error: error.message(in: Localizer(context.language)),
+                                  status: error.httpStatus, tenant: tenant, request: request, context: context)
+        }
+    }
+
+    @Sendable func evaluate(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        let form = try await FormReader.read(request, context: context)
+        var answers: [String: String] = [:]
+        for (key, value) in form where key.hasPrefix("e:") && !value.trimmingCharacters(in: .whitespaces).isEmpty { answers[String(key.dropFirst(2))] = value }
+        let minutes = (form["attested_minutes"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            _ = try await store.enrollments.evaluate(Enrollments.Evaluation(answers: answers, attestedMinutes: minutes.isEmpty ? nil : Int(minutes) ?? 0),
+                                                     for: id, in: tenant)
+            return PageRenderer.redirect(to: "/training/enrollments/\(id)")
+        } catch let error as TrainingError {
+            return try await page(id, next: try await store.enrollments.next(id, in: tenant), error: error.message(in: Localizer(context.language)),
+                                  status: error.httpStatus, tenant: tenant, request: request, context: context)
+        }
+    }
+
+    @Sendable func importForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try context.tenant(as: .trainer)
+        return renderer.page("training-import", titleKey: "training_import_title",
+                             view: Import(bundle: "", problems: [], hasProblems: false, imported: nil), request: request, context: context)
+    }
+
+    /// The bundle pasted or uploaded as text; refused with every problem listed, nothing imported.
+    @Sendable func importBundle(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(as: .trainer)
+        let form = try await FormReader.read(request, context: context)
+        let bundle = form["bundle"] ?? ""
+        do {
+            let course = try await store.courses.importBundle(Data(bundle.utf8), in: tenant)
+            return renderer.page("training-import", titleKey: "training_import_title",
+                                 view: Import(bundle: "", problems: [], hasProblems: false, imported: "\(course.title) (\(course.version))"),
+                                 request: request, context: context, status: .created)
+        } catch let error as CourseImportError {
+            return renderer.page("training-import", titleKey: "training_import_title",
+                                 view: Import(bundle: bundle, problems: error.problems.map(\.description), hasProblems: true, imported: nil),
+                                 request: request, context: context, status: error.httpStatus)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import WaypointCore
+import WaypointStore
+
+/// What the training pages show, in the reader's language.
+struct TrainingViews {
+    let strings: Localizer
+    init(_ language: Language) { strings = Localizer(language) }
+
+    struct CourseRow { let id: String, title: String, summary: String, minutes: Int, version: String, action: String }
+    struct EnrollmentRow { let id: String, title: String, state: String, completed: Bool }
+    struct List { let courses: [CourseRow], noCourses: Bool, enrollments: [EnrollmentRow], hasEnrollments: Bool, isTrainer: Bool }
+
+    struct Choice { let name: String, label: String, inputId: String, checked: Bool }
+    struct Question { let id: String, number: Int, text: String, choices: [Choice] }
+    struct Feedback { let number: Int, text: String, right: Bool, explanation: String, source: String }
+    struct Source { let citation: String, url: String? }
+    struct EvaluationItem { let name: String, text: String, isScale: Bool, inputId: String }
+    struct Step {
+        let enrollmentId: String, courseTitle: String, kind: String
+        let isLesson: Bool, isQuestions: Bool, isPretest: Bool, isLocked: Bool, isEvaluation: Bool, isComplete: Bool
+        let lessonId: String?, lessonTitle: String?, lessonHTML: String?, sources: [Source]
+        let questions: [Question], attemptsLeft: String?
+        let scoreText: String?, passed: Bool, feedback: [Feedback], hasFeedback: Bool
+        let evaluation: [EvaluationItem], askMinutes: Bool, minutes: Int
+        let error: String?
+    }
+
+    func list(_ courses: [Course], enrollments: [Enrollments.Enrollment], isTrainer: Bool) -> List {
+        let open = Dictionary(enrollments.filter { $0.completedAt == nil }.map { ($0.courseId, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let titles = Dictionary(courses.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        return List(
+            courses: courses.map { CourseRow(id: $0.id, title: $0.title, summary: $0.summary, minutes: $0.minutes, version: $0.version,
+                                             action: strings[open[$0.id] == nil ? "training_start" : "training_continue"]) },
+            noCourses: courses.isEmpty,
+            enrollments: enrollments.map {
+                EnrollmentRow(id: $0.id, title: "\(titles[$0.courseId] ?? $0.courseId) (\($0.courseVersion))",
+                              state: strings[$0.completedAt == nil ? "training_in_progress" : "training_completed"], completed: $0.completedAt != nil)
+            },
+            hasEnrollments: !enrollments.isEmpty, isTrainer: isTrainer)
+    }
+
+    func step(_ next: Enrollments.Next, course: Course, scored: Enrollments.Scored? = nil, error: String? = nil) -> Step {
+        let lesson = next.lesson
+        let questions = (next.questions ?? []).enumerated().map { index, question in
+            Question(id: question.id, number: index + 1, text: question.text, choices: question.choices.map { choice in
+                Choice(name: "q:\(question.id):\(choice.id)", label: choice.text, inputId: "q-\(question.id)-\(choice.id)", checked: false)
+            })
+        }
+        let all = course.questions
+        let feedback = (scored?.feedback ?? []).enumerated().map { index, item in
+            Feedback(number: index + 1, text: all[item.question]?.text ?? "", right: item.right, explanation: item.explanation, source: item.source)
+        }
+        let score = scored?.score
+        return Step(
+            enrollmentId: next.enrollmentId, courseTitle: course.title, kind: next.kind.rawValue,
+            isLesson: next.kind == .lesson, isQuestions: next.kind == .check || next.kind == .pretest, isPretest: next.kind == .pretest,
+            isLocked: next.kind == .locked, isEvaluation: next.kind == .evaluation, isComplete: next.kind == .complete,
+            lessonId: lesson?.id, lessonTitle: lesson?.title, lessonHTML: lesson.map { LessonMarkdown.html($0.body) },
+            sources: (lesson?.sources ?? []).map { Source(citation: $0.citation, url: $0.url.flatMap { CourseBundle.isSafeLink($0) ? $0 : nil }) },
+            questions: questions,
+            attemptsLeft: next.attemptsLeft.map { strings.format("training_attempts_left", ["count": String($0)]) },
+            scoreText: score.map { strings.format("training_score", ["correct": String($0.correct), "total": String($0.total), "percent": String($0.percent)]) },
+            passed: score?.passed ?? false, feedback: feedback, hasFeedback: !feedback.isEmpty,
+            evaluation: (next.evaluation ?? []).map { EvaluationItem(name: "e:" + $0.id, text: $0.text, isScale: $0.kind == .scale, inputId: "e-" + $0.id) },
+            askMinutes: course.timeAttestation, minutes: course.minutes, error: error)
+    }
+
+    /// The checkboxes ticked, by question: `q:<question>:<choice>`.
+    static func answers(from form: [String: String]) -> [String: [String]] {
+        var answers: [String: [String]] = [:]
+        for key in form.keys.sorted() where key.hasPrefix("q:") {
+            let parts = key.split(separator: ":", maxSplits: 2).map(String.init)
+            if parts.count == 3 { answers[parts[1], default: []].append(parts[2]) }
+        }
+        return answers
+    }
+}
