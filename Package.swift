@@ -22,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Course lessons are Markdown, rendered on the server.
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        // Open Badges 3.0 credentials: JWTs signed with EdDSA (Ed25519).
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         .target(
@@ -50,6 +52,7 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,7 +103,8 @@ let package = Package(
         .testTarget(name: "WaypointCoreTests", dependencies: ["WaypointCore"]),
         .testTarget(
             name: "WaypointStoreTests",
-            dependencies: ["WaypointCore", "WaypointStore", "WaypointTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),"WaypointCore", "WaypointStore", "WaypointTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(
             name: "WaypointWebTests",

@@ -1,13 +1,22 @@
 """Training in a real browser: the demo trainer's bundle with a mistake is refused with the path of
 each problem and nothing imported; fixed, it is imported. The demo clinician takes the course: a
 pretest, a lesson rendered from Markdown with its sources, a knowledge check failed (explanations
-shown) and passed on a new draw, the evaluation with the time attested, and the course complete."""
+shown) and passed on a new draw, the evaluation with the time attested, and the course complete.
+Its certificate is checked at the public /verify page, its Open Badges credential verifies with
+PyJWT against the key the issuer publishes (and a tampered one does not), and once the trainer
+revokes it /verify says so."""
+import base64
 import copy
 import json
+import urllib.request
+
+import jwt
+import pytest
+from jwt.algorithms import OKPAlgorithm
 
 from selenium.webdriver.common.by import By
 
-from test_case_flow import own_server, submit  # noqa: F401 (own_server is a fixture)
+from test_case_flow import get_json, own_server, post_json, submit, token  # noqa: F401 (own_server is a fixture)
 from test_pages import serious_violations, sign_in
 from test_referral_flow import wait_for
 
@@ -84,3 +93,47 @@ def test_import_then_take_a_course(browser, own_server):
     wait_for(browser, "course-complete")
     browser.get(server.url + "/training")
     assert browser.find_element(By.CSS_SELECTOR, "#enrollment-list li").get_attribute("data-completed") == "true"
+
+    # The certificate: printable page, public check, signed badge.
+    browser.get(server.url + "/training")
+    browser.find_element(By.CSS_SELECTOR, "#enrollment-list a").click()
+    wait_for(browser, "certificate-link")
+    browser.find_element(By.ID, "certificate-link").click()
+    wait_for(browser, "certificate-code")
+    code = browser.find_element(By.ID, "certificate-code").text
+    assert browser.find_element(By.ID, "certificate-hours").text == "0.5"
+    assert serious_violations(browser) == []
+    with urllib.request.urlopen(f"{server.url}/verify/{code}") as response:  # no session: the page is public
+        assert 'data-status="valid"' in response.read().decode()
+    with urllib.request.urlopen(f"{server.url}/verify/ZZZZZZZZZZZZ") as response:
+        page = response.read().decode()
+        assert 'data-status="unknown"' in page and "Browser course" not in page
+
+    clinician = token(server, "demo-clinician")
+    enrollment = browser.current_url.split("/training/enrollments/")[1].split("/")[0]
+    certificate = get_json(f"{server.url}/api/v1/enrollments/{enrollment}/certificate", clinician)
+    assert certificate["code"] == code and certificate["verify_url"].endswith("/verify/" + code)
+    badge = certificate["badge"]
+    issuer = jwt.decode(badge, options={"verify_signature": False})["iss"]
+    assert issuer.startswith(server.url + "/issuers/")
+    with urllib.request.urlopen(issuer) as response:  # the issuer profile is public too
+        profile = json.load(response)
+    key = OKPAlgorithm.from_jwk(json.dumps(profile["publicKey"]))
+    claims = jwt.decode(badge, key=key, algorithms=["EdDSA"])
+    assert claims["type"] == ["VerifiableCredential", "OpenBadgeCredential"] and claims["name"] == "Browser course"
+    assert claims["jti"] == claims["id"] and claims["credentialSubject"]["achievement"]["type"] == ["Achievement"]
+    assert "Demo Clinician" not in badge and "Demo Clinician" not in json.dumps(claims)  # the learner only as a salted hash
+    header, payload, signature = badge.split(".")
+    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body["name"] = "A course never taken"
+    forged = header + "." + base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=") + "." + signature
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(forged, key=key, algorithms=["EdDSA"])
+
+    trainer = token(server, "demo-trainer")
+    request = urllib.request.Request(f"{server.url}/api/v1/certificates/{code}/revoke", method="POST",
+                                     headers={"Authorization": f"Bearer {trainer}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 204
+    with urllib.request.urlopen(f"{server.url}/verify/{code}") as response:
+        assert 'data-status="revoked"' in response.read().decode()

@@ -221,7 +221,7 @@ struct WaypointBench: AsyncParsableCommand {
         let schema = named ?? "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let admin = try await Database.open(.postgres(url: url), logger: Logger(label: "bench"))
         try await admin.whileRunning {
-            try await admin.withConnection { try await $0.raw(SQLQueryString("CREATE SCHEMA IF NOT EXISTS \(schema)")).run() }
+            try await admin.withConnection { try await $0.raw("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: schema)").run() }
         }
         return url + (url.contains("?") ? "&" : "?") + "search_path=" + schema
     }

@@ -27,6 +27,7 @@ public final class Store: Sendable {
     public let partners: Partners
     public let courses: Courses
     public let enrollments: Enrollments
+    public let certificates: Certificates
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -52,6 +53,7 @@ public final class Store: Sendable {
         partners = Partners(shared: shared, clients: clients)
         courses = Courses(shared: shared)
         enrollments = Enrollments(shared: shared)
+        certificates = Certificates(shared: shared)
     }
 
     public var database: Database { shared.database }

@@ -60,6 +60,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     HousingPages(store: store, renderer: renderer).register(on: router)
     PartnerPages(store: store, renderer: renderer).register(on: router)
     TrainingPages(store: store, renderer: renderer).register(on: router)
+    CertificatePages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)
     AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)
     ResponseAPI(store: store).register(on: api)
@@ -74,7 +75,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     FundsAPI(store: store).register(on: api)
     HousingAPI(store: store).register(on: api)
     PartnersAPI(store: store).register(on: api)
-    TrainingAPI(store: store).register(on: api)
+    TrainingAPI(store: store, publicURL: configuration.effectivePublicURL).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

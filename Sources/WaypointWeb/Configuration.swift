@@ -15,6 +15,10 @@ public struct WebConfiguration: Sendable {
     public var publicRequestsPerMinute = 600
     /// Lets a scraper on another machine read `/metrics` (`WAYPOINT_METRICS_TOKEN`); loopback needs none.
     public var metricsToken: String?
+    /// The address the server is reached at from outside (`WAYPOINT_PUBLIC_URL`, e.g. https://waypoint.example.org):
+    /// certificates' verify links and Open Badges issuer ids are built on it. Default: the local address.
+    public var publicURL: String?
+    public var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
 
     public init() {}
 
@@ -25,6 +29,9 @@ public struct WebConfiguration: Sendable {
         configuration.trustedProxies = (environment["WAYPOINT_TRUSTED_PROXIES"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         configuration.metricsToken = environment["WAYPOINT_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = environment["WAYPOINT_PUBLIC_URL"], url.hasPrefix("http") {
+            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         if let limit = environment["WAYPOINT_PUBLIC_RATE_LIMIT"].flatMap(Int.init), limit > 0 {
             configuration.publicRequestsPerMinute = limit
         }

@@ -113,6 +113,10 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/courses/{id}/enrollments": .caseload(everyone),
         "GET /api/v1/enrollments/{id}/next": .owner(.clinician), "POST /api/v1/enrollments/{id}/answers": .owner(.clinician),
         "POST /api/v1/enrollments/{id}/evaluation": .owner(.clinician),
+        "GET /training/enrollments/{id}/certificate": .owner(.clinician), "GET /api/v1/enrollments/{id}/certificate": .owner(.clinician),
+        "POST /api/v1/certificates/{id}/revoke": .caseload([.trainer]), "GET /api/v1/training/issuer": .signedIn,
+        // Public: a printed certificate is checked by anyone; verifiers fetch the issuer's key.
+        "GET /verify/{code}": .open, "GET /issuers/{id}": .open,
         "GET /training": .signedIn, "POST /training/courses/{id}/enroll": .caseload(everyone),
         "GET /training/enrollments/{id}": .owner(.clinician), "POST /training/enrollments/{id}": .owner(.clinician),
         "POST /training/enrollments/{id}/evaluation": .owner(.clinician),
@@ -252,6 +256,7 @@ struct Fixtures: Sendable {
     var partnerId = ""
     var courseId = ""
     var enrollmentId = ""
+    var certificateCode = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -322,7 +327,13 @@ struct Fixtures: Sendable {
                                                                         contacts: [PartnerContact(name: "Okapi-Contact-8812")]), in: supervisor).id
         let course = try await store.courses.importBundle(Data(Fixtures.course.utf8), in: fixtures.own[.trainer]!)
         fixtures.courseId = course.id
-        fixtures.enrollmentId = try await store.enrollments.enroll(in: course.id, context: fixtures.own[.clinician]!).id
+        let clinician = fixtures.own[.clinician]!
+        fixtures.enrollmentId = try await store.enrollments.enroll(in: course.id, context: clinician).id
+        // Completed, so the certificate routes have a certificate.
+        _ = try await store.enrollments.next(fixtures.enrollmentId, in: clinician)
+        _ = try await store.enrollments.submit(.init(lesson: "l1"), to: fixtures.enrollmentId, in: clinician)
+        _ = try await store.enrollments.submit(.init(answers: ["q1": ["a"]]), to: fixtures.enrollmentId, in: clinician)
+        fixtures.certificateCode = try await store.certificates.certificate(for: fixtures.enrollmentId, in: clinician).code
         return fixtures
     }
 
@@ -347,7 +358,9 @@ struct Fixtures: Sendable {
                             ("{eid}", pattern.contains("/stays/") ? stayId : pattern.contains("/vouchers/") ? voucherId : eligibilityId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }
+        path = path.replacingOccurrences(of: "{code}", with: certificateCode)
         let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
+            : pattern.contains("/certificates/") ? certificateCode : pattern.hasPrefix("/issuers/") ? own[.admin]!.orgId
             : pattern.contains("/courses/") ? courseId : pattern.contains("/enrollments/") ? enrollmentId
             : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/partners/") ? partnerId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
             : screening ? screeningId : referral ? referralId

@@ -419,6 +419,20 @@ enum Migrations {
                 created_at BIGINT NOT NULL)
             """,
         ] },
+        Migration(version: 18, name: "training: certificates and the Open Badges issuer key") { _ in [
+            // One per completed enrollment, kept with the completion; the code is what /verify answers for.
+            """
+            CREATE TABLE training_certificates (
+                code TEXT PRIMARY KEY, org_id TEXT NOT NULL, enrollment_id TEXT NOT NULL UNIQUE REFERENCES enrollments(id),
+                user_id TEXT NOT NULL, course_id TEXT NOT NULL, course_version TEXT NOT NULL, course_title TEXT NOT NULL, minutes BIGINT NOT NULL,
+                completed_at BIGINT NOT NULL, badge_id TEXT NOT NULL, revoked_at BIGINT, revoked_by TEXT)
+            """,
+            // The organization's Ed25519 signing key, its private half sealed with the organization's key.
+            """
+            CREATE TABLE training_issuer_keys (
+                org_id TEXT PRIMARY KEY REFERENCES organizations(id), kid TEXT NOT NULL, private_sealed TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

@@ -104,7 +104,7 @@ public struct Enrollments: Repository {
         let now = clock.millis()
         return try await database.transaction { db in
             let (row, course) = try await load(enrollmentId, in: context, on: db)
-            return try await step(of: try Self.enrollment(row), course: course, at: now, on: db)
+            return try await step(of: try Self.enrollment(row), course: course, in: context, at: now, on: db)
         }
     }
 
@@ -153,7 +153,7 @@ public struct Enrollments: Repository {
             try await audit.append(audit(context, scored == nil ? "training.lesson" : "training.attempt", enrollmentId), on: db)
             let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
                                      startedAt: enrollment.startedAt, completedAt: nil)
-            return Scored(score: scored, feedback: feedback, next: try await step(of: updated, course: course, at: now, on: db))
+            return Scored(score: scored, feedback: feedback, next: try await step(of: updated, course: course, in: context, at: now, on: db))
         }
     }
 
@@ -187,7 +187,7 @@ public struct Enrollments: Repository {
             try await audit.append(audit(context, "training.evaluation", enrollmentId), on: db)
             let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
                                      startedAt: enrollment.startedAt, completedAt: nil)
-            return try await step(of: updated, course: course, at: now, on: db)
+            return try await step(of: updated, course: course, in: context, at: now, on: db)
         }
     }
 
@@ -205,7 +205,7 @@ public struct Enrollments: Repository {
 
     /// Where the enrollment stands, drawing a new attempt when a check (or the pretest) has none
     /// open, and recording completion the moment there is nothing left to do.
-    func step(of enrollment: Enrollment, course: Course, at now: Int64, on db: any SQLDatabase) async throws -> Next {
+    func step(of enrollment: Enrollment, course: Course, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws -> Next {
         func next(_ kind: Next.Kind, module: String? = nil, lesson: Course.Lesson? = nil, attempt: String? = nil, questions: [Course.Question]? = nil,
                   evaluation: [Course.EvaluationItem]? = nil, left: Int? = nil) -> Next {
             Next(enrollmentId: enrollment.id, kind: kind, moduleId: module, lesson: lesson, attemptId: attempt, questions: questions,
@@ -228,7 +228,10 @@ public struct Enrollments: Repository {
         case .evaluation:
             return next(.evaluation, evaluation: course.evaluation)
         case .complete:
-            try await db.raw("UPDATE enrollments SET completed_at = \(bind: now) WHERE id = \(bind: enrollment.id) AND completed_at IS NULL").run()
+            let completed = try await db.raw("""
+                UPDATE enrollments SET completed_at = \(bind: now) WHERE id = \(bind: enrollment.id) AND completed_at IS NULL RETURNING id
+                """).all()
+            if !completed.isEmpty { try await Certificates.issue(for: enrollment.id, course: course, in: context, at: now, on: db) }
             return next(.complete)
         }
     }

@@ -14,6 +14,13 @@ enum JSONBody {
                  body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
+    /// A value whose member names are a standard's own (Open Badges' `publicKey`, `@context`): encoded as declared.
+    static func plain<T: Encodable>(_ value: T) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
     /// A document that already has the standard's own member names (FHIR, HSDS): written as it is,
     /// with no key conversion.
     static func document(_ value: JSONValue, contentType: String = "application/json") throws -> Response {

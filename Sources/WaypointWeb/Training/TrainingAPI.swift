@@ -7,6 +7,9 @@ import WaypointStore
 /// and read their answers; every member of staff enrolls and learns.
 struct TrainingAPI {
     let store: Store
+    let publicURL: String
+
+    struct Certificate: Encodable { let code: String, verifyUrl: String, status: String, badge: String }
 
     struct Summary: Encodable {
         let id: String, version: String, title: String, language: String, summary: String, minutes: Int, objectives: [String], modules: Int
@@ -25,6 +28,9 @@ struct TrainingAPI {
         api.get("/enrollments/:id/next", use: next)
         api.post("/enrollments/:id/answers", use: answer)
         api.post("/enrollments/:id/evaluation", use: evaluate)
+        api.get("/enrollments/:id/certificate", use: certificate)
+        api.post("/certificates/:id/revoke", use: revoke)
+        api.get("/training/issuer", use: issuer)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -64,5 +70,27 @@ struct TrainingAPI {
         let tenant = try context.tenant()
         let body = try await JSONBody.decode(Enrollments.Evaluation.self, from: request, context: context)
         return try JSONBody.response(try await store.enrollments.evaluate(body, for: try context.parameters.require("id"), in: tenant))
+    }
+
+    /// The completed enrollment's certificate: its code, the public verify URL and the signed Open Badges credential.
+    @Sendable func certificate(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        let certificate = try await store.certificates.certificate(for: id, in: tenant)
+        let learner = try await store.users.find(tenant.userId, in: tenant).displayName
+        let badge = try await store.certificates.badge(for: id, learnerName: learner, publicURL: publicURL, in: tenant)
+        return try JSONBody.response(Certificate(code: certificate.code, verifyUrl: "\(publicURL)/verify/\(certificate.code)",
+                                                 status: certificate.revokedAt == nil ? "valid" : "revoked", badge: badge))
+    }
+
+    /// A trainer revokes a certificate of the organization: /verify then answers "revoked".
+    @Sendable func revoke(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await store.certificates.revoke(try context.parameters.require("id"), in: try context.tenant(as: .trainer))
+        return Response(status: .noContent)
+    }
+
+    /// The caller's organization as an Open Badges issuer, with its public key as a JWK.
+    @Sendable func issuer(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.plain(try await store.certificates.issuerProfile(of: try context.tenant().orgId, publicURL: publicURL))
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// The certificate: a printable page for the learner, the public `/verify/{code}` page (valid,
+/// revoked or unknown — nothing else) and the issuer profile verifiers fetch at `/issuers/{id}`.
+struct CertificatePages {
+    let store: Store
+    let renderer: PageRenderer
+    /// Where the server is reached from outside (`WAYPOINT_PUBLIC_URL`): verify links and issuer ids are built on it.
+    let publicURL: String
+
+    struct Printable {
+        let learner: String, courseTitle: String, version: String, hours: String, completedOn: String, code: String, verifyURL: String, revoked: Bool
+        let provider: String?, statement: String?
+    }
+    struct Verify { let code: String, valid: Bool, revoked: Bool, unknown: Bool }
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/training/enrollments/:id/certificate", use: printable)
+        router.get("/verify/:code", use: verify)
+        router.get("/issuers/:id", use: issuer)
+    }
+
+    @Sendable func printable(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        let certificate = try await store.certificates.certificate(for: id, in: tenant)
+        let learner = try await store.users.find(tenant.userId, in: tenant).displayName
+        let course = try await store.courses.find(certificate.courseId, version: certificate.courseVersion, in: tenant)
+        let formatter = DateFormatter()
+        formatter.dateStyle = .long
+        formatter.locale = Locale(identifier: context.language.rawValue)
+        let view = Printable(learner: learner, courseTitle: certificate.courseTitle, version: certificate.courseVersion, hours: certificate.hours,
+                             completedOn: formatter.string(from: certificate.completedAt), code: certificate.code,
+                             verifyURL: "\(publicURL)/verify/\(certificate.code)", revoked: certificate.revokedAt != nil,
+                             provider: course.ce?.provider, statement: course.ce?.statement)
+        return renderer.page("certificate", titleKey: "certificate_title", view: view, request: request, context: context)
+    }
+
+    /// Public: anyone holding a printed certificate may check it.
+    @Sendable func verify(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let status = try await store.certificates.status(of: code)
+        let view = Verify(code: CertificateRules.normalized(code) ?? "", valid: status == .valid, revoked: status == .revoked, unknown: status == .unknown)
+        return renderer.page("verify", titleKey: "verify_title", view: view, request: request, context: context)
+    }
+
+    /// Public: the Open Badges issuer profile with its public key.
+    @Sendable func issuer(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.plain(try await store.certificates.issuerProfile(of: try context.parameters.require("id"), publicURL: publicURL))
+    }
+}
