@@ -7,7 +7,10 @@ PyJWT against the key the issuer publishes (and a tampered one does not), and on
 revokes it /verify says so."""
 import base64
 import copy
+import csv
+import io
 import json
+import urllib.error
 import urllib.request
 
 import jwt
@@ -137,3 +140,27 @@ def test_import_then_take_a_course(browser, own_server):
         assert response.status == 204
     with urllib.request.urlopen(f"{server.url}/verify/{code}") as response:
         assert 'data-status="revoked"' in response.read().decode()
+
+
+def test_compliance_lists_the_demo_staff(browser, own_server):
+    server = own_server
+    trainer = token(server, "demo-trainer")
+    request = urllib.request.Request(f"{server.url}/api/v1/training/compliance?format=csv", headers={"Authorization": f"Bearer {trainer}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.read().decode("utf-8-sig"))))
+    by = {(row["name"], row["requirement"]): row for row in rows}
+    nurse = by[("Demo Clinician", "fl-nurses")]
+    assert nurse["status"] == "never_started" and nurse["due_on"] and nurse["source_verified"] == "yes"
+    assert by[("Demo Advocate", "nj-facilities")]["status"] == "overdue"  # hired 200 days ago; six months allowed
+    assert ("Demo Case Manager", "tx-practitioners") in by
+    sign_in(browser, server, "demo-trainer")
+    browser.get(server.url + "/training/compliance")
+    wait_for(browser, "compliance-table")
+    assert "Demo Clinician" in browser.find_element(By.ID, "never-started").text
+    assert serious_violations(browser) == []
+    # A learner may not read everyone's status.
+    clinician = token(server, "demo-clinician")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(f"{server.url}/api/v1/training/compliance", headers={"Authorization": f"Bearer {clinician}"}))
+    assert refused.value.code == 403

@@ -18,13 +18,14 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance"
     @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
     @Option(help: "Clients in the synthetic case-management organization (ten events each).") var clients = 50_000
     @Option(help: "Staff in that organization, in teams of ten.") var staff = 200
     @Option(help: "Requests per case-management measurement.") var samples = 200
+    @Option(help: "Staff in the compliance benchmark's organization.") var complianceStaff = 20_000
     @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
     var keepDirectory: String?
     @Option(help: "Keep the case-management organization in this folder (SQLite file and key) and in the PostgreSQL schema bench_kept_cases; a later run with the same folder reuses it instead of seeding again.")
@@ -33,7 +34,7 @@ struct WaypointBench: AsyncParsableCommand {
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
@@ -70,6 +71,15 @@ struct WaypointBench: AsyncParsableCommand {
                 }
                 try await CaseBench.run(name: name, location: separate, keyFile: caseFolder.appendingPathComponent("master.key").path,
                                         clients: clients, staff: staff, samples: samples, reuse: keepCases != nil)
+            }
+        }
+        if sections.contains("compliance") {
+            for (name, location) in backends {
+                let separate: DatabaseLocation = switch location {
+                case .sqlite: .sqlite(path: folder.appendingPathComponent("compliance.sqlite").path)
+                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
+                }
+                try await TrainingBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path, staff: complianceStaff)
             }
         }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "crisis"]) else { return }

@@ -46,6 +46,7 @@ public enum BundledResources {
         _ = try InstrumentCatalog.loaded.get()
         _ = try IndicatorLibrary.loaded.get()
         _ = try Catalogs.loaded.get()
+        _ = try RequirementCatalog.loaded.get()
         for name in BundledDirectory.files { _ = try BundledDirectory.load(name).get() }
     }
 }

@@ -32,6 +32,7 @@ public struct DemoSetup: Sendable {
         let organization = try await store.organizations.create(name: organizationName, requestId: "demo-setup")
         var caseManager: TenantContext?
         var supervisor: TenantContext?
+        var ids: [String: String] = [:]
         for user in users {
             let id = try await store.users.createAsOperator(
                 NewUser(username: user.username, role: user.role, displayName: user.displayName,
@@ -40,6 +41,7 @@ public struct DemoSetup: Sendable {
                 orgId: organization.id, requestId: "demo-setup")
             if user.role == .caseManager { caseManager = TenantContext(orgId: organization.id, userId: id, role: .caseManager, requestId: "demo-setup") }
             if user.role == .supervisor { supervisor = TenantContext(orgId: organization.id, userId: id, role: .supervisor, requestId: "demo-setup") }
+            ids[user.username] = id
         }
         if let supervisor { try await fundsAndHousing(in: store, by: supervisor) }
         if let caseManager {
@@ -52,6 +54,7 @@ public struct DemoSetup: Sendable {
                                                      actor: AuditEvent(orgId: organization.id, actorId: "demo-setup", action: "", objectType: "",
                                                                        objectId: "", requestId: "demo-setup"))
         if let supervisor { try await partner(in: store, by: supervisor) }
+        try await trainingProfiles(in: store, ids: ids, orgId: organization.id)
         return password
     }
 
@@ -81,5 +84,25 @@ public struct DemoSetup: Sendable {
                                                                endsOn: CaseloadPolicy.day(today, plus: 45)), to: partner.id, in: supervisor)
         _ = try await store.partners.addEvent(NewPartnerEvent(kind: .training, title: "Joint training: screening and safe referral (demo)",
                                                               heldOn: CaseloadPolicy.day(today, plus: -30)), to: partner.id, in: supervisor)
+    }
+
+    /// Fictional licenses and hire dates, so the compliance report has something to show.
+    static func trainingProfiles(in store: Store, ids: [String: String], orgId: String) async throws {
+        guard let trainer = ids["demo-trainer"] else { return }
+        let context = TenantContext(orgId: orgId, userId: trainer, role: .trainer, requestId: "demo-setup")
+        let today = store.clients.today()
+        let profiles: [(String, TrainingProfile)] = [
+            ("demo-clinician", TrainingProfile(states: ["FL", "TX"], licenseType: "nurse", licenseRenewalOn: CaseloadPolicy.day(today, plus: 75),
+                                               department: "Emergency department")),
+            ("demo-casemanager", TrainingProfile(states: ["TX"], licenseType: "social_worker", licenseRenewalOn: CaseloadPolicy.day(today, plus: 200),
+                                                 department: "Case management")),
+            ("demo-supervisor", TrainingProfile(states: ["NJ"], hiredOn: CaseloadPolicy.day(today, plus: -30), department: "Case management",
+                                                facilityRoles: ["facility_staff"])),
+            ("demo-advocate", TrainingProfile(states: ["NJ"], hiredOn: CaseloadPolicy.day(today, plus: -200), department: "Crisis line",
+                                              facilityRoles: ["facility_staff"])),
+        ]
+        for (username, profile) in profiles {
+            if let id = ids[username] { try await store.compliance.setProfile(profile, of: id, in: context) }
+        }
     }
 }

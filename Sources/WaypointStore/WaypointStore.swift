@@ -20,6 +20,8 @@ public final class Store: Sendable {
     public let oversight: CaseOversight
     /// Synthetic caseloads for the benchmark only.
     public let caseSeeding: CaseSeeding
+    /// Synthetic staff for the compliance benchmark only.
+    public let trainingSeeding: TrainingSeeding
     public let crisis: CrisisContacts
     public let eligibility: EligibilityRequests
     public let funds: Funds
@@ -28,6 +30,7 @@ public final class Store: Sendable {
     public let courses: Courses
     public let enrollments: Enrollments
     public let certificates: Certificates
+    public let compliance: Compliance
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -46,6 +49,7 @@ public final class Store: Sendable {
         cases = CaseRecords(shared: shared, clients: clients)
         oversight = CaseOversight(shared: shared, clients: clients)
         caseSeeding = CaseSeeding(shared: shared)
+        trainingSeeding = TrainingSeeding(shared: shared)
         crisis = CrisisContacts(shared: shared, clients: clients)
         eligibility = EligibilityRequests(shared: shared, clients: clients)
         funds = Funds(shared: shared)
@@ -54,6 +58,7 @@ public final class Store: Sendable {
         courses = Courses(shared: shared)
         enrollments = Enrollments(shared: shared)
         certificates = Certificates(shared: shared)
+        compliance = Compliance(shared: shared, clients: clients, requirements: RequirementCatalog.bundled)
     }
 
     public var database: Database { shared.database }

@@ -117,6 +117,9 @@ struct AuthorizationMatrixTests {
         "POST /api/v1/certificates/{id}/revoke": .caseload([.trainer]), "GET /api/v1/training/issuer": .signedIn,
         // Public: a printed certificate is checked by anyone; verifiers fetch the issuer's key.
         "GET /verify/{code}": .open, "GET /issuers/{id}": .open,
+        "GET /api/v1/training/compliance": .roles([.trainer, .admin, .supervisor]), "GET /training/compliance": .roles([.trainer, .admin, .supervisor]),
+        // The body sets the organization's administrator's own profile: admins and trainers may, anyone else is refused.
+        "PUT /api/v1/training/profiles/{id}": .caseload([.trainer, .admin]),
         "GET /training": .signedIn, "POST /training/courses/{id}/enroll": .caseload(everyone),
         "GET /training/enrollments/{id}": .owner(.clinician), "POST /training/enrollments/{id}": .owner(.clinician),
         "POST /training/enrollments/{id}/evaluation": .owner(.clinician),
@@ -360,6 +363,7 @@ struct Fixtures: Sendable {
         }
         path = path.replacingOccurrences(of: "{code}", with: certificateCode)
         let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
+            : pattern.contains("/training/profiles/") ? own[.admin]!.userId
             : pattern.contains("/certificates/") ? certificateCode : pattern.hasPrefix("/issuers/") ? own[.admin]!.orgId
             : pattern.contains("/courses/") ? courseId : pattern.contains("/enrollments/") ? enrollmentId
             : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/partners/") ? partnerId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
@@ -386,6 +390,7 @@ struct Fixtures: Sendable {
         if pattern == "/api/v1/funds" {
             return #"{"name":"Matrix","kind":"state","budget_cents":100,"period_start":"2026-01-01","period_end":"2026-12-31","unit_costs":[{"service_type":"legal","cents":100}]}"#
         }
+        if pattern.hasSuffix("/training/profiles/{id}") { return #"{"states":["TX"],"department":"Matrix","facility_roles":[]}"# }
         if pattern.hasSuffix("/enrollments/{id}/answers") { return #"{"lesson":"not-this-one"}"# }
         if pattern.hasSuffix("/enrollments/{id}/evaluation") { return #"{"answers":{}}"# }
         if pattern == "/api/v1/partners" { return #"{"name":"Matrix partner","scope":"national"}"# }

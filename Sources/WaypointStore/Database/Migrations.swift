@@ -433,6 +433,15 @@ enum Migrations {
                 org_id TEXT PRIMARY KEY REFERENCES organizations(id), kid TEXT NOT NULL, private_sealed TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
         ] },
+        Migration(version: 19, name: "training: staff profiles for the state requirements") { _ in [
+            // What decides which mandates apply: states, license type and renewal date, hire date, department, facility roles.
+            """
+            CREATE TABLE training_profiles (
+                user_id TEXT PRIMARY KEY REFERENCES users(id), org_id TEXT NOT NULL, states TEXT NOT NULL, license_type TEXT,
+                license_renewal_on TEXT, hired_on TEXT, department TEXT NOT NULL, facility_roles TEXT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX training_profiles_org ON training_profiles (org_id)",
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

@@ -31,6 +31,8 @@ struct TrainingAPI {
         api.get("/enrollments/:id/certificate", use: certificate)
         api.post("/certificates/:id/revoke", use: revoke)
         api.get("/training/issuer", use: issuer)
+        api.get("/training/compliance", use: compliance)
+        api.put("/training/profiles/:id", use: setProfile)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -92,5 +94,22 @@ struct TrainingAPI {
     /// The caller's organization as an Open Badges issuer, with its public key as a JWK.
     @Sendable func issuer(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         try JSONBody.plain(try await store.certificates.issuerProfile(of: try context.tenant().orgId, publicURL: publicURL))
+    }
+
+    struct ComplianceReport: Encodable { let lines: [Compliance.Line] }
+
+    /// Everyone's status on the requirements that apply to them; `?format=csv` for the spreadsheet.
+    @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let lines = try await store.compliance.report(in: try context.tenant())
+        if request.uri.queryParameters["format"] == "csv" { return Download.csv(Compliance.csv(lines), filename: "training-compliance.csv") }
+        return try JSONBody.response(ComplianceReport(lines: lines))
+    }
+
+    /// A person's states, license, renewal and hire dates, department and facility roles.
+    @Sendable func setProfile(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let body = try await JSONBody.decode(TrainingProfile.self, from: request, context: context)
+        try await store.compliance.setProfile(body, of: try context.parameters.require("id"), in: tenant)
+        return Response(status: .noContent)
     }
 }

@@ -17,6 +17,7 @@ struct TrainingPages {
         router.get("/training/enrollments/:id", use: step)
         router.post("/training/enrollments/:id", use: submit)
         router.post("/training/enrollments/:id/evaluation", use: evaluate)
+        router.get("/training/compliance", use: compliance)
         router.get("/training/import", use: importForm)
         router.post("/training/import", use: importBundle)
     }
@@ -102,5 +103,26 @@ struct TrainingPages {
                                  view: Import(bundle: bundle, problems: error.problems.map(\.description), hasProblems: true, imported: nil),
                                  request: request, context: context, status: error.httpStatus)
         }
+    }
+
+    struct ComplianceRow { let name: String, department: String, requirement: String, unverified: Bool, state: String, stateLabel: String, dueOn: String, metBy: String }
+    struct ComplianceView { let rows: [ComplianceRow], noRows: Bool, neverStarted: [ComplianceRow], hasNeverStarted: Bool }
+
+    /// The organization's compliance by department and requirement, with who never started; `?format=csv` downloads it.
+    @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let lines = try await store.compliance.report(in: tenant)
+        if request.uri.queryParameters["format"] == "csv" { return Download.csv(Compliance.csv(lines), filename: "training-compliance.csv") }
+        let strings = Localizer(context.language)
+        let titles = Dictionary(RequirementCatalog.bundled.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        let rows = lines.map { line in
+            ComplianceRow(name: line.name, department: line.department, requirement: titles[line.requirement] ?? line.requirement, unverified: !line.verified,
+                          state: line.status.state.rawValue, stateLabel: strings.label("compliance_state", line.status.state.rawValue),
+                          dueOn: line.status.dueOn ?? "", metBy: line.status.metBy ?? "")
+        }
+        let never = zip(lines, rows).filter { !$0.0.status.started && $0.0.status.state != .met }.map(\.1)
+        return renderer.page("training-compliance", titleKey: "compliance_title",
+                             view: ComplianceView(rows: rows, noRows: rows.isEmpty, neverStarted: never, hasNeverStarted: !never.isEmpty),
+                             request: request, context: context)
     }
 }

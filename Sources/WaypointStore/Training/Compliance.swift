@@ -1,0 +1,129 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// Staff training profiles and the organization's compliance with the requirements that apply to
+/// each person: read in a handful of queries and decided in memory by `ComplianceRules`.
+public struct Compliance: Repository {
+    let shared: StoreContext
+    let clients: Clients
+    let requirements: [TrainingRequirement]
+
+    /// One person × one requirement that applies to them.
+    public struct Line: Codable, Sendable, Equatable {
+        public let userId: String
+        public let name: String
+        public let department: String
+        public let requirement: String
+        public let jurisdiction: String
+        public let verified: Bool
+        public let status: ComplianceStatus
+    }
+
+    /// Who may see everyone's status: trainers, administrators and supervisors (their reports' training).
+    public static func mayReport(_ role: Role) -> Bool { role == .trainer || role == .admin || role == .supervisor }
+
+    /// A profile is set by the person, or by a trainer or administrator of the organization.
+    public func setProfile(_ profile: TrainingProfile, of userId: String, in context: TenantContext) async throws {
+        guard context.userId == userId || context.role == .trainer || context.role == .admin else { throw AccessError.forbidden }
+        let checked = try Self.checked(profile)
+        let now = clock.millis()
+        try await database.transaction { db in
+            guard try await db.raw("SELECT id FROM users WHERE id = \(bind: userId) AND org_id = \(bind: context.orgId)").first() != nil else {
+                throw AccessError.notFound
+            }
+            try await db.raw("DELETE FROM training_profiles WHERE user_id = \(bind: userId)").run()
+            try await db.raw("""
+                INSERT INTO training_profiles (user_id, org_id, states, license_type, license_renewal_on, hired_on, department, facility_roles, updated_at)
+                VALUES (\(bind: userId), \(bind: context.orgId), \(bind: checked.states.joined(separator: ",")), \(bind: checked.licenseType),
+                        \(bind: checked.licenseRenewalOn), \(bind: checked.hiredOn), \(bind: checked.department),
+                        \(bind: checked.facilityRoles.joined(separator: ",")), \(bind: now))
+                """).run()
+            try await audit.append(AuditEvent(context, action: "training.profile", objectType: "user", objectId: userId), on: db)
+        }
+    }
+
+    static func checked(_ profile: TrainingProfile) throws -> TrainingProfile {
+        var checked = profile
+        checked.states = profile.states.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
+        guard checked.states.count <= 10, checked.states.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isLetter) }) else {
+            throw TrainingError.invalid(field: "states", reason: LocalizedText("error_detail_training_states"))
+        }
+        for (field, day) in [("license_renewal_on", profile.licenseRenewalOn), ("hired_on", profile.hiredOn)] {
+            if let day, !day.isEmpty, !HSDSRowRules.isDate(day) {
+                throw TrainingError.invalid(field: field, reason: LocalizedText("error_detail_date_field", ["name": field]))
+            }
+        }
+        checked.licenseRenewalOn = profile.licenseRenewalOn.flatMap { $0.isEmpty ? nil : $0 }
+        checked.hiredOn = profile.hiredOn.flatMap { $0.isEmpty ? nil : $0 }
+        checked.licenseType = profile.licenseType.flatMap { $0.isEmpty ? nil : $0 }
+        checked.department = String(profile.department.trimmingCharacters(in: .whitespaces).prefix(100))
+        return checked
+    }
+
+    /// Everyone's status on every requirement that applies to them, by department and name.
+    public func report(in context: TenantContext) async throws -> [Line] {
+        guard Self.mayReport(context.role) else { throw AccessError.forbidden }
+        let today = clients.today()
+        let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
+        let lines = try await database.withConnection { db -> [Line] in
+            // What each course version covers, parsed once per version.
+            var courses: [String: (topics: [String], minutes: Int)] = [:]
+            for row in try await db.raw("SELECT id, version, bundle FROM courses WHERE org_id = \(bind: context.orgId)").all() {
+                let course = try Courses.course(row)
+                courses[course.id + "@" + course.version] = (course.topics, course.minutes)
+            }
+            var completions: [String: [TrainingCompletion]] = [:]
+            for row in try await db.raw("""
+                SELECT user_id, code, course_id, course_version, completed_at FROM training_certificates
+                WHERE org_id = \(bind: context.orgId) AND revoked_at IS NULL
+                """).all() {
+                let key = try row.decode(column: "course_id", as: String.self) + "@" + (try row.decode(column: "course_version", as: String.self))
+                guard let course = courses[key] else { continue }
+                completions[try row.decode(column: "user_id", as: String.self), default: []].append(TrainingCompletion(
+                    certificateCode: try row.decode(column: "code", as: String.self), topics: course.topics, minutes: course.minutes,
+                    completedOn: Date(millis: try row.decode(column: "completed_at", as: Int64.self)).calendarDay(in: clients.policy.timeZone)))
+            }
+            var started: [String: [(topics: [String], minutes: Int)]] = [:]
+            for row in try await db.raw("""
+                SELECT user_id, course_id, course_version FROM enrollments WHERE org_id = \(bind: context.orgId) AND completed_at IS NULL
+                """).all() {
+                let key = try row.decode(column: "course_id", as: String.self) + "@" + (try row.decode(column: "course_version", as: String.self))
+                if let course = courses[key] { started[try row.decode(column: "user_id", as: String.self), default: []].append(course) }
+            }
+            return try await db.raw("""
+                SELECT u.id, u.display_name_sealed, p.states, p.license_type, p.license_renewal_on, p.hired_on, p.department, p.facility_roles
+                FROM users u JOIN training_profiles p ON p.user_id = u.id WHERE u.org_id = \(bind: context.orgId) AND u.active = 1
+                """).all().flatMap { row -> [Line] in
+                let id = try row.decode(column: "id", as: String.self)
+                func list(_ column: String) throws -> [String] { try row.decode(column: column, as: String.self).split(separator: ",").map(String.init) }
+                let profile = TrainingProfile(states: try list("states"), licenseType: try row.decode(column: "license_type", as: String?.self),
+                                              licenseRenewalOn: try row.decode(column: "license_renewal_on", as: String?.self),
+                                              hiredOn: try row.decode(column: "hired_on", as: String?.self),
+                                              department: try row.decode(column: "department", as: String.self), facilityRoles: try list("facility_roles"))
+                let applying = requirements.filter { ComplianceRules.applies($0, to: profile) }
+                if applying.isEmpty { return [] }
+                let name = try sealer.row(id, in: "users", of: context.orgId).open("display_name", from: row)
+                return applying.map { requirement in
+                    let underWay = (started[id] ?? []).contains { ComplianceRules.counts($0.topics, minutes: $0.minutes, for: requirement) }
+                    return Line(userId: id, name: name, department: profile.department, requirement: requirement.id, jurisdiction: requirement.jurisdiction,
+                                verified: requirement.verified,
+                                status: ComplianceRules.status(requirement, profile: profile, completions: completions[id] ?? [], started: underWay, today: today))
+                }
+            }
+            .sorted { ($0.department, $0.name, $0.requirement) < ($1.department, $1.name, $1.requirement) }
+        }
+        try await audit.record(AuditEvent(context, action: "training.compliance-report", objectType: "organization", objectId: context.orgId))
+        return lines
+    }
+
+    /// The report as CSV (RFC 4180): department, person, requirement, state, due date, the certificate that met it.
+    public static func csv(_ lines: [Line]) -> String {
+        var rows = [CSV.line(["department", "name", "requirement", "jurisdiction", "source_verified", "status", "due_on", "met_by", "started"])]
+        for line in lines {
+            rows.append(CSV.line([CSV.text(line.department), CSV.text(line.name), line.requirement, line.jurisdiction, line.verified ? "yes" : "no",
+                                  line.status.state.rawValue, line.status.dueOn ?? "", line.status.metBy ?? "", line.status.started ? "yes" : "no"]))
+        }
+        return rows.joined(separator: "\r\n") + "\r\n"
+    }
+}

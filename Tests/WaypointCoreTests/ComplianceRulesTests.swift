@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import WaypointCore
+
+@Suite("Training requirements: who they apply to, and where each person stands")
+struct ComplianceRulesTests {
+    static func requirement(_ id: String) -> TrainingRequirement { RequirementCatalog.bundled.first { $0.id == id }! }
+    static let full = ["definitions", "risk_factors", "health_impact", "identification", "assessment", "response", "resources", "reporting", "referral"]
+
+    @Test("the shipped table loads; every entry has a source; what we could not verify says so")
+    func catalog() {
+        let table = RequirementCatalog.bundled
+        #expect(Set(table.map(\.jurisdiction)).isSuperset(of: ["TX", "FL", "MI", "NJ", "CT", "LA", "NY"]))
+        #expect(table.allSatisfy { !$0.source.citation.isEmpty && !$0.verificationNote.isEmpty })
+        #expect(table.filter { !$0.verified }.map(\.id).sorted() == ["ct-professionals", "fl-licensees", "la-facilities", "ny-hospitals"])
+        #expect(Self.requirement("fl-nurses").minMinutes == 120 && Self.requirement("fl-licensees").signage)
+    }
+
+    @Test("applies by state and license type, or by facility role")
+    func applies() {
+        let nurse = TrainingProfile(states: ["FL", "TX"], licenseType: "nurse")
+        #expect(ComplianceRules.applies(Self.requirement("fl-nurses"), to: nurse))
+        #expect(!ComplianceRules.applies(Self.requirement("tx-practitioners"), to: nurse))  // Texas nurses have their own provision
+        #expect(!ComplianceRules.applies(Self.requirement("fl-nurses"), to: TrainingProfile(states: ["GA"], licenseType: "nurse")))
+        #expect(ComplianceRules.applies(Self.requirement("nj-facilities"), to: TrainingProfile(states: ["NJ"], facilityRoles: ["facility_staff"])))
+    }
+
+    @Test("per renewal: met by a counting course in the current period; otherwise due, overdue, or never started")
+    func perRenewal() {
+        let rule = Self.requirement("fl-nurses")  // 2 hours every 24 months
+        let profile = TrainingProfile(states: ["FL"], licenseType: "nurse", licenseRenewalOn: "2027-04-30")
+        let course = TrainingCompletion(certificateCode: "C1", topics: Self.full, minutes: 120, completedOn: "2026-06-01")
+        #expect(ComplianceRules.status(rule, profile: profile, completions: [course], started: false, today: "2026-12-01").state == .met)
+        // Too short, or from the previous period, does not count.
+        let short = TrainingCompletion(certificateCode: "C2", topics: Self.full, minutes: 60, completedOn: "2026-06-01")
+        let old = TrainingCompletion(certificateCode: "C3", topics: Self.full, minutes: 120, completedOn: "2025-04-29")
+        let never = ComplianceRules.status(rule, profile: profile, completions: [short, old], started: false, today: "2026-12-01")
+        #expect(never.state == .neverStarted && never.dueOn == "2027-04-30")
+        #expect(ComplianceRules.status(rule, profile: profile, completions: [], started: true, today: "2026-12-01").state == .due)
+        #expect(ComplianceRules.status(rule, profile: profile, completions: [], started: true, today: "2027-05-01").state == .overdue)
+        // A course missing one of the rule's topics does not count.
+        let narrow = TrainingCompletion(certificateCode: "C4", topics: ["definitions"], minutes: 240, completedOn: "2026-06-01")
+        #expect(ComplianceRules.status(rule, profile: profile, completions: [narrow], started: false, today: "2026-12-01").metBy == nil)
+    }
+
+    @Test("one-time, hire-anchored and annual requirements; month arithmetic keeps the day where the month has it")
+    func otherKinds() {
+        let nj = Self.requirement("nj-facilities")
+        let hire = TrainingProfile(states: ["NJ"], hiredOn: "2026-10-01", facilityRoles: ["facility_staff"])
+        #expect(ComplianceRules.status(nj, profile: hire, completions: [], started: false, today: "2026-12-01").dueOn == "2027-03-30")
+        let done = TrainingCompletion(certificateCode: "N1", topics: Self.full, minutes: 30, completedOn: "2020-01-01")
+        #expect(ComplianceRules.status(nj, profile: hire, completions: [done], started: false, today: "2026-12-01").metBy == "N1")  // once is enough
+        let ct = Self.requirement("ct-professionals")
+        let profile = TrainingProfile(states: ["CT"], licenseType: "nurse")
+        let lastYear = TrainingCompletion(certificateCode: "A1", topics: Self.full, minutes: 30, completedOn: "2025-11-15")
+        let status = ComplianceRules.status(ct, profile: profile, completions: [lastYear], started: false, today: "2026-12-01")
+        #expect(status.state == .overdue && status.dueOn == "2026-11-15")
+        #expect(ComplianceRules.day("2027-01-31", plusMonths: 1) == "2027-02-28" && ComplianceRules.day("2028-01-31", plusMonths: 1) == "2028-02-29")
+        #expect(ComplianceRules.day("2027-03-15", plusMonths: -24) == "2025-03-15" && ComplianceRules.day("2026-12-31", plusMonths: 1) == "2027-01-31")
+    }
+}
