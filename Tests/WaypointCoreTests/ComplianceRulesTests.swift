@@ -58,4 +58,25 @@ struct ComplianceRulesTests {
         #expect(ComplianceRules.day("2027-01-31", plusMonths: 1) == "2027-02-28" && ComplianceRules.day("2028-01-31", plusMonths: 1) == "2028-02-29")
         #expect(ComplianceRules.day("2027-03-15", plusMonths: -24) == "2025-03-15" && ComplianceRules.day("2026-12-31", plusMonths: 1) == "2027-01-31")
     }
+
+    /// Checked against month lengths taken from the day numbers `HSDSRowRules` computes, not from
+    /// the table the rule uses. (Foundation's Calendar was tried first and put 2082-07-29 − 29
+    /// months on 2080-02-28, though 2080 is a leap year.)
+    @Test("month arithmetic agrees with day numbers for 3,000 random days and offsets")
+    func monthsAgreeWithDayNumbers() {
+        var generator = SystemRandomNumberGenerator()
+        func first(_ year: Int, _ month: Int) -> String { String(format: "%04d-%02d-01", year, month) }
+        for _ in 0..<3_000 {
+            let (year, month, day) = (Int.random(in: 1901...2199, using: &generator), Int.random(in: 1...12, using: &generator), Int.random(in: 1...31, using: &generator))
+            let months = Int.random(in: -60...60, using: &generator)
+            let total = year * 12 + month - 1 + months
+            let (toYear, toMonth) = (total / 12, total % 12 + 1)
+            let next = toMonth == 12 ? first(toYear + 1, 1) : first(toYear, toMonth + 1)
+            let length = HSDSRowRules.dayNumber(next)! - HSDSRowRules.dayNumber(first(toYear, toMonth))!
+            let startLength = HSDSRowRules.dayNumber(month == 12 ? first(year + 1, 1) : first(year, month + 1))! - HSDSRowRules.dayNumber(first(year, month))!
+            let start = String(format: "%04d-%02d-%02d", year, month, min(day, startLength))
+            let expected = String(format: "%04d-%02d-%02d", toYear, toMonth, min(min(day, startLength), length))
+            #expect(ComplianceRules.day(start, plusMonths: months) == expected, "\(start) + \(months)")
+        }
+    }
 }
