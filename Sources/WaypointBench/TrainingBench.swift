@@ -27,7 +27,7 @@ enum TrainingBench {
             for _ in 0..<5 {
                 let start = ContinuousClock.now
                 let report = try await store.compliance.report(in: trainer)
-                _ = Compliance.csv(report)
+                _ = ComplianceRules.csv(report)
                 timings.append((ContinuousClock.now - start).inSeconds * 1000)
                 lines = report.count
             }

@@ -51,6 +51,14 @@ public struct WaypointRequestContext: RequestContext {
         try tenant(asOneOf: [role])
     }
 
+    /// The tenant context when the signed-in person's role passes a feature's rule (e.g.
+    /// `FundRules.mayManage`): the rule in WaypointCore stays the one place that decides.
+    public func tenant(where rule: (Role) -> Bool) throws -> TenantContext {
+        let tenant = try tenant()
+        guard rule(tenant.role) else { throw AccessError.forbidden }
+        return tenant
+    }
+
     /// The tenant context when the signed-in person has one of `roles`; forbidden otherwise.
     public func tenant(asOneOf roles: Set<Role>) throws -> TenantContext {
         let tenant = try tenant()

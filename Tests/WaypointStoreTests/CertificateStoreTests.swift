@@ -24,7 +24,7 @@ struct CertificateStoreTests {
             await #expect(throws: AccessError.notFound) { try await test.store.certificates.certificate(for: enrollment.id, in: nurse) }
             var next = try await test.store.enrollments.next(enrollment.id, in: nurse)
             while next.kind != .evaluation {
-                let submission: Enrollments.Submission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: TrainingStoreTests.right(next.questions))
+                let submission: TrainingSubmission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: TrainingStoreTests.right(next.questions))
                 next = try await test.store.enrollments.submit(submission, to: enrollment.id, in: nurse).next
             }
             _ = try await test.store.enrollments.evaluate(.init(answers: [:], attestedMinutes: 40), for: enrollment.id, in: nurse)

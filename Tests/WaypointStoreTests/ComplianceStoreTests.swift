@@ -52,7 +52,7 @@ struct ComplianceStoreTests {
             #expect(lines.first { $0.requirement == "fl-nurses" }?.status.state == .due)  // started, not finished
             var next = try await test.store.enrollments.next(enrollment.id, in: nurse)
             while next.kind != .evaluation {
-                let submission: Enrollments.Submission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: TrainingStoreTests.right(next.questions))
+                let submission: TrainingSubmission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: TrainingStoreTests.right(next.questions))
                 next = try await test.store.enrollments.submit(submission, to: enrollment.id, in: nurse).next
             }
             _ = try await test.store.enrollments.evaluate(.init(answers: [:], attestedMinutes: 120), for: enrollment.id, in: nurse)
@@ -63,7 +63,7 @@ struct ComplianceStoreTests {
             try await test.store.certificates.revoke(code, in: trainer)
             #expect(try await test.store.compliance.report(in: trainer).filter { $0.userId == nurse.userId }.allSatisfy { $0.status.state != .met })
 
-            let csv = Compliance.csv(lines)
+            let csv = ComplianceRules.csv(lines)
             let rows = try CSV.parse(csv)
             #expect(rows[0].values.first == "department" && rows.count == 3)
             #expect(rows[1].values[1] == "'=cmd|' /C calc'!A0")  // a name that looks like a formula is quoted

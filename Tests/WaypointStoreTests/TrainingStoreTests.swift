@@ -141,7 +141,7 @@ struct TrainingStoreTests {
             #expect(second.courseVersion == "2.0.0")
             next = try await test.store.enrollments.next(second.id, in: other)
             while next.kind != .evaluation {
-                let submission: Enrollments.Submission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: Self.right(next.questions))
+                let submission: TrainingSubmission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: Self.right(next.questions))
                 next = try await test.store.enrollments.submit(submission, to: second.id, in: other).next
             }
             #expect(next.evaluation?.map(\.id) == ["useful"])

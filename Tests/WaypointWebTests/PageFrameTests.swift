@@ -6,7 +6,7 @@ import Testing
 @Suite("Typed page views")
 struct PageFrameTests {
     struct View { let title: String; let note: String?; let rows: [Row] }
-    struct Row { let name: String }
+    struct Row { let name: String; var title: String? = nil }
 
     static let chrome = PageChrome(t: ["hello": "Hola"], lang: "es", pageTitle: "P", quickExitURL: "https://neutral.example/", languages: [],
                                    signedIn: true, username: "u", roleLabel: "r", csrf: "token-1", canManageUsers: false,
@@ -22,5 +22,11 @@ struct PageFrameTests {
         #expect(try render("{{title}}|{{t.hello}}|{{csrf}}|{{#rows}}{{name}}{{csrf}};{{/rows}}", view) == "T|Hola|token-1|atoken-1;btoken-1;")
         #expect(try render("[{{note}}]{{#note}}shown{{/note}}{{^note}}absent{{/note}}", view) == "[]absent")
         #expect(try render("{{#note}}{{note}}{{/note}}", View(title: "", note: "n", rows: [])) == "n")
+    }
+
+    @Test("a row's nil property is absent in that row, not the page's value of the same name")
+    func rowNil() throws {
+        let view = View(title: "page title", note: nil, rows: [Row(name: "a"), Row(name: "b", title: "own")])
+        #expect(try render("{{#rows}}{{name}}:{{#title}}{{title}}{{/title}}{{^title}}none{{/title}};{{/rows}}", view) == "a:none;b:own;")
     }
 }

@@ -13,9 +13,11 @@ public struct TrainingCertificate: Codable, Sendable, Equatable {
     public let minutes: Int
     public let completedAt: Date
     public let revokedAt: Date?
+    /// The Open Badges credential's id (a urn:uuid), the same each time the badge is issued.
+    public let badgeId: String
 
     public init(code: String, enrollmentId: String, courseId: String, courseVersion: String, courseTitle: String, minutes: Int, completedAt: Date,
-                revokedAt: Date?) {
+                revokedAt: Date?, badgeId: String) {
         self.code = code
         self.enrollmentId = enrollmentId
         self.courseId = courseId
@@ -24,6 +26,7 @@ public struct TrainingCertificate: Codable, Sendable, Equatable {
         self.minutes = minutes
         self.completedAt = completedAt
         self.revokedAt = revokedAt
+        self.badgeId = badgeId
     }
 
     /// Hours with one decimal, as certificates print them (60 minutes an hour).

@@ -18,8 +18,10 @@ public struct CourseImportError: UserFacingError, Equatable {
     public var messageKey: String { "error_course_import" }
     public var kind: FailureKind { .invalid }
     public var field: String? { problems.first?.path }
+    /// Technical (JSON paths, for the trainer who wrote the bundle) and shown as found, like a directory import's.
     public var detail: LocalizedText? {
-        LocalizedText("error_detail_course_problems", ["problems": problems.prefix(20).map(\.description).joined(separator: "; ")])
+        let shown = problems.prefix(20).map(\.description).joined(separator: "; ")
+        return LocalizedText("error_detail_as_given", ["text": problems.count > 20 ? shown + "; and \(problems.count - 20) more" : shown])
     }
 }
 
@@ -53,6 +55,9 @@ public enum CourseBundle {
     }
 
     public static func write(_ course: Course) throws -> Data { try encoder.encode(course) }
+
+    /// A bundle as stored after its import: checked then, so only decoded now.
+    public static func stored(_ data: Data) throws -> Course { try decoder.decode(Course.self, from: data) }
 
     static func problem(_ error: DecodingError) -> CourseProblem {
         func path(_ keys: [any CodingKey]) -> String {

@@ -110,8 +110,67 @@ public struct ComplianceStatus: Codable, Sendable, Equatable {
     }
 }
 
+/// One person × one requirement that applies to them, as the compliance report lists it.
+public struct ComplianceLine: Codable, Sendable, Equatable {
+    public let userId: String
+    public let name: String
+    public let department: String
+    public let requirement: String
+    public let jurisdiction: String
+    public let verified: Bool
+    public let status: ComplianceStatus
+
+    public init(userId: String, name: String, department: String, requirement: String, jurisdiction: String, verified: Bool, status: ComplianceStatus) {
+        self.userId = userId
+        self.name = name
+        self.department = department
+        self.requirement = requirement
+        self.jurisdiction = jurisdiction
+        self.verified = verified
+        self.status = status
+    }
+}
+
 /// Which requirements apply to whom, and where each person stands. Pure.
 public enum ComplianceRules {
+    /// Who may see everyone's status: trainers, administrators and supervisors (their reports' training).
+    public static func mayReport(_ role: Role) -> Bool { role == .trainer || role == .admin || role == .supervisor }
+
+    /// A profile is set by the person, or by a trainer or administrator of the organization.
+    public static func maySetProfile(of userId: String, by context: TenantContext) -> Bool {
+        context.userId == userId || context.role == .trainer || context.role == .admin
+    }
+
+    /// A profile as saved: two-letter states, real dates, empty values absent.
+    public static func checked(_ profile: TrainingProfile) throws -> TrainingProfile {
+        var checked = profile
+        checked.states = profile.states.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
+        guard checked.states.count <= 10, checked.states.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isLetter) }) else {
+            throw TrainingError.invalid(field: "states", reason: LocalizedText("error_detail_training_states"))
+        }
+        for (field, day) in [("license_renewal_on", profile.licenseRenewalOn), ("hired_on", profile.hiredOn)] {
+            if let day, !day.isEmpty, !HSDSRowRules.isDate(day) {
+                throw TrainingError.invalid(field: field, reason: LocalizedText("error_detail_date_field", ["name": field]))
+            }
+        }
+        checked.licenseRenewalOn = profile.licenseRenewalOn.flatMap { $0.isEmpty ? nil : $0 }
+        checked.hiredOn = profile.hiredOn.flatMap { $0.isEmpty ? nil : $0 }
+        checked.licenseType = profile.licenseType.flatMap { $0.isEmpty ? nil : $0 }
+        checked.department = String(profile.department.trimmingCharacters(in: .whitespaces).prefix(100))
+        return checked
+    }
+
+
+    /// The report as CSV (RFC 4180): department, person, requirement, state, due date, the certificate that met it.
+    public static func csv(_ lines: [ComplianceLine]) -> String {
+        var rows = [CSV.line(["department", "name", "requirement", "jurisdiction", "source_verified", "status", "due_on", "met_by", "started"])]
+        for line in lines {
+            rows.append(CSV.line([CSV.text(line.department), CSV.text(line.name), line.requirement, line.jurisdiction, line.verified ? "yes" : "no",
+                                  line.status.state.rawValue, line.status.dueOn ?? "", line.status.metBy ?? "", line.status.started ? "yes" : "no"]))
+        }
+        return rows.joined(separator: "\r\n") + "\r\n"
+    }
+
     public static func applies(_ requirement: TrainingRequirement, to profile: TrainingProfile) -> Bool {
         guard profile.states.contains(requirement.jurisdiction) else { return false }
         if let license = profile.licenseType, requirement.appliesTo.licenseTypes.contains(license) { return true }
@@ -120,7 +179,8 @@ public enum ComplianceRules {
 
     /// A completion counts when its course covers every topic the requirement lists and lasts long enough.
     public static func counts(_ topics: [String], minutes: Int, for requirement: TrainingRequirement) -> Bool {
-        Set(requirement.topics).isSubset(of: Set(topics)) && minutes >= (requirement.minMinutes ?? 0)
+        // A handful of topics each: a scan is cheaper than building two sets for every person and requirement.
+        minutes >= (requirement.minMinutes ?? 0) && requirement.topics.allSatisfy(topics.contains)
     }
 
     /// Where one person stands on one requirement on `today`.

@@ -427,10 +427,12 @@ enum Migrations {
                 user_id TEXT NOT NULL, course_id TEXT NOT NULL, course_version TEXT NOT NULL, course_title TEXT NOT NULL, minutes BIGINT NOT NULL,
                 completed_at BIGINT NOT NULL, badge_id TEXT NOT NULL, revoked_at BIGINT, revoked_by TEXT)
             """,
-            // The organization's Ed25519 signing key, its private half sealed with the organization's key.
+            // The organization's Ed25519 signing key: the public half (base64url, as its JWK's "x") in the
+            // clear for verifiers, the private half sealed with the organization's key.
             """
             CREATE TABLE training_issuer_keys (
-                org_id TEXT PRIMARY KEY REFERENCES organizations(id), kid TEXT NOT NULL, private_sealed TEXT NOT NULL, created_at BIGINT NOT NULL)
+                org_id TEXT PRIMARY KEY REFERENCES organizations(id), kid TEXT NOT NULL, public_x TEXT NOT NULL, private_sealed TEXT NOT NULL,
+                created_at BIGINT NOT NULL)
             """,
         ] },
         Migration(version: 19, name: "training: staff profiles for the state requirements") { _ in [

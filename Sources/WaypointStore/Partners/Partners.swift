@@ -48,9 +48,8 @@ public struct Partners: Repository {
         return try await database.withConnection { db in
             let agreements = try await Self.agreements(where: "a.org_id = \(bind: context.orgId)", today: today, on: db)
             let events = try await Self.events(where: "org_id = \(bind: context.orgId)", on: db)
-            var partners: [Partner] = []
-            for row in try await db.raw("SELECT * FROM partners WHERE org_id = \(bind: context.orgId) ORDER BY name").all() {
-                partners.append(try await Self.partner(row, contacts: nil, agreements: agreements, events: events, on: db))
+            let partners = try await db.raw("\(Self.withDirectoryName) WHERE p.org_id = \(bind: context.orgId) ORDER BY p.name").all().map { row in
+                try Self.partner(row, contacts: nil, agreements: agreements, events: events)
             }
             // An ended agreement stops needing attention once another of the same partner and kind runs on.
             let ending = agreements.filter { agreement in
@@ -68,13 +67,13 @@ public struct Partners: Repository {
         let today = today()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
         let partner = try await database.withConnection { db in
-            guard let row = try await db.raw("SELECT * FROM partners WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").first() else {
+            guard let row = try await db.raw("\(Self.withDirectoryName) WHERE p.id = \(bind: id) AND p.org_id = \(bind: context.orgId)").first() else {
                 throw AccessError.notFound
             }
             let contacts = try JSONDecoder().decode([PartnerContact].self, from: Data(try sealer.row(id, in: "partners", of: context.orgId)
                 .open("contacts", from: row).utf8))
-            return try await Self.partner(row, contacts: contacts, agreements: try await Self.agreements(where: "a.partner_id = \(bind: id)", today: today, on: db),
-                                          events: try await Self.events(where: "partner_id = \(bind: id)", on: db), on: db)
+            return try Self.partner(row, contacts: contacts, agreements: try await Self.agreements(where: "a.partner_id = \(bind: id)", today: today, on: db),
+                                    events: try await Self.events(where: "partner_id = \(bind: id)", on: db))
         }
         try await audit.record(audit(context, "partner.read", partner: id))
         return partner
@@ -127,11 +126,19 @@ public struct Partners: Repository {
         }
     }
 
+    /// Partners with their directory organization's row, in the same query (not one lookup per partner).
+    static let withDirectoryName: SQLQueryString = """
+        SELECT p.*, h.fields AS directory_fields FROM partners p
+        LEFT JOIN hsds_rows h ON h.table_name = 'organization' AND h.id = p.directory_org_id
+        """
+
     static func directoryName(_ organizationId: String, on db: any SQLDatabase) async throws -> String? {
-        guard let row = try await db.raw("SELECT fields FROM hsds_rows WHERE table_name = 'organization' AND id = \(bind: organizationId)").first() else {
-            return nil
-        }
-        let fields = try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "fields", as: String.self).utf8))
+        try await db.raw("SELECT fields FROM hsds_rows WHERE table_name = 'organization' AND id = \(bind: organizationId)").first()
+            .map { try name(fields: try $0.decode(column: "fields", as: String.self)) }
+    }
+
+    static func name(fields: String) throws -> String {
+        let fields = try JSONDecoder().decode(JSONValue.self, from: Data(fields.utf8))
         if case .object(let object) = fields, case .string(let name)? = object["name"] { return name }
         return ""
     }
@@ -154,16 +161,14 @@ public struct Partners: Repository {
         }
     }
 
-    /// A partner from its row; the directory name is looked up when the partner is linked.
+    /// A partner from a `withDirectoryName` row.
     static func partner(_ row: any SQLRow, contacts: [PartnerContact]?, agreements: [PartnerAgreement],
-                        events: [(partnerId: String, event: PartnerEvent)], on db: any SQLDatabase) async throws -> Partner {
+                        events: [(partnerId: String, event: PartnerEvent)]) throws -> Partner {
         let id = try row.decode(column: "id", as: String.self)
-        let link = try row.decode(column: "directory_org_id", as: String?.self)
-        var linkedName: String?
-        if let link { linkedName = try await directoryName(link, on: db) }
         return Partner(id: id, name: try row.decode(column: "name", as: String.self),
                        scope: Partner.Scope(rawValue: try row.decode(column: "scope", as: String.self)) ?? .local,
-                       directoryOrganizationId: link, directoryOrganizationName: linkedName, contacts: contacts,
+                       directoryOrganizationId: try row.decode(column: "directory_org_id", as: String?.self),
+                       directoryOrganizationName: try row.decode(column: "directory_fields", as: String?.self).map(name(fields:)), contacts: contacts,
                        agreements: agreements.filter { $0.partnerId == id }, events: events.filter { $0.partnerId == id }.map(\.event))
     }
 }

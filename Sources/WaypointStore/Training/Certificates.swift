@@ -110,11 +110,10 @@ public struct Certificates: Repository {
     public func badge(for enrollmentId: String, learnerName: String, publicURL: String, in context: TenantContext) async throws -> String {
         let certificate = try await certificate(for: enrollmentId, in: context)
         let (key, kid, organization) = try await issuerKey(in: context)
-        let (badgeId, summary) = try await database.withConnection { db in
-            let row = try await db.raw("SELECT badge_id FROM training_certificates WHERE code = \(bind: certificate.code)").first()!
-            let course = try await Courses.course(certificate.courseId, version: certificate.courseVersion, in: context, on: db)
-            return (try row.decode(column: "badge_id", as: String.self), course.summary)
+        let course = try await database.withConnection { db in
+            try await Courses.course(certificate.courseId, version: certificate.courseVersion, in: context, on: db)
         }
+        let badgeId = certificate.badgeId
         let issuer = "\(publicURL)/issuers/\(context.orgId)"
         let salt = Tokens.hex(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
         let hash = SHA256.hash(data: Data((learnerName + salt).utf8)).map { String(format: "%02x", $0) }.joined()
@@ -126,48 +125,70 @@ public struct Certificates: Repository {
             credentialSubject: .init(
                 type: ["AchievementSubject"],
                 achievement: .init(id: "\(publicURL)/courses/\(certificate.courseId)/\(certificate.courseVersion)", type: ["Achievement"],
-                                   name: certificate.courseTitle, description: summary,
-                                   criteria: .init(narrative: "Completed every module and passed every knowledge check of version \(certificate.courseVersion); certificate \(certificate.code), verifiable at \(publicURL)/verify/\(certificate.code).")),
+                                   name: certificate.courseTitle, description: course.summary,
+                                   criteria: .init(narrative: Localizer(Language(rawValue: course.language) ?? .en).format("badge_criteria", [
+                                       "version": certificate.courseVersion, "code": certificate.code, "url": "\(publicURL)/verify/\(certificate.code)"]))),
                 identifier: [.init(type: "IdentityObject", identityHash: "sha256$" + hash, identityType: "name", hashed: true, salt: salt)]),
             iss: issuer, nbf: Int(valid.timeIntervalSince1970), jti: badgeId)
         let keys = await JWTKeyCollection().add(eddsa: key, kid: JWKIdentifier(string: kid))
         return try await keys.sign(credential, kid: JWKIdentifier(string: kid))
     }
 
-    /// The organization's issuer profile with its public key, for verifiers.
+    /// The organization's issuer profile with its public key, for verifiers: read from the public
+    /// half kept in the clear (a public page never opens the private key, nor takes the write lock
+    /// once the key exists).
     public func issuerProfile(of orgId: String, publicURL: String) async throws -> IssuerProfile {
-        let context = TenantContext(orgId: orgId, userId: "issuer", role: .trainer, requestId: "issuer")
-        let (key, kid, organization) = try await issuerKey(in: context)
-        let x = key.publicKey.rawRepresentation.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return IssuerProfile(context: Self.contexts, id: "\(publicURL)/issuers/\(orgId)", type: ["Profile"], name: organization,
-                             publicKey: .init(kty: "OKP", crv: "Ed25519", x: x, kid: kid, alg: "EdDSA", use: "sig"))
+        let stored = try await database.withConnection { db in
+            try await db.raw("""
+                SELECT k.kid, k.public_x, o.name FROM organizations o LEFT JOIN training_issuer_keys k ON k.org_id = o.id WHERE o.id = \(bind: orgId)
+                """).first()
+        }
+        guard let stored else { throw AccessError.notFound }
+        var kid = try stored.decode(column: "kid", as: String?.self), x = try stored.decode(column: "public_x", as: String?.self)
+        if kid == nil || x == nil {
+            let (key, madeKid, _) = try await issuerKey(in: TenantContext(orgId: orgId, userId: "issuer", role: .trainer, requestId: "issuer"))
+            (kid, x) = (madeKid, Self.base64URL(key.publicKey.rawRepresentation))
+        }
+        return IssuerProfile(context: Self.contexts, id: "\(publicURL)/issuers/\(orgId)", type: ["Profile"], name: try stored.decode(column: "name", as: String.self),
+                             publicKey: .init(kty: "OKP", crv: "Ed25519", x: x!, kid: kid!, alg: "EdDSA", use: "sig"))
     }
 
-    /// The organization's Ed25519 key, made on first use; the private half never leaves the store unsealed.
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The organization's Ed25519 signing key, made on first use (by whichever caller comes first).
     func issuerKey(in context: TenantContext) async throws -> (EdDSA.PrivateKey, String, String) {
         let now = clock.millis()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
         let row = sealer.row(context.orgId, in: "training_issuer_keys", of: context.orgId)
-        return try await database.transaction { db in
-            guard let organization = try await Organizations.name(of: context.orgId, on: db) else { throw AccessError.notFound }
-            if let stored = try await db.raw("SELECT kid, private_sealed FROM training_issuer_keys WHERE org_id = \(bind: context.orgId)").first() {
-                let raw = try row.open("private", from: stored)
-                let key = EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: raw) ?? Data()))
-                return (key, try stored.decode(column: "kid", as: String.self), organization)
-            }
+        @Sendable func opened(_ stored: any SQLRow) throws -> (EdDSA.PrivateKey, String) {
+            let raw = Data(base64Encoded: try row.open("private", from: stored)) ?? Data()
+            return (EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: raw)), try stored.decode(column: "kid", as: String.self))
+        }
+        let select: SQLQueryString = """
+            SELECT k.kid, k.private_sealed, o.name FROM organizations o LEFT JOIN training_issuer_keys k ON k.org_id = o.id WHERE o.id = \(bind: context.orgId)
+            """
+        let existing = try await database.withConnection { db in try await db.raw(select).first() }
+        guard let existing else { throw AccessError.notFound }
+        let organization = try existing.decode(column: "name", as: String.self)
+        if try existing.decode(column: "kid", as: String?.self) != nil {
+            let (key, kid) = try opened(existing)
+            return (key, kid, organization)
+        }
+        let (key, kid) = try await database.transaction { db in
             let backing = Curve25519.Signing.PrivateKey()
             let kid = "ob-" + Tokens.hex(Data(SHA256.hash(data: backing.publicKey.rawRepresentation))).prefix(16)
             try await db.raw("""
-                INSERT INTO training_issuer_keys (org_id, kid, private_sealed, created_at)
-                VALUES (\(bind: context.orgId), \(bind: String(kid)), \(bind: try row.seal(backing.rawRepresentation.base64EncodedString(), column: "private")), \(bind: now))
+                INSERT INTO training_issuer_keys (org_id, kid, public_x, private_sealed, created_at)
+                VALUES (\(bind: context.orgId), \(bind: String(kid)), \(bind: Self.base64URL(backing.publicKey.rawRepresentation)),
+                        \(bind: try row.seal(backing.rawRepresentation.base64EncodedString(), column: "private")), \(bind: now))
                 ON CONFLICT (org_id) DO NOTHING
                 """).run()
-            let stored = try await db.raw("SELECT kid, private_sealed FROM training_issuer_keys WHERE org_id = \(bind: context.orgId)").first()!
-            let raw = try row.open("private", from: stored)
-            return (EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: raw) ?? Data())),
-                    try stored.decode(column: "kid", as: String.self), organization)
+            // Another caller may have made it first: theirs is the key.
+            return try opened(try await db.raw(select).first()!)
         }
+        return (key, kid, organization)
     }
 
     static func certificate(_ row: any SQLRow) throws -> TrainingCertificate {
@@ -177,6 +198,7 @@ public struct Certificates: Repository {
                             courseTitle: try row.decode(column: "course_title", as: String.self),
                             minutes: Int(try row.decode(column: "minutes", as: Int64.self)),
                             completedAt: Date(millis: try row.decode(column: "completed_at", as: Int64.self)),
-                            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millis:)))
+                            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millis:)),
+                            badgeId: try row.decode(column: "badge_id", as: String.self))
     }
 }

@@ -42,9 +42,11 @@ public struct Courses: Repository {
     /// The organization's courses, the latest version of each.
     public func list(in context: TenantContext) async throws -> [Course] {
         try await database.withConnection { db in
-            try await db.raw("SELECT id, bundle FROM courses WHERE org_id = \(bind: context.orgId) ORDER BY id, revision DESC").all()
-                .map { try Self.course($0) }
-                .reduce(into: [Course]()) { latest, course in if latest.last?.id != course.id { latest.append(course) } }
+            try await db.raw("""
+                SELECT bundle FROM courses c WHERE c.org_id = \(bind: context.orgId)
+                  AND c.revision = (SELECT MAX(revision) FROM courses l WHERE l.org_id = c.org_id AND l.id = c.id)
+                ORDER BY c.id
+                """).all().map(Self.course)
         }
     }
 
@@ -64,6 +66,6 @@ public struct Courses: Repository {
     }
 
     static func course(_ row: any SQLRow) throws -> Course {
-        try CourseBundle.read(Data(try row.decode(column: "bundle", as: String.self).utf8))
+        try CourseBundle.stored(Data(try row.decode(column: "bundle", as: String.self).utf8))
     }
 }

@@ -8,59 +8,6 @@ import WaypointCore
 public struct Enrollments: Repository {
     let shared: StoreContext
 
-    public struct Enrollment: Codable, Sendable, Equatable {
-        public let id: String
-        public let courseId: String
-        public let courseVersion: String
-        public let progress: TrainingProgress
-        public let startedAt: Date
-        public let completedAt: Date?
-    }
-
-    /// What the learner does next, with what they need to do it.
-    public struct Next: Codable, Sendable, Equatable {
-        public enum Kind: String, Codable, Sendable { case pretest, lesson, check, locked, evaluation, complete }
-        public let enrollmentId: String
-        public let kind: Kind
-        public let moduleId: String?
-        public let lesson: Course.Lesson?
-        /// The open attempt's drawn questions, without their answers.
-        public let attemptId: String?
-        public let questions: [Course.Question]?
-        public let evaluation: [Course.EvaluationItem]?
-        public let attemptsLeft: Int?
-    }
-
-    /// What a learner sends: a lesson read, or the answers to the open attempt.
-    public struct Submission: Codable, Sendable, Equatable {
-        public var lesson: String?
-        public var answers: [String: [String]]?
-        public init(lesson: String? = nil, answers: [String: [String]]? = nil) {
-            self.lesson = lesson
-            self.answers = answers
-        }
-    }
-
-    /// An attempt scored, with each drawn question's explanation and source to learn from.
-    public struct Scored: Codable, Sendable, Equatable {
-        public struct Feedback: Codable, Sendable, Equatable {
-            public let question: String, right: Bool, correct: [String], explanation: String, source: String
-        }
-        public let score: CheckScore?
-        public let feedback: [Feedback]
-        public let next: Next
-    }
-
-    public struct Evaluation: Codable, Sendable, Equatable {
-        public var answers: [String: String]
-        /// Minutes the learner attests they spent, when the course asks.
-        public var attestedMinutes: Int?
-        public init(answers: [String: String], attestedMinutes: Int? = nil) {
-            self.answers = answers
-            self.attestedMinutes = attestedMinutes
-        }
-    }
-
     func audit(_ context: TenantContext, _ action: String, _ id: String) -> AuditEvent {
         AuditEvent(context, action: action, objectType: "enrollment", objectId: id)
     }
@@ -77,7 +24,7 @@ public struct Enrollments: Repository {
             try await db.raw("""
                 INSERT INTO enrollments (id, org_id, user_id, course_id, course_version, progress, started_at, updated_at)
                 VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: course.id), \(bind: course.version),
-                        \(bind: try Self.json(TrainingProgress())), \(bind: now), \(bind: now))
+                        \(bind: try Clients.json(TrainingProgress())), \(bind: now), \(bind: now))
                 """).run()
             try await audit.append(audit(context, "training.enroll", id), on: db)
             return Enrollment(id: id, courseId: course.id, courseVersion: course.version, progress: TrainingProgress(), startedAt: Date(millis: now),
@@ -100,7 +47,7 @@ public struct Enrollments: Repository {
     }
 
     /// The next step; for a check (or the pretest) the open attempt, drawing one if none is open.
-    public func next(_ enrollmentId: String, in context: TenantContext) async throws -> Next {
+    public func next(_ enrollmentId: String, in context: TenantContext) async throws -> TrainingNext {
         let now = clock.millis()
         return try await database.transaction { db in
             let (row, course) = try await load(enrollmentId, in: context, on: db)
@@ -109,14 +56,14 @@ public struct Enrollments: Repository {
     }
 
     /// Marks the lesson the learner is on as read, or scores the answers to the open attempt.
-    public func submit(_ submission: Submission, to enrollmentId: String, in context: TenantContext) async throws -> Scored {
+    public func submit(_ submission: TrainingSubmission, to enrollmentId: String, in context: TenantContext) async throws -> ScoredAttempt {
         let now = clock.millis()
         return try await database.transaction { db in
             let (row, course) = try await load(enrollmentId, in: context, on: db)
             let enrollment = try Self.enrollment(row)
             var progress = enrollment.progress
             var scored: CheckScore?
-            var feedback: [Scored.Feedback] = []
+            var feedback: [ScoredAttempt.Feedback] = []
             switch TrainingRules.next(course, progress) {
             case .lesson(_, let lesson):
                 guard submission.lesson == lesson, submission.answers == nil else { throw TrainingError.outOfOrder }
@@ -131,7 +78,7 @@ public struct Enrollments: Repository {
                 let questions = course.questions
                 let score = try TrainingRules.score(answers, drawn: drawn, questions: questions, passPercent: course.passPercent)
                 try await db.raw("""
-                    UPDATE training_attempts SET answers = \(bind: try Self.json(answers)), correct = \(bind: Int64(score.correct)),
+                    UPDATE training_attempts SET answers = \(bind: try Clients.json(answers)), correct = \(bind: Int64(score.correct)),
                            percent = \(bind: Int64(score.percent)), passed = \(bind: Int64(score.passed ? 1 : 0)), finished_at = \(bind: now)
                     WHERE id = \(bind: try attempt.decode(column: "id", as: String.self))
                     """).run()
@@ -143,7 +90,7 @@ public struct Enrollments: Repository {
                 }
                 scored = score
                 feedback = drawn.compactMap { id in
-                    questions[id].map { Scored.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
+                    questions[id].map { ScoredAttempt.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
                                                         source: $0.source) }
                 }
             case .locked, .evaluation, .complete:
@@ -153,12 +100,12 @@ public struct Enrollments: Repository {
             try await audit.append(audit(context, scored == nil ? "training.lesson" : "training.attempt", enrollmentId), on: db)
             let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
                                      startedAt: enrollment.startedAt, completedAt: nil)
-            return Scored(score: scored, feedback: feedback, next: try await step(of: updated, course: course, in: context, at: now, on: db))
+            return ScoredAttempt(score: scored, feedback: feedback, next: try await step(of: updated, course: course, in: context, at: now, on: db))
         }
     }
 
     /// The evaluation survey (and the time attestation), which completes the course.
-    public func evaluate(_ evaluation: Evaluation, for enrollmentId: String, in context: TenantContext) async throws -> Next {
+    public func evaluate(_ evaluation: CourseEvaluation, for enrollmentId: String, in context: TenantContext) async throws -> TrainingNext {
         let now = clock.millis()
         return try await database.transaction { db in
             let (row, course) = try await load(enrollmentId, in: context, on: db)
@@ -178,7 +125,7 @@ public struct Enrollments: Repository {
             try await db.raw("""
                 INSERT INTO training_evaluations (id, org_id, course_id, course_version, answers, created_at)
                 VALUES (\(bind: Tokens.opaqueId()), \(bind: context.orgId), \(bind: course.id), \(bind: course.version),
-                        \(bind: try Self.json(evaluation.answers)), \(bind: now))
+                        \(bind: try Clients.json(evaluation.answers)), \(bind: now))
                 """).run()
             try await save(progress, of: enrollmentId, at: now, on: db)
             try await db.raw("""
@@ -205,10 +152,10 @@ public struct Enrollments: Repository {
 
     /// Where the enrollment stands, drawing a new attempt when a check (or the pretest) has none
     /// open, and recording completion the moment there is nothing left to do.
-    func step(of enrollment: Enrollment, course: Course, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws -> Next {
-        func next(_ kind: Next.Kind, module: String? = nil, lesson: Course.Lesson? = nil, attempt: String? = nil, questions: [Course.Question]? = nil,
-                  evaluation: [Course.EvaluationItem]? = nil, left: Int? = nil) -> Next {
-            Next(enrollmentId: enrollment.id, kind: kind, moduleId: module, lesson: lesson, attemptId: attempt, questions: questions,
+    func step(of enrollment: Enrollment, course: Course, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws -> TrainingNext {
+        func next(_ kind: TrainingNext.Kind, module: String? = nil, lesson: Course.Lesson? = nil, attempt: String? = nil, questions: [Course.Question]? = nil,
+                  evaluation: [Course.EvaluationItem]? = nil, left: Int? = nil) -> TrainingNext {
+            TrainingNext(enrollmentId: enrollment.id, kind: kind, moduleId: module, lesson: lesson, attemptId: attempt, questions: questions,
                  evaluation: evaluation, attemptsLeft: left)
         }
         switch TrainingRules.next(course, enrollment.progress) {
@@ -251,13 +198,13 @@ public struct Enrollments: Repository {
         let id = Tokens.opaqueId()
         try await db.raw("""
             INSERT INTO training_attempts (id, enrollment_id, stage, drawn, started_at)
-            VALUES (\(bind: id), \(bind: enrollmentId), \(bind: stage), \(bind: try Self.json(drawn)), \(bind: now))
+            VALUES (\(bind: id), \(bind: enrollmentId), \(bind: stage), \(bind: try Clients.json(drawn)), \(bind: now))
             """).run()
         return (id, drawn.compactMap { byId[$0] }.map(\.withoutAnswer))
     }
 
     func save(_ progress: TrainingProgress, of id: String, at now: Int64, on db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE enrollments SET progress = \(bind: try Self.json(progress)), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+        try await db.raw("UPDATE enrollments SET progress = \(bind: try Clients.json(progress)), updated_at = \(bind: now) WHERE id = \(bind: id)").run()
     }
 
     static func enrollment(_ row: any SQLRow) throws -> Enrollment {
@@ -267,6 +214,4 @@ public struct Enrollments: Repository {
                    startedAt: Date(millis: try row.decode(column: "started_at", as: Int64.self)),
                    completedAt: try row.decode(column: "completed_at", as: Int64?.self).map(Date.init(millis:)))
     }
-
-    static func json<T: Encodable>(_ value: T) throws -> String { try Clients.json(value) }
 }

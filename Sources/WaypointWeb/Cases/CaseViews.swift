@@ -12,7 +12,6 @@ struct CaseViews {
         self.language = language
     }
 
-    struct Option { let value: String; let label: String; let selected: Bool }
     struct Item { let clientId: String; let alias: String; let detail: String; let date: String }
     struct Section { let id: String; let heading: String; let total: Int; let items: [Item]; let empty: Bool; let more: Bool }
     struct Row { let id: String; let alias: String; let phase: String; let flags: String; let updated: String }

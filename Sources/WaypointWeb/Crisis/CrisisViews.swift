@@ -13,7 +13,6 @@ struct CrisisViews {
         self.timeZone = timeZone
     }
 
-    struct Option { let value: String; let label: String; let selected: Bool }
     struct Line { let id: String; let channel: String; let started: String; let danger: Bool; let due: String? }
     struct Shift { let open: [Line]; let callbacks: [Line]; let noOpen: Bool; let noCallbacks: Bool; let last24h: Int; let last7d: Int; let danger24h: Int }
 

@@ -7,7 +7,6 @@ struct FundViews {
 
     init(_ language: Language) { strings = Localizer(language) }
 
-    struct Option { let value: String; let label: String; let selected: Bool }
     struct Row { let id: String, name: String, kind: String, period: String, budget: String, spent: String, remaining: String, overdrawn: Bool }
     struct CostInput { let name: String, label: String, value: String }
     struct Page {

@@ -8,7 +8,6 @@ import WaypointStore
 struct HousingAPI {
     let store: Store
 
-    static let siteReaders: Set<Role> = [.admin, .supervisor, .caseManager]
 
     struct Sites: Encodable { let sites: [HousingSite] }
     struct Address: Encodable { let id: String, address: String }
@@ -24,18 +23,18 @@ struct HousingAPI {
     }
 
     @Sendable func sites(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: Self.siteReaders)
+        let tenant = try context.tenant(where: HousingRules.mayReadSites)
         return try JSONBody.response(Sites(sites: try await store.housing.sites(in: tenant)))
     }
 
     @Sendable func createSite(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let tenant = try context.tenant(where: HousingRules.mayManageSites)
         let body = try await JSONBody.decode(NewHousingSite.self, from: request, context: context)
         return try JSONBody.response(try await store.housing.createSite(body, in: tenant), status: .created)
     }
 
     @Sendable func address(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: Self.siteReaders)
+        let tenant = try context.tenant(where: HousingRules.mayReadSites)
         let id = try context.parameters.require("id")
         return try JSONBody.response(Address(id: id, address: try await store.housing.address(of: id, in: tenant)))
     }

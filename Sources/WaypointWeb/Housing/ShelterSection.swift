@@ -3,7 +3,6 @@ import WaypointCore
 
 /// The client page's housing and transport section, and the fund choice on the services form.
 struct ShelterSection {
-    struct Option { let value: String; let label: String; let selected: Bool }
     struct StayRow { let id: String, site: String, fund: String, checkIn: String, checkOut: String?, nights: Int?, isOpen: Bool }
     struct VoucherRow { let id: String, fund: String, trips: Int, issuedOn: String, usedOn: String?, unused: Bool }
 

@@ -9,7 +9,6 @@ struct PartnerPages {
     let store: Store
     let renderer: PageRenderer
 
-    struct Option { let value: String; let label: String; let selected: Bool }
     struct AgreementRow { let partnerId: String, partner: String, kind: String, title: String, period: String, state: String, stateLabel: String }
     struct EventRow { let kind: String, title: String, heldOn: String }
     struct PartnerRow { let id: String, name: String, scope: String, directoryName: String?, agreements: Int, events: Int }
@@ -39,7 +38,7 @@ struct PartnerPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await listPage(try context.tenant(asOneOf: PartnersAPI.readers), request: request, context: context)
+        try await listPage(try context.tenant(where: PartnerRules.mayRead), request: request, context: context)
     }
 
     func listPage(_ tenant: TenantContext, form: [String: String] = [:], error: String? = nil, status: HTTPResponse.Status = .ok,
@@ -62,7 +61,7 @@ struct PartnerPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let tenant = try context.tenant(where: PartnerRules.mayManage)
         let form = try await FormReader.read(request, context: context)
         let contactName = (form["contact_name"] ?? "").trimmingCharacters(in: .whitespaces)
         let new = NewPartner(name: form["name"] ?? "", scope: Partner.Scope(rawValue: form["scope"] ?? "") ?? .local,
@@ -79,7 +78,7 @@ struct PartnerPages {
     }
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await detailPage(try context.parameters.require("id"), tenant: try context.tenant(asOneOf: PartnersAPI.readers), request: request, context: context)
+        try await detailPage(try context.parameters.require("id"), tenant: try context.tenant(where: PartnerRules.mayRead), request: request, context: context)
     }
 
     func detailPage(_ id: String, tenant: TenantContext, form: [String: String] = [:], formSection: String? = nil, error: String? = nil,
@@ -106,7 +105,7 @@ struct PartnerPages {
     }
 
     @Sendable func add(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let tenant = try context.tenant(where: PartnerRules.mayManage)
         let id = try context.parameters.require("id")
         let section = try context.parameters.require("section")
         let form = try await FormReader.read(request, context: context)

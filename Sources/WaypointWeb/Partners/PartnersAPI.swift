@@ -8,7 +8,6 @@ import WaypointStore
 struct PartnersAPI {
     let store: Store
 
-    static let readers: Set<Role> = [.admin, .supervisor, .caseManager, .advocate]
 
     func register(on api: RouterGroup<WaypointRequestContext>) {
         api.get("/partners", use: list)
@@ -19,27 +18,27 @@ struct PartnersAPI {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.partners.network(in: try context.tenant(asOneOf: Self.readers)))
+        try JSONBody.response(try await store.partners.network(in: try context.tenant(where: PartnerRules.mayRead)))
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let tenant = try context.tenant(where: PartnerRules.mayManage)
         let body = try await JSONBody.decode(NewPartner.self, from: request, context: context)
         return try JSONBody.response(try await store.partners.create(body, in: tenant), status: .created)
     }
 
     @Sendable func find(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.partners.find(try context.parameters.require("id"), in: try context.tenant(asOneOf: Self.readers)))
+        try JSONBody.response(try await store.partners.find(try context.parameters.require("id"), in: try context.tenant(where: PartnerRules.mayRead)))
     }
 
     @Sendable func addAgreement(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let tenant = try context.tenant(where: PartnerRules.mayManage)
         let body = try await JSONBody.decode(NewAgreement.self, from: request, context: context)
         return try JSONBody.response(try await store.partners.addAgreement(body, to: try context.parameters.require("id"), in: tenant), status: .created)
     }
 
     @Sendable func addEvent(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(asOneOf: FundsAPI.managers)
+        let tenant = try context.tenant(where: PartnerRules.mayManage)
         let body = try await JSONBody.decode(NewPartnerEvent.self, from: request, context: context)
         return try JSONBody.response(try await store.partners.addEvent(body, to: try context.parameters.require("id"), in: tenant), status: .created)
     }

@@ -25,7 +25,6 @@ struct ReferralViews {
 
     /// The sending form, with what was typed when it is shown again after an error.
     struct New {
-        struct Option { let value: String; let label: String; let selected: Bool }
         let serviceId: String, serviceName: String, screening: String
         let needs: [DirectoryViews.Choice]
         let languagesList: [DirectoryViews.LanguageChoice]

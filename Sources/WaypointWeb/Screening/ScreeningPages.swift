@@ -144,7 +144,7 @@ struct ScreeningPages {
             return .init(staff: [], startsEligibility: startsEligibility, alias: "", error: nil, done: true)
         }
         let staff = try await store.clients.caseStaff(in: tenant).map {
-            ScreeningViews.Result.Handover.Staff(value: $0.id, label: $0.displayName, selected: form["case_manager_id"] == $0.id)
+            Option(value: $0.id, label: $0.displayName, selected: form["case_manager_id"] == $0.id)
         }
         return .init(staff: staff, startsEligibility: startsEligibility, alias: form["alias"] ?? "", error: error, done: false)
     }

@@ -53,8 +53,7 @@ enum ScreeningViews {
         }
         /// Handing the person over to a case manager (shown for a positive screen or a child's request to start).
         struct Handover {
-            struct Staff { let value: String; let label: String; let selected: Bool }
-            let staff: [Staff], startsEligibility: Bool, alias: String, error: String?, done: Bool
+            let staff: [WaypointWeb.Option], startsEligibility: Bool, alias: String, error: String?, done: Bool
         }
         /// The documentation assistant's state: not asked yet, asked without the safety check, or a code.
         struct Coding {

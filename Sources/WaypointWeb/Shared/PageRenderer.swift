@@ -75,8 +75,9 @@ struct PageFrame: MustacheParent {
 
     /// `value` with every struct inside it (rows of rows) read once into a `Fields`: Mustache would
     /// otherwise reflect a row for each name looked up in it, and each `{{t.…}}` inside a list
-    /// passes through every row on the stack first. Nil is returned as nil, which a row leaves out,
-    /// so the name is looked up further down the stack exactly as before.
+    /// passes through every row on the stack first. Nil is returned as nil; a row keeps it as
+    /// `Absent`, like the page does, so a row without a value never shows the page's value of the
+    /// same name (a site's withheld address once showed the page form's address field instead).
     static func prepared(_ value: Any) -> Any? {
         // Plain values first: casting to a concrete type is cheap, to a protocol is a lookup.
         if value is String || value is Bool || value is Int || value is Double { return value }
@@ -98,7 +99,7 @@ struct PageFrame: MustacheParent {
         init(_ mirror: Mirror) {
             var values: [String: Any] = [:]
             for child in mirror.children {
-                if let label = child.label, let value = PageFrame.prepared(child.value) { values[label] = value }
+                if let label = child.label { values[label] = PageFrame.prepared(child.value) ?? Absent() }
             }
             self.values = values
         }

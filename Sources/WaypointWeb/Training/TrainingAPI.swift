@@ -64,13 +64,13 @@ struct TrainingAPI {
     /// `{"lesson": "…"}` marks the lesson read; `{"answers": {"question": ["choice"]}}` answers the open attempt.
     @Sendable func answer(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
-        let body = try await JSONBody.decode(Enrollments.Submission.self, from: request, context: context)
+        let body = try await JSONBody.decode(TrainingSubmission.self, from: request, context: context)
         return try JSONBody.response(try await store.enrollments.submit(body, to: try context.parameters.require("id"), in: tenant))
     }
 
     @Sendable func evaluate(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
-        let body = try await JSONBody.decode(Enrollments.Evaluation.self, from: request, context: context)
+        let body = try await JSONBody.decode(CourseEvaluation.self, from: request, context: context)
         return try JSONBody.response(try await store.enrollments.evaluate(body, for: try context.parameters.require("id"), in: tenant))
     }
 
@@ -96,12 +96,12 @@ struct TrainingAPI {
         try JSONBody.plain(try await store.certificates.issuerProfile(of: try context.tenant().orgId, publicURL: publicURL))
     }
 
-    struct ComplianceReport: Encodable { let lines: [Compliance.Line] }
+    struct ComplianceReport: Encodable { let lines: [ComplianceLine] }
 
     /// Everyone's status on the requirements that apply to them; `?format=csv` for the spreadsheet.
     @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let lines = try await store.compliance.report(in: try context.tenant())
-        if request.uri.queryParameters["format"] == "csv" { return Download.csv(Compliance.csv(lines), filename: "training-compliance.csv") }
+        if request.uri.queryParameters["format"] == "csv" { return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv") }
         return try JSONBody.response(ComplianceReport(lines: lines))
     }
 

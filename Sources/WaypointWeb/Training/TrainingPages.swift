@@ -42,7 +42,7 @@ struct TrainingPages {
         return try await page(id, next: try await store.enrollments.next(id, in: tenant), tenant: tenant, request: request, context: context)
     }
 
-    func page(_ id: String, next: Enrollments.Next, scored: Enrollments.Scored? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
+    func page(_ id: String, next: TrainingNext, scored: ScoredAttempt? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
               tenant: TenantContext, request: Request, context: WaypointRequestContext) async throws -> Response {
         let course = try await store.enrollments.course(of: id, in: tenant)
         let view = TrainingViews(context.language).step(next, course: course, scored: scored, error: error)
@@ -54,7 +54,7 @@ struct TrainingPages {
         let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let form = try await FormReader.read(request, context: context)
-        let submission = form["lesson"].map { Enrollments.Submission(lesson: $0) } ?? Enrollments.Submission(answers: TrainingViews.answers(from: form))
+        let submission = form["lesson"].map { TrainingSubmission(lesson: $0) } ?? TrainingSubmission(answers: TrainingViews.answers(from: form))
         do {
             let scored = try await store.enrollments.submit(submission, to: id, in: tenant)
             if scored.score == nil { return PageRenderer.redirect(to: "/training/enrollments/\(id)") }
@@ -73,7 +73,7 @@ struct TrainingPages {
         for (key, value) in form where key.hasPrefix("e:") && !value.trimmingCharacters(in: .whitespaces).isEmpty { answers[String(key.dropFirst(2))] = value }
         let minutes = (form["attested_minutes"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
-            _ = try await store.enrollments.evaluate(Enrollments.Evaluation(answers: answers, attestedMinutes: minutes.isEmpty ? nil : Int(minutes) ?? 0),
+            _ = try await store.enrollments.evaluate(CourseEvaluation(answers: answers, attestedMinutes: minutes.isEmpty ? nil : Int(minutes) ?? 0),
                                                      for: id, in: tenant)
             return PageRenderer.redirect(to: "/training/enrollments/\(id)")
         } catch let error as TrainingError {
@@ -112,7 +112,7 @@ struct TrainingPages {
     @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let lines = try await store.compliance.report(in: tenant)
-        if request.uri.queryParameters["format"] == "csv" { return Download.csv(Compliance.csv(lines), filename: "training-compliance.csv") }
+        if request.uri.queryParameters["format"] == "csv" { return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv") }
         let strings = Localizer(context.language)
         let titles = Dictionary(RequirementCatalog.bundled.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         let rows = lines.map { line in

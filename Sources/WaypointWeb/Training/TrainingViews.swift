@@ -26,7 +26,7 @@ struct TrainingViews {
         let error: String?
     }
 
-    func list(_ courses: [Course], enrollments: [Enrollments.Enrollment], isTrainer: Bool) -> List {
+    func list(_ courses: [Course], enrollments: [Enrollment], isTrainer: Bool) -> List {
         let open = Dictionary(enrollments.filter { $0.completedAt == nil }.map { ($0.courseId, $0.id) }, uniquingKeysWith: { first, _ in first })
         let titles = Dictionary(courses.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         return List(
@@ -40,7 +40,7 @@ struct TrainingViews {
             hasEnrollments: !enrollments.isEmpty, isTrainer: isTrainer)
     }
 
-    func step(_ next: Enrollments.Next, course: Course, scored: Enrollments.Scored? = nil, error: String? = nil) -> Step {
+    func step(_ next: TrainingNext, course: Course, scored: ScoredAttempt? = nil, error: String? = nil) -> Step {
         let lesson = next.lesson
         let questions = (next.questions ?? []).enumerated().map { index, question in
             Question(id: question.id, number: index + 1, text: question.text, choices: question.choices.map { choice in
