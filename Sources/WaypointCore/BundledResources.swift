@@ -47,6 +47,7 @@ public enum BundledResources {
         _ = try IndicatorLibrary.loaded.get()
         _ = try Catalogs.loaded.get()
         _ = try RequirementCatalog.loaded.get()
+        _ = try BuiltInCourses.loaded.get()
         for name in BundledDirectory.files { _ = try BundledDirectory.load(name).get() }
     }
 }

@@ -68,13 +68,16 @@ public struct Course: Codable, Sendable, Equatable {
         public var title: String
         public var minutes: Int
         public var lessons: [Lesson]
+        /// Case exercises taken after the lessons, before the check.
+        public var exercises: [Exercise]?
         public var check: Check
 
-        public init(id: String, title: String, minutes: Int, lessons: [Lesson], check: Check) {
+        public init(id: String, title: String, minutes: Int, lessons: [Lesson], exercises: [Exercise]? = nil, check: Check) {
             self.id = id
             self.title = title
             self.minutes = minutes
             self.lessons = lessons
+            self.exercises = exercises
             self.check = check
         }
     }
@@ -86,12 +89,15 @@ public struct Course: Codable, Sendable, Equatable {
         public var body: String
         /// The public sources the lesson's claims come from, cited on the page.
         public var sources: [Source]
+        /// Lists the product's indicator library of this kind ("sex", "labor" or "any") under the lesson, with each entry's source.
+        public var indicators: String?
 
-        public init(id: String, title: String, body: String, sources: [Source]) {
+        public init(id: String, title: String, body: String, sources: [Source], indicators: String? = nil) {
             self.id = id
             self.title = title
             self.body = body
             self.sources = sources
+            self.indicators = indicators
         }
     }
 
@@ -174,6 +180,7 @@ public struct Course: Codable, Sendable, Equatable {
         var copy = self
         for index in copy.modules.indices {
             copy.modules[index].check.pool = copy.modules[index].check.pool.map(\.withoutAnswer)
+            copy.modules[index].exercises = copy.modules[index].exercises?.map(\.unmarked)
         }
         return copy
     }

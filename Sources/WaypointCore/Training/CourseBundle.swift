@@ -113,96 +113,121 @@ public enum CourseBundle {
 
     /// The rules a readable bundle must also follow.
     public static func check(_ course: Course) -> [CourseProblem] {
-        var problems: [CourseProblem] = []
-        func require(_ condition: Bool, _ path: String, _ message: String) { if !condition { problems.append(CourseProblem(path: path, message: message)) } }
-        func text(_ value: String, _ path: String, max: Int) {
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            require(!trimmed.isEmpty, path, "is empty")
-            require(value.count <= max, path, "is longer than \(max) characters")
-        }
-        func slug(_ value: String, _ path: String) {
-            require((1...80).contains(value.count) && value.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }, path,
-                    "should be 1 to 80 lower-case letters, digits and hyphens")
-        }
-        func date(_ value: String?, _ path: String) {
-            if let value { require(HSDSRowRules.isDate(value), path, "should be a date, YYYY-MM-DD") }
-        }
-        require(course.format == Course.format, "$.format", "should be \"\(Course.format)\"")
-        slug(course.id, "$.id")
-        text(course.version, "$.version", max: 20)
-        require(Language(rawValue: course.language) != nil, "$.language", "should be one of: " + Language.allCases.map(\.rawValue).joined(separator: ", "))
-        text(course.title, "$.title", max: 200)
-        text(course.summary, "$.summary", max: 2000)
-        require(!course.objectives.isEmpty, "$.objectives", "needs at least one objective")
-        for (index, objective) in course.objectives.enumerated() { text(objective, "$.objectives[\(index)]", max: 500) }
-        require((1...6000).contains(course.minutes), "$.minutes", "should be 1 to 6000")
-        require((1...100).contains(course.passPercent), "$.pass_percent", "should be 1 to 100")
-        if let attempts = course.maxAttempts { require((1...20).contains(attempts), "$.max_attempts", "should be 1 to 20, or left out for no limit") }
-        date(course.releasedOn, "$.released_on")
-        date(course.reviewedOn, "$.reviewed_on")
-        date(course.expiresOn, "$.expires_on")
+        var check = BundleCheck()
+        check.require(course.format == Course.format, "$.format", "should be \"\(Course.format)\"")
+        check.slug(course.id, "$.id")
+        check.text(course.version, "$.version", max: 20)
+        check.require(Language(rawValue: course.language) != nil, "$.language", "should be one of: " + Language.allCases.map(\.rawValue).joined(separator: ", "))
+        check.text(course.title, "$.title", max: 200)
+        check.text(course.summary, "$.summary", max: 2000)
+        check.require(!course.objectives.isEmpty, "$.objectives", "needs at least one objective")
+        for (index, objective) in course.objectives.enumerated() { check.text(objective, "$.objectives[\(index)]", max: 500) }
+        check.require((1...6000).contains(course.minutes), "$.minutes", "should be 1 to 6000")
+        check.require((1...100).contains(course.passPercent), "$.pass_percent", "should be 1 to 100")
+        if let attempts = course.maxAttempts { check.require((1...20).contains(attempts), "$.max_attempts", "should be 1 to 20, or left out for no limit") }
+        check.date(course.releasedOn, "$.released_on")
+        check.date(course.reviewedOn, "$.reviewed_on")
+        check.date(course.expiresOn, "$.expires_on")
         if let ce = course.ce {
-            text(ce.provider, "$.ce.provider", max: 200)
-            text(ce.statement, "$.ce.statement", max: 2000)
+            check.text(ce.provider, "$.ce.provider", max: 200)
+            check.text(ce.statement, "$.ce.statement", max: 2000)
         }
-        require(!course.modules.isEmpty, "$.modules", "needs at least one module")
+        check.require(!course.modules.isEmpty, "$.modules", "needs at least one module")
         var seen = Set<String>()
-        func unique(_ id: String, _ path: String) { require(seen.insert(id).inserted, path, "\"\(id)\" is used twice in the course") }
+        func unique(_ id: String, _ path: String) { check.require(seen.insert(id).inserted, path, "\"\(id)\" is used twice in the course") }
         var poolSize = 0
         for (m, module) in course.modules.enumerated() {
             let at = "$.modules[\(m)]"
-            slug(module.id, at + ".id")
+            check.slug(module.id, at + ".id")
             unique(module.id, at + ".id")
-            text(module.title, at + ".title", max: 200)
-            require((1...600).contains(module.minutes), at + ".minutes", "should be 1 to 600")
-            require(!module.lessons.isEmpty, at + ".lessons", "needs at least one lesson")
+            check.text(module.title, at + ".title", max: 200)
+            check.require((1...600).contains(module.minutes), at + ".minutes", "should be 1 to 600")
+            check.require(!module.lessons.isEmpty, at + ".lessons", "needs at least one lesson")
             for (l, lesson) in module.lessons.enumerated() {
                 let path = at + ".lessons[\(l)]"
-                slug(lesson.id, path + ".id")
+                check.slug(lesson.id, path + ".id")
                 unique(lesson.id, path + ".id")
-                text(lesson.title, path + ".title", max: 200)
-                text(lesson.body, path + ".body", max: 40_000)
-                require(lesson.body.range(of: "<[A-Za-z/!?]", options: .regularExpression) == nil, path + ".body",
-                        "contains raw HTML; write it in Markdown")
-                for target in linkTargets(lesson.body) where !isSafeLink(target) {
-                    problems.append(CourseProblem(path: path + ".body", message: "links to \"\(target)\"; links and images must be https:// addresses or #anchors"))
-                }
-                require(!lesson.sources.isEmpty, path + ".sources", "needs the sources its claims come from")
-                for (s, source) in lesson.sources.enumerated() {
-                    text(source.citation, path + ".sources[\(s)].citation", max: 500)
-                    if let url = source.url { require(url.hasPrefix("https://"), path + ".sources[\(s)].url", "should be an https:// address") }
+                check.text(lesson.title, path + ".title", max: 200)
+                check.markdown(lesson.body, path + ".body", max: 40_000)
+                check.sources(lesson.sources, path + ".sources")
+                if let kind = lesson.indicators {
+                    check.require(["sex", "labor", "any"].contains(kind), path + ".indicators", "should be \"sex\", \"labor\" or \"any\"")
                 }
             }
-            let check = module.check
-            require(!check.pool.isEmpty, at + ".check.pool", "needs questions")
-            require((1...max(1, check.pool.count)).contains(check.draw.count), at + ".check.draw.count", "should be 1 to the pool's size (\(check.pool.count))")
-            poolSize += check.pool.count
-            for (q, question) in check.pool.enumerated() {
+            for (e, exercise) in (module.exercises ?? []).enumerated() {
+                unique(exercise.id, at + ".exercises[\(e)].id")
+                ExerciseRules.check(exercise, at: at + ".exercises[\(e)]", into: &check)
+            }
+            let quiz = module.check
+            check.require(!quiz.pool.isEmpty, at + ".check.pool", "needs questions")
+            check.require((1...max(1, quiz.pool.count)).contains(quiz.draw.count), at + ".check.draw.count", "should be 1 to the pool's size (\(quiz.pool.count))")
+            poolSize += quiz.pool.count
+            for (q, question) in quiz.pool.enumerated() {
                 let path = at + ".check.pool[\(q)]"
-                slug(question.id, path + ".id")
+                check.slug(question.id, path + ".id")
                 unique(question.id, path + ".id")
-                text(question.text, path + ".text", max: 2000)
-                text(question.explanation, path + ".explanation", max: 2000)
-                text(question.source, path + ".source", max: 500)
-                require((2...8).contains(question.choices.count), path + ".choices", "should have 2 to 8 choices")
+                check.text(question.text, path + ".text", max: 2000)
+                check.text(question.explanation, path + ".explanation", max: 2000)
+                check.text(question.source, path + ".source", max: 500)
+                check.require((2...8).contains(question.choices.count), path + ".choices", "should have 2 to 8 choices")
                 let choiceIds = question.choices.map(\.id)
-                require(Set(choiceIds).count == choiceIds.count, path + ".choices", "choice ids repeat")
-                for (c, choice) in question.choices.enumerated() { text(choice.text, path + ".choices[\(c)].text", max: 500) }
-                require(!question.correct.isEmpty, path + ".correct", "names no right answer")
+                check.require(Set(choiceIds).count == choiceIds.count, path + ".choices", "choice ids repeat")
+                for (c, choice) in question.choices.enumerated() { check.text(choice.text, path + ".choices[\(c)].text", max: 500) }
+                check.require(!question.correct.isEmpty, path + ".correct", "names no right answer")
                 for id in question.correct where !choiceIds.contains(id) {
-                    problems.append(CourseProblem(path: path + ".correct", message: "names \"\(id)\", which is not one of the choices"))
+                    check.problems.append(CourseProblem(path: path + ".correct", message: "names \"\(id)\", which is not one of the choices"))
                 }
             }
         }
         if let pretest = course.pretest {
-            require((1...max(1, poolSize)).contains(pretest.count), "$.pretest.count", "should be 1 to the number of pool questions (\(poolSize))")
+            check.require((1...max(1, poolSize)).contains(pretest.count), "$.pretest.count", "should be 1 to the number of pool questions (\(poolSize))")
         }
         var evaluationIds = Set<String>()
         for (e, item) in course.evaluation.enumerated() {
-            slug(item.id, "$.evaluation[\(e)].id")
-            require(evaluationIds.insert(item.id).inserted, "$.evaluation[\(e)].id", "\"\(item.id)\" is used twice")
-            text(item.text, "$.evaluation[\(e)].text", max: 500)
+            check.slug(item.id, "$.evaluation[\(e)].id")
+            check.require(evaluationIds.insert(item.id).inserted, "$.evaluation[\(e)].id", "\"\(item.id)\" is used twice")
+            check.text(item.text, "$.evaluation[\(e)].text", max: 500)
         }
-        return problems
+        return check.problems
+    }
+}
+
+/// Problems found so far in a bundle, with the checks every part of it shares.
+struct BundleCheck {
+    var problems: [CourseProblem] = []
+
+    mutating func require(_ condition: Bool, _ path: String, _ message: String) {
+        if !condition { problems.append(CourseProblem(path: path, message: message)) }
+    }
+
+    mutating func text(_ value: String, _ path: String, max: Int) {
+        require(!value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, path, "is empty")
+        require(value.count <= max, path, "is longer than \(max) characters")
+    }
+
+    mutating func slug(_ value: String, _ path: String) {
+        require((1...80).contains(value.count) && value.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }, path,
+                "should be 1 to 80 lower-case letters, digits and hyphens")
+    }
+
+    mutating func date(_ value: String?, _ path: String) {
+        if let value { require(HSDSRowRules.isDate(value), path, "should be a date, YYYY-MM-DD") }
+    }
+
+    /// Markdown a learner reads: no raw HTML, links only to https:// addresses or #anchors.
+    mutating func markdown(_ value: String, _ path: String, max: Int) {
+        text(value, path, max: max)
+        require(value.range(of: "<[A-Za-z/!?]", options: .regularExpression) == nil, path, "contains raw HTML; write it in Markdown")
+        for target in CourseBundle.linkTargets(value) where !CourseBundle.isSafeLink(target) {
+            problems.append(CourseProblem(path: path, message: "links to \"\(target)\"; links and images must be https:// addresses or #anchors"))
+        }
+    }
+
+    mutating func sources(_ sources: [Course.Source], _ path: String) {
+        require(!sources.isEmpty, path, "needs the sources its claims come from")
+        for (s, source) in sources.enumerated() {
+            text(source.citation, path + "[\(s)].citation", max: 500)
+            if let url = source.url { require(url.hasPrefix("https://"), path + "[\(s)].url", "should be an https:// address") }
+        }
     }
 }

@@ -21,7 +21,7 @@ public struct Enrollment: Codable, Sendable, Equatable {
 
 /// What the learner does next, with what they need to do it.
 public struct TrainingNext: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case pretest, lesson, check, locked, evaluation, complete }
+    public enum Kind: String, Codable, Sendable { case pretest, lesson, exercise, check, locked, evaluation, complete }
     public let enrollmentId: String
     public let kind: Kind
     public let moduleId: String?
@@ -31,9 +31,12 @@ public struct TrainingNext: Codable, Sendable, Equatable {
     public let questions: [Course.Question]?
     public let evaluation: [Course.EvaluationItem]?
     public let attemptsLeft: Int?
+    /// At an exercise: where the learner stands in it and what they see there.
+    public let exercise: ExerciseView?
 
     public init(enrollmentId: String, kind: Kind, moduleId: String?, lesson: Course.Lesson?, attemptId: String?, questions: [Course.Question]?,
-                evaluation: [Course.EvaluationItem]?, attemptsLeft: Int?) {
+                evaluation: [Course.EvaluationItem]?, attemptsLeft: Int?, exercise: ExerciseView? = nil) {
+        self.exercise = exercise
         self.enrollmentId = enrollmentId
         self.kind = kind
         self.moduleId = moduleId
@@ -45,13 +48,27 @@ public struct TrainingNext: Codable, Sendable, Equatable {
     }
 }
 
-/// What a learner sends: a lesson read, or the answers to the open attempt.
+/// What a learner sends: a lesson read, the answers to the open attempt, or a move in an exercise.
 public struct TrainingSubmission: Codable, Sendable, Equatable {
     public var lesson: String?
     public var answers: [String: [String]]?
-    public init(lesson: String? = nil, answers: [String: [String]]? = nil) {
+    public var exercise: ExerciseMove?
+    public init(lesson: String? = nil, answers: [String: [String]]? = nil, exercise: ExerciseMove? = nil) {
         self.lesson = lesson
         self.answers = answers
+        self.exercise = exercise
+    }
+}
+
+/// An exercise move taken: the choice with its reply and feedback, and, once the steps are
+/// picked, the whole exercise (nothing left to give away) and the learner's path for the debrief.
+public struct ExerciseTurn: Codable, Sendable, Equatable {
+    public let exerciseId: String
+    public let choice: Exercise.Choice?
+    public let state: ExerciseState
+    public let finished: Exercise?
+    public init(exerciseId: String, choice: Exercise.Choice?, state: ExerciseState, finished: Exercise?) {
+        (self.exerciseId, self.choice, self.state, self.finished) = (exerciseId, choice, state, finished)
     }
 }
 
@@ -65,9 +82,11 @@ public struct ScoredAttempt: Codable, Sendable, Equatable {
     }
     public let score: CheckScore?
     public let feedback: [Feedback]
+    public let exercise: ExerciseTurn?
     public let next: TrainingNext
 
-    public init(score: CheckScore?, feedback: [Feedback], next: TrainingNext) {
+    public init(score: CheckScore?, feedback: [Feedback], exercise: ExerciseTurn? = nil, next: TrainingNext) {
+        self.exercise = exercise
         self.score = score
         self.feedback = feedback
         self.next = next

@@ -57,14 +57,30 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     /// Attempts used per module.
     public var attempts: [String: Int]
     public var evaluationDone: Bool
+    /// Each exercise begun, by id: the learner's path through it.
+    public var exercises: [String: ExerciseState]
 
     public init(pretestDone: Bool = false, lessonsDone: Set<String> = [], checksPassed: Set<String> = [], attempts: [String: Int] = [:],
-                evaluationDone: Bool = false) {
+                evaluationDone: Bool = false, exercises: [String: ExerciseState] = [:]) {
         self.pretestDone = pretestDone
         self.lessonsDone = lessonsDone
         self.checksPassed = checksPassed
         self.attempts = attempts
         self.evaluationDone = evaluationDone
+        self.exercises = exercises
+    }
+
+    private enum CodingKeys: String, CodingKey { case pretestDone, lessonsDone, checksPassed, attempts, evaluationDone, exercises }
+
+    /// Progress stored before a field existed reads it as not begun.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        pretestDone = try container.decodeIfPresent(Bool.self, forKey: .pretestDone) ?? false
+        lessonsDone = try container.decodeIfPresent(Set<String>.self, forKey: .lessonsDone) ?? []
+        checksPassed = try container.decodeIfPresent(Set<String>.self, forKey: .checksPassed) ?? []
+        attempts = try container.decodeIfPresent([String: Int].self, forKey: .attempts) ?? [:]
+        evaluationDone = try container.decodeIfPresent(Bool.self, forKey: .evaluationDone) ?? false
+        exercises = try container.decodeIfPresent([String: ExerciseState].self, forKey: .exercises) ?? [:]
     }
 }
 
@@ -72,6 +88,7 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
 public enum TrainingStep: Equatable, Sendable {
     case pretest
     case lesson(module: String, lesson: String)
+    case exercise(module: String, exercise: String)
     case check(module: String)
     /// Out of attempts at this check: a trainer must reset it.
     case locked(module: String)
@@ -100,6 +117,9 @@ public enum TrainingRules {
         if course.pretest != nil, !progress.pretestDone { return .pretest }
         for module in course.modules {
             if let lesson = module.lessons.first(where: { !progress.lessonsDone.contains($0.id) }) { return .lesson(module: module.id, lesson: lesson.id) }
+            if let exercise = (module.exercises ?? []).first(where: { !(progress.exercises[$0.id]?.isDone ?? false) }) {
+                return .exercise(module: module.id, exercise: exercise.id)
+            }
             if !progress.checksPassed.contains(module.id) {
                 if let limit = course.maxAttempts, progress.attempts[module.id, default: 0] >= limit { return .locked(module: module.id) }
                 return .check(module: module.id)

@@ -26,28 +26,28 @@ public struct Courses: Repository {
             guard existing == nil else {
                 throw CourseImportError(problems: [CourseProblem(path: "$.version", message: "\(course.version) of \(course.id) is already imported; give the revision a new version")])
             }
-            let revision = try await db.raw("""
-                SELECT CAST(COALESCE(MAX(revision), 0) + 1 AS BIGINT) AS next FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: course.id)
-                """).first()!.decode(column: "next", as: Int64.self)
-            try await db.raw("""
-                INSERT INTO courses (org_id, id, version, title, revision, bundle, imported_by, created_at)
-                VALUES (\(bind: context.orgId), \(bind: course.id), \(bind: course.version), \(bind: course.title), \(bind: revision),
-                        \(bind: String(decoding: try CourseBundle.write(course), as: UTF8.self)), \(bind: context.userId), \(bind: now))
-                """).run()
+            try await Self.store(course, importedBy: context.userId, in: context, at: now, on: db)
             try await audit.append(audit(context, "course.import", "course", "\(course.id)@\(course.version)"), on: db)
         }
         return course
     }
 
-    /// The organization's courses, the latest version of each.
+    /// The organization's courses, the latest version of each, with the built-in ones it has not replaced.
     public func list(in context: TenantContext) async throws -> [Course] {
-        try await database.withConnection { db in
+        let stored = try await database.withConnection { db in
             try await db.raw("""
-                SELECT bundle FROM courses c WHERE c.org_id = \(bind: context.orgId)
+                SELECT bundle, imported_by FROM courses c WHERE c.org_id = \(bind: context.orgId)
                   AND c.revision = (SELECT MAX(revision) FROM courses l WHERE l.org_id = c.org_id AND l.id = c.id)
-                ORDER BY c.id
-                """).all().map(Self.course)
+                """).all()
         }
+        var courses: [String: Course] = [:]
+        for row in stored {
+            let course = try Self.course(row)
+            courses[course.id] = try row.decode(column: "imported_by", as: String.self) == BuiltInCourses.importer
+                ? BuiltInCourses.course(course.id) ?? course : course
+        }
+        for builtIn in BuiltInCourses.all where courses[builtIn.id] == nil { courses[builtIn.id] = builtIn }
+        return courses.values.sorted { $0.id < $1.id }
     }
 
     /// The latest version of a course (or the one named); learners get it without answers.
@@ -57,12 +57,42 @@ public struct Courses: Repository {
         return includeAnswers ? course : course.withoutAnswers
     }
 
+    /// The version named, or the latest: the organization's own import, else the built-in course
+    /// this server ships (which replaces the stored copy of an older built-in version).
     static func course(_ id: String, version: String?, in context: TenantContext, on db: any SQLDatabase) async throws -> Course {
         let pinned: SQLQueryString = version.map { "AND version = \(bind: $0)" } ?? ""
-        guard let row = try await db.raw("""
-            SELECT bundle FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: id) \(pinned) ORDER BY revision DESC LIMIT 1
-            """).first() else { throw AccessError.notFound }
-        return try course(row)
+        let row = try await db.raw("""
+            SELECT bundle, imported_by FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: id) \(pinned) ORDER BY revision DESC LIMIT 1
+            """).first()
+        let builtIn = BuiltInCourses.course(id).flatMap { version == nil || $0.version == version ? $0 : nil }
+        if let row {
+            let ownImport = try row.decode(column: "imported_by", as: String.self) != BuiltInCourses.importer
+            if version != nil || builtIn == nil || ownImport { return try course(row) }
+        }
+        guard let builtIn else { throw AccessError.notFound }
+        return builtIn
+    }
+
+    /// Keeps a copy of a built-in course version the first time someone in the organization takes it.
+    static func keep(_ course: Course, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws {
+        guard BuiltInCourses.course(course.id) == course else { return }
+        let stored = try await db.raw("""
+            SELECT 1 AS present FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: course.id) AND version = \(bind: course.version)
+            """).first()
+        guard stored == nil else { return }
+        try await store(course, importedBy: BuiltInCourses.importer, in: context, at: now, on: db)
+    }
+
+    /// Stores a course version as the course's next revision.
+    static func store(_ course: Course, importedBy: String, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws {
+        let revision = try await db.raw("""
+            SELECT CAST(COALESCE(MAX(revision), 0) + 1 AS BIGINT) AS next FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: course.id)
+            """).first()!.decode(column: "next", as: Int64.self)
+        try await db.raw("""
+            INSERT INTO courses (org_id, id, version, title, revision, bundle, imported_by, created_at)
+            VALUES (\(bind: context.orgId), \(bind: course.id), \(bind: course.version), \(bind: course.title), \(bind: revision),
+                    \(bind: String(decoding: try CourseBundle.write(course), as: UTF8.self)), \(bind: importedBy), \(bind: now))
+            """).run()
     }
 
     static func course(_ row: any SQLRow) throws -> Course {

@@ -20,6 +20,7 @@ public struct Enrollments: Repository {
                 SELECT * FROM enrollments WHERE user_id = \(bind: context.userId) AND course_id = \(bind: courseId) AND completed_at IS NULL
                 """).first() { return try Self.enrollment(open) }
             let course = try await Courses.course(courseId, version: nil, in: context, on: db)
+            try await Courses.keep(course, in: context, at: now, on: db)
             let id = Tokens.opaqueId()
             try await db.raw("""
                 INSERT INTO enrollments (id, org_id, user_id, course_id, course_version, progress, started_at, updated_at)
@@ -64,12 +65,21 @@ public struct Enrollments: Repository {
             var progress = enrollment.progress
             var scored: CheckScore?
             var feedback: [ScoredAttempt.Feedback] = []
+            var turn: ExerciseTurn?
             switch TrainingRules.next(course, progress) {
             case .lesson(_, let lesson):
-                guard submission.lesson == lesson, submission.answers == nil else { throw TrainingError.outOfOrder }
+                guard submission.lesson == lesson, submission.answers == nil, submission.exercise == nil else { throw TrainingError.outOfOrder }
                 progress.lessonsDone.insert(lesson)
+            case .exercise(let module, let id):
+                guard let move = submission.exercise, move.exercise == id, submission.lesson == nil, submission.answers == nil,
+                      let exercise = course.modules.first(where: { $0.id == module })?.exercises?.first(where: { $0.id == id }) else {
+                    throw TrainingError.outOfOrder
+                }
+                let (state, choice) = try ExerciseRules.apply(move, to: progress.exercises[id] ?? ExerciseState(), of: exercise)
+                progress.exercises[id] = state
+                turn = ExerciseTurn(exerciseId: id, choice: choice, state: state, finished: state.isDone ? exercise : nil)
             case .pretest, .check:
-                guard let answers = submission.answers, submission.lesson == nil,
+                guard let answers = submission.answers, submission.lesson == nil, submission.exercise == nil,
                       let attempt = try await db.raw("""
                         SELECT * FROM training_attempts WHERE enrollment_id = \(bind: enrollmentId) AND finished_at IS NULL
                         """).first() else { throw TrainingError.outOfOrder }
@@ -97,10 +107,11 @@ public struct Enrollments: Repository {
                 throw TrainingError.outOfOrder
             }
             try await save(progress, of: enrollmentId, at: now, on: db)
-            try await audit.append(audit(context, scored == nil ? "training.lesson" : "training.attempt", enrollmentId), on: db)
+            try await audit.append(audit(context, turn != nil ? "training.exercise" : scored == nil ? "training.lesson" : "training.attempt", enrollmentId),
+                                   on: db)
             let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
                                      startedAt: enrollment.startedAt, completedAt: nil)
-            return ScoredAttempt(score: scored, feedback: feedback, next: try await step(of: updated, course: course, in: context, at: now, on: db))
+            return ScoredAttempt(score: scored, feedback: feedback, exercise: turn, next: try await step(of: updated, course: course, in: context, at: now, on: db))
         }
     }
 
@@ -154,13 +165,17 @@ public struct Enrollments: Repository {
     /// open, and recording completion the moment there is nothing left to do.
     func step(of enrollment: Enrollment, course: Course, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws -> TrainingNext {
         func next(_ kind: TrainingNext.Kind, module: String? = nil, lesson: Course.Lesson? = nil, attempt: String? = nil, questions: [Course.Question]? = nil,
-                  evaluation: [Course.EvaluationItem]? = nil, left: Int? = nil) -> TrainingNext {
+                  evaluation: [Course.EvaluationItem]? = nil, left: Int? = nil, exercise: ExerciseView? = nil) -> TrainingNext {
             TrainingNext(enrollmentId: enrollment.id, kind: kind, moduleId: module, lesson: lesson, attemptId: attempt, questions: questions,
-                 evaluation: evaluation, attemptsLeft: left)
+                         evaluation: evaluation, attemptsLeft: left, exercise: exercise)
         }
         switch TrainingRules.next(course, enrollment.progress) {
         case .lesson(let module, let lesson):
             return next(.lesson, module: module, lesson: course.modules.first { $0.id == module }?.lessons.first { $0.id == lesson })
+        case .exercise(let module, let id):
+            guard let exercise = course.modules.first(where: { $0.id == module })?.exercises?.first(where: { $0.id == id }) else { throw AccessError.notFound }
+            return next(.exercise, module: module, exercise: try ExerciseRules.view(exercise, enrollment.progress.exercises[id] ?? ExerciseState(),
+                                                                                   language: Language(rawValue: course.language) ?? .en))
         case .pretest:
             let (id, questions) = try await openAttempt(enrollment.id, stage: "pretest", pool: TrainingRules.pretestPool(course),
                                                         count: course.pretest?.count ?? 0, at: now, on: db)

@@ -61,11 +61,28 @@ struct TrainingAPI {
         try JSONBody.response(try await store.enrollments.next(try context.parameters.require("id"), in: try context.tenant()))
     }
 
-    /// `{"lesson": "…"}` marks the lesson read; `{"answers": {"question": ["choice"]}}` answers the open attempt.
+    /// An answer's outcome: a check's score and explanations, or an exercise move's feedback and, at its end, the debrief.
+    struct Answered: Encodable {
+        struct Move: Encodable { let exercise: String, choice: Exercise.Choice?, state: ExerciseState }
+        let score: CheckScore?
+        let feedback: [ScoredAttempt.Feedback]
+        let exercise: Move?
+        let debrief: ExerciseDebrief?
+        let next: TrainingNext
+    }
+
+    /// `{"lesson": "…"}` marks the lesson read; `{"answers": {"question": ["choice"]}}` answers the open attempt;
+    /// `{"exercise": {"exercise": "…", "decision": "…", "choice": "…"}}` (or `entered`, or `actions`) is a move in an exercise.
     @Sendable func answer(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let body = try await JSONBody.decode(TrainingSubmission.self, from: request, context: context)
-        return try JSONBody.response(try await store.enrollments.submit(body, to: try context.parameters.require("id"), in: tenant))
+        let scored = try await store.enrollments.submit(body, to: try context.parameters.require("id"), in: tenant)
+        let debrief = try scored.exercise.flatMap { turn in
+            try turn.finished.map { try ExerciseRules.debrief($0, turn.state, strings: Localizer(context.language), now: Date()) }
+        }
+        return try JSONBody.response(Answered(score: scored.score, feedback: scored.feedback,
+                                              exercise: scored.exercise.map { Answered.Move(exercise: $0.exerciseId, choice: $0.choice, state: $0.state) },
+                                              debrief: debrief, next: scored.next))
     }
 
     @Sendable func evaluate(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -54,10 +54,14 @@ struct TrainingPages {
         let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let form = try await FormReader.read(request, context: context)
-        let submission = form["lesson"].map { TrainingSubmission(lesson: $0) } ?? TrainingSubmission(answers: TrainingViews.answers(from: form))
+        let submission = if let move = ExerciseViews.move(from: form) { TrainingSubmission(exercise: move) } else {
+            form["lesson"].map { TrainingSubmission(lesson: $0) } ?? TrainingSubmission(answers: TrainingViews.answers(from: form))
+        }
         do {
             let scored = try await store.enrollments.submit(submission, to: id, in: tenant)
-            if scored.score == nil { return PageRenderer.redirect(to: "/training/enrollments/\(id)") }
+            if scored.score == nil && scored.exercise?.choice == nil && scored.exercise?.finished == nil {
+                return PageRenderer.redirect(to: "/training/enrollments/\(id)")
+            }
             return try await page(id, next: scored.next, scored: scored, tenant: tenant, request: request, context: context)
         } catch let error as TrainingError {
             return try await page(id, next: try await store.enrollments.next(id, in: tenant), error: error.message(in: Localizer(context.language)),

@@ -16,10 +16,13 @@ struct TrainingViews {
     struct Feedback { let number: Int, text: String, right: Bool, explanation: String, source: String }
     struct Source { let citation: String, url: String? }
     struct EvaluationItem { let name: String, text: String, isScale: Bool, inputId: String }
+    struct Indicator { let text: String, source: String }
     struct Step {
         let enrollmentId: String, courseTitle: String, kind: String
-        let isLesson: Bool, isQuestions: Bool, isPretest: Bool, isLocked: Bool, isEvaluation: Bool, isComplete: Bool
+        let isLesson: Bool, isQuestions: Bool, isPretest: Bool, isLocked: Bool, isEvaluation: Bool, isComplete: Bool, isExercise: Bool
         let lessonId: String?, lessonTitle: String?, lessonHTML: String?, sources: [Source]
+        let indicators: [Indicator], hasIndicators: Bool
+        let exercise: ExerciseViews.Play?, turn: ExerciseViews.Turn?, debrief: ExerciseViews.Debrief?
         let questions: [Question], attemptsLeft: String?
         let scoreText: String?, passed: Bool, feedback: [Feedback], hasFeedback: Bool
         let evaluation: [EvaluationItem], askMinutes: Bool, minutes: Int
@@ -40,8 +43,17 @@ struct TrainingViews {
             hasEnrollments: !enrollments.isEmpty, isTrainer: isTrainer)
     }
 
-    func step(_ next: TrainingNext, course: Course, scored: ScoredAttempt? = nil, error: String? = nil) -> Step {
+    func step(_ next: TrainingNext, course: Course, scored: ScoredAttempt? = nil, error: String? = nil, now: Date = Date()) -> Step {
         let lesson = next.lesson
+        let exercises = ExerciseViews(strings: strings)
+        let debrief = scored?.exercise.flatMap { turn in
+            turn.finished.flatMap { try? ExerciseRules.debrief($0, turn.state, strings: strings, now: now) }
+                .map { exercises.debrief($0, chosen: turn.state.actions ?? []) }
+        }
+        let indicators = lesson?.indicators.map { kind in
+            IndicatorLibrary.bundled.indicators.filter { kind == "any" || $0.kind.rawValue == kind || $0.kind == .both }
+                .map { Indicator(text: $0.text(in: strings.language), source: $0.source) }
+        } ?? []
         let questions = (next.questions ?? []).enumerated().map { index, question in
             Question(id: question.id, number: index + 1, text: question.text, choices: question.choices.map { choice in
                 Choice(name: "q:\(question.id):\(choice.id)", label: choice.text, inputId: "q-\(question.id)-\(choice.id)", checked: false)
@@ -55,9 +67,11 @@ struct TrainingViews {
         return Step(
             enrollmentId: next.enrollmentId, courseTitle: course.title, kind: next.kind.rawValue,
             isLesson: next.kind == .lesson, isQuestions: next.kind == .check || next.kind == .pretest, isPretest: next.kind == .pretest,
-            isLocked: next.kind == .locked, isEvaluation: next.kind == .evaluation, isComplete: next.kind == .complete,
+            isLocked: next.kind == .locked, isEvaluation: next.kind == .evaluation, isComplete: next.kind == .complete, isExercise: next.kind == .exercise,
             lessonId: lesson?.id, lessonTitle: lesson?.title, lessonHTML: lesson.map { LessonMarkdown.html($0.body) },
-            sources: (lesson?.sources ?? []).map { Source(citation: $0.citation, url: $0.url.flatMap { CourseBundle.isSafeLink($0) ? $0 : nil }) },
+            sources: (lesson?.sources ?? next.exercise?.sources ?? []).map { Source(citation: $0.citation, url: $0.url.flatMap { CourseBundle.isSafeLink($0) ? $0 : nil }) },
+            indicators: indicators, hasIndicators: !indicators.isEmpty,
+            exercise: next.exercise.map(exercises.play), turn: scored?.exercise?.choice.map(exercises.turn), debrief: debrief,
             questions: questions,
             attemptsLeft: next.attemptsLeft.map { strings.format("training_attempts_left", ["count": String($0)]) },
             scoreText: score.map { strings.format("training_score", ["correct": String($0.correct), "total": String($0.total), "percent": String($0.percent)]) },
