@@ -35,6 +35,8 @@ struct ExerciseRulesTests {
         #expect(CourseBundle.check(course).isEmpty)
         #expect(course.modules.count >= 6 && course.questions.count >= 60 && Self.exercises.count >= 8)
         #expect(course.modules.allSatisfy { $0.lessons.allSatisfy { !$0.sources.isEmpty } })
+        // Every question can be answered wrong: at least one choice is not right.
+        #expect(course.questions.values.allSatisfy { $0.correct.count < $0.choices.count })
         let patients = Self.exercises.map(\.patient)
         #expect(patients.contains { $0.age < 18 } && patients.contains { $0.age >= 18 })
         #expect(patients.contains { $0.concern == .sex } && patients.contains { $0.concern == .labor })

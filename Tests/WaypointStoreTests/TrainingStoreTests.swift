@@ -69,12 +69,12 @@ struct TrainingStoreTests {
                 #expect(error.problems == [CourseProblem(path: "$.modules", message: "should be a list")])
             }
             await #expect(throws: CourseImportError.self) { try await test.store.courses.importBundle(Data("{".utf8), in: trainer) }
-            #expect(try await test.store.courses.list(in: trainer).isEmpty)
+            #expect(try await test.store.courses.list(in: trainer).map(\.id) == ["recognize-respond-refer"])  // only the built-in course
 
             let course = try await test.store.courses.importBundle(Self.bundle(), in: trainer)
             await #expect(throws: CourseImportError.self) { try await test.store.courses.importBundle(Self.bundle(), in: trainer) }
             _ = try await test.store.courses.importBundle(Self.bundle(version: "1.1.0"), in: trainer)
-            #expect(try await test.store.courses.list(in: nurse).map(\.version) == ["1.1.0"])
+            #expect(try await test.store.courses.list(in: nurse).filter { $0.id == course.id }.map(\.version) == ["1.1.0"])
             let learnerView = try await test.store.courses.find(course.id, in: nurse)
             #expect(learnerView.modules.flatMap(\.check.pool).allSatisfy { $0.correct.isEmpty && $0.explanation.isEmpty })
             await #expect(throws: AccessError.forbidden) { try await test.store.courses.find(course.id, includeAnswers: true, in: nurse) }
@@ -158,6 +158,69 @@ struct TrainingStoreTests {
             }
             #expect(completed != nil)
             #expect(try await test.store.enrollments.enroll(in: "test-course", context: other).id != second.id)  // a new enrollment after completion
+        }
+    }
+
+    @Test("the built-in course: every organization sees it; the first enrollment keeps the version taken; an exercise is played move by move and audited; the organization's own version replaces it",
+          arguments: Backend.allCases)
+    func builtInCourse(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let org = try await test.organization("Built-in Org")
+            func user(_ role: Role, _ name: String) async throws -> TenantContext {
+                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
+                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
+            }
+            let trainer = try await user(.trainer, "trainer-3"), nurse = try await user(.clinician, "nurse-3")
+            let builtIn = BuiltInCourses.course("recognize-respond-refer")!
+            #expect(try await test.store.courses.list(in: nurse).map(\.id) == [builtIn.id])
+            let enrollment = try await test.store.enrollments.enroll(in: builtIn.id, context: nurse)
+            let kept = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT version, imported_by FROM courses WHERE org_id = \(bind: org.orgId) AND id = \(bind: builtIn.id)").all()
+            }
+            let keptBy = try kept.map { try $0.decode(column: "imported_by", as: String.self) }
+            #expect(keptBy == [BuiltInCourses.importer])
+
+            // Through the pretest and the first module's lessons to its exercise.
+            var next = try await test.store.enrollments.next(enrollment.id, in: nurse)
+            let questions = builtIn.questions
+            while next.kind != .exercise {
+                let submission: TrainingSubmission = next.kind == .lesson ? .init(lesson: next.lesson!.id)
+                    : .init(answers: Dictionary(uniqueKeysWithValues: (next.questions ?? []).map { ($0.id, questions[$0.id]!.correct) }))
+                next = try await test.store.enrollments.submit(submission, to: enrollment.id, in: nurse).next
+            }
+            let view = try #require(next.exercise)
+            #expect(view.id == "ex-place-to-stay" && view.stage == .decision && view.decision?.choices.allSatisfy { !$0.best } == true)
+            await #expect(throws: TrainingError.outOfOrder) {  // a lesson, or another exercise's move, is not this step
+                try await test.store.enrollments.submit(.init(exercise: ExerciseMove(exercise: "ex-group-home", decision: "privacy", choice: "alone")),
+                                                       to: enrollment.id, in: nurse)
+            }
+            var scored = try await test.store.enrollments.submit(.init(exercise: ExerciseMove(exercise: view.id, decision: "open", choice: "promise")),
+                                                                 to: enrollment.id, in: nurse)
+            #expect(scored.exercise?.choice?.best == false && scored.exercise?.finished == nil && scored.next.exercise?.decision?.id == "ask")
+            scored = try await test.store.enrollments.submit(.init(exercise: ExerciseMove(exercise: view.id, decision: "ask", choice: "plain")),
+                                                             to: enrollment.id, in: nurse)
+            #expect(scored.next.exercise?.stage == .interview && scored.next.exercise?.questions?.count == 6)
+            let entered = Dictionary(uniqueKeysWithValues: (scored.next.exercise?.questions ?? []).map { ($0.item, ScreenAnswer.yes) })
+            scored = try await test.store.enrollments.submit(.init(exercise: ExerciseMove(exercise: view.id, entered: entered)), to: enrollment.id, in: nurse)
+            scored = try await test.store.enrollments.submit(.init(exercise: ExerciseMove(exercise: view.id, actions: [.mandatedReport, .document])),
+                                                             to: enrollment.id, in: nurse)
+            let finished = try #require(scored.exercise?.finished)
+            #expect(finished == builtIn.modules[0].exercises?.first && scored.next.kind == .check)
+            let debrief = try ExerciseRules.debrief(finished, scored.exercise!.state, strings: .english, now: Date())
+            #expect(debrief.missed.map(\.kind).contains(.furtherAssessment) && debrief.answersRight == 3)  // "yes" to what she denied or declined
+            let audited = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'training.exercise' AND object_id = \(bind: enrollment.id)").first()!
+                    .decode(column: "n", as: Int64.self)
+            }
+            #expect(audited == 4)
+
+            // The organization imports its own version of the course: it replaces the built-in one in the list; the enrollment keeps its version.
+            var own = try JSONSerialization.jsonObject(with: try CourseBundle.write(builtIn)) as! [String: Any]
+            own["version"] = "local-1"
+            own["title"] = "Recognize, respond, refer (our edition)"
+            _ = try await test.store.courses.importBundle(try JSONSerialization.data(withJSONObject: own), in: trainer)
+            #expect(try await test.store.courses.list(in: nurse).map(\.version) == ["local-1"])
+            #expect(try await test.store.enrollments.course(of: enrollment.id, in: nurse).version == builtIn.version)
         }
     }
 }
