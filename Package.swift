@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         // Open Badges 3.0 credentials: JWTs signed with EdDSA (Ed25519).
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        // SCORM 1.2 packages of a course.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -69,6 +71,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Ink", package: "Ink"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // Each feature's templates sit beside its routes; the build puts them side by side.
             resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Response", "Screening", "Shared", "Training"]

@@ -59,7 +59,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     FundPages(store: store, renderer: renderer).register(on: router)
     HousingPages(store: store, renderer: renderer).register(on: router)
     PartnerPages(store: store, renderer: renderer).register(on: router)
-    TrainingPages(store: store, renderer: renderer).register(on: router)
+    TrainingPages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)
     CertificatePages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)
     AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
     ScreeningsAPI(store: store).register(on: api)

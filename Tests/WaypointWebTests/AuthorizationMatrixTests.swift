@@ -111,6 +111,8 @@ struct AuthorizationMatrixTests {
         // Training: every member of staff is a learner; trainers import; an enrollment is its learner's alone.
         "GET /api/v1/courses": .signedIn, "POST /api/v1/courses": .roles([.trainer]), "GET /api/v1/courses/{id}": .caseload(everyone),
         "POST /api/v1/courses/{id}/enrollments": .caseload(everyone),
+        // The SCORM package carries the checks' answers: a trainer's export.
+        "GET /api/v1/courses/{id}/scorm": .caseload([.trainer]), "GET /training/courses/{id}/scorm": .caseload([.trainer]),
         "GET /api/v1/enrollments/{id}/next": .owner(.clinician), "POST /api/v1/enrollments/{id}/answers": .owner(.clinician),
         "POST /api/v1/enrollments/{id}/evaluation": .owner(.clinician),
         "GET /training/enrollments/{id}/certificate": .owner(.clinician), "GET /api/v1/enrollments/{id}/certificate": .owner(.clinician),

@@ -50,6 +50,13 @@ public struct Courses: Repository {
         return courses.values.sorted { $0.id < $1.id }
     }
 
+    /// A trainer took the course out of Waypoint (a SCORM package): recorded in the audit log.
+    public func recordExport(_ course: Course, as format: String, in context: TenantContext) async throws {
+        try await database.transaction { db in
+            try await audit.append(audit(context, "course.export.\(format)", "course", "\(course.id)@\(course.version)"), on: db)
+        }
+    }
+
     /// The latest version of a course (or the one named); learners get it without answers.
     public func find(_ id: String, version: String? = nil, includeAnswers: Bool = false, in context: TenantContext) async throws -> Course {
         guard !includeAnswers || TrainingRules.mayAuthor(context.role) else { throw AccessError.forbidden }

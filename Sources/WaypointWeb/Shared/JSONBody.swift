@@ -52,4 +52,10 @@ enum Download {
                                         .cacheControl: "no-store"],
                  body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + text)))
     }
+
+    /// A file to save (a zip, a PDF), never cached.
+    static func file(_ data: Data, type: String, filename: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\"", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
 }

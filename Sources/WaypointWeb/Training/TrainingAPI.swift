@@ -24,6 +24,7 @@ struct TrainingAPI {
         api.get("/courses", use: list)
         api.post("/courses", use: importCourse)
         api.get("/courses/:id", use: find)
+        api.get("/courses/:id/scorm", use: scorm)
         api.post("/courses/:id/enrollments", use: enroll)
         api.get("/enrollments/:id/next", use: next)
         api.post("/enrollments/:id/answers", use: answer)
@@ -50,6 +51,18 @@ struct TrainingAPI {
         let tenant = try context.tenant()
         let answers = request.uri.queryParameters["include"] == "answers"
         return try JSONBody.response(try await store.courses.find(try context.parameters.require("id"), includeAnswers: answers, in: tenant))
+    }
+
+    /// The course as a SCORM 1.2 zip for an LMS; its checks carry their answers, so trainers only.
+    @Sendable func scorm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await Self.scorm(try context.parameters.require("id"), store: store, publicURL: publicURL, tenant: try context.tenant(as: .trainer))
+    }
+
+    static func scorm(_ id: String, store: Store, publicURL: String, tenant: TenantContext) async throws -> Response {
+        let course = try await store.courses.find(id, includeAnswers: true, in: tenant)
+        let zip = try ScormPackage.zip(course, strings: Localizer(Language(rawValue: course.language) ?? .en), publicURL: publicURL)
+        try await store.courses.recordExport(course, as: "scorm", in: tenant)
+        return Download.file(zip, type: "application/zip", filename: "\(course.id)-\(course.version)-scorm12.zip")
     }
 
     @Sendable func enroll(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -8,12 +8,14 @@ import WaypointStore
 struct TrainingPages {
     let store: Store
     let renderer: PageRenderer
+    let publicURL: String
 
     struct Import { let bundle: String, problems: [String], hasProblems: Bool, imported: String? }
 
     func register(on router: Router<WaypointRequestContext>) {
         router.get("/training", use: list)
         router.post("/training/courses/:id/enroll", use: enroll)
+        router.get("/training/courses/:id/scorm", use: scorm)
         router.get("/training/enrollments/:id", use: step)
         router.post("/training/enrollments/:id", use: submit)
         router.post("/training/enrollments/:id/evaluation", use: evaluate)
@@ -34,6 +36,11 @@ struct TrainingPages {
         _ = try await FormReader.read(request, context: context)
         let enrollment = try await store.enrollments.enroll(in: try context.parameters.require("id"), context: tenant)
         return PageRenderer.redirect(to: "/training/enrollments/\(enrollment.id)")
+    }
+
+    /// The SCORM 1.2 package, for a trainer signed in to the pages.
+    @Sendable func scorm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await TrainingAPI.scorm(try context.parameters.require("id"), store: store, publicURL: publicURL, tenant: try context.tenant(as: .trainer))
     }
 
     @Sendable func step(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -50,10 +50,7 @@ struct TrainingViews {
             turn.finished.flatMap { try? ExerciseRules.debrief($0, turn.state, strings: strings, now: now) }
                 .map { exercises.debrief($0, chosen: turn.state.actions ?? []) }
         }
-        let indicators = lesson?.indicators.map { kind in
-            IndicatorLibrary.bundled.indicators.filter { kind == "any" || $0.kind.rawValue == kind || $0.kind == .both }
-                .map { Indicator(text: $0.text(in: strings.language), source: $0.source) }
-        } ?? []
+        let indicators = Self.indicators(lesson?.indicators, language: strings.language)
         let questions = (next.questions ?? []).enumerated().map { index, question in
             Question(id: question.id, number: index + 1, text: question.text, choices: question.choices.map { choice in
                 Choice(name: "q:\(question.id):\(choice.id)", label: choice.text, inputId: "q-\(question.id)-\(choice.id)", checked: false)
@@ -78,6 +75,13 @@ struct TrainingViews {
             passed: score?.passed ?? false, feedback: feedback, hasFeedback: !feedback.isEmpty,
             evaluation: (next.evaluation ?? []).map { EvaluationItem(name: "e:" + $0.id, text: $0.text, isScale: $0.kind == .scale, inputId: "e-" + $0.id) },
             askMinutes: course.timeAttestation, minutes: course.minutes, error: error)
+    }
+
+    /// The indicator library entries a lesson lists: of its kind ("sex", "labor") and those of both, or all for "any".
+    static func indicators(_ kind: String?, language: Language) -> [Indicator] {
+        guard let kind else { return [] }
+        return IndicatorLibrary.bundled.indicators.filter { kind == "any" || $0.kind.rawValue == kind || $0.kind == .both }
+            .map { Indicator(text: $0.text(in: language), source: $0.source) }
     }
 
     /// The checkboxes ticked, by question: `q:<question>:<choice>`.
