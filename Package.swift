@@ -29,7 +29,7 @@ let package = Package(
         // Operations: counters and timings through swift-metrics, served in Prometheus's text format at /metrics.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        // Load generator for WaypointBench only (already in the graph through HummingbirdTesting).
+        // Forwarding xAPI statements to a learning record store; the benchmark's load generator.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Course lessons are Markdown, rendered on the server.
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
@@ -72,6 +72,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Each feature's templates sit beside its routes; the build puts them side by side.
             resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Response", "Screening", "Shared", "Training"]

@@ -31,6 +31,7 @@ public final class Store: Sendable {
     public let enrollments: Enrollments
     public let certificates: Certificates
     public let compliance: Compliance
+    public let statements: Statements
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -59,6 +60,7 @@ public final class Store: Sendable {
         enrollments = Enrollments(shared: shared)
         certificates = Certificates(shared: shared)
         compliance = Compliance(shared: shared, clients: clients, requirements: RequirementCatalog.bundled)
+        statements = Statements(shared: shared)
     }
 
     public var database: Database { shared.database }

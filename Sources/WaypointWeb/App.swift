@@ -19,7 +19,8 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Waypoint"),
-        services: store.services,
+        services: store.services + [XAPIForwarder(store: store, publicURL: configuration.effectivePublicURL, interval: configuration.xapiInterval,
+                                                  retrySeconds: configuration.xapiRetrySeconds, logger: logger)],
         logger: logger)
     app.beforeServerStarts {
         try await store.database.migrate()

@@ -19,6 +19,11 @@ public struct WebConfiguration: Sendable {
     /// certificates' verify links and Open Badges issuer ids are built on it. Default: the local address.
     public var publicURL: String?
     public var effectivePublicURL: String { publicURL ?? "http://\(host):\(port)" }
+    /// How often xAPI statements due for forwarding are sent to each organization's LRS
+    /// (`WAYPOINT_XAPI_INTERVAL_SECONDS`), and the first wait after a failed try, doubled each time
+    /// up to an hour (`WAYPOINT_XAPI_RETRY_SECONDS`).
+    public var xapiInterval: Duration = .seconds(10)
+    public var xapiRetrySeconds: Int64 = 30
 
     public init() {}
 
@@ -32,6 +37,10 @@ public struct WebConfiguration: Sendable {
         if let url = environment["WAYPOINT_PUBLIC_URL"], url.hasPrefix("http") {
             configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
+        if let seconds = environment["WAYPOINT_XAPI_INTERVAL_SECONDS"].flatMap(Double.init), seconds > 0 {
+            configuration.xapiInterval = .milliseconds(Int64(seconds * 1000))
+        }
+        if let seconds = environment["WAYPOINT_XAPI_RETRY_SECONDS"].flatMap(Int64.init), seconds > 0 { configuration.xapiRetrySeconds = seconds }
         if let limit = environment["WAYPOINT_PUBLIC_RATE_LIMIT"].flatMap(Int.init), limit > 0 {
             configuration.publicRequestsPerMinute = limit
         }

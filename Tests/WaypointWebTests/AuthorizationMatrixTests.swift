@@ -122,6 +122,9 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/training/compliance": .roles([.trainer, .admin, .supervisor]), "GET /training/compliance": .roles([.trainer, .admin, .supervisor]),
         // The body sets the organization's administrator's own profile: admins and trainers may, anyone else is refused.
         "PUT /api/v1/training/profiles/{id}": .caseload([.trainer, .admin]),
+        // Every learner's xAPI statements go to trainers and admins; where they are forwarded is an admin's setting.
+        "GET /api/v1/training/statements": .roles([.trainer, .admin]),
+        "GET /api/v1/settings/lrs": .roles([.admin]), "PUT /api/v1/settings/lrs": .roles([.admin]), "DELETE /api/v1/settings/lrs": .roles([.admin]),
         "GET /training": .signedIn, "POST /training/courses/{id}/enroll": .caseload(everyone),
         "GET /training/enrollments/{id}": .owner(.clinician), "POST /training/enrollments/{id}": .owner(.clinician),
         "POST /training/enrollments/{id}/evaluation": .owner(.clinician),
@@ -382,6 +385,7 @@ struct Fixtures: Sendable {
         if pattern.hasSuffix("/partners/{id}/events") { return #"{"kind":"training","title":"","held_on":"z"}"# }
         if pattern.hasSuffix("/events") { return #"{"status":"closed"}"# }
         if pattern.hasSuffix("/retention") { return #"{"years":7}"# }
+        if pattern.hasSuffix("/settings/lrs") { return #"{"endpoint":"http://127.0.0.1:9/xapi","username":"matrix","password":"matrix"}"# }
         if pattern == "/api/v1/crisis-contacts" {
             return #"{"channel":"chat","caller_role":"professional","concerns":["unsure"],"danger":false,"outcome":["information"]}"#
         }

@@ -66,10 +66,15 @@ public struct Enrollments: Repository {
             var scored: CheckScore?
             var feedback: [ScoredAttempt.Feedback] = []
             var turn: ExerciseTurn?
+            let xapi = XAPIStatements(course: course, learner: context.userId, enrollment: enrollmentId)
+            var statements: [XAPIStatement] = []
             switch TrainingRules.next(course, progress) {
-            case .lesson(_, let lesson):
+            case .lesson(let module, let lesson):
                 guard submission.lesson == lesson, submission.answers == nil, submission.exercise == nil else { throw TrainingError.outOfOrder }
                 progress.lessonsDone.insert(lesson)
+                if let read = course.modules.first(where: { $0.id == module })?.lessons.first(where: { $0.id == lesson }) {
+                    statements.append(xapi.lessonRead(read, module: module, at: Date(millis: now)))
+                }
             case .exercise(let module, let id):
                 guard let move = submission.exercise, move.exercise == id, submission.lesson == nil, submission.answers == nil,
                       let exercise = course.modules.first(where: { $0.id == module })?.exercises?.first(where: { $0.id == id }) else {
@@ -78,6 +83,7 @@ public struct Enrollments: Repository {
                 let (state, choice) = try ExerciseRules.apply(move, to: progress.exercises[id] ?? ExerciseState(), of: exercise)
                 progress.exercises[id] = state
                 turn = ExerciseTurn(exerciseId: id, choice: choice, state: state, finished: state.isDone ? exercise : nil)
+                statements += [xapi.exerciseMove(move, exercise: exercise, module: module, state: state, now: Date(millis: now))].compactMap { $0 }
             case .pretest, .check:
                 guard let answers = submission.answers, submission.lesson == nil, submission.exercise == nil,
                       let attempt = try await db.raw("""
@@ -99,6 +105,7 @@ public struct Enrollments: Repository {
                     if score.passed { progress.checksPassed.insert(stage) }
                 }
                 scored = score
+                statements += xapi.attempt(stage: stage, answers: answers, drawn: drawn, score: score, at: Date(millis: now))
                 feedback = drawn.compactMap { id in
                     questions[id].map { ScoredAttempt.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
                                                         source: $0.source) }
@@ -107,6 +114,7 @@ public struct Enrollments: Repository {
                 throw TrainingError.outOfOrder
             }
             try await save(progress, of: enrollmentId, at: now, on: db)
+            try await Statements.record(statements, enrollmentId: enrollmentId, context: context, at: now, on: db)
             try await audit.append(audit(context, turn != nil ? "training.exercise" : scored == nil ? "training.lesson" : "training.attempt", enrollmentId),
                                    on: db)
             let updated = Enrollment(id: enrollment.id, courseId: enrollment.courseId, courseVersion: enrollment.courseVersion, progress: progress,
@@ -193,7 +201,12 @@ public struct Enrollments: Repository {
             let completed = try await db.raw("""
                 UPDATE enrollments SET completed_at = \(bind: now) WHERE id = \(bind: enrollment.id) AND completed_at IS NULL RETURNING id
                 """).all()
-            if !completed.isEmpty { try await Certificates.issue(for: enrollment.id, course: course, in: context, at: now, on: db) }
+            if !completed.isEmpty {
+                try await Certificates.issue(for: enrollment.id, course: course, in: context, at: now, on: db)
+                let done = XAPIStatements(course: course, learner: context.userId, enrollment: enrollment.id).courseCompleted(startedAt: enrollment.startedAt,
+                                                                                                                             at: Date(millis: now))
+                try await Statements.record([done], enrollmentId: enrollment.id, context: context, at: now, on: db)
+            }
             return next(.complete)
         }
     }

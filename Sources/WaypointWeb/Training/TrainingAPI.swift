@@ -34,6 +34,10 @@ struct TrainingAPI {
         api.get("/training/issuer", use: issuer)
         api.get("/training/compliance", use: compliance)
         api.put("/training/profiles/:id", use: setProfile)
+        api.get("/training/statements", use: statements)
+        api.get("/settings/lrs", use: lrsStatus)
+        api.put("/settings/lrs", use: setLRS)
+        api.delete("/settings/lrs", use: removeLRS)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -140,6 +144,36 @@ struct TrainingAPI {
         let tenant = try context.tenant()
         let body = try await JSONBody.decode(TrainingProfile.self, from: request, context: context)
         try await store.compliance.setProfile(body, of: try context.parameters.require("id"), in: tenant)
+        return Response(status: .noContent)
+    }
+
+    /// The organization's xAPI statements in the order stored, as an LRS's StatementResult: `more`
+    /// is the next page's address while there is one. `?after=` continues; `?limit=` (1–500, default 100).
+    @Sendable func statements(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(where: LRSSettings.mayExport)
+        let limit = try DirectoryAPI.int(request, "limit", default: 100, range: 1...500)
+        let after = request.uri.queryParameters["after"].map(String.init)
+        let page = try await store.statements.export(in: tenant, after: after, limit: limit)
+        struct Result: Encodable { let statements: [XAPIStatement], more: String }
+        let more = page.next.map { "/api/v1/training/statements?limit=\(limit)&after=\($0)" } ?? ""
+        let body = try XAPIStatement.encoder.encode(Result(statements: page.statements.map { $0.resolved(base: publicURL) }, more: more))
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Where statements are forwarded and how that stands; never the password.
+    @Sendable func lrsStatus(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(try await store.statements.lrsStatus(in: try context.tenant(where: LRSSettings.mayConfigure)))
+    }
+
+    /// `{"endpoint", "username", "password"}`: statements made from now on, and those waiting, go there.
+    @Sendable func setLRS(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(where: LRSSettings.mayConfigure)
+        try await store.statements.setLRS(try await JSONBody.decode(LRSSettings.self, from: request, context: context), in: tenant)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func removeLRS(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try await store.statements.setLRS(nil, in: try context.tenant(where: LRSSettings.mayConfigure))
         return Response(status: .noContent)
     }
 }
