@@ -3,7 +3,10 @@ respond, refer' — the pretest, the first module's lessons with their sources, 
 the real screening instrument and planner (a weak choice, answers recorded, steps picked, then the
 debrief that names the missed report), the module's check failed then passed — finishes the other
 modules through the same API, evaluates the course, gets a certificate, and /verify says valid."""
+import io
 import urllib.request
+
+from pypdf import PdfReader
 
 from selenium.webdriver.common.by import By
 
@@ -142,3 +145,12 @@ def test_clinician_takes_the_built_in_course(browser, own_server):
     code = browser.find_element(By.ID, "certificate-code").text
     with urllib.request.urlopen(f"{server.url}/verify/{code}") as response:
         assert 'data-status="valid"' in response.read().decode()
+
+    # The same certificate as a PDF, fetched with the page's session.
+    pdf_url = browser.find_element(By.ID, "certificate-pdf").get_attribute("href")
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(pdf_url, headers={"Cookie": cookies})) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.read())).pages)
+    for expected in ["Demo Clinician", "Recognize, respond, refer", code, f"{server.url}/verify/{code}"]:
+        assert expected in text, expected

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 import jwt
+from pypdf import PdfReader
 import pytest
 from jwt.algorithms import OKPAlgorithm
 
@@ -154,6 +155,16 @@ def test_compliance_lists_the_demo_staff(browser, own_server):
     assert nurse["status"] == "never_started" and nurse["due_on"] and nurse["source_verified"] == "yes"
     assert by[("Demo Advocate", "nj-facilities")]["status"] == "overdue"  # hired 200 days ago; six months allowed
     assert ("Demo Case Manager", "tx-practitioners") in by
+    # The PDF for the audit binder: stamped with who generated it, listing the same people.
+    request = urllib.request.Request(f"{server.url}/api/v1/training/compliance?format=pdf", headers={"Authorization": f"Bearer {trainer}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.read()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Generated" in text and "by Demo Trainer" in text
+    for name in ["Demo Clinician", "Demo Advocate", "Demo Case Manager"]:
+        assert name in text
+    assert "People who never started" in text
     sign_in(browser, server, "demo-trainer")
     browser.get(server.url + "/training/compliance")
     wait_for(browser, "compliance-table")

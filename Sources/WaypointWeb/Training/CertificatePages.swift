@@ -36,7 +36,28 @@ struct CertificatePages {
                              completedOn: formatter.string(from: certificate.completedAt), code: certificate.code,
                              verifyURL: "\(publicURL)/verify/\(certificate.code)", revoked: certificate.revokedAt != nil,
                              provider: course.ce?.provider, statement: course.ce?.statement)
+        if request.uri.queryParameters["format"] == "pdf" {
+            return Download.file(Self.pdf(view, strings: Localizer(context.language)), type: "application/pdf", filename: "certificate-\(certificate.code).pdf")
+        }
         return renderer.page("certificate", titleKey: "certificate_title", view: view, request: request, context: context)
+    }
+
+    /// The same certificate as a PDF to file or print.
+    static func pdf(_ view: Printable, strings: Localizer) -> Data {
+        var pdf = SimplePDF(footer: "\(strings["certificate_number"]) \(view.code) · \(view.verifyURL)")
+        pdf.space(90)
+        pdf.paragraph(strings["certificate_heading"], size: 26, bold: true, centered: true, after: 30)
+        if view.revoked { pdf.paragraph(strings["certificate_revoked"], size: 14, bold: true, centered: true, after: 20) }
+        pdf.paragraph(view.learner, size: 22, bold: true, centered: true, after: 16)
+        pdf.paragraph(strings["certificate_completed"], size: 12, centered: true)
+        pdf.paragraph("\(view.courseTitle) (\(strings["training_version"]) \(view.version))", size: 16, bold: true, centered: true, after: 16)
+        pdf.paragraph("\(strings["certificate_hours"]): \(view.hours) · \(strings["certificate_date"]): \(view.completedOn)", size: 12, centered: true, after: 24)
+        if let provider = view.provider { pdf.paragraph("\(strings["certificate_provider"]): \(provider)", size: 11, centered: true) }
+        if let statement = view.statement { pdf.paragraph(statement, size: 9, centered: true, after: 16) }
+        pdf.space(20)
+        pdf.paragraph("\(strings["certificate_number"]): \(view.code)", size: 12, bold: true, centered: true)
+        pdf.paragraph("\(strings["certificate_verify_at"]) \(view.verifyURL)", size: 10, centered: true)
+        return pdf.data()
     }
 
     /// Public: anyone holding a printed certificate may check it.

@@ -132,10 +132,12 @@ struct TrainingAPI {
 
     struct ComplianceReport: Encodable { let lines: [ComplianceLine] }
 
-    /// Everyone's status on the requirements that apply to them; `?format=csv` for the spreadsheet.
+    /// Everyone's status on the requirements that apply to them; `?format=csv` for the spreadsheet, `pdf` for the audit binder.
     @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let lines = try await store.compliance.report(in: try context.tenant())
-        if request.uri.queryParameters["format"] == "csv" { return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv") }
+        let tenant = try context.tenant()
+        let lines = try await store.compliance.report(in: tenant)
+        if let download = try await TrainingViews.complianceDownload(lines, format: request.uri.queryParameters["format"].map(String.init), store: store,
+                                                                       tenant: tenant, language: context.language) { return download }
         return try JSONBody.response(ComplianceReport(lines: lines))
     }
 

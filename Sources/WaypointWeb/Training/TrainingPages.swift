@@ -116,21 +116,16 @@ struct TrainingPages {
         }
     }
 
-    struct ComplianceRow { let name: String, department: String, requirement: String, unverified: Bool, state: String, stateLabel: String, dueOn: String, metBy: String }
-    struct ComplianceView { let rows: [ComplianceRow], noRows: Bool, neverStarted: [ComplianceRow], hasNeverStarted: Bool }
+    struct ComplianceView { let rows: [TrainingViews.ComplianceRow], noRows: Bool, neverStarted: [TrainingViews.ComplianceRow], hasNeverStarted: Bool }
 
-    /// The organization's compliance by department and requirement, with who never started; `?format=csv` downloads it.
+    /// The organization's compliance by department and requirement, with who never started; `?format=csv` or `pdf` downloads it.
     @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let lines = try await store.compliance.report(in: tenant)
-        if request.uri.queryParameters["format"] == "csv" { return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv") }
-        let strings = Localizer(context.language)
-        let titles = Dictionary(RequirementCatalog.bundled.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
-        let rows = lines.map { line in
-            ComplianceRow(name: line.name, department: line.department, requirement: titles[line.requirement] ?? line.requirement, unverified: !line.verified,
-                          state: line.status.state.rawValue, stateLabel: strings.label("compliance_state", line.status.state.rawValue),
-                          dueOn: line.status.dueOn ?? "", metBy: line.status.metBy ?? "")
-        }
+        if let download = try await TrainingViews.complianceDownload(lines, format: request.uri.queryParameters["format"].map(String.init), store: store,
+                                                                       tenant: tenant, language: context.language) { return download }
+        let views = TrainingViews(context.language)
+        let rows = views.complianceRows(lines)
         let never = zip(lines, rows).filter { !$0.0.status.started && $0.0.status.state != .met }.map(\.1)
         return renderer.page("training-compliance", titleKey: "compliance_title",
                              view: ComplianceView(rows: rows, noRows: rows.isEmpty, neverStarted: never, hasNeverStarted: !never.isEmpty),

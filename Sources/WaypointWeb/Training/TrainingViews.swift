@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import WaypointCore
 import WaypointStore
 
@@ -82,6 +83,59 @@ struct TrainingViews {
         guard let kind else { return [] }
         return IndicatorLibrary.bundled.indicators.filter { kind == "any" || $0.kind.rawValue == kind || $0.kind == .both }
             .map { Indicator(text: $0.text(in: language), source: $0.source) }
+    }
+
+    struct ComplianceRow { let name: String, department: String, requirement: String, unverified: Bool, state: String, stateLabel: String, dueOn: String, metBy: String }
+
+    func complianceRows(_ lines: [ComplianceLine]) -> [ComplianceRow] {
+        let titles = Dictionary(RequirementCatalog.bundled.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        return lines.map { line in
+            ComplianceRow(name: line.name, department: line.department, requirement: titles[line.requirement] ?? line.requirement, unverified: !line.verified,
+                          state: line.status.state.rawValue, stateLabel: strings.label("compliance_state", line.status.state.rawValue),
+                          dueOn: line.status.dueOn ?? "", metBy: line.status.metBy ?? "")
+        }
+    }
+
+    /// `?format=csv` (the spreadsheet) or `pdf` (for the audit binder, stamped with when and by whom); nil for the page or JSON.
+    static func complianceDownload(_ lines: [ComplianceLine], format: String?, store: Store, tenant: TenantContext,
+                                   language: Language) async throws -> Response? {
+        switch format {
+        case "csv": return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv")
+        case "pdf":
+            let user = try await store.users.find(tenant.userId, in: tenant).displayName
+            let pdf = TrainingViews(language).compliancePDF(lines, generatedBy: user, at: Date(millis: store.clock.millis()))
+            return Download.file(pdf, type: "application/pdf", filename: "training-compliance.pdf")
+        default: return nil
+        }
+    }
+
+    func compliancePDF(_ lines: [ComplianceLine], generatedBy user: String, at time: Date) -> Data {
+        let stamp = time.calendarMinute() + " UTC"
+        var pdf = SimplePDF(footer: strings["compliance_title"] + " · " + stamp)
+        pdf.paragraph(strings["compliance_title"], size: 18, bold: true)
+        pdf.paragraph(strings.format("compliance_generated", ["time": stamp, "user": user]), size: 10, after: 10)
+        let rows = complianceRows(lines)
+        let widths = [150.0, 150, 80, 70, 54]
+        for (department, group) in Dictionary(grouping: rows, by: \.department).sorted(by: { $0.key < $1.key }) {
+            pdf.ensureRoom(60)
+            pdf.paragraph("\(strings["compliance_department"]): \(department.isEmpty ? "—" : department)", size: 12, bold: true, after: 2)
+            pdf.row([strings["compliance_person"], strings["compliance_requirement"], strings["compliance_status"], strings["compliance_due"],
+                     strings["compliance_met_by"]], widths: widths, bold: true)
+            pdf.rule(after: 0)
+            for row in group {
+                pdf.row([row.name, row.requirement + (row.unverified ? " *" : ""), row.stateLabel, row.dueOn, row.metBy], widths: widths)
+            }
+            pdf.space(10)
+        }
+        let never = zip(lines, rows).filter { !$0.0.status.started && $0.0.status.state != .met }.map(\.1)
+        if !never.isEmpty {
+            pdf.ensureRoom(60)
+            pdf.paragraph(strings["compliance_never_started_heading"], size: 12, bold: true, after: 2)
+            for row in never { pdf.row([row.name, row.department, row.requirement, row.dueOn], widths: [150, 110, 190, 54]) }
+        }
+        pdf.space(10)
+        pdf.paragraph("* " + strings["compliance_unverified"], size: 8)
+        return pdf.data()
     }
 
     /// The checkboxes ticked, by question: `q:<question>:<choice>`.
