@@ -175,3 +175,11 @@ def test_compliance_lists_the_demo_staff(browser, own_server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(urllib.request.Request(f"{server.url}/api/v1/training/compliance", headers={"Authorization": f"Bearer {clinician}"}))
     assert refused.value.code == 403
+    # The advocate's own home page reminds them of the overdue training, in words a glance gives nothing away by.
+    browser.delete_all_cookies()
+    sign_in(browser, server, "demo-advocate")
+    reminders = browser.find_element(By.ID, "training-reminders")
+    item = reminders.find_element(By.CSS_SELECTOR, "li[data-overdue='true']")
+    assert "(NJ)" in item.text and "trafficking" not in reminders.text.lower()
+    assert serious_violations(browser) == []
+

@@ -57,7 +57,7 @@ public final class Store: Sendable {
         housing = Housing(shared: shared, clients: clients, cases: cases)
         partners = Partners(shared: shared, clients: clients)
         courses = Courses(shared: shared)
-        enrollments = Enrollments(shared: shared)
+        enrollments = Enrollments(shared: shared, clients: clients)
         certificates = Certificates(shared: shared)
         compliance = Compliance(shared: shared, clients: clients, requirements: RequirementCatalog.bundled)
         statements = Statements(shared: shared)

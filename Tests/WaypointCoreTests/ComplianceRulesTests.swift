@@ -80,3 +80,30 @@ struct ComplianceRulesTests {
         }
     }
 }
+
+@Suite("Spaced refreshers and home reminders")
+struct RefresherRulesTests {
+    @Test("refreshers fall at 1, 3 and 6 months; the latest whose day has come is offered, a missed one is not made up")
+    func schedule() {
+        #expect(RefresherRules.schedule(completedOn: "2026-01-31").map(\.dueOn) == ["2026-02-28", "2026-04-30", "2026-07-31"])
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [], today: "2026-02-27") == nil)
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [], today: "2026-02-28")?.months == 1)
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [1], today: "2026-03-15") == nil)
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [], today: "2026-05-10")?.months == 3)  // the first was missed: the second now
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [3], today: "2026-06-30") == nil)
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [3], today: "2026-07-31")?.months == 6)
+        #expect(RefresherRules.due(completedOn: "2026-01-31", taken: [6], today: "2027-07-31") == nil)
+        #expect(RefresherRules.months(ofStage: "refresher-3") == 3 && RefresherRules.months(ofStage: "refresher-2") == nil && RefresherRules.months(ofStage: "m1") == nil)
+    }
+
+    @Test("a person is reminded of what is overdue or due within 60 days, soonest first, and not of what is met or far off")
+    func reminders() {
+        func line(_ requirement: String, _ state: ComplianceStatus.State, _ due: String?) -> ComplianceLine {
+            ComplianceLine(userId: "u", name: "N", department: "D", requirement: requirement, jurisdiction: "TX", verified: true,
+                           status: ComplianceStatus(requirementId: requirement, state: state, dueOn: due, metBy: state == .met ? "CODE" : nil, started: false))
+        }
+        let lines = [line("far", .neverStarted, "2027-06-01"), line("soon", .due, "2026-12-20"), line("late", .overdue, "2026-10-01"),
+                     line("met-annual", .met, "2027-01-15"), line("met", .met, nil), line("edge", .neverStarted, "2027-01-29"), line("past-edge", .neverStarted, "2027-01-30")]
+        #expect(ComplianceRules.reminders(lines, today: "2026-11-30").map(\.requirement) == ["late", "soon", "met-annual", "edge"])
+    }
+}

@@ -223,4 +223,52 @@ struct TrainingStoreTests {
             #expect(try await test.store.enrollments.course(of: enrollment.id, in: nurse).version == builtIn.version)
         }
     }
+
+    @Test("spaced refreshers: none before a month, the one-month refresher drawn and scored without touching the certificate, then three and six months",
+          arguments: Backend.allCases)
+    func refreshers(backend: Backend) async throws {
+        let time = ManualClock()
+        try await TestStore.withStore(backend, clock: time.clock) { test in
+            let org = try await test.organization("Refresher Org")
+            func user(_ role: Role, _ name: String) async throws -> TenantContext {
+                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
+                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
+            }
+            let trainer = try await user(.trainer, "trainer-r"), nurse = try await user(.clinician, "nurse-r"), other = try await user(.clinician, "nurse-s")
+            _ = try await test.store.courses.importBundle(Self.bundle(), in: trainer)
+            let enrollment = try await test.store.enrollments.enroll(in: "test-course", context: nurse)
+            var next = try await test.store.enrollments.next(enrollment.id, in: nurse)
+            while next.kind != .evaluation {
+                let submission: TrainingSubmission = next.kind == .lesson ? .init(lesson: next.lesson!.id) : .init(answers: Self.right(next.questions))
+                next = try await test.store.enrollments.submit(submission, to: enrollment.id, in: nurse).next
+            }
+            _ = try await test.store.enrollments.evaluate(.init(answers: [:], attestedMinutes: 40), for: enrollment.id, in: nurse)
+            #expect(try await test.store.enrollments.refreshersDue(in: nurse).isEmpty)
+            await #expect(throws: TrainingError.outOfOrder) { try await test.store.enrollments.refresher(enrollment.id, in: nurse) }
+
+            time.advance(32 * 86_400)
+            let due = try await test.store.enrollments.refreshersDue(in: nurse)
+            #expect(due.map(\.months) == [1] && due.first?.courseTitle == "Test course")
+            await #expect(throws: AccessError.notFound) { try await test.store.enrollments.refresher(enrollment.id, in: other) }
+            let drawn = try await test.store.enrollments.refresher(enrollment.id, in: nurse)
+            #expect(drawn.kind == .refresher && drawn.questions?.count == 5 && drawn.questions?.allSatisfy { $0.correct.isEmpty } == true)
+            #expect(try await test.store.enrollments.refresher(enrollment.id, in: nurse).questions == drawn.questions)  // the same draw until answered
+            let wrong = Dictionary(uniqueKeysWithValues: (drawn.questions ?? []).map { ($0.id, ["b"]) })
+            let scored = try await test.store.enrollments.submitRefresher(wrong, to: enrollment.id, in: nurse)
+            #expect(scored.score?.percent == 0 && scored.feedback.count == 5 && scored.next.kind == .refresher && scored.next.questions == nil)
+            #expect(try await test.store.enrollments.refreshersDue(in: nurse).isEmpty)
+            let certificate = try await test.store.certificates.certificate(for: enrollment.id, in: nurse)
+            #expect(certificate.revokedAt == nil)  // a poor refresher takes nothing away
+
+            time.advance(60 * 86_400)
+            #expect(try await test.store.enrollments.refreshersDue(in: nurse).map(\.months) == [3])
+            time.advance(100 * 86_400)  // the three-month one was never taken: the six-month one is next
+            #expect(try await test.store.enrollments.refreshersDue(in: nurse).map(\.months) == [6])
+            let statements = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT statement FROM xapi_statements WHERE enrollment_id = \(bind: enrollment.id)").all()
+                    .map { try $0.decode(column: "statement", as: String.self) }
+            }
+            #expect(statements.contains { $0.contains("refreshers/1") })
+        }
+    }
 }

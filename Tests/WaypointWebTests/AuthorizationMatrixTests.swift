@@ -115,6 +115,8 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/courses/{id}/scorm": .caseload([.trainer]), "GET /training/courses/{id}/scorm": .caseload([.trainer]),
         "GET /api/v1/enrollments/{id}/next": .owner(.clinician), "POST /api/v1/enrollments/{id}/answers": .owner(.clinician),
         "POST /api/v1/enrollments/{id}/evaluation": .owner(.clinician),
+        "GET /api/v1/enrollments/{id}/refresher": .owner(.clinician), "POST /api/v1/enrollments/{id}/refresher": .owner(.clinician),
+        "GET /training/enrollments/{id}/refresher": .owner(.clinician), "POST /training/enrollments/{id}/refresher": .owner(.clinician),
         "GET /training/enrollments/{id}/certificate": .owner(.clinician), "GET /api/v1/enrollments/{id}/certificate": .owner(.clinician),
         "POST /api/v1/certificates/{id}/revoke": .caseload([.trainer]), "GET /api/v1/training/issuer": .signedIn,
         // Public: a printed certificate is checked by anyone; verifiers fetch the issuer's key.

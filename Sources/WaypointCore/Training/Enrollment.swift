@@ -21,7 +21,7 @@ public struct Enrollment: Codable, Sendable, Equatable {
 
 /// What the learner does next, with what they need to do it.
 public struct TrainingNext: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case pretest, lesson, exercise, check, locked, evaluation, complete }
+    public enum Kind: String, Codable, Sendable { case pretest, lesson, exercise, check, locked, evaluation, complete, refresher }
     public let enrollmentId: String
     public let kind: Kind
     public let moduleId: String?

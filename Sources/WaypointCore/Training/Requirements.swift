@@ -177,6 +177,18 @@ public enum ComplianceRules {
         return !Set(profile.facilityRoles).isDisjoint(with: requirement.appliesTo.facilityRoles)
     }
 
+    /// How far ahead a person's home page reminds them of a due date.
+    public static let reminderDays = 60
+
+    /// The lines a person is reminded of: overdue, or due (again) within the reminder window.
+    public static func reminders(_ lines: [ComplianceLine], today: String, windowDays: Int = reminderDays) -> [ComplianceLine] {
+        let horizon = CaseloadPolicy.day(today, plus: windowDays)
+        return lines.filter { line in
+            guard let due = line.status.dueOn else { return false }
+            return line.status.state == .overdue || due <= horizon
+        }.sorted { ($0.status.dueOn ?? "", $0.requirement) < ($1.status.dueOn ?? "", $1.requirement) }
+    }
+
     /// A completion counts when its course covers every topic the requirement lists and lasts long enough.
     public static func counts(_ topics: [String], minutes: Int, for requirement: TrainingRequirement) -> Bool {
         // A handful of topics each: a scan is cheaper than building two sets for every person and requirement.

@@ -144,10 +144,11 @@ public struct XAPIStatements: Sendable {
                   parent: module, id: id, at: time)
     }
 
-    /// One statement per drawn question, then the attempt passed or failed with its score (the pretest "completed").
+    /// One statement per drawn question, then the attempt passed or failed with its score (the pretest and refreshers "completed").
     public func attempt(stage: String, answers: [String: [String]], drawn: [String], score: CheckScore, at time: Date) -> [XAPIStatement] {
         let questions = course.questions
-        let module = stage == "pretest" ? nil : stage
+        let refresher = RefresherRules.months(ofStage: stage)
+        let module = stage == "pretest" || refresher != nil ? nil : stage
         var statements = drawn.compactMap { id -> XAPIStatement? in
             guard let question = questions[id] else { return nil }
             let activity = XAPIStatement.Activity(
@@ -158,9 +159,10 @@ public struct XAPIStatements: Sendable {
             return statement(Verbs.answered, activity, result: .init(success: score.right[id] ?? false, response: (answers[id] ?? []).joined(separator: "[,]")),
                              parent: module, id: UUID(), at: time)
         }
-        let assessment = XAPIStatement.Activity(
-            id: "courses/\(course.id)/\(course.version)/" + (module.map { "modules/\($0)/check" } ?? "pretest"),
-            definition: .init(name: [course.language: stage == "pretest" ? "Pretest" : "Knowledge check"], type: Self.activityType + "assessment"))
+        let path = module.map { "modules/\($0)/check" } ?? refresher.map { "refreshers/\($0)" } ?? "pretest"
+        let name = module != nil ? "Knowledge check" : refresher.map { "Refresher at \($0) months" } ?? "Pretest"
+        let assessment = XAPIStatement.Activity(id: "courses/\(course.id)/\(course.version)/" + path,
+                                                definition: .init(name: [course.language: name], type: Self.activityType + "assessment"))
         let scored = XAPIStatement.Score(scaled: Double(score.percent) / 100, raw: Double(score.percent), min: 0, max: 100)
         let verb = module == nil ? Verbs.completed : score.passed ? Verbs.passed : Verbs.failed
         statements.append(statement(verb, assessment, result: .init(score: scored, success: module == nil ? nil : score.passed, completion: true),

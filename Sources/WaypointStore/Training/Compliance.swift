@@ -32,9 +32,22 @@ public struct Compliance: Repository {
     /// Everyone's status on every requirement that applies to them, by department and name.
     public func report(in context: TenantContext) async throws -> [ComplianceLine] {
         guard ComplianceRules.mayReport(context.role) else { throw AccessError.forbidden }
+        let lines = try await lines(in: context, only: nil)
+        try await audit.record(AuditEvent(context, action: "training.compliance-report", objectType: "organization", objectId: context.orgId))
+        return lines
+    }
+
+    /// The caller's own status on the requirements that apply to them (their home page's reminders).
+    public func mine(in context: TenantContext) async throws -> [ComplianceLine] {
+        try await lines(in: context, only: context.userId)
+    }
+
+    /// Everyone's lines, or one person's.
+    func lines(in context: TenantContext, only userId: String?) async throws -> [ComplianceLine] {
         let today = clients.today()
+        let person: SQLQueryString = userId.map { id -> SQLQueryString in "AND user_id = \(bind: id)" } ?? ""
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
-        let lines = try await database.withConnection { db -> [ComplianceLine] in
+        return try await database.withConnection { db -> [ComplianceLine] in
             // What each course version covers, parsed once per version.
             var courses: [String: (topics: [String], minutes: Int)] = [:]
             for row in try await db.raw("SELECT id, version, bundle FROM courses WHERE org_id = \(bind: context.orgId)").all() {
@@ -44,7 +57,7 @@ public struct Compliance: Repository {
             var completions: [String: [TrainingCompletion]] = [:]
             for row in try await db.raw("""
                 SELECT user_id, code, course_id, course_version, completed_at FROM training_certificates
-                WHERE org_id = \(bind: context.orgId) AND revoked_at IS NULL
+                WHERE org_id = \(bind: context.orgId) AND revoked_at IS NULL \(person)
                 """).all() {
                 let key = try row.decode(column: "course_id", as: String.self) + "@" + (try row.decode(column: "course_version", as: String.self))
                 guard let course = courses[key] else { continue }
@@ -54,7 +67,7 @@ public struct Compliance: Repository {
             }
             var started: [String: [(topics: [String], minutes: Int)]] = [:]
             for row in try await db.raw("""
-                SELECT user_id, course_id, course_version FROM enrollments WHERE org_id = \(bind: context.orgId) AND completed_at IS NULL
+                SELECT user_id, course_id, course_version FROM enrollments WHERE org_id = \(bind: context.orgId) AND completed_at IS NULL \(person)
                 """).all() {
                 let key = try row.decode(column: "course_id", as: String.self) + "@" + (try row.decode(column: "course_version", as: String.self))
                 if let course = courses[key] { started[try row.decode(column: "user_id", as: String.self), default: []].append(course) }
@@ -62,6 +75,7 @@ public struct Compliance: Repository {
             return try await db.raw("""
                 SELECT u.id, u.display_name_sealed, p.states, p.license_type, p.license_renewal_on, p.hired_on, p.department, p.facility_roles
                 FROM users u JOIN training_profiles p ON p.user_id = u.id WHERE u.org_id = \(bind: context.orgId) AND u.active = 1
+                \(userId.map { id -> SQLQueryString in "AND u.id = \(bind: id)" } ?? "")
                 """).all().compactMap { row -> (department: String, name: String, lines: [ComplianceLine])? in
                 let id = try row.decode(column: "id", as: String.self)
                 func list(_ column: String) throws -> [String] { try row.decode(column: column, as: String.self).split(separator: ",").map(String.init) }
@@ -83,7 +97,5 @@ public struct Compliance: Repository {
             .sorted { ($0.department, $0.name) < ($1.department, $1.name) }
             .flatMap(\.lines)
         }
-        try await audit.record(AuditEvent(context, action: "training.compliance-report", objectType: "organization", objectId: context.orgId))
-        return lines
     }
 }

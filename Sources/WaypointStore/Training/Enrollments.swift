@@ -7,6 +7,7 @@ import WaypointCore
 /// their evaluation and completion.
 public struct Enrollments: Repository {
     let shared: StoreContext
+    let clients: Clients
 
     func audit(_ context: TenantContext, _ action: String, _ id: String) -> AuditEvent {
         AuditEvent(context, action: action, objectType: "enrollment", objectId: id)
@@ -155,6 +156,92 @@ public struct Enrollments: Repository {
                                      startedAt: enrollment.startedAt, completedAt: nil)
             return try await step(of: updated, course: course, in: context, at: now, on: db)
         }
+    }
+
+    // MARK: Spaced refreshers
+
+    /// Refreshers due for the caller's completed courses (the latest completion of each course).
+    public func refreshersDue(in context: TenantContext) async throws -> [RefresherDue] {
+        let today = clients.today()
+        return try await database.withConnection { db in
+            let rows = try await db.raw("""
+                SELECT id, course_id, course_version, completed_at FROM enrollments
+                WHERE org_id = \(bind: context.orgId) AND user_id = \(bind: context.userId) AND completed_at IS NOT NULL ORDER BY completed_at DESC
+                """).all()
+            var taken: [String: Set<Int>] = [:]
+            for row in try await db.raw("""
+                SELECT a.enrollment_id, a.stage FROM training_attempts a JOIN enrollments e ON e.id = a.enrollment_id
+                WHERE e.org_id = \(bind: context.orgId) AND e.user_id = \(bind: context.userId) AND a.stage LIKE 'refresher-%' AND a.finished_at IS NOT NULL
+                """).all() {
+                if let months = RefresherRules.months(ofStage: try row.decode(column: "stage", as: String.self)) {
+                    taken[try row.decode(column: "enrollment_id", as: String.self), default: []].insert(months)
+                }
+            }
+            var seen = Set<String>(), due: [RefresherDue] = []
+            for row in rows {
+                let courseId = try row.decode(column: "course_id", as: String.self)
+                guard seen.insert(courseId).inserted else { continue }
+                let id = try row.decode(column: "id", as: String.self)
+                let completedOn = Date(millis: try row.decode(column: "completed_at", as: Int64.self)).calendarDay(in: clients.policy.timeZone)
+                guard let next = RefresherRules.due(completedOn: completedOn, taken: taken[id] ?? [], today: today) else { continue }
+                let course = try await Courses.course(courseId, version: try row.decode(column: "course_version", as: String.self), in: context, on: db)
+                due.append(RefresherDue(enrollmentId: id, courseId: courseId, courseTitle: course.title, months: next.months, dueOn: next.dueOn))
+            }
+            return due
+        }
+    }
+
+    /// The refresher due on one of the caller's completed enrollments: its open draw, or a new one.
+    public func refresher(_ enrollmentId: String, in context: TenantContext) async throws -> TrainingNext {
+        let now = clock.millis()
+        let stage = try await dueStage(enrollmentId, in: context)
+        return try await database.transaction { db in
+            let (_, course) = try await load(enrollmentId, in: context, on: db)
+            let (attempt, questions) = try await openAttempt(enrollmentId, stage: stage, pool: TrainingRules.pretestPool(course),
+                                                             count: min(RefresherRules.questions, course.questions.count), at: now, on: db)
+            return TrainingNext(enrollmentId: enrollmentId, kind: .refresher, moduleId: nil, lesson: nil, attemptId: attempt, questions: questions,
+                                evaluation: nil, attemptsLeft: nil)
+        }
+    }
+
+    /// Scores the refresher's answers: feedback to learn from, recorded for the delayed post-test; nothing else changes.
+    public func submitRefresher(_ answers: [String: [String]], to enrollmentId: String, in context: TenantContext) async throws -> ScoredAttempt {
+        let now = clock.millis()
+        let stage = try await dueStage(enrollmentId, in: context)
+        return try await database.transaction { db in
+            let (_, course) = try await load(enrollmentId, in: context, on: db)
+            guard let attempt = try await db.raw("""
+                SELECT id, drawn FROM training_attempts WHERE enrollment_id = \(bind: enrollmentId) AND stage = \(bind: stage) AND finished_at IS NULL
+                """).first() else { throw TrainingError.outOfOrder }
+            let drawn = try JSONDecoder().decode([String].self, from: Data(try attempt.decode(column: "drawn", as: String.self).utf8))
+            let questions = course.questions
+            let score = try TrainingRules.score(answers, drawn: drawn, questions: questions, passPercent: course.passPercent)
+            try await db.raw("""
+                UPDATE training_attempts SET answers = \(bind: try Clients.json(answers)), correct = \(bind: Int64(score.correct)),
+                       percent = \(bind: Int64(score.percent)), passed = \(bind: Int64(score.passed ? 1 : 0)), finished_at = \(bind: now)
+                WHERE id = \(bind: try attempt.decode(column: "id", as: String.self))
+                """).run()
+            let xapi = XAPIStatements(course: course, learner: context.userId, enrollment: enrollmentId)
+            try await Statements.record(xapi.attempt(stage: stage, answers: answers, drawn: drawn, score: score, at: Date(millis: now)),
+                                        enrollmentId: enrollmentId, context: context, at: now, on: db)
+            try await audit.append(audit(context, "training.refresher", enrollmentId), on: db)
+            let feedback = drawn.compactMap { id in
+                questions[id].map { ScoredAttempt.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
+                                                    source: $0.source) }
+            }
+            return ScoredAttempt(score: score, feedback: feedback, next: TrainingNext(enrollmentId: enrollmentId, kind: .refresher, moduleId: nil, lesson: nil,
+                                                                                      attemptId: nil, questions: nil, evaluation: nil, attemptsLeft: nil))
+        }
+    }
+
+    /// The stage of the refresher due now on the enrollment, or out of order when none is.
+    func dueStage(_ enrollmentId: String, in context: TenantContext) async throws -> String {
+        guard let due = try await refreshersDue(in: context).first(where: { $0.enrollmentId == enrollmentId }) else {
+            // Not the caller's, not completed, or nothing due: the same answer, so nothing is learned about others' enrollments.
+            _ = try await database.withConnection { db in try await load(enrollmentId, in: context, on: db) }
+            throw TrainingError.outOfOrder
+        }
+        return RefresherRules.stage(due.months)
     }
 
     // MARK: Inside a transaction

@@ -8,7 +8,12 @@ enum AccountViews {
         let organization: String; let introKey: String; let isClinician: Bool; let isDirectoryEditor: Bool; let worksCases: Bool
         /// For admins and supervisors: partner agreements ending within the reminder window or ended unrenewed.
         let renewalReminder: String?
+        /// The person's own required trainings due soon or overdue, and refreshers due; worded neutrally (a glance at the screen tells nothing).
+        let trainingReminders: [Reminder]
+        /// Stored, not computed: templates read a view's stored properties only.
+        let hasTrainingReminders: Bool
     }
+    struct Reminder { let text: String, href: String, overdue: Bool }
 
     struct SignIn { let signInCSRF: String; let notice: String?; let error: String? }
 

@@ -26,10 +26,27 @@ struct StaffPages {
             let ending = try await store.partners.network(in: tenant).agreementsEnding.count
             if ending > 0 { reminder = strings.format("home_agreements_to_renew", ["count": String(ending)]) }
         }
+        let reminders = try await trainingReminders(tenant, strings: strings)
         let view = AccountViews.Home(organization: organization.name, introKey: strings["home_\(role.rawValue)_intro"],
                                      isClinician: role == .clinician, isDirectoryEditor: role == .directoryEditor,
-                                     worksCases: CaseUseCases.mayWorkCases(role), renewalReminder: reminder)
+                                     worksCases: CaseUseCases.mayWorkCases(role), renewalReminder: reminder,
+                                     trainingReminders: reminders, hasTrainingReminders: !reminders.isEmpty)
         return renderer.page("home", titleKey: "home_title", view: view, request: request, context: context)
+    }
+
+    /// Required trainings overdue or due within the reminder window, then refreshers due.
+    func trainingReminders(_ tenant: TenantContext, strings: Localizer) async throws -> [AccountViews.Reminder] {
+        let due = ComplianceRules.reminders(try await store.compliance.mine(in: tenant), today: store.clients.today())
+        let refreshers = try await store.enrollments.refreshersDue(in: tenant)
+        return due.map { line in
+            let overdue = line.status.state == .overdue
+            return AccountViews.Reminder(text: strings.format(overdue ? "home_training_overdue" : "home_training_due",
+                                                              ["state": line.jurisdiction, "date": line.status.dueOn ?? ""]),
+                                         href: "/training", overdue: overdue)
+        } + refreshers.map {
+            AccountViews.Reminder(text: strings.format("home_refresher_due", ["course": $0.courseTitle, "months": String($0.months)]),
+                                  href: "/training/enrollments/\($0.enrollmentId)/refresher", overdue: false)
+        }
     }
 
     @Sendable func users(_ request: Request, context: WaypointRequestContext) async throws -> Response {

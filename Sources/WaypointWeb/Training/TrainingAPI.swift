@@ -29,6 +29,8 @@ struct TrainingAPI {
         api.get("/enrollments/:id/next", use: next)
         api.post("/enrollments/:id/answers", use: answer)
         api.post("/enrollments/:id/evaluation", use: evaluate)
+        api.get("/enrollments/:id/refresher", use: refresher)
+        api.post("/enrollments/:id/refresher", use: answerRefresher)
         api.get("/enrollments/:id/certificate", use: certificate)
         api.post("/certificates/:id/revoke", use: revoke)
         api.get("/training/issuer", use: issuer)
@@ -100,6 +102,19 @@ struct TrainingAPI {
         return try JSONBody.response(Answered(score: scored.score, feedback: scored.feedback,
                                               exercise: scored.exercise.map { Answered.Move(exercise: $0.exerciseId, choice: $0.choice, state: $0.state) },
                                               debrief: debrief, next: scored.next))
+    }
+
+    /// The refresher due on a completed enrollment (1, 3 and 6 months after completion): a few questions from the course's pools.
+    @Sendable func refresher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        try JSONBody.response(try await store.enrollments.refresher(try context.parameters.require("id"), in: try context.tenant()))
+    }
+
+    /// `{"answers": {"question": ["choice"]}}`: scored with explanations; the certificate is not touched.
+    @Sendable func answerRefresher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let body = try await JSONBody.decode(TrainingSubmission.self, from: request, context: context)
+        let scored = try await store.enrollments.submitRefresher(body.answers ?? [:], to: try context.parameters.require("id"), in: tenant)
+        return try JSONBody.response(Answered(score: scored.score, feedback: scored.feedback, exercise: nil, debrief: nil, next: scored.next))
     }
 
     @Sendable func evaluate(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -19,6 +19,8 @@ struct TrainingPages {
         router.get("/training/enrollments/:id", use: step)
         router.post("/training/enrollments/:id", use: submit)
         router.post("/training/enrollments/:id/evaluation", use: evaluate)
+        router.get("/training/enrollments/:id/refresher", use: refresher)
+        router.post("/training/enrollments/:id/refresher", use: answerRefresher)
         router.get("/training/compliance", use: compliance)
         router.get("/training/import", use: importForm)
         router.post("/training/import", use: importBundle)
@@ -27,7 +29,8 @@ struct TrainingPages {
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let view = TrainingViews(context.language).list(try await store.courses.list(in: tenant), enrollments: try await store.enrollments.mine(in: tenant),
-                                                        isTrainer: TrainingRules.mayAuthor(tenant.role))
+                                                        isTrainer: TrainingRules.mayAuthor(tenant.role),
+                                                        refreshers: try await store.enrollments.refreshersDue(in: tenant))
         return renderer.page("training", titleKey: "training_title", view: view, request: request, context: context)
     }
 
@@ -89,6 +92,26 @@ struct TrainingPages {
             return PageRenderer.redirect(to: "/training/enrollments/\(id)")
         } catch let error as TrainingError {
             return try await page(id, next: try await store.enrollments.next(id, in: tenant), error: error.message(in: Localizer(context.language)),
+                                  status: error.httpStatus, tenant: tenant, request: request, context: context)
+        }
+    }
+
+    @Sendable func refresher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        return try await page(id, next: try await store.enrollments.refresher(id, in: tenant), tenant: tenant, request: request, context: context)
+    }
+
+    /// The refresher scored: its explanations shown, nothing else changes.
+    @Sendable func answerRefresher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant()
+        let id = try context.parameters.require("id")
+        let form = try await FormReader.read(request, context: context)
+        do {
+            let scored = try await store.enrollments.submitRefresher(TrainingViews.answers(from: form), to: id, in: tenant)
+            return try await page(id, next: scored.next, scored: scored, tenant: tenant, request: request, context: context)
+        } catch let error as TrainingError where error != .outOfOrder {
+            return try await page(id, next: try await store.enrollments.refresher(id, in: tenant), error: error.message(in: Localizer(context.language)),
                                   status: error.httpStatus, tenant: tenant, request: request, context: context)
         }
     }

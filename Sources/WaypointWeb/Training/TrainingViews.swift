@@ -10,7 +10,11 @@ struct TrainingViews {
 
     struct CourseRow { let id: String, title: String, summary: String, minutes: Int, version: String, action: String }
     struct EnrollmentRow { let id: String, title: String, state: String, completed: Bool }
-    struct List { let courses: [CourseRow], noCourses: Bool, enrollments: [EnrollmentRow], hasEnrollments: Bool, isTrainer: Bool }
+    struct RefresherRow { let enrollmentId: String, title: String }
+    struct List {
+        let courses: [CourseRow], noCourses: Bool, enrollments: [EnrollmentRow], hasEnrollments: Bool, isTrainer: Bool
+        let refreshers: [RefresherRow], hasRefreshers: Bool
+    }
 
     struct Choice { let name: String, label: String, inputId: String, checked: Bool }
     struct Question { let id: String, number: Int, text: String, choices: [Choice] }
@@ -21,6 +25,7 @@ struct TrainingViews {
     struct Step {
         let enrollmentId: String, courseTitle: String, kind: String
         let isLesson: Bool, isQuestions: Bool, isPretest: Bool, isLocked: Bool, isEvaluation: Bool, isComplete: Bool, isExercise: Bool
+        let isRefresher: Bool, isRefresherDone: Bool, formAction: String
         let lessonId: String?, lessonTitle: String?, lessonHTML: String?, sources: [Source]
         let indicators: [Indicator], hasIndicators: Bool
         let exercise: ExerciseViews.Play?, turn: ExerciseViews.Turn?, debrief: ExerciseViews.Debrief?
@@ -30,7 +35,7 @@ struct TrainingViews {
         let error: String?
     }
 
-    func list(_ courses: [Course], enrollments: [Enrollment], isTrainer: Bool) -> List {
+    func list(_ courses: [Course], enrollments: [Enrollment], isTrainer: Bool, refreshers: [RefresherDue]) -> List {
         let open = Dictionary(enrollments.filter { $0.completedAt == nil }.map { ($0.courseId, $0.id) }, uniquingKeysWith: { first, _ in first })
         let titles = Dictionary(courses.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         return List(
@@ -41,7 +46,10 @@ struct TrainingViews {
                 EnrollmentRow(id: $0.id, title: "\(titles[$0.courseId] ?? $0.courseId) (\($0.courseVersion))",
                               state: strings[$0.completedAt == nil ? "training_in_progress" : "training_completed"], completed: $0.completedAt != nil)
             },
-            hasEnrollments: !enrollments.isEmpty, isTrainer: isTrainer)
+            hasEnrollments: !enrollments.isEmpty, isTrainer: isTrainer,
+            refreshers: refreshers.map { RefresherRow(enrollmentId: $0.enrollmentId, title: strings.format("home_refresher_due", ["course": $0.courseTitle,
+                                                                                                                               "months": String($0.months)])) },
+            hasRefreshers: !refreshers.isEmpty)
     }
 
     func step(_ next: TrainingNext, course: Course, scored: ScoredAttempt? = nil, error: String? = nil, now: Date = Date()) -> Step {
@@ -64,8 +72,11 @@ struct TrainingViews {
         let score = scored?.score
         return Step(
             enrollmentId: next.enrollmentId, courseTitle: course.title, kind: next.kind.rawValue,
-            isLesson: next.kind == .lesson, isQuestions: next.kind == .check || next.kind == .pretest, isPretest: next.kind == .pretest,
+            isLesson: next.kind == .lesson, isQuestions: [.check, .pretest].contains(next.kind) || next.kind == .refresher && next.questions != nil,
+            isPretest: next.kind == .pretest,
             isLocked: next.kind == .locked, isEvaluation: next.kind == .evaluation, isComplete: next.kind == .complete, isExercise: next.kind == .exercise,
+            isRefresher: next.kind == .refresher, isRefresherDone: next.kind == .refresher && next.questions == nil,
+            formAction: "/training/enrollments/\(next.enrollmentId)" + (next.kind == .refresher ? "/refresher" : ""),
             lessonId: lesson?.id, lessonTitle: lesson?.title, lessonHTML: lesson.map { LessonMarkdown.html($0.body) },
             sources: (lesson?.sources ?? next.exercise?.sources ?? []).map { Source(citation: $0.citation, url: $0.url.flatMap { CourseBundle.isSafeLink($0) ? $0 : nil }) },
             indicators: indicators, hasIndicators: !indicators.isEmpty,
