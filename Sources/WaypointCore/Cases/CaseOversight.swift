@@ -110,7 +110,7 @@ public enum CaseloadPolicy {
     /// The day `days` after `today` (YYYY-MM-DD).
     public static func day(_ today: String, plus days: Int) -> String {
         guard let number = HSDSRowRules.dayNumber(today) else { return today }
-        return Date(timeIntervalSince1970: Double(number + days) * 86_400).calendarDay()
+        return HSDSRowRules.date(dayNumber: number + days)
     }
 }
 

@@ -60,14 +60,31 @@ public enum CSV {
     /// Free text for a spreadsheet: a leading =, +, - or @ would be read as a formula, so it is
     /// quoted with an apostrophe (OWASP's advice for CSV injection).
     public static func text(_ value: String) -> String {
-        guard let first = value.first, "=+-@\t\r".contains(first) else { return value }
+        guard let first = value.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13].contains(first) else {
+            return value
+        }
         return "'" + value
     }
 
     public static func line(_ values: [String]) -> String {
-        values.map { value in
-            value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
-        }.joined(separator: ",")
+        var out = ""
+        append(values, to: &out)
+        return out
+    }
+
+    /// One record (without its line break) added to `out`; a value is quoted when it holds a comma,
+    /// a quote or a line break. Scanned as bytes: reading each value by Character was most of the
+    /// time of a 80,000-line report.
+    public static func append(_ values: [String], to out: inout String) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(",") }
+            if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
+                out.append("\"")
+                out.append(value.replacingOccurrences(of: "\"", with: "\"\""))
+                out.append("\"")
+            } else {
+                out.append(value)
+            }
+        }
     }
 }

@@ -114,22 +114,71 @@ public enum HSDSRowRules {
         return .decimal(number)
     }
 
-    public static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1 else { return false }
-        let lengths = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
+    public static func isDate(_ text: String) -> Bool { dateParts(text) != nil }
+
+    /// Year, month and day of a valid "YYYY-MM-DD", read byte by byte (dates are compared and moved
+    /// for every line of a 80,000-line report: splitting strings was a tenth of its time).
+    public static func dateParts(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        var year = 0, month = 0, day = 0, index = 0
+        for byte in text.utf8 {
+            switch index {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            case 0...9:
+                guard (48...57).contains(byte) else { return nil }
+                let digit = Int(byte) - 48
+                if index < 4 { year = year * 10 + digit } else if index < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
+            default:
+                return nil
+            }
+            index += 1
+        }
+        guard index == 10, (1...12).contains(month), day >= 1, day <= monthLength(year: year, month: month) else { return nil }
+        return (year, month, day)
+    }
+
+    public static func monthLength(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// "YYYY-MM-DD", written as bytes.
+    public static func dateText(year: Int, month: Int, day: Int) -> String {
+        var out = [UInt8](repeating: UInt8(ascii: "0"), count: 10)
+        for (offset, value, width) in [(0, year, 4), (5, month, 2), (8, day, 2)] {
+            var rest = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                out[position] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+        }
+        out[4] = UInt8(ascii: "-")
+        out[7] = UInt8(ascii: "-")
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The date `number` days after 1970-01-01 (H. Hinnant's civil-from-days), the inverse of `dayNumber`.
+    public static func date(dayNumber number: Int) -> String {
+        let shifted = number + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return dateText(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 
     /// Days since 1970-01-01 for a valid "YYYY-MM-DD" (proleptic Gregorian), for comparing dates
     /// without a formatter.
     public static func dayNumber(_ text: String) -> Int? {
-        guard isDate(text) else { return nil }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        let (month, day) = (parts[1], parts[2])
-        let year = month <= 2 ? parts[0] - 1 : parts[0]
+        guard let parts = dateParts(text) else { return nil }
+        let (month, day) = (parts.month, parts.day)
+        let year = month <= 2 ? parts.year - 1 : parts.year
         let era = (year >= 0 ? year : year - 399) / 400
         let yearOfEra = year - era * 400
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1

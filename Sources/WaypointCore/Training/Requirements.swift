@@ -163,12 +163,16 @@ public enum ComplianceRules {
 
     /// The report as CSV (RFC 4180): department, person, requirement, state, due date, the certificate that met it.
     public static func csv(_ lines: [ComplianceLine]) -> String {
-        var rows = [CSV.line(["department", "name", "requirement", "jurisdiction", "source_verified", "status", "due_on", "met_by", "started"])]
+        var out = ""
+        out.reserveCapacity((lines.count + 1) * 100)
+        CSV.append(["department", "name", "requirement", "jurisdiction", "source_verified", "status", "due_on", "met_by", "started"], to: &out)
+        out.append("\r\n")
         for line in lines {
-            rows.append(CSV.line([CSV.text(line.department), CSV.text(line.name), line.requirement, line.jurisdiction, line.verified ? "yes" : "no",
-                                  line.status.state.rawValue, line.status.dueOn ?? "", line.status.metBy ?? "", line.status.started ? "yes" : "no"]))
+            CSV.append([CSV.text(line.department), CSV.text(line.name), line.requirement, line.jurisdiction, line.verified ? "yes" : "no",
+                        line.status.state.rawValue, line.status.dueOn ?? "", line.status.metBy ?? "", line.status.started ? "yes" : "no"], to: &out)
+            out.append("\r\n")
         }
-        return rows.joined(separator: "\r\n") + "\r\n"
+        return out
     }
 
     public static func applies(_ requirement: TrainingRequirement, to profile: TrainingProfile) -> Bool {
@@ -229,36 +233,13 @@ public enum ComplianceRules {
     }
 
     /// `day` moved by whole months, the day of the month kept where the month has it (31 January + 1 month → 28 or 29 February).
-    /// Read and written digit by digit: the compliance report calls this for every person and requirement,
+    /// Read and written as bytes: the compliance report calls this for every person and requirement,
     /// and formatting through Foundation was a seventh of the report's time.
     public static func day(_ day: String, plusMonths months: Int) -> String {
-        let digits = Array(day.utf8)
-        guard digits.count == 10, digits[4] == UInt8(ascii: "-"), digits[7] == UInt8(ascii: "-") else { return day }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = Int(digits[index]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year0 = number(0..<4), let month0 = number(5..<7), let day0 = number(8..<10) else { return day }
-        let total = year0 * 12 + (month0 - 1) + months
+        guard let parts = HSDSRowRules.dateParts(day) else { return day }
+        let total = parts.year * 12 + (parts.month - 1) + months
         let year = total / 12, month = total % 12 + 1
-        let lengths = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        let dayOfMonth = min(day0, lengths[month - 1])
-        var out = [UInt8](repeating: UInt8(ascii: "0"), count: 10)
-        for (offset, value, width) in [(0, year, 4), (5, month, 2), (8, dayOfMonth, 2)] {
-            var rest = value
-            for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                out[position] = UInt8(48 + rest % 10)
-                rest /= 10
-            }
-        }
-        out[4] = UInt8(ascii: "-")
-        out[7] = UInt8(ascii: "-")
-        return String(decoding: out, as: UTF8.self)
+        return HSDSRowRules.dateText(year: year, month: month, day: min(parts.day, HSDSRowRules.monthLength(year: year, month: month)))
     }
 }
 
