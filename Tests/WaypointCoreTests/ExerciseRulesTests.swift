@@ -50,6 +50,32 @@ struct ExerciseRulesTests {
         }
     }
 
+    @Test("the Spanish course is the English one translated: valid, the same modules, lessons, questions, right answers and exercises by the same ids")
+    func spanishCourse() throws {
+        let spanish = try #require(BuiltInCourses.course("reconocer-responder-derivar"))
+        #expect(spanish.language == "es" && CourseBundle.check(spanish).isEmpty && spanish.topics == Self.course.topics)
+        func shape(_ exercise: Exercise) -> String {
+            let decisions = exercise.decisions.map { decision in decision.id + decision.choices.map { $0.id + ($0.best ? "*" : "") }.joined() }
+            let script = exercise.interview?.items.map { $0.item + $0.answer.rawValue } ?? []
+            return ([exercise.id] + decisions + script).joined(separator: "/")
+        }
+        func shape(_ course: Course) -> [String] {
+            course.modules.flatMap { module -> [String] in
+                let questions = module.check.pool.map { $0.id + $0.correct.joined() }
+                let exercises = (module.exercises ?? []).map(shape)
+                return [module.id] + module.lessons.map(\.id) + questions + exercises
+            }
+        }
+        #expect(shape(spanish) == shape(Self.course))
+        for exercise in spanish.modules.flatMap({ $0.exercises ?? [] }) {
+            let view = try ExerciseRules.view(exercise, ExerciseRules.bestChoices(exercise).reduce(into: ExerciseState()) { $0.choices[$1.key] = $1.value },
+                                              language: .es)
+            if exercise.interview != nil { #expect(view.stage == .interview && view.questions?.isEmpty == false) }
+            let (_, debrief) = try Self.play(exercise)
+            #expect(debrief.planMatched, "\(exercise.id)")
+        }
+    }
+
     @Test("the best path with the plan's own steps matches: every decision best, every answer recorded as given")
     func bestPathMatches() throws {
         for exercise in Self.exercises {

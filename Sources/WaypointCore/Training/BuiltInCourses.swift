@@ -4,7 +4,8 @@ import Foundation
 /// Every organization sees them until it imports a version of its own; the first enrollment keeps
 /// a copy of the version taken, so a later server release never rewrites a completion.
 public enum BuiltInCourses {
-    static let files = ["recognize-respond-refer"]
+    /// The English course and its Spanish translation (the same modules, questions and exercises, by the same ids).
+    static let files = ["recognize-respond-refer", "reconocer-responder-derivar"]
 
     static let loaded: Result<[Course], BundledResourceError> = {
         var courses: [Course] = []

@@ -56,7 +56,8 @@ struct TrainingViews {
         let lesson = next.lesson
         let exercises = ExerciseViews(strings: strings)
         let debrief = scored?.exercise.flatMap { turn in
-            turn.finished.flatMap { try? ExerciseRules.debrief($0, turn.state, strings: strings, now: now) }
+            // The plan in the course's language, like the case it debriefs.
+            turn.finished.flatMap { try? ExerciseRules.debrief($0, turn.state, strings: Localizer(Language(rawValue: course.language) ?? strings.language), now: now) }
                 .map { exercises.debrief($0, chosen: turn.state.actions ?? []) }
         }
         let indicators = Self.indicators(lesson?.indicators, language: strings.language)
