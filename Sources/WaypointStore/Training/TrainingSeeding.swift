@@ -9,7 +9,8 @@ public struct TrainingSeeding: Repository {
     let shared: StoreContext
 
     /// `staff` people in `departments` departments; every third has completed `course`, every fifth is part way through it.
-    public func seed(orgId: String, staff: Int, departments: Int = 20, course: Course, batch: Int = 500) async throws {
+    /// Each works in several of the shipped states, or with `everyState` in all of them (every requirement their license allows applies).
+    public func seed(orgId: String, staff: Int, departments: Int = 20, course: Course, everyState: Bool = false, batch: Int = 500) async throws {
         let now = clock.millis()
         let sealer = try await keys.sealer(for: orgId, in: database, now: now)
         let today = Date(millis: now).calendarDay()
@@ -27,7 +28,7 @@ public struct TrainingSeeding: Repository {
                          \(bind: try row.seal("", column: "email")), 'not-a-password', 1, '', \(bind: now), \(bind: now))
                         """)
                     // Everyone works in several of the shipped states, with a license and facility roles.
-                    let states = ["TX", "FL", "MI", "NJ", "CT", "LA", "NY"].enumerated().filter { ($0.offset + number) % 3 != 0 }.map(\.element)
+                    let states = ["TX", "FL", "MI", "NJ", "CT", "LA", "NY"].enumerated().filter { everyState || ($0.offset + number) % 3 != 0 }.map(\.element)
                     profiles.append("""
                         (\(bind: id), \(bind: orgId), \(bind: states.joined(separator: ",")), \(bind: licenses[number % licenses.count]),
                          \(bind: CaseloadPolicy.day(today, plus: number % 700 - 200)), \(bind: CaseloadPolicy.day(today, plus: -(number % 400))),
