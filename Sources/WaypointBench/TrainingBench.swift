@@ -13,25 +13,24 @@ enum TrainingBench {
         let store = try await Store.open(location, keyFile: keyFile, logger: logger)
         try await store.database.whileRunning {
             _ = try await store.database.migrate()
-            let organization = try await store.organizations.create(name: "Compliance bench \(UUID().uuidString.prefix(8))", requestId: "bench")
-            let trainerId = try await store.users.createAsOperator(
-                NewUser(username: "bench-trainer-\(UUID().uuidString.prefix(6))", role: .trainer, displayName: "Trainer", password: "benchmark passphrase 2026"),
-                orgId: organization.id, requestId: "bench")
-            let trainer = TenantContext(orgId: organization.id, userId: trainerId, role: .trainer, requestId: "bench")
-            let course = try await store.courses.importBundle(Self.course, in: trainer)
-            try await measure(name: name, store: store, trainer: trainer, course: course, staff: staff, everyState: false)
+            try await measure(name: name, store: store, trainer: try await trainer(in: store, named: "Compliance bench"), staff: staff, everyState: false)
             // The same staff working in every shipped state: each person is held to every requirement their license allows.
-            let wide = try await store.organizations.create(name: "Compliance bench wide \(UUID().uuidString.prefix(8))", requestId: "bench")
-            let wideTrainerId = try await store.users.createAsOperator(
-                NewUser(username: "bench-trainer-\(UUID().uuidString.prefix(6))", role: .trainer, displayName: "Trainer", password: "benchmark passphrase 2026"),
-                orgId: wide.id, requestId: "bench")
-            let wideTrainer = TenantContext(orgId: wide.id, userId: wideTrainerId, role: .trainer, requestId: "bench")
-            let wideCourse = try await store.courses.importBundle(Self.course, in: wideTrainer)
-            try await measure(name: name + " (every state)", store: store, trainer: wideTrainer, course: wideCourse, staff: staff, everyState: true)
+            try await measure(name: name + " (every state)", store: store, trainer: try await trainer(in: store, named: "Compliance bench wide"), staff: staff,
+                              everyState: true)
         }
     }
 
-    static func measure(name: String, store: Store, trainer: TenantContext, course: Course, staff: Int, everyState: Bool) async throws {
+    /// A new organization with a trainer who imports the bench course.
+    static func trainer(in store: Store, named name: String) async throws -> TenantContext {
+        let organization = try await store.organizations.create(name: "\(name) \(UUID().uuidString.prefix(8))", requestId: "bench")
+        let trainerId = try await store.users.createAsOperator(
+            NewUser(username: "bench-trainer-\(UUID().uuidString.prefix(6))", role: .trainer, displayName: "Trainer", password: "benchmark passphrase 2026"),
+            orgId: organization.id, requestId: "bench")
+        return TenantContext(orgId: organization.id, userId: trainerId, role: .trainer, requestId: "bench")
+    }
+
+    static func measure(name: String, store: Store, trainer: TenantContext, staff: Int, everyState: Bool) async throws {
+        let course = try await store.courses.importBundle(Self.course, in: trainer)
         let seeding = ContinuousClock.now
         try await store.trainingSeeding.seed(orgId: trainer.orgId, staff: staff, course: course, everyState: everyState)
         print("\(name): seeded \(staff) staff in \(Int((ContinuousClock.now - seeding).inSeconds)) s")

@@ -13,9 +13,8 @@ struct StatementStoreTests {
         let time = ManualClock()
         try await TestStore.withStore(backend, clock: time.clock) { test in
             let org = try await test.organization("xAPI Org")
-            let nurseId = try await test.store.users.createAsOperator(
-                NewUser(username: "nurse-x", role: .clinician, displayName: "Nurse X", password: TestStore.password), orgId: org.orgId, requestId: "r")
-            let nurse = TenantContext(orgId: org.orgId, userId: nurseId, role: .clinician, requestId: "r")
+            let nurse = try await TrainingStoreTests.member(.clinician, "nurse-x", of: org, in: test)
+            let nurseId = nurse.userId
             let course = BuiltInCourses.course("recognize-respond-refer")!
             let enrollment = try await test.store.enrollments.enroll(in: course.id, context: nurse)
             let pretest = try await test.store.enrollments.next(enrollment.id, in: nurse)

@@ -28,6 +28,12 @@ struct TrainingStoreTests {
         return try! JSONSerialization.data(withJSONObject: course)
     }
 
+    /// A member of the organization with this role, as the store sees them.
+    static func member(_ role: Role, _ name: String, of org: TenantFixture, in test: TestStore) async throws -> TenantContext {
+        TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
+            NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
+    }
+
     static func right(_ questions: [Course.Question]?) -> [String: [String]] {
         Dictionary(uniqueKeysWithValues: (questions ?? []).map { ($0.id, ["a"]) })
     }
@@ -36,10 +42,7 @@ struct TrainingStoreTests {
     func bundles(backend: Backend) async throws {
         try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
             let org = try await test.organization("Training Org")
-            func user(_ role: Role, _ name: String) async throws -> TenantContext {
-                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
-                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
-            }
+            func user(_ role: Role, _ name: String) async throws -> TenantContext { try await Self.member(role, name, of: org, in: test) }
             let trainer = try await user(.trainer, "trainer-1"), nurse = try await user(.clinician, "nurse-1")
             await #expect(throws: AccessError.forbidden) { try await test.store.courses.importBundle(Self.bundle(), in: nurse) }
             do {
@@ -89,10 +92,7 @@ struct TrainingStoreTests {
     func learning(backend: Backend) async throws {
         try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
             let org = try await test.organization("Learning Org")
-            func user(_ role: Role, _ name: String) async throws -> TenantContext {
-                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
-                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
-            }
+            func user(_ role: Role, _ name: String) async throws -> TenantContext { try await Self.member(role, name, of: org, in: test) }
             let trainer = try await user(.trainer, "trainer-2"), nurse = try await user(.clinician, "nurse-2"), other = try await user(.caseManager, "cm-2")
             _ = try await test.store.courses.importBundle(Self.bundle(), in: trainer)
             let enrollment = try await test.store.enrollments.enroll(in: "test-course", context: nurse)
@@ -166,10 +166,7 @@ struct TrainingStoreTests {
     func builtInCourse(backend: Backend) async throws {
         try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
             let org = try await test.organization("Built-in Org")
-            func user(_ role: Role, _ name: String) async throws -> TenantContext {
-                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
-                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
-            }
+            func user(_ role: Role, _ name: String) async throws -> TenantContext { try await Self.member(role, name, of: org, in: test) }
             let trainer = try await user(.trainer, "trainer-3"), nurse = try await user(.clinician, "nurse-3")
             let builtIn = BuiltInCourses.course("recognize-respond-refer")!
             #expect(try await test.store.courses.list(in: nurse).map(\.id) == [builtIn.id, "reconocer-responder-derivar"])
@@ -230,10 +227,7 @@ struct TrainingStoreTests {
         let time = ManualClock()
         try await TestStore.withStore(backend, clock: time.clock) { test in
             let org = try await test.organization("Refresher Org")
-            func user(_ role: Role, _ name: String) async throws -> TenantContext {
-                TenantContext(orgId: org.orgId, userId: try await test.store.users.createAsOperator(
-                    NewUser(username: name, role: role, displayName: name, password: TestStore.password), orgId: org.orgId, requestId: "r"), role: role, requestId: "r")
-            }
+            func user(_ role: Role, _ name: String) async throws -> TenantContext { try await Self.member(role, name, of: org, in: test) }
             let trainer = try await user(.trainer, "trainer-r"), nurse = try await user(.clinician, "nurse-r"), other = try await user(.clinician, "nurse-s")
             _ = try await test.store.courses.importBundle(Self.bundle(), in: trainer)
             let enrollment = try await test.store.enrollments.enroll(in: "test-course", context: nurse)

@@ -91,14 +91,7 @@ public struct Enrollments: Repository {
                         SELECT * FROM training_attempts WHERE enrollment_id = \(bind: enrollmentId) AND finished_at IS NULL
                         """).first() else { throw TrainingError.outOfOrder }
                 let stage = try attempt.decode(column: "stage", as: String.self)
-                let drawn = try JSONDecoder().decode([String].self, from: Data(try attempt.decode(column: "drawn", as: String.self).utf8))
-                let questions = course.questions
-                let score = try TrainingRules.score(answers, drawn: drawn, questions: questions, passPercent: course.passPercent)
-                try await db.raw("""
-                    UPDATE training_attempts SET answers = \(bind: try Clients.json(answers)), correct = \(bind: Int64(score.correct)),
-                           percent = \(bind: Int64(score.percent)), passed = \(bind: Int64(score.passed ? 1 : 0)), finished_at = \(bind: now)
-                    WHERE id = \(bind: try attempt.decode(column: "id", as: String.self))
-                    """).run()
+                let (drawn, score, explained) = try await finish(attempt, answers: answers, course: course, at: now, on: db)
                 if stage == "pretest" {
                     progress.pretestDone = true
                 } else {
@@ -107,10 +100,7 @@ public struct Enrollments: Repository {
                 }
                 scored = score
                 statements += xapi.attempt(stage: stage, answers: answers, drawn: drawn, score: score, at: Date(millis: now))
-                feedback = drawn.compactMap { id in
-                    questions[id].map { ScoredAttempt.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
-                                                        source: $0.source) }
-                }
+                feedback = explained
             case .locked, .evaluation, .complete:
                 throw TrainingError.outOfOrder
             }
@@ -213,22 +203,11 @@ public struct Enrollments: Repository {
             guard let attempt = try await db.raw("""
                 SELECT id, drawn FROM training_attempts WHERE enrollment_id = \(bind: enrollmentId) AND stage = \(bind: stage) AND finished_at IS NULL
                 """).first() else { throw TrainingError.outOfOrder }
-            let drawn = try JSONDecoder().decode([String].self, from: Data(try attempt.decode(column: "drawn", as: String.self).utf8))
-            let questions = course.questions
-            let score = try TrainingRules.score(answers, drawn: drawn, questions: questions, passPercent: course.passPercent)
-            try await db.raw("""
-                UPDATE training_attempts SET answers = \(bind: try Clients.json(answers)), correct = \(bind: Int64(score.correct)),
-                       percent = \(bind: Int64(score.percent)), passed = \(bind: Int64(score.passed ? 1 : 0)), finished_at = \(bind: now)
-                WHERE id = \(bind: try attempt.decode(column: "id", as: String.self))
-                """).run()
+            let (drawn, score, feedback) = try await finish(attempt, answers: answers, course: course, at: now, on: db)
             let xapi = XAPIStatements(course: course, learner: context.userId, enrollment: enrollmentId)
             try await Statements.record(xapi.attempt(stage: stage, answers: answers, drawn: drawn, score: score, at: Date(millis: now)),
                                         enrollmentId: enrollmentId, context: context, at: now, on: db)
             try await audit.append(audit(context, "training.refresher", enrollmentId), on: db)
-            let feedback = drawn.compactMap { id in
-                questions[id].map { ScoredAttempt.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
-                                                    source: $0.source) }
-            }
             return ScoredAttempt(score: score, feedback: feedback, next: TrainingNext(enrollmentId: enrollmentId, kind: .refresher, moduleId: nil, lesson: nil,
                                                                                       attemptId: nil, questions: nil, evaluation: nil, attemptsLeft: nil))
         }
@@ -245,6 +224,24 @@ public struct Enrollments: Repository {
     }
 
     // MARK: Inside a transaction
+
+    /// Scores an open attempt's answers (only its drawn questions), closes it, and gives each question's explanation.
+    func finish(_ attempt: any SQLRow, answers: [String: [String]], course: Course, at now: Int64,
+                on db: any SQLDatabase) async throws -> (drawn: [String], score: CheckScore, feedback: [ScoredAttempt.Feedback]) {
+        let drawn = try JSONDecoder().decode([String].self, from: Data(try attempt.decode(column: "drawn", as: String.self).utf8))
+        let questions = course.questions
+        let score = try TrainingRules.score(answers, drawn: drawn, questions: questions, passPercent: course.passPercent)
+        try await db.raw("""
+            UPDATE training_attempts SET answers = \(bind: try Clients.json(answers)), correct = \(bind: Int64(score.correct)),
+                   percent = \(bind: Int64(score.percent)), passed = \(bind: Int64(score.passed ? 1 : 0)), finished_at = \(bind: now)
+            WHERE id = \(bind: try attempt.decode(column: "id", as: String.self))
+            """).run()
+        let feedback = drawn.compactMap { id in
+            questions[id].map { ScoredAttempt.Feedback(question: id, right: score.right[id] ?? false, correct: $0.correct, explanation: $0.explanation,
+                                                source: $0.source) }
+        }
+        return (drawn, score, feedback)
+    }
 
     /// The learner's own enrollment and the course version it is for; anyone else's is not found.
     func load(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> (any SQLRow, Course) {
