@@ -78,13 +78,18 @@ public enum CSV {
     public static func append(_ values: [String], to out: inout String) {
         for (index, value) in values.enumerated() {
             if index > 0 { out.append(",") }
-            if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
-                out.append("\"")
-                out.append(value.replacingOccurrences(of: "\"", with: "\"\""))
-                out.append("\"")
-            } else {
-                out.append(value)
-            }
+            field(value, to: &out)
+        }
+    }
+
+    /// One value added to `out`, quoted when it holds a comma, a quote or a line break.
+    public static func field(_ value: String, to out: inout String) {
+        if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
+            out.append("\"")
+            out.append(value.replacingOccurrences(of: "\"", with: "\"\""))
+            out.append("\"")
+        } else {
+            out.append(value)
         }
     }
 }

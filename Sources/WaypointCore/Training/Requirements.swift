@@ -168,9 +168,21 @@ public enum ComplianceRules {
         CSV.append(["department", "name", "requirement", "jurisdiction", "source_verified", "status", "due_on", "met_by", "started"], to: &out)
         out.append("\r\n")
         for line in lines {
-            CSV.append([CSV.text(line.department), CSV.text(line.name), line.requirement, line.jurisdiction, line.verified ? "yes" : "no",
-                        line.status.state.rawValue, line.status.dueOn ?? "", line.status.metBy ?? "", line.status.started ? "yes" : "no"], to: &out)
-            out.append("\r\n")
+            // Field by field: an array per line was an allocation for each of 100,000 lines.
+            CSV.field(CSV.text(line.department), to: &out)
+            out.append(",")
+            CSV.field(CSV.text(line.name), to: &out)
+            out.append(",")
+            CSV.field(line.requirement, to: &out)
+            out.append(",")
+            CSV.field(line.jurisdiction, to: &out)
+            out.append(line.verified ? ",yes," : ",no,")
+            out.append(line.status.state.rawValue)
+            out.append(",")
+            out.append(line.status.dueOn ?? "")
+            out.append(",")
+            CSV.field(line.status.metBy ?? "", to: &out)
+            out.append(line.status.started ? ",yes\r\n" : ",no\r\n")
         }
         return out
     }
