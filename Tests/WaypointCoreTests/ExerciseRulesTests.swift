@@ -21,7 +21,7 @@ struct ExerciseRulesTests {
         }
         if let interview = exercise.interview {
             let alone = ExerciseRules.situation(exercise, choices: state.choices).alone
-            let asGiven = Dictionary(ExerciseRules.script(interview, alone: alone).map { ($0.item, $0.answer) }, uniquingKeysWith: { first, _ in first })
+            let asGiven = Dictionary(ExerciseRules.script(interview, alone: alone, strings: .english).map { ($0.item, $0.answer) }, uniquingKeysWith: { first, _ in first })
             (state, _) = try ExerciseRules.apply(ExerciseMove(exercise: exercise.id, entered: entered ?? asGiven), to: state, of: exercise)
         }
         let reference = try ExerciseRules.debrief(exercise, ExerciseState(choices: best, entered: state.entered, actions: []), strings: .english, now: now)

@@ -44,6 +44,14 @@ public struct IndicatorLibrary: Sendable, Codable {
 
     public func forAge(_ age: Int) -> [Indicator] { indicators.filter { $0.applies(toAge: age) } }
 
+    /// What a lesson may ask to list: the signs of one kind of exploitation, or all of them.
+    public static let lessonKinds = ["sex", "labor", "any"]
+
+    /// The signs a lesson on this kind lists: its own and those of both kinds; "any" lists every one.
+    public func forLesson(_ kind: String) -> [Indicator] {
+        indicators.filter { kind == "any" || $0.kind.rawValue == kind || $0.kind == .both }
+    }
+
     /// What ticking these signs suggests: further assessment in private, with the instrument that
     /// fits the age, and for a child with labor signs, that no validated labor screen exists.
     public func assess(observed ids: Set<String>, age: Int, catalog: InstrumentCatalog = .bundled) -> IndicatorAssessment {

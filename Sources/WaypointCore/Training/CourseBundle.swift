@@ -151,7 +151,8 @@ public enum CourseBundle {
                 check.markdown(lesson.body, path + ".body", max: 40_000)
                 check.sources(lesson.sources, path + ".sources")
                 if let kind = lesson.indicators {
-                    check.require(["sex", "labor", "any"].contains(kind), path + ".indicators", "should be \"sex\", \"labor\" or \"any\"")
+                    check.require(IndicatorLibrary.lessonKinds.contains(kind), path + ".indicators",
+                                  "should be one of: " + IndicatorLibrary.lessonKinds.joined(separator: ", "))
                 }
             }
             for (e, exercise) in (module.exercises ?? []).enumerated() {

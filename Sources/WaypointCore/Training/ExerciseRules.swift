@@ -106,10 +106,11 @@ public enum ExerciseRules {
                    uniquingKeysWith: { first, _ in first })
     }
 
-    /// What the patient says to each instrument question, in private or guarded, and how it should be recorded.
-    static func script(_ interview: Exercise.Interview, alone: Bool) -> [(item: String, says: String, answer: ScreenAnswer)] {
+    /// What the patient says to each instrument question, in private or guarded (a plain "no" in the
+    /// reader's language where the exercise gives no guarded words), and how it should be recorded.
+    static func script(_ interview: Exercise.Interview, alone: Bool, strings: Localizer) -> [(item: String, says: String, answer: ScreenAnswer)] {
         interview.items.map { item in
-            alone ? (item.item, item.says, item.answer) : (item.item, item.guardedSays ?? "No.", item.guardedAnswer ?? .no)
+            alone ? (item.item, item.says, item.answer) : (item.item, item.guardedSays ?? strings["exercise_guarded_says"], item.guardedAnswer ?? .no)
         }
     }
 
@@ -126,7 +127,7 @@ public enum ExerciseRules {
             stage = .interview
             if let interview = exercise.interview {
                 let texts = try questionTexts(interview, language: language, catalog: catalog)
-                questions = script(interview, alone: situation.alone).map { .init(item: $0.item, question: texts[$0.item] ?? $0.item, says: $0.says) }
+                questions = script(interview, alone: situation.alone, strings: Localizer(language)).map { .init(item: $0.item, question: texts[$0.item] ?? $0.item, says: $0.says) }
             }
         case .plan, .done:
             stage = .plan
@@ -201,11 +202,11 @@ public enum ExerciseRules {
             let texts = try questionTexts(interview, language: strings.language, catalog: screener.catalog)
             let entered = state.entered ?? [:]
             // Recording is judged against what the patient said on the learner's own path.
-            answers = script(interview, alone: learner.alone).map {
+            answers = script(interview, alone: learner.alone, strings: strings).map {
                 .init(item: $0.item, question: texts[$0.item] ?? $0.item, says: $0.says, entered: entered[$0.item] ?? .notAsked, expected: $0.answer)
             }
             learnerResult = try screener.screen(interview.instrument, age: exercise.patient.age, answers: entered, now: now).result
-            let privateAnswers = Dictionary(script(interview, alone: reference.alone).map { ($0.item, $0.answer) }, uniquingKeysWith: { first, _ in first })
+            let privateAnswers = Dictionary(script(interview, alone: reference.alone, strings: strings).map { ($0.item, $0.answer) }, uniquingKeysWith: { first, _ in first })
             expectedResult = try screener.screen(interview.instrument, age: exercise.patient.age, answers: privateAnswers, now: now).result
         }
 

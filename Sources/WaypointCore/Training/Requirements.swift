@@ -101,6 +101,9 @@ public struct ComplianceStatus: Codable, Sendable, Equatable {
     /// Whether a course that would count is under way.
     public let started: Bool
 
+    /// Not met and nothing that would count under way: who the report lists as never started.
+    public var notStarted: Bool { !started && state != .met }
+
     public init(requirementId: String, state: State, dueOn: String?, metBy: String?, started: Bool) {
         self.requirementId = requirementId
         self.state = state

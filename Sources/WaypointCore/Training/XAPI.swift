@@ -160,7 +160,9 @@ public struct XAPIStatements: Sendable {
                              parent: module, id: UUID(), at: time)
         }
         let path = module.map { "modules/\($0)/check" } ?? refresher.map { "refreshers/\($0)" } ?? "pretest"
-        let name = module != nil ? "Knowledge check" : refresher.map { "Refresher at \($0) months" } ?? "Pretest"
+        let strings = Localizer(Language(rawValue: course.language) ?? .en)
+        let name = module != nil ? strings["training_check"]
+            : refresher.map { strings.format("training_refresher_months", ["months": String($0)]) } ?? strings["training_pretest"]
         let assessment = XAPIStatement.Activity(id: "courses/\(course.id)/\(course.version)/" + path,
                                                 definition: .init(name: [course.language: name], type: Self.activityType + "assessment"))
         let scored = XAPIStatement.Score(scaled: Double(score.percent) / 100, raw: Double(score.percent), min: 0, max: 100)

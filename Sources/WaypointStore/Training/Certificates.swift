@@ -147,14 +147,10 @@ public struct Certificates: Repository {
         var kid = try stored.decode(column: "kid", as: String?.self), x = try stored.decode(column: "public_x", as: String?.self)
         if kid == nil || x == nil {
             let (key, madeKid, _) = try await issuerKey(in: TenantContext(orgId: orgId, userId: "issuer", role: .trainer, requestId: "issuer"))
-            (kid, x) = (madeKid, Self.base64URL(key.publicKey.rawRepresentation))
+            (kid, x) = (madeKid, Tokens.base64URL(key.publicKey.rawRepresentation))
         }
         return IssuerProfile(context: Self.contexts, id: "\(publicURL)/issuers/\(orgId)", type: ["Profile"], name: try stored.decode(column: "name", as: String.self),
                              publicKey: .init(kty: "OKP", crv: "Ed25519", x: x!, kid: kid!, alg: "EdDSA", use: "sig"))
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     /// The organization's Ed25519 signing key, made on first use (by whichever caller comes first).
@@ -181,7 +177,7 @@ public struct Certificates: Repository {
             let kid = "ob-" + Tokens.hex(Data(SHA256.hash(data: backing.publicKey.rawRepresentation))).prefix(16)
             try await db.raw("""
                 INSERT INTO training_issuer_keys (org_id, kid, public_x, private_sealed, created_at)
-                VALUES (\(bind: context.orgId), \(bind: String(kid)), \(bind: Self.base64URL(backing.publicKey.rawRepresentation)),
+                VALUES (\(bind: context.orgId), \(bind: String(kid)), \(bind: Tokens.base64URL(backing.publicKey.rawRepresentation)),
                         \(bind: try row.seal(backing.rawRepresentation.base64EncodedString(), column: "private")), \(bind: now))
                 ON CONFLICT (org_id) DO NOTHING
                 """).run()

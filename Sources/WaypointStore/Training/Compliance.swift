@@ -51,7 +51,14 @@ public struct Compliance: Repository {
         let (completions, started, rows) = try await database.withConnection { db in
             // What each course version covers, parsed once per version.
             var courses: [String: (topics: [String], minutes: Int)] = [:]
-            for row in try await db.raw("SELECT id, version, bundle FROM courses WHERE org_id = \(bind: context.orgId)").all() {
+            // One person's lines need only the versions they took (every certificate comes from an enrollment).
+            let taken: SQLQueryString = userId.map { id -> SQLQueryString in
+                """
+                AND EXISTS (SELECT 1 FROM enrollments e WHERE e.org_id = courses.org_id AND e.course_id = courses.id
+                            AND e.course_version = courses.version AND e.user_id = \(bind: id))
+                """
+            } ?? ""
+            for row in try await db.raw("SELECT id, version, bundle FROM courses WHERE org_id = \(bind: context.orgId) \(taken)").all() {
                 let course = try Courses.course(row)
                 courses[course.id + "@" + course.version] = (course.topics, course.minutes)
             }

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import WaypointCore
 
@@ -80,9 +82,9 @@ public struct Courses: Repository {
         return builtIn
     }
 
-    /// Keeps a copy of a built-in course version the first time someone in the organization takes it.
+    /// Keeps a copy of a built-in course version the first time someone in the organization takes it:
+    /// a version `course(_:version:)` found without a stored row is the built-in one.
     static func keep(_ course: Course, in context: TenantContext, at now: Int64, on db: any SQLDatabase) async throws {
-        guard BuiltInCourses.course(course.id) == course else { return }
         let stored = try await db.raw("""
             SELECT 1 AS present FROM courses WHERE org_id = \(bind: context.orgId) AND id = \(bind: course.id) AND version = \(bind: course.version)
             """).first()
@@ -102,7 +104,20 @@ public struct Courses: Repository {
             """).run()
     }
 
+    /// Decoded versions by their bundle's digest. A stored version never changes, and one built-in
+    /// version kept by many organizations is one entry: every training step reads its course, and
+    /// decoding the built-in bundle each time was most of a step's work. Bounded: cleared when full.
+    static let decoded = NIOLockedValueBox<[SHA256Digest: Course]>([:])
+
     static func course(_ row: any SQLRow) throws -> Course {
-        try CourseBundle.stored(Data(try row.decode(column: "bundle", as: String.self).utf8))
+        let bundle = Data(try row.decode(column: "bundle", as: String.self).utf8)
+        let digest = SHA256.hash(data: bundle)
+        if let known = decoded.withLockedValue({ $0[digest] }) { return known }
+        let course = try CourseBundle.stored(bundle)
+        decoded.withLockedValue { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[digest] = course
+        }
+        return course
     }
 }

@@ -84,7 +84,7 @@ public struct Enrollments: Repository {
                 let (state, choice) = try ExerciseRules.apply(move, to: progress.exercises[id] ?? ExerciseState(), of: exercise)
                 progress.exercises[id] = state
                 turn = ExerciseTurn(exerciseId: id, choice: choice, state: state, finished: state.isDone ? exercise : nil)
-                statements += [xapi.exerciseMove(move, exercise: exercise, module: module, state: state, now: Date(millis: now))].compactMap { $0 }
+                if let made = xapi.exerciseMove(move, exercise: exercise, module: module, state: state, now: Date(millis: now)) { statements.append(made) }
             case .pretest, .check:
                 guard let answers = submission.answers, submission.lesson == nil, submission.exercise == nil,
                       let attempt = try await db.raw("""
@@ -216,7 +216,7 @@ public struct Enrollments: Repository {
     /// The stage of the refresher due now on the enrollment, or out of order when none is.
     func dueStage(_ enrollmentId: String, in context: TenantContext) async throws -> String {
         guard let due = try await refreshersDue(in: context).first(where: { $0.enrollmentId == enrollmentId }) else {
-            // Not the caller's, not completed, or nothing due: the same answer, so nothing is learned about others' enrollments.
+            // Someone else's enrollment is not found; the caller's own with nothing due is out of order.
             _ = try await database.withConnection { db in try await load(enrollmentId, in: context, on: db) }
             throw TrainingError.outOfOrder
         }

@@ -27,11 +27,7 @@ struct DirectoryAPI {
     }
 
     static func int(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let raw = request.uri.queryParameters[Substring(name)] else { return value }
-        guard let number = Int(String(raw)), range.contains(number) else {
-            throw DirectoryError.badQuery(field: name, reason: LocalizedText("error_detail_whole_number", ["name": name, "min": String(range.lowerBound), "max": String(range.upperBound)]))
-        }
-        return number
+        try QueryParameters.int(request, name, default: value, range: range, refusal: DirectoryError.badQuery)
     }
 
     /// true/false (or 1/0); anything else is refused rather than read as false.

@@ -151,9 +151,22 @@ struct TrainingAPI {
     @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let lines = try await store.compliance.report(in: tenant)
-        if let download = try await TrainingViews.complianceDownload(lines, format: request.uri.queryParameters["format"].map(String.init), store: store,
+        if let download = try await Self.complianceDownload(lines, format: request.uri.queryParameters["format"].map(String.init), store: store,
                                                                        tenant: tenant, language: context.language) { return download }
         return try JSONBody.response(ComplianceReport(lines: lines))
+    }
+
+    /// `?format=csv` (the spreadsheet) or `pdf` (for the audit binder, stamped with when and by whom); nil for the page or JSON.
+    static func complianceDownload(_ lines: [ComplianceLine], format: String?, store: Store, tenant: TenantContext,
+                                   language: Language) async throws -> Response? {
+        switch format {
+        case "csv": return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv")
+        case "pdf":
+            let user = try await store.users.find(tenant.userId, in: tenant).displayName
+            let pdf = TrainingViews(language).compliancePDF(lines, generatedBy: user, at: Date(millis: store.clock.millis()))
+            return Download.file(pdf, type: "application/pdf", filename: "training-compliance.pdf")
+        default: return nil
+        }
     }
 
     /// A person's states, license, renewal and hire dates, department and facility roles.
@@ -168,7 +181,7 @@ struct TrainingAPI {
     /// is the next page's address while there is one. `?after=` continues; `?limit=` (1–500, default 100).
     @Sendable func statements(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(where: LRSSettings.mayExport)
-        let limit = try DirectoryAPI.int(request, "limit", default: 100, range: 1...500)
+        let limit = try QueryParameters.int(request, "limit", default: 100, range: 1...500, refusal: TrainingError.invalid)
         let after = request.uri.queryParameters["after"].map(String.init)
         let page = try await store.statements.export(in: tenant, after: after, limit: limit)
         struct Result: Encodable { let statements: [XAPIStatement], more: String }

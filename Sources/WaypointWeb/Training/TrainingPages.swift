@@ -145,11 +145,11 @@ struct TrainingPages {
     @Sendable func compliance(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
         let lines = try await store.compliance.report(in: tenant)
-        if let download = try await TrainingViews.complianceDownload(lines, format: request.uri.queryParameters["format"].map(String.init), store: store,
+        if let download = try await TrainingAPI.complianceDownload(lines, format: request.uri.queryParameters["format"].map(String.init), store: store,
                                                                        tenant: tenant, language: context.language) { return download }
         let views = TrainingViews(context.language)
         let rows = views.complianceRows(lines)
-        let never = zip(lines, rows).filter { !$0.0.status.started && $0.0.status.state != .met }.map(\.1)
+        let never = zip(lines, rows).filter(\.0.status.notStarted).map(\.1)
         return renderer.page("training-compliance", titleKey: "compliance_title",
                              view: ComplianceView(rows: rows, noRows: rows.isEmpty, neverStarted: never, hasNeverStarted: !never.isEmpty),
                              request: request, context: context)

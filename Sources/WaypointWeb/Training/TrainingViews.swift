@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import WaypointCore
 import WaypointStore
 
@@ -90,11 +89,9 @@ struct TrainingViews {
             askMinutes: course.timeAttestation, minutes: course.minutes, error: error)
     }
 
-    /// The indicator library entries a lesson lists: of its kind ("sex", "labor") and those of both, or all for "any".
+    /// The indicator library entries a lesson lists, in the reader's words.
     static func indicators(_ kind: String?, language: Language) -> [Indicator] {
-        guard let kind else { return [] }
-        return IndicatorLibrary.bundled.indicators.filter { kind == "any" || $0.kind.rawValue == kind || $0.kind == .both }
-            .map { Indicator(text: $0.text(in: language), source: $0.source) }
+        (kind.map(IndicatorLibrary.bundled.forLesson) ?? []).map { Indicator(text: $0.text(in: language), source: $0.source) }
     }
 
     struct ComplianceRow { let name: String, department: String, requirement: String, unverified: Bool, state: String, stateLabel: String, dueOn: String, metBy: String }
@@ -105,19 +102,6 @@ struct TrainingViews {
             ComplianceRow(name: line.name, department: line.department, requirement: titles[line.requirement] ?? line.requirement, unverified: !line.verified,
                           state: line.status.state.rawValue, stateLabel: strings.label("compliance_state", line.status.state.rawValue),
                           dueOn: line.status.dueOn ?? "", metBy: line.status.metBy ?? "")
-        }
-    }
-
-    /// `?format=csv` (the spreadsheet) or `pdf` (for the audit binder, stamped with when and by whom); nil for the page or JSON.
-    static func complianceDownload(_ lines: [ComplianceLine], format: String?, store: Store, tenant: TenantContext,
-                                   language: Language) async throws -> Response? {
-        switch format {
-        case "csv": return Download.csv(ComplianceRules.csv(lines), filename: "training-compliance.csv")
-        case "pdf":
-            let user = try await store.users.find(tenant.userId, in: tenant).displayName
-            let pdf = TrainingViews(language).compliancePDF(lines, generatedBy: user, at: Date(millis: store.clock.millis()))
-            return Download.file(pdf, type: "application/pdf", filename: "training-compliance.pdf")
-        default: return nil
         }
     }
 
@@ -139,7 +123,7 @@ struct TrainingViews {
             }
             pdf.space(10)
         }
-        let never = zip(lines, rows).filter { !$0.0.status.started && $0.0.status.state != .met }.map(\.1)
+        let never = zip(lines, rows).filter(\.0.status.notStarted).map(\.1)
         if !never.isEmpty {
             pdf.ensureRoom(60)
             pdf.paragraph(strings["compliance_never_started_heading"], size: 12, bold: true, after: 2)
