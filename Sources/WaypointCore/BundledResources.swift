@@ -48,6 +48,7 @@ public enum BundledResources {
         _ = try Catalogs.loaded.get()
         _ = try RequirementCatalog.loaded.get()
         _ = try BuiltInCourses.loaded.get()
+        _ = try ReportCatalog.loaded.get()
         for name in BundledDirectory.files { _ = try BundledDirectory.load(name).get() }
     }
 }

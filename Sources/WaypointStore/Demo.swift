@@ -13,6 +13,7 @@ public struct DemoSetup: Sendable {
         ("demo-supervisor", .supervisor, "Demo Supervisor"),
         ("demo-advocate", .advocate, "Demo Advocate"),
         ("demo-trainer", .trainer, "Demo Trainer"),
+        ("demo-analyst", .analyst, "Demo Analyst"),
     ]
     static let team = "demo-team"
 

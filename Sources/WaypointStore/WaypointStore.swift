@@ -32,6 +32,7 @@ public final class Store: Sendable {
     public let certificates: Certificates
     public let compliance: Compliance
     public let statements: Statements
+    public let reports: ReportData
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -61,6 +62,7 @@ public final class Store: Sendable {
         certificates = Certificates(shared: shared)
         compliance = Compliance(shared: shared, clients: clients, requirements: RequirementCatalog.bundled)
         statements = Statements(shared: shared)
+        reports = ReportData(shared: shared)
     }
 
     public var database: Database { shared.database }

@@ -26,6 +26,7 @@ public func buildApplication(
         try await store.database.migrate()
         try await store.directory.prepare()
         try await store.screenings.upgradeIdempotencyDigests()
+        try await store.screenings.backfillReportingColumns()
         try await prepare()
     }
     return app
@@ -58,6 +59,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     CasePages(store: store, renderer: renderer).register(on: router)
     CrisisPages(store: store, renderer: renderer).register(on: router)
     FundPages(store: store, renderer: renderer).register(on: router)
+    ReportPages(store: store, renderer: renderer, policy: configuration.reportPolicy).register(on: router)
     HousingPages(store: store, renderer: renderer).register(on: router)
     PartnerPages(store: store, renderer: renderer).register(on: router)
     TrainingPages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)
@@ -74,6 +76,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     CrisisAPI(store: store).register(on: api)
     EligibilityAPI(store: store).register(on: api)
     FundsAPI(store: store).register(on: api)
+    ReportsAPI(store: store, policy: configuration.reportPolicy).register(on: api)
     HousingAPI(store: store).register(on: api)
     PartnersAPI(store: store).register(on: api)
     TrainingAPI(store: store, publicURL: configuration.effectivePublicURL).register(on: api)

@@ -1,4 +1,5 @@
 import Foundation
+import WaypointCore
 
 /// Settings of the web application that are not about storage.
 public struct WebConfiguration: Sendable {
@@ -24,6 +25,9 @@ public struct WebConfiguration: Sendable {
     /// up to an hour (`WAYPOINT_XAPI_RETRY_SECONDS`).
     public var xapiInterval: Duration = .seconds(10)
     public var xapiRetrySeconds: Int64 = 30
+    /// The smallest count a report shows (`WAYPOINT_REPORT_THRESHOLD`): 11 unless raised; a lower
+    /// value is ignored.
+    public var reportPolicy = SuppressionPolicy()
 
     public init() {}
 
@@ -40,6 +44,7 @@ public struct WebConfiguration: Sendable {
         if let seconds = environment["WAYPOINT_XAPI_INTERVAL_SECONDS"].flatMap(Double.init), seconds > 0 {
             configuration.xapiInterval = .milliseconds(Int64(seconds * 1000))
         }
+        if let threshold = environment["WAYPOINT_REPORT_THRESHOLD"].flatMap(Int.init) { configuration.reportPolicy = SuppressionPolicy(threshold: threshold) }
         if let seconds = environment["WAYPOINT_XAPI_RETRY_SECONDS"].flatMap(Int64.init), seconds > 0 { configuration.xapiRetrySeconds = seconds }
         if let limit = environment["WAYPOINT_PUBLIC_RATE_LIMIT"].flatMap(Int.init), limit > 0 {
             configuration.publicRequestsPerMinute = limit

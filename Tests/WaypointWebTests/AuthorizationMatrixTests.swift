@@ -139,7 +139,10 @@ struct AuthorizationMatrixTests {
         "GET /housing": .roles(fundReaders), "POST /housing": .roles(fundManagers), "POST /housing/{id}/address": .caseload(fundReaders),
         "GET /line": .roles(crisisRoles), "GET /line/new": .roles(crisisRoles), "POST /line": .roles(crisisRoles),
         "GET /line/{id}": .caseload(crisisRoles), "POST /line/{id}/{action}": .caseload(crisisRoles),
+        "GET /reports": .roles(reportReaders), "GET /reports/{id}": .roles(reportReaders),
+        "GET /api/v1/reports": .roles(reportReaders), "GET /api/v1/reports/{id}": .roles(reportReaders),
     ]
+    static let reportReaders: Set<Role> = [.admin, .analyst]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
     static let crisisRoles: Set<Role> = [.advocate, .supervisor]
     static let fundReaders: Set<Role> = [.admin, .supervisor, .caseManager]
@@ -208,6 +211,24 @@ struct AuthorizationMatrixTests {
                         #expect(body.contains(Fixtures.therapyNote) == (caller.role == .supervisor && caller.own), "\(cell): labelled note")
                     }
                 }
+            }
+        }
+    }
+
+    @Test("an analyst reaches the reports and nothing that names a client, a screening, a referral or a contact")
+    func analystsReadAggregatesOnly() {
+        for (route, access) in Self.matrix where !route.contains("/reports") {
+            switch access {
+            case .roles(let roles), .caseload(let roles):
+                // Everyone on staff is a learner: courses and enrollments are their own training, not a client's record.
+                let training = route.contains("/courses/") && roles == Self.everyone
+                #expect(!roles.contains(.analyst) || training, "\(route) lets an analyst in")
+            case .owner(let role): #expect(role != .analyst, "\(route) lets an analyst in")
+            case .signedIn:
+                // What every signed-in person may open: their own account and training, the public directory and catalogs, the home page.
+                #expect(["/home", "/api/v1/me", "/auth/token", "/directory", "/instruments", "/indicators", "/courses", "/training"]
+                            .contains { route.contains($0) }, "\(route) is open to every role: check it shows no client")
+            case .open, .operatorOnly: break
             }
         }
     }
@@ -373,6 +394,7 @@ struct Fixtures: Sendable {
             : pattern.contains("/training/profiles/") ? own[.admin]!.userId
             : pattern.contains("/certificates/") ? certificateCode : pattern.hasPrefix("/issuers/") ? own[.admin]!.orgId
             : pattern.contains("/courses/") ? courseId : pattern.contains("/enrollments/") ? enrollmentId
+            : pattern.contains("/reports/") ? "people-served"
             : pattern.contains("/funds/") ? fundId : pattern.contains("/housing/") ? siteId : pattern.contains("/partners/") ? partnerId : pattern.contains("/crisis-contacts/") || pattern.hasPrefix("/line/") ? crisisId
             : screening ? screeningId : referral ? referralId
             : pattern.hasPrefix("/directory/edit") ? localServiceId

@@ -1,5 +1,4 @@
-/// What a staff member may do inside their organization. Trainers and analysts arrive with their
-/// modules.
+/// What a staff member may do inside their organization.
 public enum Role: String, CaseIterable, Codable, Sendable {
     /// Manages the organization: users and settings. Sees no client content by virtue of the role.
     case admin
@@ -20,6 +19,8 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     /// Writes and imports courses, sees their answers and the organization's training records.
     /// Everyone on staff, whatever their role, is a learner.
     case trainer
+    /// Reads the de-identified reports: aggregates only, never a client, screening or contact.
+    case analyst
 
     public var canManageUsers: Bool { self == .admin }
     public var canReadAudit: Bool { self == .auditor || self == .admin }

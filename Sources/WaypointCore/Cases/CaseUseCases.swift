@@ -64,6 +64,7 @@ public enum CaseUseCases {
         var client = new
         client.alias = try text(new.alias, field: "alias", max: 60, required: true)
         client.flags = new.flags ?? ClientFlags()
+        client.reporting = try (new.reporting ?? ClientReporting()).validated()
         client.languages = try (new.languages ?? []).map { tag in
             let trimmed = tag.trimmingCharacters(in: .whitespaces)
             guard (2...35).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {

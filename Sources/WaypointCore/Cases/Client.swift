@@ -142,10 +142,13 @@ public struct ClientRecord: Codable, Sendable, Equatable {
     public let version: Int
     public let createdAt: Date
     public let updatedAt: Date
+    /// Program, type of exploitation and age band at first exploitation, for aggregate reports.
+    public let reporting: ClientReporting
 
     public init(id: String, alias: String, phase: CasePhase, phaseHistory: [PhaseChange], flags: ClientFlags, languages: [String],
                 caseManagers: [String], status: Status, contactSafety: ContactSafety, hasIdentity: Bool, version: Int,
-                createdAt: Date, updatedAt: Date) {
+                createdAt: Date, updatedAt: Date, reporting: ClientReporting = ClientReporting()) {
+        self.reporting = reporting
         self.id = id
         self.alias = alias
         self.phase = phase
@@ -187,8 +190,11 @@ public struct NewClient: Codable, Sendable, Equatable {
     public var flags: ClientFlags?
     public var languages: [String]?
     public var identity: ClientIdentity?
+    public var reporting: ClientReporting?
 
-    public init(alias: String, phase: CasePhase, flags: ClientFlags? = nil, languages: [String]? = nil, identity: ClientIdentity? = nil) {
+    public init(alias: String, phase: CasePhase, flags: ClientFlags? = nil, languages: [String]? = nil, identity: ClientIdentity? = nil,
+                reporting: ClientReporting? = nil) {
+        self.reporting = reporting
         self.alias = alias
         self.phase = phase
         self.flags = flags

@@ -11,8 +11,6 @@ public enum ReportError: UserFacingError, Equatable {
     /// A date that is not YYYY-MM-DD, or a period that ends before it starts or runs past the limit.
     case invalidPeriod(String)
     case invalidFormat(String)
-    /// A value of a record field (the program's name, a band).
-    case invalidField(String)
     /// A definitions file that cannot be used; the reason says where.
     case invalidDefinition(id: String, reason: String)
 
@@ -24,7 +22,6 @@ public enum ReportError: UserFacingError, Equatable {
         case .unknownFilter: "error_report_unknown_filter"
         case .invalidPeriod: "error_report_invalid_period"
         case .invalidFormat: "error_report_invalid_format"
-        case .invalidField: "error_report_invalid_field"
         case .invalidDefinition: "error_report_invalid_definition"
         }
     }
@@ -32,7 +29,6 @@ public enum ReportError: UserFacingError, Equatable {
     public var kind: FailureKind {
         switch self {
         case .unknownReport: .notFound
-        case .invalidField: .invalid
         default: .malformed
         }
     }
@@ -45,7 +41,6 @@ public enum ReportError: UserFacingError, Equatable {
         case .unknownFilter(let name): name
         case .invalidPeriod(let name): name
         case .invalidFormat: "format"
-        case .invalidField(let name): name
         case .invalidDefinition(let id, _): id
         }
     }

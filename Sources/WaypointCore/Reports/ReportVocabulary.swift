@@ -56,11 +56,13 @@ public struct ClientReporting: Codable, Sendable, Equatable {
     /// Trimmed, or the field that is wrong.
     public func validated() throws -> ClientReporting {
         var copy = self
-        copy.program = program.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard copy.program.count <= Self.programMaxLength, !copy.program.contains(where: \.isNewline) else {
-            throw ReportError.invalidField("program")
+        copy.program = try CaseUseCases.text(program, field: "program", max: Self.programMaxLength)
+        guard !copy.program.contains(where: \.isNewline) else {
+            throw CaseError.invalid(field: "program", reason: LocalizedText("error_detail_too_long", ["max": String(Self.programMaxLength)]))
         }
-        guard AgeBand.firstExploitation.contains(firstExploitedAge) else { throw ReportError.invalidField("first_exploited_age") }
+        guard AgeBand.firstExploitation.contains(firstExploitedAge) else {
+            throw CaseError.invalid(field: "first_exploited_age", reason: LocalizedText("error_detail_report_band"))
+        }
         return copy
     }
 }

@@ -67,17 +67,20 @@ public struct Clients: Repository {
                 on db: any SQLDatabase) async throws -> (id: String, key: FieldSealer) {
         let id = Tokens.opaqueId()
         let flags = client.flags ?? ClientFlags()
+        let reporting = client.reporting ?? ClientReporting()
         let key = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now, create: true)
         let sealer = key.row(id, in: "clients", of: context.orgId)
         let identity = try client.identity.map { try sealer.seal(try Self.json($0), column: "identity") }
         try await db.raw("""
             INSERT INTO clients (id, org_id, alias_sealed, phase, minor, foreign_national, safety_concern, languages_sealed,
-                                 contact_safety_sealed, identity_sealed, status, version, created_by, created_at, updated_at, last_contact_at)
+                                 contact_safety_sealed, identity_sealed, status, version, created_by, created_at, updated_at, last_contact_at,
+                                 program, exploitation, first_exploited_age)
             VALUES (\(bind: id), \(bind: context.orgId), \(bind: try sealer.seal(client.alias, column: "alias")), \(bind: client.phase.rawValue),
                     \(bind: flags.minor ? 1 : 0), \(bind: flags.foreignNational ? 1 : 0), \(bind: flags.safetyConcern ? 1 : 0),
                     \(bind: try sealer.seal(try Self.json(client.languages ?? []), column: "languages")),
                     \(bind: try sealer.seal(try Self.json(contactSafety), column: "contact_safety")), \(bind: identity),
-                    'open', 1, \(bind: context.userId), \(bind: now), \(bind: now), \(bind: now))
+                    'open', 1, \(bind: context.userId), \(bind: now), \(bind: now), \(bind: now),
+                    \(bind: reporting.program), \(bind: reporting.exploitation.rawValue), \(bind: reporting.firstExploitedAge))
             """).run()
         try await db.raw("INSERT INTO client_staff (client_id, user_id, assigned_at) VALUES (\(bind: id), \(bind: assignee), \(bind: now))").run()
         try await db.raw("""
@@ -160,6 +163,21 @@ public struct Clients: Repository {
             try await bump(id, set: "contact_safety_sealed = \(bind: try sealer.seal(try Self.json(safety), column: "contact_safety"))",
                            from: try row.decode(column: "version", as: Int64.self), at: now, on: db)
             try await audit.append(audit(context, "client.contact-safety", client: id), on: db)
+        }
+        return try await database.withConnection { db in try await load(id, in: context, on: db) }
+    }
+
+    /// The client's reporting fields (program, type of exploitation, age band at first exploitation).
+    public func updateReporting(_ id: String, _ reporting: ClientReporting, expectedVersion: Int?,
+                                in context: TenantContext) async throws -> ClientRecord {
+        let reporting = try reporting.validated()
+        try await change(id, action: "client.reporting", in: context, mustBeOpen: false) { db, row, _, now in
+            let version = try row.decode(column: "version", as: Int64.self)
+            try CaseUseCases.checkVersion(expected: expectedVersion, current: Int(version))
+            try await bump(id, set: """
+                program = \(bind: reporting.program), exploitation = \(bind: reporting.exploitation.rawValue),
+                first_exploited_age = \(bind: reporting.firstExploitedAge)
+                """, from: version, at: now, on: db)
         }
         return try await database.withConnection { db in try await load(id, in: context, on: db) }
     }
@@ -294,7 +312,10 @@ public struct Clients: Repository {
             hasIdentity: try row.decode(column: "identity_sealed", as: String?.self) != nil,
             version: Int(try row.decode(column: "version", as: Int64.self)),
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
+            reporting: ClientReporting(program: try row.decode(column: "program", as: String.self),
+                                       exploitation: ExploitationType(rawValue: try row.decode(column: "exploitation", as: String.self)) ?? .notDisclosed,
+                                       firstExploitedAge: try row.decode(column: "first_exploited_age", as: String.self)))
         return (record, key)
     }
 

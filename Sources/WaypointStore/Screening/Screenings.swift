@@ -29,10 +29,10 @@ public struct Screenings: Repository {
             try await database.transaction { db in
                 try await db.raw("""
                     INSERT INTO screenings (id, org_id, clinician_id, idempotency_key, instrument, instrument_version, result,
-                                            details_sealed, note_sealed, created_at)
+                                            details_sealed, note_sealed, created_at, age_band, setting)
                     VALUES (\(bind: id), \(bind: context.orgId), \(bind: context.userId), \(bind: key), \(bind: outcome.instrument),
                             \(bind: outcome.version ?? ""), \(bind: outcome.result.rawValue), \(bind: sealedDetails), \(bind: sealedNote),
-                            \(bind: now))
+                            \(bind: now), \(bind: AgeBand.encounter(age: request.age)), \(bind: request.setting))
                     """).run()
                 try await audit.append(AuditEvent(context, action: "screening.create", objectType: "screening", objectId: id), on: db)
             }
@@ -73,6 +73,28 @@ public struct Screenings: Repository {
                 let upgraded = Self.keyedDigest(ofLegacy: try row.decode(column: "idempotency_key", as: String.self), sealer: sealer)
                 try await db.raw("""
                     UPDATE screenings SET idempotency_key = \(bind: upgraded) WHERE id = \(bind: try row.decode(column: "id", as: String.self))
+                    """).run()
+            }
+        }
+    }
+
+    /// Fills the reporting columns (age band, setting) of screenings stored before they existed,
+    /// from each one's sealed details (run at start-up; cheap when there are none).
+    public func backfillReportingColumns() async throws {
+        let rows = try await database.withConnection { db in
+            try await db.raw("SELECT id, org_id, details_sealed FROM screenings WHERE age_band = ''").all()
+        }
+        guard !rows.isEmpty else { return }
+        let now = clock.millis()
+        try await database.transaction(alone: true) { db in
+            for row in rows {
+                let (id, orgId) = (try row.decode(column: "id", as: String.self), try row.decode(column: "org_id", as: String.self))
+                let sealer = try await keys.sealer(for: orgId, on: db, now: now).row(id, in: "screenings", of: orgId)
+                let details = try JSONDecoder().decode(Details.self, from: Data(try sealer.open("details", from: row).utf8))
+                let encounter = details.request
+                try await db.raw("""
+                    UPDATE screenings SET age_band = \(bind: AgeBand.encounter(age: encounter.age)), setting = \(bind: encounter.setting)
+                    WHERE id = \(bind: id)
                     """).run()
             }
         }

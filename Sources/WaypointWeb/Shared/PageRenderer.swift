@@ -39,7 +39,8 @@ struct PageRenderer: Sendable {
             csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
             canScreen: role == .clinician, isEditor: role == .directoryEditor,
             worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false,
-            keepsFunds: role.map(FundRules.mayRead) ?? false, readsPartners: role.map(PartnerRules.mayRead) ?? false)
+            keepsFunds: role.map(FundRules.mayRead) ?? false, readsPartners: role.map(PartnerRules.mayRead) ?? false,
+            readsReports: role.map(ReportRules.mayRead) ?? false)
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -136,4 +137,5 @@ struct PageChrome {
     /// Funds and emergency housing: case managers, supervisors and admins.
     let keepsFunds: Bool
     let readsPartners: Bool
+    let readsReports: Bool
 }

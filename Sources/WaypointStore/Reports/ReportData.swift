@@ -1,0 +1,205 @@
+import Foundation
+import SQLKit
+import WaypointCore
+
+/// The reporting dataset: one row per counted event, derived from the records and kept up to date
+/// incrementally — each source is read from where the last refresh stopped (its change time), and
+/// rows are upserted, so a refresh after a thousand new records reads a thousand records.
+public struct ReportData: Repository {
+    let shared: StoreContext
+
+    /// A refresh re-reads this much before its mark: a record stamped just before the last refresh
+    /// but committed after it is still picked up (upserts make the overlap harmless).
+    static let overlapMillis: Int64 = 5 * 60 * 1000
+
+    /// Brings the organization's dataset up to date; returns how many source rows it read.
+    @discardableResult
+    public func refresh(orgId: String) async throws -> Int {
+        let now = clock.millis()
+        let kind = database.kind
+        return try await database.transaction { db in
+            if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727002, hashtext(\(bind: orgId)))").run() }
+            let marks = try await db.raw("SELECT source, mark FROM report_marks WHERE org_id = \(bind: orgId)").all()
+            var since: [String: Int64] = [:]
+            for row in marks { since[try row.decode(column: "source", as: String.self)] = try row.decode(column: "mark", as: Int64.self) }
+            var read = 0
+            for source in ReportSource.allCases {
+                let from = (since[source.rawValue] ?? Int64.min / 2) - Self.overlapMillis
+                let select = FactQueries(kind: kind).select(source, orgId: orgId, since: from)
+                let count = try await db.raw("""
+                    INSERT INTO report_facts (source, source_id, org_id, person, day, month, opened_day, program, site, phase, kind, detail,
+                                              band, nationality, units, duration_days)
+                    \(select)
+                    ON CONFLICT (source, source_id) DO UPDATE SET person = excluded.person, day = excluded.day, month = excluded.month,
+                        opened_day = excluded.opened_day, program = excluded.program, site = excluded.site, phase = excluded.phase,
+                        kind = excluded.kind, detail = excluded.detail, band = excluded.band, nationality = excluded.nationality,
+                        units = excluded.units, duration_days = excluded.duration_days
+                    RETURNING source_id
+                    """).all().count
+                read += count
+                try await db.raw("""
+                    INSERT INTO report_marks (org_id, source, mark) VALUES (\(bind: orgId), \(bind: source.rawValue), \(bind: now))
+                    ON CONFLICT (org_id, source) DO UPDATE SET mark = excluded.mark
+                    """).run()
+            }
+            return read
+        }
+    }
+
+    /// One group of the dataset: its row and column values and what it counts.
+    public struct Group: Sendable, Equatable {
+        public let row: String, column: String
+        public let people: Int, records: Int, units: Int, daysSum: Int, daysCount: Int
+    }
+
+    /// The dataset grouped as the request asks, after a refresh. Only counts leave this function.
+    public func groups(_ request: ReportRequest, in context: TenantContext) async throws -> [Group] {
+        guard ReportRules.mayRead(context.role) else { throw AccessError.forbidden }
+        try await refresh(orgId: context.orgId)
+        let query = FactQueries(kind: database.kind).grouped(request, orgId: context.orgId)
+        let rows = try await database.withConnection { db in try await db.raw(query).all() }
+        try await audit.record(AuditEvent(context, action: "report.read", objectType: "report", objectId: request.definition.id))
+        return try rows.map { row in
+            Group(row: try Self.text(row, "r"), column: try Self.text(row, "c"),
+                  people: Int(try row.decode(column: "people", as: Int64.self)), records: Int(try row.decode(column: "records", as: Int64.self)),
+                  units: Int(try row.decode(column: "units", as: Int64?.self) ?? 0),
+                  daysSum: Int(try row.decode(column: "days_sum", as: Int64?.self) ?? 0),
+                  daysCount: Int(try row.decode(column: "days_count", as: Int64.self)))
+        }
+    }
+
+    /// Months come back as numbers, categories as text.
+    static func text(_ row: any SQLRow, _ column: String) throws -> String {
+        if let text = try? row.decode(column: column, as: String.self) { return text }
+        return String(try row.decode(column: column, as: Int64.self))
+    }
+}
+
+/// The SQL of the dataset, written once for both databases; where they differ (dates), both forms.
+struct FactQueries {
+    let kind: Database.Kind
+
+    func day(millis column: String) -> String { "(\(column) / 86400000)" }
+    func month(millis column: String) -> String {
+        kind == .sqlite ? "CAST(strftime('%Y%m', \(column) / 1000, 'unixepoch') AS INTEGER)"
+            : "CAST(to_char(to_timestamp(\(column) / 1000) AT TIME ZONE 'UTC', 'YYYYMM') AS INTEGER)"
+    }
+    func day(text column: String) -> String {
+        kind == .sqlite ? "CAST(julianday(\(column)) - 2440587.5 AS INTEGER)" : "(CAST(\(column) AS DATE) - DATE '1970-01-01')"
+    }
+    func month(text column: String) -> String { "CAST(substr(\(column), 1, 4) || substr(\(column), 6, 2) AS INTEGER)" }
+    var ageGroup: String { "CASE WHEN c.minor = 1 THEN 'minor' ELSE 'adult' END" }
+
+    /// The rows one source contributes, changed since `since` (ms).
+    func select(_ source: ReportSource, orgId: String, since: Int64) -> SQLQueryString {
+        let name = source.rawValue
+        switch source {
+        case .screenings:
+            return """
+                SELECT \(bind: name), s.id, s.org_id, s.id, \(unsafeRaw: day(millis: "s.created_at")), \(unsafeRaw: month(millis: "s.created_at")), 0, '',
+                       s.setting, '', s.instrument, s.result, s.age_band, '', 0, NULL
+                FROM screenings s WHERE s.org_id = \(bind: orgId) AND s.created_at >= \(bind: since)
+                """
+        case .clients:
+            return """
+                SELECT \(bind: name), c.id, c.org_id, c.id, \(unsafeRaw: day(millis: "c.created_at")), \(unsafeRaw: month(millis: "c.created_at")),
+                       \(unsafeRaw: day(millis: "c.created_at")), c.program, '', c.phase, c.exploitation, c.first_exploited_age, \(unsafeRaw: ageGroup),
+                       CASE WHEN c.foreign_national = 1 THEN 'foreign_national' ELSE 'us' END, 0, NULL
+                FROM clients c WHERE c.org_id = \(bind: orgId) AND c.updated_at >= \(bind: since)
+                """
+        case .services:
+            return """
+                SELECT \(bind: name), v.id, v.org_id, v.client_id, \(unsafeRaw: day(text: "v.delivered_on")), \(unsafeRaw: month(text: "v.delivered_on")),
+                       \(unsafeRaw: day(millis: "c.created_at")), c.program, '', c.phase, v.service_type, v.funding_source, '', '', v.units, NULL
+                FROM case_services v JOIN clients c ON c.id = v.client_id WHERE v.org_id = \(bind: orgId) AND v.created_at >= \(bind: since)
+                """
+        case .closures:
+            return """
+                SELECT \(bind: name), x.client_id || ':' || CAST(x.seq AS TEXT), c.org_id, x.client_id, \(unsafeRaw: day(millis: "x.closed_at")),
+                       \(unsafeRaw: month(millis: "x.closed_at")), \(unsafeRaw: day(millis: "c.created_at")), c.program, '', c.phase, x.reason, '', '', '', 0, NULL
+                FROM client_closures x JOIN clients c ON c.id = x.client_id WHERE c.org_id = \(bind: orgId) AND x.closed_at >= \(bind: since)
+                """
+        case .referrals:
+            let finished = ReferralStatus.allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            let closedAt = "(SELECT MIN(e.at) FROM referral_events e WHERE e.referral_id = r.id AND e.status IN (\(finished)))"
+            return """
+                SELECT \(bind: name), r.id, r.org_id, COALESCE(r.client_id, r.id), \(unsafeRaw: day(millis: "r.created_at")),
+                       \(unsafeRaw: month(millis: "r.created_at")), 0, '', '', '', r.status,
+                       CASE WHEN \(unsafeRaw: closedAt) IS NULL THEN 'open' ELSE 'closed' END, '', '', 0,
+                       (\(unsafeRaw: closedAt) - r.created_at) / 86400000
+                FROM referrals r WHERE r.org_id = \(bind: orgId) AND r.updated_at >= \(bind: since)
+                """
+        case .crisis:
+            return """
+                SELECT \(bind: name), k.id, k.org_id, k.id, \(unsafeRaw: day(millis: "k.started_at")), \(unsafeRaw: month(millis: "k.started_at")), 0,
+                       '', '', '', k.channel, k.outcome,
+                       CASE WHEN k.concerns LIKE '%both%' OR (k.concerns LIKE '%sex%' AND k.concerns LIKE '%labor%') THEN 'both'
+                            WHEN k.concerns LIKE '%sex%' THEN 'sex' WHEN k.concerns LIKE '%labor%' THEN 'labor' ELSE 'unsure' END,
+                       '', 0, NULL
+                FROM crisis_contacts k WHERE k.org_id = \(bind: orgId) AND k.updated_at >= \(bind: since)
+                """
+        case .eligibility:
+            return """
+                SELECT \(bind: name), e.id, e.org_id, e.client_id, \(unsafeRaw: day(millis: "e.created_at")), \(unsafeRaw: month(millis: "e.created_at")),
+                       \(unsafeRaw: day(millis: "c.created_at")), c.program, '', c.phase, CASE WHEN e.ends_on IS NULL THEN 'requested' ELSE 'letter' END,
+                       '', \(unsafeRaw: ageGroup), '', 0, NULL
+                FROM eligibility e JOIN clients c ON c.id = e.client_id WHERE e.org_id = \(bind: orgId) AND e.updated_at >= \(bind: since)
+                """
+        case .training:
+            return """
+                SELECT \(bind: name), n.id, n.org_id, n.user_id, \(unsafeRaw: day(millis: "n.completed_at")), \(unsafeRaw: month(millis: "n.completed_at")),
+                       0, '', '', '', n.course_id, '', '', '', 0, NULL
+                FROM enrollments n WHERE n.org_id = \(bind: orgId) AND n.updated_at >= \(bind: since) AND n.completed_at IS NOT NULL
+                """
+        }
+    }
+
+    /// The column a dimension groups by, as an expression over `f` (a fact).
+    func expression(_ dimension: ReportDimension, _ request: ReportRequest) -> SQLQueryString {
+        switch dimension.name {
+        case ReportDimension.status.name:
+            return "CASE WHEN f.opened_day >= \(bind: request.fromDay) THEN 'new' ELSE 'continuing' END"
+        case ReportDimension.vocaStatus.name:
+            // Continuing when opened or served earlier in the same federal fiscal year.
+            let fiscalYear = request.fiscalYearStartDay
+            return """
+                CASE WHEN (f.opened_day >= \(bind: fiscalYear) AND f.opened_day < \(bind: request.fromDay)) OR EXISTS (
+                    SELECT 1 FROM report_facts s WHERE s.org_id = f.org_id AND s.source = 'services' AND s.person = f.person
+                    AND s.day >= \(bind: fiscalYear) AND s.day < \(bind: request.fromDay)) THEN 'continuing' ELSE 'new' END
+                """
+        case ReportDimension.vocaGroup.name:
+            let cases = VOCAServiceGroups.mapping.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "WHEN '\($0.key.rawValue)' THEN '\($0.value)'" }.joined(separator: " ")
+            return "CASE f.kind \(unsafeRaw: cases) ELSE 'not_mapped' END"
+        default:
+            return "f.\(unsafeRaw: dimension.column)"
+        }
+    }
+
+    func grouped(_ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let definition = request.definition
+        let rows = expression(request.rows, request)
+        let columns: SQLQueryString = request.columns.map { expression($0, request) } ?? "''"
+        var conditions: [SQLQueryString] = ["f.org_id = \(bind: orgId)", "f.source = \(bind: definition.source.rawValue)"]
+        if definition.source == .clients {
+            // People served: opened in the period, or opened before it and served in it.
+            conditions.append("""
+                f.opened_day <= \(bind: request.toDay) AND (f.opened_day >= \(bind: request.fromDay) OR EXISTS (
+                    SELECT 1 FROM report_facts s WHERE s.org_id = f.org_id AND s.source = 'services' AND s.person = f.person
+                    AND s.day BETWEEN \(bind: request.fromDay) AND \(bind: request.toDay)))
+                """)
+        } else {
+            conditions.append("f.day BETWEEN \(bind: request.fromDay) AND \(bind: request.toDay)")
+        }
+        for (dimension, value) in request.filters.sorted(by: { $0.key.name < $1.key.name }) {
+            conditions.append("f.\(unsafeRaw: dimension.column) = \(bind: value)")
+        }
+        let filter = conditions.joined(separator: " AND ")
+        return """
+            SELECT \(rows) AS r, \(columns) AS c, COUNT(DISTINCT f.person) AS people, COUNT(*) AS records, SUM(f.units) AS units,
+                   SUM(f.duration_days) AS days_sum, COUNT(f.duration_days) AS days_count
+            FROM report_facts f WHERE \(filter) GROUP BY r, c
+            """
+    }
+}
+

@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import WaypointCore
+import WaypointStore
+
+/// `/reports`: the shipped reports, and each one as a chart with its table beside it, the period and
+/// filters as a form, and its downloads. The same use case as the API.
+struct ReportPages {
+    let store: Store
+    let renderer: PageRenderer
+    let policy: SuppressionPolicy
+
+    func register(on router: Router<WaypointRequestContext>) {
+        router.get("/reports", use: list)
+        router.get("/reports/:id", use: report)
+    }
+
+    @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try context.tenant(where: ReportRules.mayRead)
+        return renderer.page("reports", titleKey: "reports_title", view: ReportViews(context.language).list(ReportCatalog.shipped),
+                             request: request, context: context)
+    }
+
+    @Sendable func report(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(where: ReportRules.mayRead)
+        var query = ReportsAPI.query(request)
+        let id = try context.parameters.require("id")
+        let definition = try ReportCatalog.definition(id)
+        let views = ReportViews(context.language)
+        if let format = query.removeValue(forKey: "format"), format != "html" {
+            guard ["csv", "xlsx", "json"].contains(format) else { throw ReportError.invalidFormat(format) }
+            let table = try await ReportsAPI.table(store: store, id: id, query: query, policy: policy, language: context.language, in: tenant)
+            return try ReportsAPI.response(table, format: format, language: context.language)
+        }
+        do {
+            let table = try await ReportsAPI.table(store: store, id: id, query: query, policy: policy, language: context.language, in: tenant)
+            return renderer.page("report", titleKey: "reports_title", view: views.report(definition, table: table, query: query),
+                                 request: request, context: context)
+        } catch let error as ReportError {
+            return renderer.page("report", titleKey: "reports_title",
+                                 view: views.report(definition, table: nil, query: query, error: error.message(in: Localizer(context.language))),
+                                 request: request, context: context, status: .badRequest)
+        }
+    }
+}
