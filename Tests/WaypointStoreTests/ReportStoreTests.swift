@@ -1,0 +1,117 @@
+import Foundation
+import SQLKit
+import Testing
+import WaypointCore
+@testable import WaypointStore
+import WaypointTestSupport
+
+@Suite("Reports: the de-identified dataset, its refresh and suppressed tables")
+struct ReportStoreTests {
+    static func analyst(_ test: TestStore, _ staff: CaseStoreTests.Staff) async throws -> TenantContext {
+        let id = try await test.store.users.createAsOperator(
+            NewUser(username: "analyst-" + UUID().uuidString.prefix(6).lowercased(), role: .analyst, displayName: "A", password: TestStore.password),
+            orgId: staff.org.orgId, requestId: "r")
+        return TenantContext(orgId: staff.org.orgId, userId: id, role: .analyst, requestId: "r")
+    }
+
+    static func table(_ test: TestStore, _ id: String, _ query: [String: String] = [:], as analyst: TenantContext) async throws -> ReportTable {
+        let request = try ReportRequest(try ReportCatalog.definition(id), query: query, today: test.store.clients.today())
+        let groups = try await test.store.reports.groups(request, in: analyst)
+        return ReportRules.table(request, groups: groups.map { ($0.row, $0.column, $0.people, $0.records, $0.units, $0.daysSum, $0.daysCount) },
+                                 policy: SuppressionPolicy(), language: .en)
+    }
+
+    @Test("people served, exploitation type and services are counted from the records; a count under 11 never leaves, nor one that would give it away; only analysts and admins read them",
+          arguments: Backend.allCases)
+    func countsAndSuppression(backend: Backend) async throws {
+        let clock = ManualClock()
+        try await TestStore.withStore(backend, clock: clock.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let analyst = try await Self.analyst(test, staff)
+            var clients: [ClientRecord] = []
+            for n in 0..<12 {
+                clients.append(try await test.store.clients.create(
+                    NewClient(alias: "Youth \(n)", phase: .survive, flags: ClientFlags(minor: true),
+                              reporting: ClientReporting(program: "Youth", exploitation: .sex, firstExploitedAge: "15_17")), in: staff.manager))
+            }
+            let adult = try await test.store.clients.create(NewClient(alias: "Adult", phase: .survive), in: staff.manager)
+            _ = try await test.store.clients.updateReporting(adult.id, ClientReporting(program: "Adults", exploitation: .labor, firstExploitedAge: "25_plus"),
+                                                             expectedVersion: nil, in: staff.manager)
+            for client in clients { _ = try await test.store.cases.addService(NewService(type: .caseManagement, units: 2), to: client.id, in: staff.manager) }
+            _ = try await test.store.cases.addService(NewService(type: .legal, units: 3), to: adult.id, in: staff.manager)
+
+            let served = try await Self.table(test, "people-served", as: analyst)
+            #expect(served.total.text == "13" && served.rows.map(\.key) == ["new", "continuing"])
+            #expect(served.cells[0].map(\.text) == ["0", "13", "0"], "every client is new, in the survive phase")
+
+            // 12 sexual exploitation (minors), 1 labor (adult): the 1 is withheld, and so is the 12 that the total 13 would give it away by.
+            let types = try await Self.table(test, "exploitation-type", as: analyst)
+            #expect(types.cells[1][1].mark == .small && types.cells[1][1].text == "<11")
+            #expect(types.cells[0][0].mark.isWithheld, "the 12 beside a total of 13 is withheld too")
+            #expect(types.total.text == "13")
+            let shownNumbers = (types.cells.joined() + (types.rowTotals ?? []) + (types.columnTotals ?? [])).compactMap(\.value)
+            #expect(!shownNumbers.contains(1) && !shownNumbers.contains(12))
+
+            // Units of service: the legal line (one person) is withheld even though it counts 3 units, and
+            // the case-management line with it (13 people in all would give the one away); the total shows.
+            let units = try await Self.table(test, "service-units", as: analyst)
+            let legal = try #require(units.rows.firstIndex { $0.key == "legal" })
+            let management = try #require(units.rows.firstIndex { $0.key == "case_management" })
+            #expect(units.rowTotals?[legal].mark == .small && units.rowTotals?[management].mark == .complementary)
+            #expect(units.total.text == "27" && units.columnTotals?[1].text == "27")
+            #expect(!(units.cells.joined() + (units.rowTotals ?? [])).contains { $0.value == 3 || $0.value == 24 })
+
+            // A filter naming one program still gets suppressed cells, never the count.
+            let adults = try await Self.table(test, "first-exploitation-age", ["program": "Adults"], as: analyst)
+            #expect(adults.total.text == "<11" && adults.cells.joined().allSatisfy { $0.text == "0" || $0.mark.isWithheld })
+
+            await #expect(throws: AccessError.forbidden) { try await Self.table(test, "people-served", as: staff.manager) }
+            await #expect(throws: AccessError.forbidden) { try await Self.table(test, "people-served", as: staff.clinician) }
+            #expect(throws: ReportError.unknownDimension("nope")) {
+                try ReportRequest(try ReportCatalog.definition("people-served"), query: ["by": "nope"], today: "2026-11-30")
+            }
+            #expect(throws: ReportError.unknownMeasure("minutes")) {
+                try ReportRequest(try ReportCatalog.definition("people-served"), query: ["measure": "minutes"], today: "2026-11-30")
+            }
+            #expect(throws: ReportError.unknownFilter("site")) {
+                try ReportRequest(try ReportCatalog.definition("people-served"), query: ["site": "ed"], today: "2026-11-30")
+            }
+            #expect(throws: ReportError.invalidPeriod("to")) {
+                try ReportRequest(try ReportCatalog.definition("people-served"), query: ["from": "2026-05-01", "to": "2026-04-01"], today: "2026-11-30")
+            }
+            // Every read of a report is audited, by its id; the dataset holds no alias.
+            let audited = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'report.read' AND object_id = 'exploitation-type'").first()!
+                    .decode(column: "n", as: Int64.self)
+            }
+            #expect(audited == 1)
+            let aliases = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM report_facts WHERE person LIKE '%Youth%' OR program LIKE '%Youth 1%'").first()!
+                    .decode(column: "n", as: Int64.self)
+            }
+            #expect(aliases == 0)
+        }
+    }
+
+    @Test("the dataset is refreshed incrementally: a later refresh reads only what changed since the last one", arguments: Backend.allCases)
+    func incrementalRefresh(backend: Backend) async throws {
+        let clock = ManualClock()
+        try await TestStore.withStore(backend, clock: clock.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            var clients: [ClientRecord] = []
+            for n in 0..<15 { clients.append(try await test.store.clients.create(NewClient(alias: "P\(n)", phase: .prevent), in: staff.manager)) }
+            clock.advance(600)
+            let first = try await test.store.reports.refresh(orgId: staff.org.orgId)
+            #expect(first == 15)
+            clock.advance(3_600)
+            #expect(try await test.store.reports.refresh(orgId: staff.org.orgId) == 0, "nothing changed: nothing read")
+            _ = try await test.store.cases.addService(NewService(type: .transport), to: clients[0].id, in: staff.manager)
+            let read = try await test.store.reports.refresh(orgId: staff.org.orgId)
+            #expect((1...2).contains(read), "the new service (and its client's row, if touched): \(read)")
+            let facts = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM report_facts WHERE org_id = \(bind: staff.org.orgId)").first()!.decode(column: "n", as: Int64.self)
+            }
+            #expect(facts == 16)
+        }
+    }
+}
