@@ -20,6 +20,7 @@ public final class Store: Sendable {
     public let oversight: CaseOversight
     /// Synthetic caseloads for the benchmark only.
     public let caseSeeding: CaseSeeding
+    public let syntheticData: SyntheticData
     /// Synthetic staff for the compliance benchmark only.
     public let trainingSeeding: TrainingSeeding
     public let crisis: CrisisContacts
@@ -51,6 +52,7 @@ public final class Store: Sendable {
         cases = CaseRecords(shared: shared, clients: clients)
         oversight = CaseOversight(shared: shared, clients: clients)
         caseSeeding = CaseSeeding(shared: shared)
+        syntheticData = SyntheticData(shared: shared)
         trainingSeeding = TrainingSeeding(shared: shared)
         crisis = CrisisContacts(shared: shared, clients: clients)
         eligibility = EligibilityRequests(shared: shared, clients: clients)

@@ -65,6 +65,10 @@ struct ReportStoreTests {
             let adults = try await Self.table(test, "first-exploitation-age", ["program": "Adults"], as: analyst)
             #expect(adults.total.text == "<11" && adults.cells.joined().allSatisfy { $0.text == "0" || $0.mark.isWithheld })
 
+            // A report with nothing in the period (no course completed): no rows and a zero total.
+            let training = try await Self.table(test, "training-completions", as: analyst)
+            #expect(training.rows.isEmpty && training.cells.isEmpty && training.total.text == "0")
+
             await #expect(throws: AccessError.forbidden) { try await Self.table(test, "people-served", as: staff.manager) }
             await #expect(throws: AccessError.forbidden) { try await Self.table(test, "people-served", as: staff.clinician) }
             #expect(throws: ReportError.unknownDimension("nope")) {

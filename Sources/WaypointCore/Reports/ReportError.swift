@@ -29,6 +29,7 @@ public enum ReportError: UserFacingError, Equatable {
     public var kind: FailureKind {
         switch self {
         case .unknownReport: .notFound
+        case .invalidPeriod: .invalid
         default: .malformed
         }
     }

@@ -109,7 +109,9 @@ public enum ReportRules {
         let columnKeys = request.columns.map { keys($0, found: groups.map(\.column), request: request) } ?? [""]
         let rowIndex = Dictionary(uniqueKeysWithValues: rowKeys.enumerated().map { ($1, $0) })
         let columnIndex = Dictionary(uniqueKeysWithValues: columnKeys.enumerated().map { ($1, $0) })
-        let zero = Array(repeating: Array(repeating: 0, count: columnKeys.count), count: rowKeys.count)
+        // No rows (an open list with nothing in the period): an empty table with a zero total.
+        let width = rowKeys.isEmpty ? 0 : columnKeys.count
+        let zero = Array(repeating: Array(repeating: 0, count: width), count: rowKeys.count)
         var (people, shown, daysSum, daysCount) = (zero, zero, zero, zero)
         for group in groups {
             guard let r = rowIndex[group.row], let c = columnIndex[request.columns == nil ? "" : group.column] else { continue }
@@ -134,7 +136,7 @@ public enum ReportRules {
                 return .init(value: Double(extendedShown[r][c]), text: String(extendedShown[r][c]), mark: .shown)
             }
         }
-        let (rowCount, columnCount) = (rowKeys.count, columnKeys.count)
+        let (rowCount, columnCount) = (rowKeys.count, width)
         let definition = request.definition
         return ReportTable(
             id: definition.id, title: definition.title(in: language), description: definition.description(in: language),

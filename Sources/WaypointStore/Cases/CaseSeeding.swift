@@ -8,6 +8,9 @@ import WaypointCore
 public struct CaseSeeding: Repository {
     let shared: StoreContext
 
+    /// Fictional program names for synthetic clients.
+    static let programs = ["Youth outreach (synthetic)", "Adult services (synthetic)", "Labor rights clinic (synthetic)"]
+
     public struct Summary: Sendable {
         public var clients = 0
         public var events = 0
@@ -53,14 +56,23 @@ public struct CaseSeeding: Repository {
             let key = try keys.clientSealer(id, orgId: orgId, wrapped: wrapped)
             let sealer = key.row(id, in: "clients", of: orgId)
             let phase = CasePhase.allCases[number % 3].rawValue
+            let closed = number % 6 == 5
             rows["client_keys", default: []].append("(\(bind: id), \(bind: orgId), \(bind: wrapped), \(bind: opened))")
             rows["clients", default: []].append("""
-                (\(bind: id), \(bind: orgId), \(bind: try sealer.seal("Client \(number)", column: "alias")), \(bind: phase),
+                (\(bind: id), \(bind: orgId), \(bind: try sealer.seal("Synthetic client \(number)", column: "alias")), \(bind: phase),
                  \(bind: Int64(number % 7 == 0 ? 1 : 0)), \(bind: Int64(number % 5 == 0 ? 1 : 0)), \(bind: Int64(number % 4 == 0 ? 1 : 0)),
                  \(bind: try sealer.seal(#"["en"]"#, column: "languages")),
                  \(bind: try sealer.seal(try Clients.json(ContactSafety(text: true, safeTimes: "after 3 pm")), column: "contact_safety")),
-                 'open', 1, \(bind: manager), \(bind: opened), \(bind: lastContact), \(bind: lastContact))
+                 \(bind: closed ? "closed" : "open"), 1, \(bind: manager), \(bind: opened), \(bind: lastContact), \(bind: lastContact),
+                 \(bind: Self.programs[number % Self.programs.count]), \(bind: ExploitationType.allCases[(number / 3) % 4].rawValue),
+                 \(bind: AgeBand.firstExploitation[(number / 2) % AgeBand.firstExploitation.count]))
                 """)
+            if closed {
+                rows["client_closures", default: []].append("""
+                    (\(bind: id), 1, \(bind: ClosureReason.allCases[(number / 6) % ClosureReason.allCases.count].rawValue),
+                     \(bind: try key.row(id, in: "client_closures", of: orgId).seal("", column: "outcome-1")), \(bind: lastContact), \(bind: manager))
+                    """)
+            }
             rows["client_staff", default: []].append("(\(bind: id), \(bind: manager), \(bind: opened))")
             rows["client_phases", default: []].append("(\(bind: id), 1, \(bind: phase), \(bind: opened), \(bind: manager))")
             for event in 0..<eventsPerClient {
@@ -97,7 +109,7 @@ public struct CaseSeeding: Repository {
                         """)
                     let referral = key.row(eventId, in: "referrals", of: orgId)
                     let consent = ReferralConsent(method: .written, scope: [.needs], recipient: serviceName, expiresOn: expires)
-                    let payload = ReferralPayload(alias: "Client \(number)", needs: ["mental-health"], language: "", doNotContact: true,
+                    let payload = ReferralPayload(alias: "Synthetic client \(number)", needs: ["mental-health"], language: "", doNotContact: true,
                                                   contactMethod: .throughReferrer)
                     rows["referrals", default: []].append("""
                         (\(bind: eventId), \(bind: orgId), \(bind: manager), \(bind: serviceId), NULL, NULL,
@@ -118,8 +130,9 @@ public struct CaseSeeding: Repository {
             "client_keys": "client_id, org_id, wrapped_key, created_at",
             "clients": """
                 id, org_id, alias_sealed, phase, minor, foreign_national, safety_concern, languages_sealed, contact_safety_sealed,
-                status, version, created_by, created_at, updated_at, last_contact_at
+                status, version, created_by, created_at, updated_at, last_contact_at, program, exploitation, first_exploited_age
                 """,
+            "client_closures": "client_id, seq, reason, outcome_sealed, closed_at, closed_by",
             "client_staff": "client_id, user_id, assigned_at",
             "client_phases": "client_id, seq, phase, at, actor",
             "case_notes": "id, client_id, org_id, author_id, sensitivity, text_sealed, created_at",
@@ -136,7 +149,7 @@ public struct CaseSeeding: Repository {
             "referral_events": "referral_id, seq, at, party, actor, status, reason, note_sealed",
         ]
         // Parents before children; statements of at most 100 rows keep every bind count low.
-        for table in ["client_keys", "clients", "client_staff", "client_phases", "case_notes", "case_services", "case_tasks",
+        for table in ["client_keys", "clients", "client_closures", "client_staff", "client_phases", "case_notes", "case_services", "case_tasks",
                       "consents", "referrals", "referral_events"] {
             let values = rows[table] ?? []
             for chunk in stride(from: 0, to: values.count, by: 100) {

@@ -90,7 +90,8 @@ struct FactQueries {
     func month(text column: String) -> String { "CAST(substr(\(column), 1, 4) || substr(\(column), 6, 2) AS INTEGER)" }
     var ageGroup: String { "CASE WHEN c.minor = 1 THEN 'minor' ELSE 'adult' END" }
 
-    /// The rows one source contributes, changed since `since` (ms).
+    /// The rows one source contributes, changed since `since` (ms). A contact with several outcomes
+    /// counts once, under the most decisive one.
     func select(_ source: ReportSource, orgId: String, since: Int64) -> SQLQueryString {
         let name = source.rawValue
         switch source {
@@ -132,7 +133,10 @@ struct FactQueries {
         case .crisis:
             return """
                 SELECT \(bind: name), k.id, k.org_id, k.id, \(unsafeRaw: day(millis: "k.started_at")), \(unsafeRaw: month(millis: "k.started_at")), 0,
-                       '', '', '', k.channel, k.outcome,
+                       '', '', '', k.channel,
+                       CASE WHEN k.outcome LIKE '%emergency-dispatch%' THEN 'emergency-dispatch' WHEN k.outcome LIKE '%warm-hand-off%' THEN 'warm-hand-off'
+                            WHEN k.outcome LIKE '%referral%' THEN 'referral' WHEN k.outcome LIKE '%callback-agreed%' THEN 'callback-agreed'
+                            WHEN k.outcome LIKE '%safety-planning%' THEN 'safety-planning' ELSE 'information' END,
                        CASE WHEN k.concerns LIKE '%both%' OR (k.concerns LIKE '%sex%' AND k.concerns LIKE '%labor%') THEN 'both'
                             WHEN k.concerns LIKE '%sex%' THEN 'sex' WHEN k.concerns LIKE '%labor%' THEN 'labor' ELSE 'unsure' END,
                        '', 0, NULL

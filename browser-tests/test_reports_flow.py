@@ -1,0 +1,115 @@
+"""Reports in a real browser: the demo organization filled by `waypoint demo seed`, opened as
+demo-analyst — every report page shows an SVG chart with its data table, small counts as "<11";
+the page's CSV download carries the same suppressed cells (UTF-8 with BOM), the XLSX opens in
+openpyxl with them, and the analyst can reach no client record."""
+import csv
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+
+import openpyxl
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import BINARY, DEMO_PASSWORD, Server
+from test_case_flow import token
+from test_cli_and_instances import get_json
+from test_pages import serious_violations, sign_in
+from test_referral_flow import wait_for
+
+PERIOD = "from=2024-12-01&to=2027-12-31"
+
+
+@pytest.fixture()
+def seeded_server(neutral_site):
+    workdir = tempfile.mkdtemp(prefix="waypoint-reports-")
+    env = dict(os.environ, WAYPOINT_DEMO_PASSWORD=DEMO_PASSWORD)
+    env.pop("DATABASE_URL", None)
+    seeded = subprocess.run([str(BINARY), "demo", "seed", "--clients", "150"], cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    assert "Added 150 synthetic clients" in seeded.stdout
+    s = Server(neutral_site.url, workdir=workdir)
+    yield s
+    s.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def fetch(url, headers):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
+        return response.read(), response.headers
+
+
+def is_small_number(text):
+    return text.isdigit() and 1 <= int(text) <= 10
+
+
+def test_analyst_sees_charts_tables_and_exports_suppressed(browser, seeded_server):
+    server = seeded_server
+    sign_in(browser, server, "demo-analyst")
+    browser.find_element(By.ID, "nav-reports").click()
+    wait_for(browser, "report-list")
+    assert browser.title.startswith("Reports")
+    links = [a.get_attribute("data-report") for a in browser.find_elements(By.CSS_SELECTOR, "a[data-report]")]
+    assert {"people-served", "exploitation-type", "voca-victims-served", "otip-closures"} <= set(links)
+    assert serious_violations(browser) == []
+
+    withheld_seen = 0
+    for report in links:
+        browser.get(f"{server.url}/reports/{report}?{PERIOD}")
+        wait_for(browser, "report-table")
+        svg = browser.find_element(By.CSS_SELECTOR, "figure svg.report-chart")
+        assert svg.get_attribute("role") == "img" and browser.find_element(By.ID, "chart-title").get_attribute("textContent")
+        cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#report-table td")]
+        assert cells, report
+        assert not any(is_small_number(text) for text in cells), f"{report} shows a count under 11: {cells}"
+        withheld_seen += sum(text in ("<11", "*") for text in cells)
+    assert withheld_seen > 0, "the synthetic data should produce some small cells"
+
+    # The exploitation report by age group: minors are few, so cells are withheld on the page and in the exports.
+    browser.get(f"{server.url}/reports/exploitation-type?{PERIOD}")
+    wait_for(browser, "report-table")
+    assert serious_violations(browser) == []
+    page_cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#report-table td")]
+    assert "<11" in page_cells
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    href = browser.find_element(By.ID, "download-csv").get_attribute("href")
+    body, headers = fetch(href, {"Cookie": cookie})
+    assert headers["Content-Type"].startswith("text/csv") and body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][0] == "Type of exploitation" and rows[-1][0] == "Total"
+    values = [v for row in rows[1:] for v in row[1:]]
+    assert "<11" in values and not any(is_small_number(v) for v in values)
+    assert sorted(values) == sorted(page_cells), "the CSV carries the page's cells"
+
+    analyst = token(server, "demo-analyst")
+    auth = {"Authorization": f"Bearer {analyst}"}
+    data, headers = fetch(f"{server.url}/api/v1/reports/exploitation-type?{PERIOD}&format=xlsx", auth)
+    assert headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    grid = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert grid[0][0] == "Type of exploitation"
+    flat = [v for row in grid[1:] for v in row[1:] if v is not None]
+    assert "<11" in flat and not any(isinstance(v, (int, float)) and 1 <= v <= 10 for v in flat)
+    assert any(isinstance(v, (int, float)) and v >= 11 for v in flat), "shown counts are numbers"
+
+    table = get_json(f"{server.url}/api/v1/reports/exploitation-type?{PERIOD}", analyst)
+    assert table["threshold"] == 11 and table["total"]["mark"] == "shown"
+    for name, expected in [("by=nope", "nope"), ("measure=minutes", "minutes")]:
+        try:
+            fetch(f"{server.url}/api/v1/reports/people-served?{name}", auth)
+            raise AssertionError(name + " was accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == 400 and expected in error.read().decode()
+
+    # Aggregates only: no client list, no screening, no contact for the analyst.
+    for path in ("/api/v1/clients", "/api/v1/caseload", "/api/v1/referrals", "/api/v1/crisis-contacts", "/api/v1/users"):
+        try:
+            fetch(server.url + path, auth)
+            raise AssertionError(path + " answered an analyst")
+        except urllib.error.HTTPError as error:
+            assert error.code == 403
+    assert "Synthetic client" not in server.output()
