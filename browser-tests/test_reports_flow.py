@@ -14,6 +14,7 @@ import urllib.request
 import openpyxl
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from conftest import BINARY, DEMO_PASSWORD, Server
 from test_case_flow import token
@@ -113,3 +114,24 @@ def test_analyst_sees_charts_tables_and_exports_suppressed(browser, seeded_serve
         except urllib.error.HTTPError as error:
             assert error.code == 403
     assert "Synthetic client" not in server.output()
+
+
+def test_case_manager_records_the_reporting_fields(browser, seeded_server):
+    server = seeded_server
+    sign_in(browser, server, "demo-casemanager")
+    browser.get(server.url + "/cases/new")
+    wait_for(browser, "client-form")
+    browser.find_element(By.ID, "alias").send_keys("Heron")
+    browser.find_element(By.ID, "program").send_keys("Harbor youth")
+    Select(browser.find_element(By.ID, "exploitation")).select_by_value("labor")
+    Select(browser.find_element(By.ID, "first-exploited-age")).select_by_value("15_17")
+    browser.find_element(By.ID, "create-client").click()
+    wait_for(browser, "reporting-form")
+    assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "labor"
+    browser.find_element(By.CSS_SELECTOR, "#reporting summary").click()
+    Select(browser.find_element(By.ID, "exploitation")).select_by_value("both")
+    browser.find_element(By.ID, "save-reporting").click()
+    wait_for(browser, "reporting-form")
+    assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "both"
+    assert browser.find_element(By.ID, "program").get_attribute("value") == "Harbor youth"
+    assert serious_violations(browser) == []

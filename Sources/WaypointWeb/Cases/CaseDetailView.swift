@@ -104,6 +104,7 @@ extension CaseViews {
                 ScreeningRow(instrument: $0.instrument.uppercased(), result: strings["case_screening_" + $0.result], date: formatter.string(from: $0.screenedAt))
             },
             phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: $0 == client.phase) },
+            reporting: reportingFields(typed.section == "reporting" ? Self.reporting(from: typed.values) : client.reporting),
             isForeignNational: client.flags.foreignNational, eligibility: file.eligibility.map { eligibilityRow($0, timeZone: timeZone) },
             eligibilityKinds: EligibilityRecord.Kind.allCases.filter { client.flags.minor ? $0 != .adultCertification : !$0.isForChildren }
                 .map { Option(value: $0.rawValue, label: label("kind", $0), selected: typedHere("eligibility")["kind"] == $0.rawValue) },

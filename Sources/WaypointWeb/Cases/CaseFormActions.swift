@@ -93,6 +93,9 @@ struct CaseFormActions {
         case "screenings":
             try await store.cases.attachScreening((form["screening_id"] ?? "").trimmingCharacters(in: .whitespaces), to: id, in: tenant)
             return .back("screenings")
+        case "reporting":
+            _ = try await store.clients.updateReporting(id, CaseViews.reporting(from: form), expectedVersion: version, in: tenant)
+            return .back("reporting")
         case "phase":
             try await store.cases.setPhase(CasePhase(rawValue: form["phase"] ?? "") ?? .survive, of: id, expectedVersion: version, in: tenant)
             return .back("status")

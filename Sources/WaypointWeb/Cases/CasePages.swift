@@ -44,7 +44,7 @@ struct CasePages {
                             flags: ClientFlags(minor: form["minor"] != nil, foreignNational: form["foreign_national"] != nil,
                                                safetyConcern: form["safety_concern"] != nil),
                             languages: (form["languages"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-                            identity: identity)
+                            identity: identity, reporting: CaseViews.reporting(from: form))
         do {
             let client = try await store.clients.create(new, in: tenant)
             return PageRenderer.redirect(to: "/cases/\(client.id)")

@@ -18,8 +18,28 @@ struct CaseViews {
 
     struct List { let sections: [Section]; let clients: [Row]; let noClients: Bool }
 
+    /// The reporting fields (program, type of exploitation, age band at first exploitation), on the new-client form and the case page.
+    struct ReportingFields { let program: String, exploitations: [Option], firstAges: [Option] }
+
+    func reportingFields(_ reporting: ClientReporting) -> ReportingFields {
+        ReportingFields(program: reporting.program,
+                        exploitations: ExploitationType.allCases.map {
+                            Option(value: $0.rawValue, label: strings["report_value_exploitation_" + $0.rawValue], selected: $0 == reporting.exploitation)
+                        },
+                        firstAges: AgeBand.firstExploitation.map {
+                            Option(value: $0, label: strings["report_value_first_age_band_" + $0], selected: $0 == reporting.firstExploitedAge)
+                        })
+    }
+
+    /// What the form sent; unknown values fall back to "not disclosed" (the store checks the rest).
+    static func reporting(from form: [String: String]) -> ClientReporting {
+        ClientReporting(program: form["program"] ?? "", exploitation: ExploitationType(rawValue: form["exploitation"] ?? "") ?? .notDisclosed,
+                        firstExploitedAge: form["first_exploited_age"] ?? "not_disclosed")
+    }
+
     struct New {
         let phases: [Option]
+        let reporting: ReportingFields
         let alias: String, clientLanguages: String, legalName: String, dob: String, phone: String, email: String, address: String
         let minor: Bool, foreignNational: Bool, safetyConcern: Bool
         let error: String?
@@ -60,7 +80,7 @@ struct CaseViews {
         let receiverLink: String?
         let assessments: [AssessmentRow], domains: [Option], goals: [GoalRow], services: [ServiceRow], serviceTypes: [Option]
         let notes: [NoteRow], noteLabels: [Option], tasks: [TaskRow], closures: [ClosureRow], hasClosures: Bool, closeReasons: [Option]
-        let screenings: [ScreeningRow], phases: [Option]
+        let screenings: [ScreeningRow], phases: [Option], reporting: ReportingFields
         /// Foreign-national clients: eligibility requests and letters, and the kinds this client may start.
         let isForeignNational: Bool, eligibility: [EligibilityRow], eligibilityKinds: [Option], eligibilityStarts: [Option], eligibilityReceived: String
         /// Housing stays, transport vouchers and the funds they (and services) draw on.
@@ -113,6 +133,7 @@ struct CaseViews {
 
     func new(_ values: [String: String], error: String?) -> New {
         New(phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: (values["phase"] ?? "survive") == $0.rawValue) },
+            reporting: reportingFields(Self.reporting(from: values)),
             alias: values["alias"] ?? "", clientLanguages: values["languages"] ?? "", legalName: values["legal_name"] ?? "", dob: values["dob"] ?? "",
             phone: values["phone"] ?? "", email: values["email"] ?? "", address: values["address"] ?? "",
             minor: values["minor"] != nil, foreignNational: values["foreign_national"] != nil, safetyConcern: values["safety_concern"] != nil,
