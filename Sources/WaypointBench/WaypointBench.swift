@@ -18,7 +18,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance, reports (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance,reports"
     @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
@@ -26,6 +26,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Staff in that organization, in teams of ten.") var staff = 200
     @Option(help: "Requests per case-management measurement.") var samples = 200
     @Option(help: "Staff in the compliance benchmark's organization.") var complianceStaff = 20_000
+    @Option(help: "Synthetic clients in the reports benchmark (ten screenings and two referrals each).") var reportClients = 100_000
     @Option(help: "Keep the SQLite directory database at this path; a later run with the same path and size reuses it instead of importing again.")
     var keepDirectory: String?
     @Option(help: "Keep the case-management organization in this folder (SQLite file and key) and in the PostgreSQL schema bench_kept_cases; a later run with the same folder reuses it instead of seeding again.")
@@ -34,7 +35,7 @@ struct WaypointBench: AsyncParsableCommand {
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance", "reports"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
@@ -82,6 +83,15 @@ struct WaypointBench: AsyncParsableCommand {
                 try await TrainingBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path, staff: complianceStaff)
             }
         }
+        if sections.contains("reports") {
+            for (name, location) in backends {
+                let separate: DatabaseLocation = switch location {
+                case .sqlite: .sqlite(path: folder.appendingPathComponent("reports.sqlite").path)
+                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
+                }
+                try await ReportBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path, clients: reportClients)
+            }
+        }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "crisis"]) else { return }
         print("connections=\(connections) duration=\(seconds)s warm-up=\(warmup)s cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print("backend   endpoint                     req/s      p50 ms    p99 ms   errors  cpu ms/req")
@@ -116,14 +126,7 @@ struct WaypointBench: AsyncParsableCommand {
             group.addTask { try await app.runService() }
             try await Self.waitUntilUp(client, base)
 
-            let tokenBody = #"{"username":"demo-clinician","password":"\#(Self.password)"}"#
-            let signIn: @Sendable () -> HTTPClientRequest = {
-                var request = HTTPClientRequest(url: base + "/api/v1/auth/token")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(string: tokenBody))
-                return request
-            }
+            let signIn: @Sendable () -> HTTPClientRequest = { Self.signInRequest(base, username: "demo-clinician") }
             let token = try await Self.token(client, signIn())
             if sections.contains("store"), let clinician = try await store.auth.tokenContext(token: token, requestId: "bench") {
                 try await StoreBench.run(name: name, store: store, clinician: clinician, token: token)
@@ -216,6 +219,15 @@ struct WaypointBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CleanExit.message("the server did not start")
+    }
+
+    /// `POST /api/v1/auth/token` for a demo user.
+    static func signInRequest(_ base: String, username: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: base + "/api/v1/auth/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)"}"#))
+        return request
     }
 
     static func token(_ client: HTTPClient, _ request: HTTPClientRequest) async throws -> String {

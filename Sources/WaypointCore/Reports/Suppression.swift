@@ -54,8 +54,8 @@ public enum Suppression {
     /// other cells as it takes for no withheld count to be worked out from what is shown.
     ///
     /// A two-way table starts from the suppression its one-way tables (its totals) have, so it never
-    /// shows a total they withhold; a sparse table may need to withhold more of its totals
-    /// (`ReportSet` then withholds them in the one-way table too).
+    /// shows a total they withhold. A sparse table may need to withhold more of its totals than its
+    /// one-way table does; coordinating those across the reports of one period is not done yet.
     public static func apply(_ cells: [[Int]], policy: SuppressionPolicy = SuppressionPolicy()) -> SuppressedTable {
         let rows = cells.count, columns = cells.first?.count ?? 0
         precondition(cells.allSatisfy { $0.count == columns } && cells.joined().allSatisfy { $0 >= 0 }, "a table of non-negative counts")

@@ -68,7 +68,8 @@ public struct ReportData: Repository {
         }
     }
 
-    /// Months come back as numbers, categories as text.
+    /// Months come back as numbers, categories as text. (PostgreSQL sums bigints as numeric: the
+    /// query casts them back.)
     static func text(_ row: any SQLRow, _ column: String) throws -> String {
         if let text = try? row.decode(column: column, as: String.self) { return text }
         return String(try row.decode(column: column, as: Int64.self))
@@ -200,8 +201,8 @@ struct FactQueries {
         }
         let filter = conditions.joined(separator: " AND ")
         return """
-            SELECT \(rows) AS r, \(columns) AS c, COUNT(DISTINCT f.person) AS people, COUNT(*) AS records, SUM(f.units) AS units,
-                   SUM(f.duration_days) AS days_sum, COUNT(f.duration_days) AS days_count
+            SELECT \(rows) AS r, \(columns) AS c, COUNT(DISTINCT f.person) AS people, COUNT(*) AS records,
+                   CAST(SUM(f.units) AS BIGINT) AS units, CAST(SUM(f.duration_days) AS BIGINT) AS days_sum, COUNT(f.duration_days) AS days_count
             FROM report_facts f WHERE \(filter) GROUP BY r, c
             """
     }

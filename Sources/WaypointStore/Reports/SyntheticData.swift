@@ -69,7 +69,7 @@ public struct SyntheticData: Repository {
         }
     }
 
-    func screenings(orgId: String, clinicians: [String], count: Int, progress: @Sendable (String) -> Void) async throws -> Int {
+    public func screenings(orgId: String, clinicians: [String], count: Int, progress: @Sendable (String) -> Void) async throws -> Int {
         let templates = try self.templates(routes: .bundled)
         let now = clock.millis()
         let sealer = try await keys.sealer(for: orgId, in: database, now: now)

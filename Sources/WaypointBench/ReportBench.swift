@@ -1,0 +1,70 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import WaypointCore
+import WaypointStore
+
+/// `--only reports`: the demo organization filled with synthetic records (100,000 clients by
+/// default: 1,000,000 screenings, 200,000 referrals, 600,000 services), then each shipped report
+/// over HTTP as the analyst — the first request after the dataset is built, then warm — and the
+/// incremental refresh after 1,000 new records.
+enum ReportBench {
+    static func run(name: String, location: DatabaseLocation, keyFile: String, clients: Int) async throws {
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .warning
+        let logger = quiet
+        let store = try await Store.open(location, keyFile: keyFile, logger: logger)
+        try await store.database.whileRunning {
+            _ = try await store.database.migrate()
+            try await WaypointBench.serving(store, logger: logger) { client, base in
+                guard let organization = try await store.organizations.named(DemoSetup.organizationName) else { return }
+                let seeding = ContinuousClock.now
+                let summary = try await store.syntheticData.seed(orgId: organization.id, clients: clients)
+                print("\(name): seeded \(summary.clients) clients, \(summary.caseEvents) case events, \(summary.screenings) screenings, "
+                      + "\(summary.crisisContacts) contacts in \(Int((ContinuousClock.now - seeding).inSeconds)) s")
+                let building = ContinuousClock.now
+                let rows = try await store.reports.refresh(orgId: organization.id)
+                print(String(format: "%@: first build of the reporting dataset, %d rows: %.1f s", name, rows, (ContinuousClock.now - building).inSeconds))
+
+                let token = try await WaypointBench.token(client, WaypointBench.signInRequest(base, username: "demo-analyst"))
+                let today = Date().calendarDay()
+                let from = CaseloadPolicy.day(today, plus: -729)
+                func get(_ id: String) async throws -> Double {
+                    var request = HTTPClientRequest(url: "\(base)/api/v1/reports/\(id)?from=\(from)&to=\(today)")
+                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    let start = ContinuousClock.now
+                    let response = try await client.execute(request, timeout: .seconds(120))
+                    _ = try await response.body.collect(upTo: 1 << 24)
+                    guard response.status == .ok else { throw CleanExit.message("\(id): \(response.status)") }
+                    return (ContinuousClock.now - start).inSeconds * 1000
+                }
+                var worstFirst = 0.0, worstWarm = 0.0
+                for definition in ReportCatalog.shipped {
+                    let first = try await get(definition.id)
+                    var warm: [Double] = []
+                    for _ in 0..<5 { warm.append(try await get(definition.id)) }
+                    let median = warm.sorted()[2]
+                    worstFirst = max(worstFirst, first)
+                    worstWarm = max(worstWarm, median)
+                    print(String(format: "%@: %-24@ first %7.0f ms   warm median %6.0f ms", name, definition.id, first, median))
+                }
+                print(String(format: "%@: slowest report first %.0f ms (goal ≤ 2000), slowest warm median %.0f ms (goal ≤ 200)", name, worstFirst, worstWarm))
+
+                // 1,000 new records (screenings), then the refresh a report would run before counting.
+                let added = try await store.syntheticData.screenings(orgId: organization.id, clinicians: [try await clinician(store, organization.id)],
+                                                                     count: 1_000, progress: { _ in })
+                let refreshing = ContinuousClock.now
+                let read = try await store.reports.refresh(orgId: organization.id)
+                print(String(format: "%@: incremental refresh after %d new records (read %d): %.0f ms (goal ≤ 1000)", name, added, read,
+                             (ContinuousClock.now - refreshing).inSeconds * 1000))
+            }
+        }
+    }
+
+    static func clinician(_ store: Store, _ orgId: String) async throws -> String {
+        try await store.database.withConnection { db in
+            try await db.raw("SELECT id FROM users WHERE org_id = \(bind: orgId) AND role = 'clinician' LIMIT 1").first()!.decode(column: "id", as: String.self)
+        }
+    }
+}
