@@ -44,6 +44,7 @@ public struct SyntheticData: Repository {
         summary.caseEvents = cases.events
         summary.screenings = try await screenings(orgId: orgId, clinicians: clinicians, count: clients * 10, progress: progress)
         summary.crisisContacts = try await crisisContacts(orgId: orgId, advocates: advocates, count: max(clients / 2, 1))
+        try await forgetReportMarks(orgId: orgId)
         return summary
     }
 
@@ -69,7 +70,15 @@ public struct SyntheticData: Repository {
         }
     }
 
-    public func screenings(orgId: String, clinicians: [String], count: Int, progress: @Sendable (String) -> Void) async throws -> Int {
+    /// The records are dated in the past, before the reporting dataset's marks: the next refresh
+    /// reads the organization's sources from the start again.
+    func forgetReportMarks(orgId: String) async throws {
+        try await database.transaction { db in try await db.raw("DELETE FROM report_marks WHERE org_id = \(bind: orgId)").run() }
+    }
+
+    /// `count` screenings, spread over the last two years — or, with `recent`, made in the last few seconds.
+    public func screenings(orgId: String, clinicians: [String], count: Int, recent: Bool = false,
+                           progress: @Sendable (String) -> Void) async throws -> Int {
         let templates = try self.templates(routes: .bundled)
         let now = clock.millis()
         let sealer = try await keys.sealer(for: orgId, in: database, now: now)
@@ -89,7 +98,8 @@ public struct SyntheticData: Repository {
                     values.append("""
                         (\(bind: id), \(bind: orgId), \(bind: clinicians[number % clinicians.count]), \(bind: "k1:synthetic-" + id), \(bind: template.instrument), '',
                          \(bind: template.result), \(bind: try row.seal(template.details, column: "details")), \(bind: try row.seal("", column: "note")),
-                         \(bind: now - Int64(number) * 7_919_000 % span), \(bind: AgeBand.encounter(age: age)), \(bind: template.setting))
+                         \(bind: recent ? now - Int64(number % 1_000) : now - Int64(number) * 7_919_000 % span), \(bind: AgeBand.encounter(age: age)),
+                         \(bind: template.setting))
                         """)
                 }
                 for chunk in stride(from: 0, to: values.count, by: 200) {
