@@ -76,20 +76,14 @@ struct WaypointBench: AsyncParsableCommand {
         }
         if sections.contains("compliance") {
             for (name, location) in backends {
-                let separate: DatabaseLocation = switch location {
-                case .sqlite: .sqlite(path: folder.appendingPathComponent("compliance.sqlite").path)
-                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
-                }
-                try await TrainingBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path, staff: complianceStaff)
+                try await TrainingBench.run(name: name, location: try await Self.separate(location, file: folder.appendingPathComponent("compliance.sqlite")),
+                                            keyFile: folder.appendingPathComponent("master.key").path, staff: complianceStaff)
             }
         }
         if sections.contains("reports") {
             for (name, location) in backends {
-                let separate: DatabaseLocation = switch location {
-                case .sqlite: .sqlite(path: folder.appendingPathComponent("reports.sqlite").path)
-                case .postgres: .postgres(url: try await Self.freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
-                }
-                try await ReportBench.run(name: name, location: separate, keyFile: folder.appendingPathComponent("master.key").path, clients: reportClients)
+                try await ReportBench.run(name: name, location: try await Self.separate(location, file: folder.appendingPathComponent("reports.sqlite")),
+                                          keyFile: folder.appendingPathComponent("master.key").path, clients: reportClients)
             }
         }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "crisis"]) else { return }
@@ -236,6 +230,14 @@ struct WaypointBench: AsyncParsableCommand {
         let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
         guard let token = json?["token"] as? String else { throw CleanExit.message("sign-in failed: \(response.status)") }
         return token
+    }
+
+    /// A database of its own for one section: another SQLite file, or a fresh PostgreSQL schema.
+    static func separate(_ location: DatabaseLocation, file: URL) async throws -> DatabaseLocation {
+        switch location {
+        case .sqlite: .sqlite(path: file.path)
+        case .postgres: .postgres(url: try await freshSchema(ProcessInfo.processInfo.environment["DATABASE_URL"]!))
+        }
     }
 
     /// A new schema for one run, or the schema `named` (created when missing) for runs that keep their data.

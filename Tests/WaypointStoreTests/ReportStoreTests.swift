@@ -16,9 +16,7 @@ struct ReportStoreTests {
 
     static func table(_ test: TestStore, _ id: String, _ query: [String: String] = [:], as analyst: TenantContext) async throws -> ReportTable {
         let request = try ReportRequest(try ReportCatalog.definition(id), query: query, today: test.store.clients.today())
-        let groups = try await test.store.reports.groups(request, in: analyst)
-        return ReportRules.table(request, groups: groups.map { ($0.row, $0.column, $0.people, $0.records, $0.units, $0.daysSum, $0.daysCount) },
-                                 policy: SuppressionPolicy(), language: .en)
+        return ReportRules.table(request, groups: try await test.store.reports.groups(request, in: analyst), policy: SuppressionPolicy(), language: .en)
     }
 
     @Test("people served, exploitation type and services are counted from the records; a count under 11 never leaves, nor one that would give it away; only analysts and admins read them",

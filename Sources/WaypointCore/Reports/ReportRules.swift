@@ -62,6 +62,16 @@ public struct ReportRequest: Sendable {
     }
 }
 
+/// One group of the reporting dataset as the store counts it: its row and column values and what it holds.
+public struct ReportGroup: Sendable, Equatable {
+    public let row: String, column: String
+    public let people: Int, records: Int, units: Int, daysSum: Int, daysCount: Int
+
+    public init(row: String, column: String = "", people: Int, records: Int, units: Int = 0, daysSum: Int = 0, daysCount: Int = 0) {
+        (self.row, self.column, self.people, self.records, self.units, self.daysSum, self.daysCount) = (row, column, people, records, units, daysSum, daysCount)
+    }
+}
+
 /// A published report: labels, every cell with its mark, and what to say about it.
 public struct ReportTable: Codable, Sendable, Equatable {
     public struct Label: Codable, Sendable, Equatable { public let key: String, label: String }
@@ -101,9 +111,7 @@ public enum ReportRules {
     /// The table for `groups` (the dataset's counts for the request): closed lists in their order
     /// with zeros, open ones as found; suppression decided on the number of people in each cell,
     /// whatever the measure shows.
-    public static func table(_ request: ReportRequest, groups: [(row: String, column: String, people: Int, records: Int, units: Int,
-                                                                 daysSum: Int, daysCount: Int)],
-                             policy: SuppressionPolicy, language: Language) -> ReportTable {
+    public static func table(_ request: ReportRequest, groups: [ReportGroup], policy: SuppressionPolicy, language: Language) -> ReportTable {
         let strings = Localizer(language)
         let rowKeys = keys(request.rows, found: groups.map(\.row), request: request)
         let columnKeys = request.columns.map { keys($0, found: groups.map(\.column), request: request) } ?? [""]

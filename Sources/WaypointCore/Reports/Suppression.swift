@@ -114,6 +114,14 @@ public enum Suppression {
 /// Which cells of the extended grid are published, and which totals tie them together.
 struct Grid {
     let rows: Int, columns: Int
+    /// Each equation as its cells, the total last: parts sum to the total. Built once: the
+    /// suppression loop asks for the lines through a cell many times.
+    private(set) var equations: [[Suppression.Cell]] = []
+
+    init(rows: Int, columns: Int) {
+        (self.rows, self.columns) = (rows, columns)
+        equations = makeEquations()
+    }
 
     /// A row total is published only when there are several columns, a column total only with several rows.
     var published: [Suppression.Cell] {
@@ -124,8 +132,7 @@ struct Grid {
 
     func isPublished(_ r: Int, _ c: Int) -> Bool { canonical(.init(row: r, column: c)) == .init(row: r, column: c) }
 
-    /// Each equation as its cells, the total last: parts sum to the total.
-    var equations: [[Suppression.Cell]] {
+    private func makeEquations() -> [[Suppression.Cell]] {
         var lines: [[Suppression.Cell]] = []
         let rowIndexes = rows > 1 ? Array(0...rows) : [0]
         let columnIndexes = columns > 1 ? Array(0...columns) : [0]

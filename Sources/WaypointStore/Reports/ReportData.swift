@@ -46,21 +46,15 @@ public struct ReportData: Repository {
         }
     }
 
-    /// One group of the dataset: its row and column values and what it counts.
-    public struct Group: Sendable, Equatable {
-        public let row: String, column: String
-        public let people: Int, records: Int, units: Int, daysSum: Int, daysCount: Int
-    }
-
     /// The dataset grouped as the request asks, after a refresh. Only counts leave this function.
-    public func groups(_ request: ReportRequest, in context: TenantContext) async throws -> [Group] {
+    public func groups(_ request: ReportRequest, in context: TenantContext) async throws -> [ReportGroup] {
         guard ReportRules.mayRead(context.role) else { throw AccessError.forbidden }
         try await refresh(orgId: context.orgId)
         let query = FactQueries(kind: database.kind).grouped(request, orgId: context.orgId)
         let rows = try await database.withConnection { db in try await db.raw(query).all() }
         try await audit.record(AuditEvent(context, action: "report.read", objectType: "report", objectId: request.definition.id))
         return try rows.map { row in
-            Group(row: try Self.text(row, "r"), column: try Self.text(row, "c"),
+            ReportGroup(row: try Self.text(row, "r"), column: try Self.text(row, "c"),
                   people: Int(try row.decode(column: "people", as: Int64.self)), records: Int(try row.decode(column: "records", as: Int64.self)),
                   units: Int(try row.decode(column: "units", as: Int64?.self) ?? 0),
                   daysSum: Int(try row.decode(column: "days_sum", as: Int64?.self) ?? 0),

@@ -15,10 +15,12 @@ enum ReportChart {
         let maximum = max(1, values.map { row in stacked ? row.compactMap { $0 }.reduce(0, +) : (row.compactMap { $0 }.max() ?? 0) }.max() ?? 1)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let slot = plotWidth / Double(max(values.count, 1))
+        // Below the plot, five series to a line.
+        let legendRows = series > 1 ? (series + 4) / 5 : 0
         func y(_ value: Double) -> Double { top + plotHeight * (1 - value / maximum) }
         var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title chart-desc">
-            <title id="chart-title">\(xml(table.title))</title><desc id="chart-desc">\(xml(summary))</desc>
+            <svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 \(Int(width)) \(Int(height) + legendRows * 16 + 4)" role="img" aria-labelledby="chart-title chart-desc">
+            <title id="chart-title">\(PackageFiles.xml(table.title))</title><desc id="chart-desc">\(PackageFiles.xml(summary))</desc>
             <line x1="\(left)" y1="\(y(0))" x2="\(width - right)" y2="\(y(0))" stroke="#333"/>
             """
         for tick in ticks(maximum) {
@@ -27,7 +29,7 @@ enum ReportChart {
         }
         for (r, label) in table.rows.enumerated() {
             let x = left + slot * (Double(r) + 0.5)
-            out += "<text x=\"\(x)\" y=\"\(height - bottom + 14)\" text-anchor=\"end\" font-size=\"11\" transform=\"rotate(-35 \(x) \(height - bottom + 14))\">\(xml(label.label))</text>"
+            out += "<text x=\"\(x)\" y=\"\(height - bottom + 14)\" text-anchor=\"end\" font-size=\"11\" transform=\"rotate(-35 \(x) \(height - bottom + 14))\">\(PackageFiles.xml(label.label))</text>"
         }
         if table.chart == .line {
             if values.isEmpty { values = [[]] }
@@ -50,15 +52,15 @@ enum ReportChart {
                     guard let value = values[r][s], value > 0 else { continue }
                     let x = left + slot * Double(r) + slot * 0.15 + (stacked ? 0 : barWidth * Double(s))
                     let (from, to) = stacked ? (base, base + value) : (0, value)
-                    out += "<rect x=\"\(x)\" y=\"\(y(to))\" width=\"\(barWidth)\" height=\"\(y(from) - y(to))\" fill=\"\(palette[s % palette.count])\"><title>\(xml(table.rows[r].label)) · \(xml(table.columns[s].label)): \(format(value))</title></rect>"
+                    out += "<rect x=\"\(x)\" y=\"\(y(to))\" width=\"\(barWidth)\" height=\"\(y(from) - y(to))\" fill=\"\(palette[s % palette.count])\"><title>\(PackageFiles.xml(table.rows[r].label)) · \(PackageFiles.xml(table.columns[s].label)): \(format(value))</title></rect>"
                     if stacked { base += value }
                 }
             }
         }
         if series > 1 {
             for (s, label) in table.columns.enumerated() {
-                let x = left + Double(s % 5) * 130, yy = height - 14 + Double(s / 5) * 0 - (s >= 5 ? 0 : 0)
-                out += "<rect x=\"\(x)\" y=\"\(yy - 9)\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/><text x=\"\(x + 14)\" y=\"\(yy)\" font-size=\"11\">\(xml(label.label))</text>"
+                let x = left + Double(s % 5) * 130, yy = height + 4 + Double(s / 5) * 16
+                out += "<rect x=\"\(x)\" y=\"\(yy - 9)\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/><text x=\"\(x + 14)\" y=\"\(yy)\" font-size=\"11\">\(PackageFiles.xml(label.label))</text>"
             }
         }
         return out + "</svg>"
@@ -73,5 +75,4 @@ enum ReportChart {
 
     static func format(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value) }
 
-    static func xml(_ text: String) -> String { ScormPackage.xml(text) }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import WaypointCore
-import ZIPFoundation
 
 /// A report as a grid of text — the header, a row per category, the totals — and that grid written
 /// as CSV or as an XLSX workbook. Withheld cells leave as they are shown ("<11", "*"), never as numbers.
@@ -51,13 +50,13 @@ enum ReportFiles {
                 if let number = cell.number {
                     sheet += "<c r=\"\(reference)\"><v>\(ReportChart.format(number))</v></c>"
                 } else if !cell.text.isEmpty {
-                    sheet += "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(ScormPackage.xml(cell.text))</t></is></c>"
+                    sheet += "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(PackageFiles.xml(cell.text))</t></is></c>"
                 }
             }
             sheet += "</row>"
         }
         sheet += "</sheetData></worksheet>"
-        let title = ScormPackage.xml(String(table.title.prefix(31)).replacingOccurrences(of: "/", with: "-"))
+        let title = PackageFiles.xml(String(table.title.prefix(31)).replacingOccurrences(of: "/", with: "-"))
         let files: [(String, String)] = [
             ("[Content_Types].xml", """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -87,15 +86,7 @@ enum ReportFiles {
                 """),
             ("xl/worksheets/sheet1.xml", sheet),
         ]
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, text) in files {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return data
+        return try PackageFiles.zip(files.map { ($0.0, Data($0.1.utf8)) })
     }
 
     /// A, B, …, Z, AA, …

@@ -23,7 +23,7 @@ struct ReportPages {
 
     @Sendable func report(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(where: ReportRules.mayRead)
-        var query = ReportsAPI.query(request)
+        var query = QueryParameters.all(request)
         let id = try context.parameters.require("id")
         let definition = try ReportCatalog.definition(id)
         let views = ReportViews(context.language)

@@ -35,19 +35,12 @@ struct ReportsAPI {
 
     @Sendable func report(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(where: ReportRules.mayRead)
-        let query = Self.query(request)
+        let query = QueryParameters.all(request)
         let format = query["format"] ?? "json"
         guard ["json", "csv", "xlsx"].contains(format) else { throw ReportError.invalidFormat(format) }
         let table = try await Self.table(store: store, id: try context.parameters.require("id"), query: query, policy: policy,
                                          language: context.language, in: tenant)
         return try Self.response(table, format: format, language: context.language)
-    }
-
-    /// Every query parameter once (the last value of a repeated one).
-    static func query(_ request: Request) -> [String: String] {
-        var out: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { out[String(name)] = String(value) }
-        return out
     }
 
     /// The one way a report is made, for the API and the pages: definition, checked request,
@@ -56,9 +49,7 @@ struct ReportsAPI {
                       in tenant: TenantContext) async throws -> ReportTable {
         let definition = try ReportCatalog.definition(id)
         let request = try ReportRequest(definition, query: query, today: store.clients.today())
-        let groups = try await store.reports.groups(request, in: tenant)
-        return ReportRules.table(request, groups: groups.map { ($0.row, $0.column, $0.people, $0.records, $0.units, $0.daysSum, $0.daysCount) },
-                                 policy: policy, language: language)
+        return ReportRules.table(request, groups: try await store.reports.groups(request, in: tenant), policy: policy, language: language)
     }
 
     static func response(_ table: ReportTable, format: String, language: Language) throws -> Response {

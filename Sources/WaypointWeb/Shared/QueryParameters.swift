@@ -15,4 +15,11 @@ enum QueryParameters {
         }
         return number
     }
+
+    /// Every parameter once (the last value of a repeated one), for a use case that checks the names itself.
+    static func all(_ request: Request) -> [String: String] {
+        var out: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { out[String(name)] = String(value) }
+        return out
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import WaypointCore
-import ZIPFoundation
 
 /// A course as a SCORM 1.2 package, so a hospital's LMS (HealthStream, Cornerstone and the like)
 /// can run it where its compliance is tracked: one SCO per module with the module's lessons and a
@@ -24,29 +23,18 @@ enum ScormPackage {
     }
 
     static func zip(_ course: Course, strings: Localizer, publicURL: String) throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, data) in files(of: course, strings: strings, publicURL: publicURL) {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return data
+        try PackageFiles.zip(files(of: course, strings: strings, publicURL: publicURL))
     }
 
     static func folder(_ module: Course.Module) -> String { "module-" + module.id }
 
-    static func xml(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&apos;")
-    }
 
     /// `imsmanifest.xml` (IMS Content Packaging 1.1.2 with ADL's SCORM 1.2 extensions).
     static func manifest(_ course: Course) -> String {
         let items = course.modules.map { module in
             """
                   <item identifier="item-\(module.id)" identifierref="sco-\(module.id)" isvisible="true">
-                    <title>\(xml(module.title))</title>
+                    <title>\(PackageFiles.xml(module.title))</title>
                     <adlcp:masteryscore>\(course.passPercent)</adlcp:masteryscore>
                   </item>
             """
@@ -61,7 +49,7 @@ enum ScormPackage {
         }.joined(separator: "\n")
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <manifest identifier="waypoint-\(course.id)-\(xml(course.version))" version="\(xml(course.version))"
+            <manifest identifier="waypoint-\(course.id)-\(PackageFiles.xml(course.version))" version="\(PackageFiles.xml(course.version))"
               xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
               xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
               xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
@@ -71,7 +59,7 @@ enum ScormPackage {
               </metadata>
               <organizations default="course">
                 <organization identifier="course">
-                  <title>\(xml(course.title))</title>
+                  <title>\(PackageFiles.xml(course.title))</title>
             \(items)
                 </organization>
               </organizations>
@@ -97,17 +85,17 @@ enum ScormPackage {
     static func sco(_ module: Course.Module, of course: Course, strings: Localizer, publicURL: String) -> String {
         let lessons = module.lessons.map { lesson in
             let sources = lesson.sources.map { source in
-                "<li>\(xml(source.citation))" + (source.url.flatMap { CourseBundle.isSafeLink($0) ? " <a href=\"\(xml($0))\">\(xml($0))</a>" : nil } ?? "") + "</li>"
+                "<li>\(PackageFiles.xml(source.citation))" + (source.url.flatMap { CourseBundle.isSafeLink($0) ? " <a href=\"\(PackageFiles.xml($0))\">\(PackageFiles.xml($0))</a>" : nil } ?? "") + "</li>"
             }.joined()
             let indicators = TrainingViews.indicators(lesson.indicators, language: strings.language)
-                .map { "<li>\(xml($0.text)) <span class=\"hint\">\(xml($0.source))</span></li>" }.joined()
-            return "<section class=\"lesson\"><h2>\(xml(lesson.title))</h2>\n\(LessonMarkdown.html(lesson.body))\n"
+                .map { "<li>\(PackageFiles.xml($0.text)) <span class=\"hint\">\(PackageFiles.xml($0.source))</span></li>" }.joined()
+            return "<section class=\"lesson\"><h2>\(PackageFiles.xml(lesson.title))</h2>\n\(LessonMarkdown.html(lesson.body))\n"
                 + (indicators.isEmpty ? "" : "<ul>\(indicators)</ul>\n")
-                + "<h3>\(xml(strings["training_sources"]))</h3><ul>\(sources)</ul></section>"
+                + "<h3>\(PackageFiles.xml(strings["training_sources"]))</h3><ul>\(sources)</ul></section>"
         }.joined(separator: "\n")
         let exercises = (module.exercises ?? []).isEmpty ? "" : "<p class=\"hint\" id=\"exercises-note\">"
-            + xml(strings.format("scorm_exercises_on_waypoint", ["count": String(module.exercises?.count ?? 0)]))
-            + " <a href=\"\(xml(publicURL))/training\">\(xml(publicURL))/training</a></p>"
+            + PackageFiles.xml(strings.format("scorm_exercises_on_waypoint", ["count": String(module.exercises?.count ?? 0)]))
+            + " <a href=\"\(PackageFiles.xml(publicURL))/training\">\(PackageFiles.xml(publicURL))/training</a></p>"
         let data = CheckData(title: module.title, passPercent: course.passPercent, draw: module.check.draw.count, pool: module.check.pool,
                              words: .init(right: strings["training_right"], wrong: strings["training_wrong"], passed: strings["training_passed"],
                                           notPassed: strings["training_not_passed"]))
@@ -117,18 +105,18 @@ enum ScormPackage {
         let json = String(decoding: (try? encoder.encode(data)) ?? Data("{}".utf8), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
         return """
             <!DOCTYPE html>
-            <html lang="\(xml(course.language))">
+            <html lang="\(PackageFiles.xml(course.language))">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(xml(module.title))</title><link rel="stylesheet" href="../shared/style.css"></head>
+            <title>\(PackageFiles.xml(module.title))</title><link rel="stylesheet" href="../shared/style.css"></head>
             <body>
             <main>
-            <h1>\(xml(module.title))</h1>
-            <p class="hint">\(xml(course.title)) (\(xml(course.version)))</p>
+            <h1>\(PackageFiles.xml(module.title))</h1>
+            <p class="hint">\(PackageFiles.xml(course.title)) (\(PackageFiles.xml(course.version)))</p>
             \(lessons)
             \(exercises)
-            <section id="check"><h2>\(xml(strings["training_check"]))</h2>
-            <p class="hint">\(xml(strings["training_choose_all"]))</p>
-            <form id="check-form"><div id="check-questions"></div><button type="submit" id="check-submit">\(xml(strings["training_submit"]))</button></form>
+            <section id="check"><h2>\(PackageFiles.xml(strings["training_check"]))</h2>
+            <p class="hint">\(PackageFiles.xml(strings["training_choose_all"]))</p>
+            <form id="check-form"><div id="check-questions"></div><button type="submit" id="check-submit">\(PackageFiles.xml(strings["training_submit"]))</button></form>
             <div id="check-feedback" role="status"></div></section>
             </main>
             <script type="application/json" id="sco-data">\(json)</script>
