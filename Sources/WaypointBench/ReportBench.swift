@@ -10,7 +10,7 @@ import WaypointStore
 /// over HTTP as the analyst — the first request after the dataset is built, then warm — and the
 /// incremental refresh after 1,000 new records.
 enum ReportBench {
-    static func run(name: String, location: DatabaseLocation, keyFile: String, clients: Int) async throws {
+    static func run(name: String, location: DatabaseLocation, keyFile: String, clients: Int, reuse: Bool) async throws {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .warning
         let logger = quiet
@@ -19,10 +19,17 @@ enum ReportBench {
             _ = try await store.database.migrate()
             try await WaypointBench.serving(store, logger: logger) { client, base in
                 guard let organization = try await store.organizations.named(DemoSetup.organizationName) else { return }
-                let seeding = ContinuousClock.now
-                let summary = try await store.syntheticData.seed(orgId: organization.id, clients: clients)
-                print("\(name): seeded \(summary.clients) clients, \(summary.caseEvents) case events, \(summary.screenings) screenings, "
-                      + "\(summary.crisisContacts) contacts in \(Int((ContinuousClock.now - seeding).inSeconds)) s")
+                let seeded = try await store.database.withConnection { db in
+                    try await db.raw("SELECT COUNT(*) AS n FROM clients WHERE org_id = \(bind: organization.id)").first()!.decode(column: "n", as: Int.self)
+                }
+                if reuse && seeded >= clients {
+                    print("\(name): reusing the kept organization (\(seeded) clients)")
+                } else {
+                    let seeding = ContinuousClock.now
+                    let summary = try await store.syntheticData.seed(orgId: organization.id, clients: clients)
+                    print("\(name): seeded \(summary.clients) clients, \(summary.caseEvents) case events, \(summary.screenings) screenings, "
+                          + "\(summary.crisisContacts) contacts in \(Int((ContinuousClock.now - seeding).inSeconds)) s")
+                }
                 let building = ContinuousClock.now
                 let rows = try await store.reports.refresh(orgId: organization.id)
                 print(String(format: "%@: first build of the reporting dataset, %d rows: %.1f s", name, rows, (ContinuousClock.now - building).inSeconds))
@@ -51,6 +58,15 @@ enum ReportBench {
                     print(String(format: "%@: %@ first %7.0f ms   warm median %6.0f ms", name, label, first, median))
                 }
                 print(String(format: "%@: slowest report first %.0f ms (goal ≤ 2000), slowest warm median %.0f ms (goal ≤ 200)", name, worstFirst, worstWarm))
+
+                // Where a warm request's time goes first: the refresh that finds nothing new.
+                var refreshes: [Double] = []
+                for _ in 0..<5 {
+                    let start = ContinuousClock.now
+                    try await store.reports.refresh(orgId: organization.id)
+                    refreshes.append((ContinuousClock.now - start).inSeconds * 1000)
+                }
+                print(String(format: "%@: refresh with nothing new, median %.0f ms", name, refreshes.sorted()[2]))
 
                 // 1,000 new records (screenings), then the refresh a report would run before counting.
                 let added = try await store.syntheticData.screenings(orgId: organization.id, clinicians: [try await clinician(store, organization.id)],

@@ -31,6 +31,8 @@ struct WaypointBench: AsyncParsableCommand {
     var keepDirectory: String?
     @Option(help: "Keep the case-management organization in this folder (SQLite file and key) and in the PostgreSQL schema bench_kept_cases; a later run with the same folder reuses it instead of seeding again.")
     var keepCases: String?
+    @Option(help: "Keep the reports benchmark's SQLite database in this folder; a later run with the same folder reuses its synthetic organization instead of seeding again.")
+    var keepReports: String?
 
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
@@ -81,9 +83,12 @@ struct WaypointBench: AsyncParsableCommand {
             }
         }
         if sections.contains("reports") {
+            let reportFolder = keepReports.map { URL(fileURLWithPath: $0) } ?? folder
+            try FileManager.default.createDirectory(at: reportFolder, withIntermediateDirectories: true)
             for (name, location) in backends {
-                try await ReportBench.run(name: name, location: try await Self.separate(location, file: folder.appendingPathComponent("reports.sqlite")),
-                                          keyFile: folder.appendingPathComponent("master.key").path, clients: reportClients)
+                let kept = keepReports != nil && name == "sqlite"
+                try await ReportBench.run(name: name, location: try await Self.separate(location, file: reportFolder.appendingPathComponent("reports.sqlite")),
+                                          keyFile: reportFolder.appendingPathComponent("master.key").path, clients: reportClients, reuse: kept)
             }
         }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "crisis"]) else { return }

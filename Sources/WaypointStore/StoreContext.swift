@@ -9,6 +9,8 @@ public struct StoreContext: Sendable {
     public let keys: KeyRing
     public let audit: AuditLog
     public let clock: Clock
+    /// Report counts by dataset version, shared by every request this process serves.
+    let reportCache = ReportCache()
 
     init(database: Database, keys: KeyRing, clock: Clock) {
         self.database = database

@@ -16,7 +16,7 @@ struct ReportStoreTests {
 
     static func table(_ test: TestStore, _ id: String, _ query: [String: String] = [:], as analyst: TenantContext) async throws -> ReportTable {
         let request = try ReportRequest(try ReportCatalog.definition(id), query: query, today: test.store.clients.today())
-        return ReportRules.table(request, groups: try await test.store.reports.groups(request, in: analyst), policy: SuppressionPolicy(), language: .en)
+        return ReportRules.table(request, counts: try await test.store.reports.counts(request, in: analyst), policy: SuppressionPolicy(), language: .en)
     }
 
     @Test("people served, exploitation type and services are counted from the records; a count under 11 never leaves, nor one that would give it away; only analysts and admins read them",
@@ -63,6 +63,24 @@ struct ReportStoreTests {
             let adults = try await Self.table(test, "first-exploitation-age", ["program": "Adults"], as: analyst)
             #expect(adults.total.text == "<11" && adults.cells.joined().allSatisfy { $0.text == "0" || $0.mark.isWithheld })
 
+            // Differencing two reports of the period: 13 people served in all, so the Youth program's 12
+            // (shown in a report filtered to it) would give away the Adults program's 1. Every report of
+            // the period withholds the program totals, filtered or not.
+            let youth = try await Self.table(test, "exploitation-type", ["program": "Youth"], as: analyst)
+            #expect(youth.total.mark.isWithheld, "the filtered report's total is the Youth program's count")
+            #expect(!(youth.cells.joined() + (youth.rowTotals ?? []) + (youth.columnTotals ?? []) + [youth.total]).contains { $0.value == 12 })
+            let youthAges = try await Self.table(test, "first-exploitation-age", ["program": "Youth"], as: analyst)
+            #expect(youthAges.total.mark.isWithheld && !youthAges.cells.joined().contains { $0.value == 12 })
+            let byProgram = try await Self.table(test, "people-served", ["by": "program"], as: analyst)
+            #expect(byProgram.cells.joined().allSatisfy(\.mark.isWithheld) && byProgram.total.text == "13")
+            // Where counts do not add up (a person under each service type), only the groupings on offer.
+            #expect(throws: ReportError.notOffered("month")) {
+                try ReportRequest(try ReportCatalog.definition("services-by-type"), query: ["by": "month"], today: "2026-11-30")
+            }
+            #expect(throws: ReportError.notOffered("month,funding")) {
+                try ReportRequest(try ReportCatalog.definition("services-by-type"), query: ["by": "month,funding"], today: "2026-11-30")
+            }
+
             // A report with nothing in the period (no course completed): no rows and a zero total.
             let training = try await Self.table(test, "training-completions", as: analyst)
             #expect(training.rows.isEmpty && training.cells.isEmpty && training.total.text == "0")
@@ -86,7 +104,7 @@ struct ReportStoreTests {
                 try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'report.read' AND object_id = 'exploitation-type'").first()!
                     .decode(column: "n", as: Int64.self)
             }
-            #expect(audited == 1)
+            #expect(audited == 2, "the report unfiltered and filtered to one program")
             let aliases = try await test.store.database.withConnection { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM report_facts WHERE person LIKE '%Youth%' OR program LIKE '%Youth 1%'").first()!
                     .decode(column: "n", as: Int64.self)
@@ -105,15 +123,32 @@ struct ReportStoreTests {
             clock.advance(600)
             let first = try await test.store.reports.refresh(orgId: staff.org.orgId)
             #expect(first == 15)
+            let version = try await test.store.reports.version(orgId: staff.org.orgId)
+            #expect(version == 1)
+            // Within the overlap the 15 clients are read again, unchanged: no row and no version moves.
+            clock.advance(60)
+            #expect(try await test.store.reports.refresh(orgId: staff.org.orgId) == 0, "re-read in the overlap, unchanged")
             clock.advance(3_600)
             #expect(try await test.store.reports.refresh(orgId: staff.org.orgId) == 0, "nothing changed: nothing read")
+            #expect(try await test.store.reports.version(orgId: staff.org.orgId) == version)
+
+            // A report asked again is the same; after a new service the next one counts it (the version moved).
+            let analyst = try await Self.analyst(test, staff)
+            let before = try await Self.table(test, "services-by-type", as: analyst)
+            #expect(try await Self.table(test, "services-by-type", as: analyst) == before)
+            #expect(before.total.text == "0")
             _ = try await test.store.cases.addService(NewService(type: .transport), to: clients[0].id, in: staff.manager)
+            for client in clients[1...12] { _ = try await test.store.cases.addService(NewService(type: .transport), to: client.id, in: staff.manager) }
+            let after = try await Self.table(test, "services-by-type", as: analyst)
+            #expect(after.total.text == "13", "the cached counts were not served after the dataset changed")
+            #expect(try await test.store.reports.version(orgId: staff.org.orgId) == version + 1)
+            _ = try await test.store.cases.addService(NewService(type: .transport), to: clients[13].id, in: staff.manager)
             let read = try await test.store.reports.refresh(orgId: staff.org.orgId)
             #expect((1...2).contains(read), "the new service (and its client's row, if touched): \(read)")
             let facts = try await test.store.database.withConnection { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM report_facts WHERE org_id = \(bind: staff.org.orgId)").first()!.decode(column: "n", as: Int64.self)
             }
-            #expect(facts == 16)
+            #expect(facts == 29)
         }
     }
 }

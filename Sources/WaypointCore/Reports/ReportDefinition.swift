@@ -39,6 +39,62 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
     }
 }
 
+extension ReportSource {
+    /// Each fact is its own person here (a client, a screened encounter, a contact), so counts add
+    /// up across any grouping: one query grouped by every dimension gives every table.
+    public var isAdditive: Bool { self == .clients || self == .screenings || self == .crisis }
+
+    /// Every table a reader can get over this source in one period, each dimension alone and the
+    /// pairs. When counts add up: every dimension and every pair (one query gives them all).
+    /// Otherwise (a person counted once under each service type, say) each table costs a scan of
+    /// its own, so only the shipped definitions' tables, the one-way tables of their dimensions and
+    /// of the filters, and each of those dimensions with each filter (a filtered report is a
+    /// column of that pair).
+    public var family: [ReportShape] {
+        var shapes: [ReportShape] = []
+        func add(_ a: ReportDimension, _ b: ReportDimension?) {
+            guard a != b, !shapes.contains(where: { $0.matches(a, b) }) else { return }
+            shapes.append(ReportShape(rows: a, columns: b))
+        }
+        if isAdditive {
+            for a in dimensions { add(a, nil) }
+            for (i, a) in dimensions.enumerated() { for b in dimensions[(i + 1)...] { add(a, b) } }
+            return shapes
+        }
+        let shipped = ReportCatalog.shipped.filter { $0.source == self }
+        var used: [ReportDimension] = []
+        for definition in shipped { for dimension in [definition.rowDimension, definition.columnDimension].compactMap({ $0 }) + filters where !used.contains(dimension) {
+            used.append(dimension)
+        } }
+        for dimension in used { add(dimension, nil) }
+        for definition in shipped { if let columns = definition.columnDimension { add(definition.rowDimension, columns) } }
+        for filter in filters { for dimension in used { add(dimension, filter) } }
+        return shapes
+    }
+
+    /// The dimensions a report over this source may be grouped by alone.
+    public var groupings: [ReportDimension] { family.filter { $0.columns == nil }.map(\.rows) }
+
+    /// Whether a report over this source may be laid out as `rows` by `columns`.
+    public func offers(_ rows: ReportDimension, _ columns: ReportDimension?) -> Bool {
+        family.contains { $0.matches(rows, columns) }
+    }
+}
+
+/// A table's layout: what its rows and (when there are columns) its columns group by.
+public struct ReportShape: Sendable, Hashable {
+    public let rows: ReportDimension
+    public let columns: ReportDimension?
+
+    public init(rows: ReportDimension, columns: ReportDimension?) { (self.rows, self.columns) = (rows, columns) }
+
+    public var name: String { columns.map { rows.name + "," + $0.name } ?? rows.name }
+    /// The same table, either way round.
+    func matches(_ a: ReportDimension, _ b: ReportDimension?) -> Bool {
+        (rows == a && columns == b) || (b != nil && rows == b && columns == a)
+    }
+}
+
 /// A way of grouping the dataset: a column of `report_facts` (or a rule over one) and, where the
 /// values are a closed list, their order.
 public struct ReportDimension: Sendable, Equatable, Hashable {

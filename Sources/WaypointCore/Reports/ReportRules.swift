@@ -27,8 +27,9 @@ public struct ReportRequest: Sendable {
         if let by = query["by"], !by.isEmpty {
             let names = by.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard (1...2).contains(names.count), Set(names).count == names.count else { throw ReportError.unknownDimension(by) }
-            rows = try dimension(names[0])
-            columns = names.count == 2 ? try dimension(names[1]) : nil
+            let (first, second) = (try dimension(names[0]), names.count == 2 ? try dimension(names[1]) : nil)
+            guard definition.source.offers(first, second) else { throw ReportError.notOffered(by) }
+            (rows, columns) = (first, second)
         } else {
             rows = definition.rowDimension
             columns = definition.columnDimension
@@ -54,6 +55,16 @@ public struct ReportRequest: Sendable {
         self.filters = filters
     }
 
+    private init(_ request: ReportRequest, shape: ReportShape) {
+        (definition, rows, columns, measure) = (request.definition, shape.rows, shape.columns, request.measure)
+        (from, to, fromDay, toDay, filters) = (request.from, request.to, request.fromDay, request.toDay, [:])
+    }
+
+    public var shape: ReportShape { ReportShape(rows: rows, columns: columns) }
+
+    /// The same period grouped as `shape`, unfiltered: one table of the request's family.
+    public func member(_ shape: ReportShape) -> ReportRequest { ReportRequest(self, shape: shape) }
+
     /// The first day of the federal fiscal year (1 October) the period starts in.
     public var fiscalYearStartDay: Int64 {
         guard let parts = HSDSRowRules.dateParts(from) else { return fromDay }
@@ -69,6 +80,43 @@ public struct ReportGroup: Sendable, Equatable {
 
     public init(row: String, column: String = "", people: Int, records: Int, units: Int = 0, daysSum: Int = 0, daysCount: Int = 0) {
         (self.row, self.column, self.people, self.records, self.units, self.daysSum, self.daysCount) = (row, column, people, records, units, daysSum, daysCount)
+    }
+}
+
+/// What the store counted for one report: the request's own groups, and the groups of every
+/// table of its family (`ReportSource.family`) over the same period, unfiltered.
+public struct ReportCounts: Sendable {
+    public let groups: [ReportGroup]
+    public let family: [ReportShape: [ReportGroup]]
+
+    public init(groups: [ReportGroup], family: [ReportShape: [ReportGroup]]) { (self.groups, self.family) = (groups, family) }
+
+    /// From one grouping by every dimension of an additive source (`values` in the order of
+    /// `ReportSource.dimensions`): the request's groups (its filters applied) and every family table, by summing.
+    public init(_ request: ReportRequest, cube: [(values: [String], group: ReportGroup)]) {
+        let dimensions = request.definition.source.dimensions
+        func position(_ dimension: ReportDimension) -> Int { dimensions.firstIndex(of: dimension)! }
+        func groups(_ shape: ReportShape, filters: [ReportDimension: String]) -> [ReportGroup] {
+            let (r, c) = (position(shape.rows), shape.columns.map(position))
+            let conditions = filters.map { (position($0.key), $0.value) }
+            var sums: [String: ReportGroup] = [:]
+            for (values, group) in cube where conditions.allSatisfy({ values[$0.0] == $0.1 }) {
+                let (row, column) = (values[r], c.map { values[$0] } ?? "")
+                sums[row + "\u{1F}" + column] = sums[row + "\u{1F}" + column].map { $0.adding(group) }
+                    ?? ReportGroup(row: row, column: column, people: group.people, records: group.records, units: group.units,
+                                   daysSum: group.daysSum, daysCount: group.daysCount)
+            }
+            return Array(sums.values)
+        }
+        self.groups = groups(request.shape, filters: request.filters)
+        self.family = Dictionary(uniqueKeysWithValues: request.definition.source.family.map { ($0, groups($0, filters: [:])) })
+    }
+}
+
+extension ReportGroup {
+    func adding(_ other: ReportGroup) -> ReportGroup {
+        ReportGroup(row: row, column: column, people: people + other.people, records: records + other.records, units: units + other.units,
+                    daysSum: daysSum + other.daysSum, daysCount: daysCount + other.daysCount)
     }
 }
 
@@ -108,28 +156,24 @@ public enum ReportRules {
     /// Analysts read aggregates; administrators too. No other role, and no role reads a record here.
     public static func mayRead(_ role: Role) -> Bool { role == .analyst || role == .admin }
 
-    /// The table for `groups` (the dataset's counts for the request): closed lists in their order
-    /// with zeros, open ones as found; suppression decided on the number of people in each cell,
-    /// whatever the measure shows.
-    public static func table(_ request: ReportRequest, groups: [ReportGroup], policy: SuppressionPolicy, language: Language) -> ReportTable {
+    /// The table for `counts` (the dataset's counts for the request and its family): closed lists
+    /// in their order with zeros, open ones as found; suppression decided on the number of people
+    /// in each cell, whatever the measure shows, and coordinated with every other table of the
+    /// period (`ReportFamily`).
+    public static func table(_ request: ReportRequest, counts: ReportCounts, policy: SuppressionPolicy, language: Language) -> ReportTable {
         let strings = Localizer(language)
-        let rowKeys = keys(request.rows, found: groups.map(\.row), request: request)
-        let columnKeys = request.columns.map { keys($0, found: groups.map(\.column), request: request) } ?? [""]
-        let rowIndex = Dictionary(uniqueKeysWithValues: rowKeys.enumerated().map { ($1, $0) })
-        let columnIndex = Dictionary(uniqueKeysWithValues: columnKeys.enumerated().map { ($1, $0) })
-        // No rows (an open list with nothing in the period): an empty table with a zero total.
-        let width = rowKeys.isEmpty ? 0 : columnKeys.count
-        let zero = Array(repeating: Array(repeating: 0, count: width), count: rowKeys.count)
-        var (people, shown, daysSum, daysCount) = (zero, zero, zero, zero)
-        for group in groups {
-            guard let r = rowIndex[group.row], let c = columnIndex[request.columns == nil ? "" : group.column] else { continue }
-            people[r][c] += group.people
-            shown[r][c] += request.measure == .people ? group.people : request.measure == .units ? group.units : group.records
-            daysSum[r][c] += group.daysSum
-            daysCount[r][c] += group.daysCount
+        let layout = Layout(request.shape, groups: counts.groups, request: request)
+        let family = self.family(request, counts: counts, policy: policy)
+        let filters = Dictionary(uniqueKeysWithValues: request.filters.map { ($0.key.name, $0.value) })
+        let withheld = family.totals(rows: request.rows.name, rowKeys: layout.rowKeys, columns: request.columns?.name,
+                                     columnKeys: layout.columnKeys, filters: filters)
+        var suppressed = Suppression.apply(layout.people, policy: policy, withheld: withheld)
+        if request.columns == nil, request.filters.count == 1, let (filter, value) = request.filters.first, filter != request.rows,
+           let column = family.column(rows: request.rows.name, rowKeys: layout.rowKeys, people: layout.people.map { $0[0] }, filter: filter.name, value: value) {
+            suppressed = column
         }
-        let suppressed = Suppression.apply(people, policy: policy)
-        let extendedShown = extend(shown), extendedSum = extend(daysSum), extendedCount = extend(daysCount)
+        let shown = request.measure == .people ? layout.people : request.measure == .units ? layout.units : layout.records
+        let extendedShown = extend(shown), extendedSum = extend(layout.daysSum), extendedCount = extend(layout.daysCount)
         func cell(_ r: Int, _ c: Int) -> ReportTable.Cell {
             let mark = suppressed.marks[r][c]
             switch mark {
@@ -144,20 +188,53 @@ public enum ReportRules {
                 return .init(value: Double(extendedShown[r][c]), text: String(extendedShown[r][c]), mark: .shown)
             }
         }
-        let (rowCount, columnCount) = (rowKeys.count, width)
+        let (rowCount, columnCount) = (layout.rowKeys.count, layout.width)
         let definition = request.definition
         return ReportTable(
             id: definition.id, title: definition.title(in: language), description: definition.description(in: language),
             from: request.from, to: request.to, measure: request.measure, rowDimension: request.rows.name, columnDimension: request.columns?.name,
-            rows: rowKeys.map { .init(key: $0, label: label(request.rows, $0, strings)) },
-            columns: request.columns.map { dimension in columnKeys.map { .init(key: $0, label: label(dimension, $0, strings)) } }
+            rows: layout.rowKeys.map { .init(key: $0, label: label(request.rows, $0, strings)) },
+            columns: request.columns.map { dimension in layout.columnKeys.map { .init(key: $0, label: label(dimension, $0, strings)) } }
                 ?? [.init(key: request.measure.rawValue, label: strings["report_measure_" + request.measure.rawValue])],
             cells: (0..<rowCount).map { r in (0..<columnCount).map { cell(r, $0) } },
             rowTotals: columnCount > 1 ? (0..<rowCount).map { cell($0, columnCount) } : nil,
             columnTotals: rowCount > 1 ? (0..<columnCount).map { cell(rowCount, $0) } : nil,
             total: cell(rowCount, columnCount), threshold: policy.threshold, chart: definition.chart, funder: definition.funder,
-            citations: definition.citations,
-            filters: Dictionary(uniqueKeysWithValues: request.filters.map { ($0.key.name, $0.value) }))
+            citations: definition.citations, filters: filters)
+    }
+
+    /// Every table of the request's period suppressed together (its family's counts are unfiltered).
+    public static func family(_ request: ReportRequest, counts: ReportCounts, policy: SuppressionPolicy) -> ReportFamily {
+        ReportFamily(request.definition.source.family.map { shape in
+            let layout = Layout(shape, groups: counts.family[shape] ?? [], request: request)
+            return ReportFamily.Table(rows: shape.rows.name, columns: shape.columns?.name, rowKeys: layout.rowKeys,
+                                      columnKeys: layout.columnKeys, people: layout.people)
+        }, policy: policy)
+    }
+
+    /// Counts laid out as a table of one shape: every measure, rows × columns (one column when none).
+    struct Layout {
+        let rowKeys: [String], columnKeys: [String]
+        var people: [[Int]], records: [[Int]], units: [[Int]], daysSum: [[Int]], daysCount: [[Int]]
+        var width: Int { rowKeys.isEmpty ? 0 : columnKeys.count }
+
+        init(_ shape: ReportShape, groups: [ReportGroup], request: ReportRequest) {
+            rowKeys = ReportRules.keys(shape.rows, found: groups.map(\.row), request: request)
+            columnKeys = shape.columns.map { ReportRules.keys($0, found: groups.map(\.column), request: request) } ?? [""]
+            let rowIndex = Dictionary(uniqueKeysWithValues: rowKeys.enumerated().map { ($1, $0) })
+            let columnIndex = Dictionary(uniqueKeysWithValues: columnKeys.enumerated().map { ($1, $0) })
+            // No rows (an open list with nothing in the period): an empty table with a zero total.
+            let zero = Array(repeating: Array(repeating: 0, count: rowKeys.isEmpty ? 0 : columnKeys.count), count: rowKeys.count)
+            (people, records, units, daysSum, daysCount) = (zero, zero, zero, zero, zero)
+            for group in groups {
+                guard let r = rowIndex[group.row], let c = columnIndex[shape.columns == nil ? "" : group.column] else { continue }
+                people[r][c] += group.people
+                records[r][c] += group.records
+                units[r][c] += group.units
+                daysSum[r][c] += group.daysSum
+                daysCount[r][c] += group.daysCount
+            }
+        }
     }
 
     /// With its totals in the last row and column, as `Suppression` lays a table out.

@@ -44,6 +44,16 @@ public struct SuppressedTable: Sendable, Equatable {
     public var grandTotal: (value: Int, mark: CellMark) { (values[rowCount][columnCount], marks[rowCount][columnCount]) }
 }
 
+/// Totals of a table that other tables withhold: rows by index, columns by index, the grand total.
+/// In a one-column table a row's total is the row's cell.
+public struct WithheldTotals: Sendable, Equatable {
+    public var rows: Set<Int>, columns: Set<Int>, grand: Bool
+
+    public init(rows: Set<Int> = [], columns: Set<Int> = [], grand: Bool = false) {
+        (self.rows, self.columns, self.grand) = (rows, columns, grand)
+    }
+}
+
 public enum Suppression {
     struct Cell: Hashable, Comparable {
         let row: Int, column: Int
@@ -54,9 +64,10 @@ public enum Suppression {
     /// other cells as it takes for no withheld count to be worked out from what is shown.
     ///
     /// A two-way table starts from the suppression its one-way tables (its totals) have, so it never
-    /// shows a total they withhold. A sparse table may need to withhold more of its totals than its
-    /// one-way table does; coordinating those across the reports of one period is not done yet.
-    public static func apply(_ cells: [[Int]], policy: SuppressionPolicy = SuppressionPolicy()) -> SuppressedTable {
+    /// shows a total they withhold; `withheld` adds the totals other tables of the same period
+    /// withhold (`ReportFamily` finds them), and those stay withheld too.
+    public static func apply(_ cells: [[Int]], policy: SuppressionPolicy = SuppressionPolicy(),
+                             withheld: WithheldTotals = WithheldTotals()) -> SuppressedTable {
         let rows = cells.count, columns = cells.first?.count ?? 0
         precondition(cells.allSatisfy { $0.count == columns } && cells.joined().allSatisfy { $0 >= 0 }, "a table of non-negative counts")
         var values = Array(repeating: Array(repeating: 0, count: columns + 1), count: rows + 1)
@@ -77,15 +88,34 @@ public enum Suppression {
             let grand = [byRow.marks[rows][0], byColumn.marks[columns][0]]
             marks[rows][columns] = grand.first(where: \.isWithheld) ?? .shown
         }
+        // Totals withheld elsewhere; a zero total is all zeros, shown everywhere.
+        let forced = withheld.rows.filter { $0 < rows }.map { Cell(row: $0, column: columns) }
+            + withheld.columns.filter { $0 < columns }.map { Cell(row: rows, column: $0) }
+            + (withheld.grand ? [Cell(row: rows, column: columns)] : [])
+        for total in forced.map(grid.canonical) where values[total.row][total.column] > 0 && marks[total.row][total.column] == .shown {
+            marks[total.row][total.column] = policy.isSmall(values[total.row][total.column]) ? .small : .complementary
+        }
         for cell in grid.published where policy.isSmall(values[cell.row][cell.column]) && marks[cell.row][cell.column] == .shown {
             marks[cell.row][cell.column] = .small
         }
         // Withhold one more cell at a time until the attacker in `Disclosure` recovers nothing.
+        var chosen: [Cell] = []
         while case let exposed = Disclosure.recoverable(values: values, marks: marks, grid: grid, policy: policy), !exposed.isEmpty {
             let partner = exposed.lazy.compactMap { complement(for: $0, values: values, marks: marks, grid: grid) }.first
                 ?? grid.published.filter { isCandidate($0, values: values, marks: marks) }.min { rank($0, values, grid) < rank($1, values, grid) }
             guard let partner else { break }
             marks[partner.row][partner.column] = .complementary
+            chosen.append(partner)
+        }
+        // One at a time the greedy choice can end up withholding more than it needs (an early
+        // complement made a later one redundant): show again each chosen cell — totals first, the
+        // largest first — whose showing lets nothing be recovered. Other tables print the totals,
+        // so every total kept shown here is one fewer withheld everywhere.
+        for cell in chosen.sorted(by: { (grid.isTotal($0) ? 0 : 1, -values[$0.row][$0.column], $0) < (grid.isTotal($1) ? 0 : 1, -values[$1.row][$1.column], $1) }) {
+            marks[cell.row][cell.column] = .shown
+            if !Disclosure.recoverable(values: values, marks: marks, grid: grid, policy: policy).isEmpty {
+                marks[cell.row][cell.column] = .complementary
+            }
         }
         // Totals that are not printed (a one-column table's row totals) carry the mark of the cell they repeat.
         for r in 0...rows { for c in 0...columns where !grid.isPublished(r, c) {
@@ -129,6 +159,8 @@ struct Grid {
         for r in 0...rows { for c in 0...columns where isPublished(r, c) { cells.append(.init(row: r, column: c)) } }
         return cells
     }
+
+    func isTotal(_ cell: Suppression.Cell) -> Bool { cell.row == rows || cell.column == columns }
 
     func isPublished(_ r: Int, _ c: Int) -> Bool { canonical(.init(row: r, column: c)) == .init(row: r, column: c) }
 

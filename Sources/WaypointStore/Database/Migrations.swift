@@ -496,6 +496,10 @@ enum Migrations {
             // Start-up fills them from the sealed details; this partial index is empty once it has, so the check costs nothing.
             "CREATE INDEX screenings_unbanded ON screenings (id) WHERE age_band = ''",
         ] },
+        Migration(version: 23, name: "reports: closures found by their time, so a refresh with nothing new reads nothing") { _ in [
+            // Without it each refresh walked every client of the organization to find new closures (0.3 s at 100,000 clients).
+            "CREATE INDEX client_closures_time ON client_closures (closed_at)",
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

@@ -12,21 +12,36 @@ public struct ReportData: Repository {
     /// but committed after it is still picked up (upserts make the overlap harmless).
     static let overlapMillis: Int64 = 5 * 60 * 1000
 
-    /// Brings the organization's dataset up to date; returns how many source rows it read.
+    /// The source name under which `report_marks` keeps the dataset's version: it moves only when
+    /// a refresh changes a row, so counts computed at one version stay true until it moves.
+    static let versionMark = "~version"
+
+    /// Brings the organization's dataset up to date; returns how many rows it changed. Nothing is
+    /// written when no source has a record at or after its mark (less the overlap).
     @discardableResult
     public func refresh(orgId: String) async throws -> Int {
         let now = clock.millis()
         let kind = database.kind
+        let queries = FactQueries(kind: kind)
+        let marks = try await self.marks(orgId)
+        let sources = try await database.withConnection { db in
+            var changed: [ReportSource] = []
+            for source in ReportSource.allCases {
+                let probe = try await db.raw("SELECT EXISTS (\(queries.select(source, orgId: orgId, since: Self.since(marks, source)))) AS found").first()
+                if try probe?.decode(column: "found", as: Bool.self) == true { changed.append(source) }
+            }
+            return changed
+        }
+        guard !sources.isEmpty else { return 0 }
         return try await database.transaction { db in
             if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(727002, hashtext(\(bind: orgId)))").run() }
-            let marks = try await db.raw("SELECT source, mark FROM report_marks WHERE org_id = \(bind: orgId)").all()
-            var since: [String: Int64] = [:]
-            for row in marks { since[try row.decode(column: "source", as: String.self)] = try row.decode(column: "mark", as: Int64.self) }
-            var read = 0
-            for source in ReportSource.allCases {
-                let from = (since[source.rawValue] ?? Int64.min / 2) - Self.overlapMillis
-                let select = FactQueries(kind: kind).select(source, orgId: orgId, since: from)
-                let count = try await db.raw("""
+            // Read again under the lock: another instance may have refreshed meanwhile.
+            let marks = try await Self.marks(orgId, db)
+            var changed = 0
+            for source in sources {
+                let select = queries.select(source, orgId: orgId, since: Self.since(marks, source))
+                // Rows re-read in the overlap and unchanged are left alone, so they do not move the version.
+                changed += try await db.raw("""
                     INSERT INTO report_facts (source, source_id, org_id, person, day, month, opened_day, program, site, phase, kind, detail,
                                               band, nationality, units, duration_days)
                     \(select)
@@ -34,32 +49,101 @@ public struct ReportData: Repository {
                         opened_day = excluded.opened_day, program = excluded.program, site = excluded.site, phase = excluded.phase,
                         kind = excluded.kind, detail = excluded.detail, band = excluded.band, nationality = excluded.nationality,
                         units = excluded.units, duration_days = excluded.duration_days
+                    WHERE (report_facts.person, report_facts.day, report_facts.opened_day, report_facts.program, report_facts.site, report_facts.phase,
+                           report_facts.kind, report_facts.detail, report_facts.band, report_facts.nationality, report_facts.units, report_facts.duration_days)
+                        IS DISTINCT FROM (excluded.person, excluded.day, excluded.opened_day, excluded.program, excluded.site, excluded.phase,
+                           excluded.kind, excluded.detail, excluded.band, excluded.nationality, excluded.units, excluded.duration_days)
                     RETURNING source_id
                     """).all().count
-                read += count
-                try await db.raw("""
-                    INSERT INTO report_marks (org_id, source, mark) VALUES (\(bind: orgId), \(bind: source.rawValue), \(bind: now))
-                    ON CONFLICT (org_id, source) DO UPDATE SET mark = excluded.mark
-                    """).run()
+                try await Self.setMark(orgId, source.rawValue, now, db)
             }
-            return read
+            if changed > 0 { try await Self.setMark(orgId, Self.versionMark, (marks[Self.versionMark] ?? 0) + 1, db) }
+            return changed
         }
     }
 
-    /// The dataset grouped as the request asks, after a refresh. Only counts leave this function.
-    public func groups(_ request: ReportRequest, in context: TenantContext) async throws -> [ReportGroup] {
+    /// The dataset's version for the organization (0 before its first change).
+    public func version(orgId: String) async throws -> Int64 {
+        try await marks(orgId)[Self.versionMark] ?? 0
+    }
+
+    func marks(_ orgId: String) async throws -> [String: Int64] {
+        try await database.withConnection { try await Self.marks(orgId, $0) }
+    }
+
+    static func marks(_ orgId: String, _ db: any SQLDatabase) async throws -> [String: Int64] {
+        var marks: [String: Int64] = [:]
+        for row in try await db.raw("SELECT source, mark FROM report_marks WHERE org_id = \(bind: orgId)").all() {
+            marks[try row.decode(column: "source", as: String.self)] = try row.decode(column: "mark", as: Int64.self)
+        }
+        return marks
+    }
+
+    static func since(_ marks: [String: Int64], _ source: ReportSource) -> Int64 {
+        (marks[source.rawValue] ?? Int64.min / 2) - overlapMillis
+    }
+
+    static func setMark(_ orgId: String, _ source: String, _ mark: Int64, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO report_marks (org_id, source, mark) VALUES (\(bind: orgId), \(bind: source), \(bind: mark))
+            ON CONFLICT (org_id, source) DO UPDATE SET mark = excluded.mark
+            """).run()
+    }
+
+    /// The counts for a report and for every table of its family, after a refresh — from memory
+    /// while the dataset's version has not moved. Only counts leave this function; each read is audited.
+    public func counts(_ request: ReportRequest, in context: TenantContext) async throws -> ReportCounts {
         guard ReportRules.mayRead(context.role) else { throw AccessError.forbidden }
         try await refresh(orgId: context.orgId)
-        let query = FactQueries(kind: database.kind).grouped(request, orgId: context.orgId)
-        let rows = try await database.withConnection { db in try await db.raw(query).all() }
-        try await audit.record(AuditEvent(context, action: "report.read", objectType: "report", objectId: request.definition.id))
-        return try rows.map { row in
-            ReportGroup(row: try Self.text(row, "r"), column: try Self.text(row, "c"),
-                  people: Int(try row.decode(column: "people", as: Int64.self)), records: Int(try row.decode(column: "records", as: Int64.self)),
-                  units: Int(try row.decode(column: "units", as: Int64?.self) ?? 0),
-                  daysSum: Int(try row.decode(column: "days_sum", as: Int64?.self) ?? 0),
-                  daysCount: Int(try row.decode(column: "days_count", as: Int64.self)))
+        let version = try await version(orgId: context.orgId)
+        let source = request.definition.source
+        let period = [context.orgId, source.rawValue, request.from, request.to].joined(separator: "|")
+        let queries = FactQueries(kind: database.kind)
+        let counts: ReportCounts
+        if source.isAdditive {
+            // One grouping by every dimension gives the request (filtered or not) and its whole family.
+            let cube = try await shared.reportCache.value("cube|" + period, version: version) {
+                try await database.withConnection { db in try await db.raw(queries.cube(request, orgId: context.orgId)).all() }
+                    .map { row in (values: try source.dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+            }
+            counts = ReportCounts(request, cube: cube)
+        } else {
+            let family = try await shared.reportCache.value("family|" + period, version: version) {
+                // Each table is a scan of its own: run them side by side on the pool's connections.
+                try await withThrowingTaskGroup(of: (ReportShape, [ReportGroup]).self) { group in
+                    for shape in source.family {
+                        group.addTask { (shape, try await groups(queries.grouped(request.member(shape), orgId: context.orgId))) }
+                    }
+                    return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+                }
+            }
+            // Unfiltered, the request is one of its family's tables (either way round).
+            let own = request.filters.isEmpty ? family[request.shape] ?? family[ReportShape(rows: request.columns ?? request.rows, columns: request.rows)]
+                .map { $0.map { ReportGroup(row: $0.column, column: $0.row, people: $0.people, records: $0.records, units: $0.units,
+                                            daysSum: $0.daysSum, daysCount: $0.daysCount) } } : nil
+            let filters = request.filters.sorted { $0.key.name < $1.key.name }.map { $0.key.name + "=" + $0.value }.joined(separator: "&")
+            let requested: [ReportGroup]
+            if let own { requested = own } else {
+                requested = try await shared.reportCache.value("groups|\(period)|\(request.shape.name)|\(filters)", version: version) {
+                    try await groups(queries.grouped(request, orgId: context.orgId))
+                }
+            }
+            counts = ReportCounts(groups: requested, family: family)
         }
+        try await audit.record(AuditEvent(context, action: "report.read", objectType: "report", objectId: request.definition.id))
+        return counts
+    }
+
+    func groups(_ query: SQLQueryString) async throws -> [ReportGroup] {
+        try await database.withConnection { db in try await db.raw(query).all() }.map { try Self.group($0, row: Self.text($0, "r"), column: Self.text($0, "c")) }
+    }
+
+    static func group(_ row: any SQLRow, row r: String, column c: String) throws -> ReportGroup {
+        ReportGroup(row: r, column: c,
+                    people: Int(try row.decode(column: "people", as: Int64.self)), records: Int(try row.decode(column: "records", as: Int64.self)),
+                    units: Int(try row.decode(column: "units", as: Int64?.self) ?? 0),
+                    daysSum: Int(try row.decode(column: "days_sum", as: Int64?.self) ?? 0),
+                    daysCount: Int(try row.decode(column: "days_count", as: Int64.self)))
     }
 
     /// Months come back as numbers, categories as text. (PostgreSQL sums bigints as numeric: the
@@ -175,10 +259,36 @@ struct FactQueries {
         }
     }
 
+    /// The request's groups: its period, its filters, its rows and columns.
     func grouped(_ request: ReportRequest, orgId: String) -> SQLQueryString {
-        let definition = request.definition
         let rows = expression(request.rows, request)
         let columns: SQLQueryString = request.columns.map { expression($0, request) } ?? "''"
+        // A screening or a contact is its own person: counting distinct ids would only cost time.
+        let people = request.definition.source.isAdditive ? "COUNT(*)" : "COUNT(DISTINCT f.person)"
+        return """
+            SELECT \(rows) AS r, \(columns) AS c, \(unsafeRaw: people) AS people, \(unsafeRaw: Self.measures)
+            FROM report_facts f WHERE \(conditions(request, orgId: orgId)) GROUP BY r, c
+            """
+    }
+
+    /// An additive source's period grouped by every one of its dimensions (d0, d1, …), unfiltered.
+    func cube(_ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let dimensions = request.definition.source.dimensions
+        let columns = dimensions.enumerated().map { "\(expression($0.element, request)) AS d\(unsafeRaw: String($0.offset))" as SQLQueryString }
+            .joined(separator: ", ")
+        let names = dimensions.indices.map { "d\($0)" }.joined(separator: ", ")
+        return """
+            SELECT \(columns), COUNT(*) AS people, \(unsafeRaw: Self.measures)
+            FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
+            """
+    }
+
+    static let measures = """
+        COUNT(*) AS records, CAST(SUM(f.units) AS BIGINT) AS units, CAST(SUM(f.duration_days) AS BIGINT) AS days_sum, COUNT(f.duration_days) AS days_count
+        """
+
+    func conditions(_ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let definition = request.definition
         var conditions: [SQLQueryString] = ["f.org_id = \(bind: orgId)", "f.source = \(bind: definition.source.rawValue)"]
         if definition.source == .clients {
             // People served: opened in the period, or opened before it and served in it.
@@ -193,14 +303,6 @@ struct FactQueries {
         for (dimension, value) in request.filters.sorted(by: { $0.key.name < $1.key.name }) {
             conditions.append("f.\(unsafeRaw: dimension.column) = \(bind: value)")
         }
-        let filter = conditions.joined(separator: " AND ")
-        // A screening or a contact is its own person: counting distinct ids would only cost time.
-        let people = [.screenings, .crisis].contains(definition.source) ? "COUNT(*)" : "COUNT(DISTINCT f.person)"
-        return """
-            SELECT \(rows) AS r, \(columns) AS c, \(unsafeRaw: people) AS people, COUNT(*) AS records,
-                   CAST(SUM(f.units) AS BIGINT) AS units, CAST(SUM(f.duration_days) AS BIGINT) AS days_sum, COUNT(f.duration_days) AS days_count
-            FROM report_facts f WHERE \(filter) GROUP BY r, c
-            """
+        return conditions.joined(separator: " AND ")
     }
 }
-

@@ -29,7 +29,7 @@ struct ReportsAPI {
         Summary(id: definition.id, title: definition.title(in: language), description: definition.description(in: language),
                 source: definition.source.rawValue, rows: definition.rows, columns: definition.columns, measure: definition.measure.rawValue,
                 chart: definition.chart.rawValue, funder: definition.funder, citations: definition.citations,
-                dimensions: definition.source.dimensions.map(\.name), measures: definition.source.measures.map(\.rawValue),
+                dimensions: definition.source.groupings.map(\.name), measures: definition.source.measures.map(\.rawValue),
                 filters: definition.source.filters.map(\.name))
     }
 
@@ -49,7 +49,7 @@ struct ReportsAPI {
                       in tenant: TenantContext) async throws -> ReportTable {
         let definition = try ReportCatalog.definition(id)
         let request = try ReportRequest(definition, query: query, today: store.clients.today())
-        return ReportRules.table(request, groups: try await store.reports.groups(request, in: tenant), policy: policy, language: language)
+        return ReportRules.table(request, counts: try await store.reports.counts(request, in: tenant), policy: policy, language: language)
     }
 
     static func response(_ table: ReportTable, format: String, language: Language) throws -> Response {
