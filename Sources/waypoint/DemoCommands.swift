@@ -13,7 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
             abstract: "Fill the demo organization with synthetic records across every module.",
             discussion: """
                 Each client gets 20 case events (2 referrals, 6 services, 8 notes, 4 tasks; one in six is closed); ten screenings per \
-                client and one crisis-line contact for every two are added, spread over the last two years. Aliases read \
+                client and one crisis-line contact for every two are added, spread over the last two years, and one youth \
+                program exit (the HMIS R15/R16 form) for every ten, dated today. Aliases read \
                 "Synthetic client N" and programs end in "(synthetic)". The demo organization and its users are created first if \
                 they do not exist (password from WAYPOINT_DEMO_PASSWORD or generated and printed once).
                 """)
@@ -42,8 +43,8 @@ struct DemoCommand: AsyncParsableCommand {
                     }
                 } catch let error as SyntheticData.MissingStaff { throw CommandFailure(error.description) }
             }
-            say("Added \(summary.clients) synthetic clients (\(summary.caseEvents) case events), \(summary.screenings) screenings and "
-                + "\(summary.crisisContacts) crisis-line contacts in \(BackupCommand.seconds(since: started)).")
+            say("Added \(summary.clients) synthetic clients (\(summary.caseEvents) case events), \(summary.screenings) screenings, "
+                + "\(summary.crisisContacts) crisis-line contacts, \(summary.youthExits) youth exits in \(BackupCommand.seconds(since: started)).")
         }
     }
 }

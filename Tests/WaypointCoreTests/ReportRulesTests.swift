@@ -22,7 +22,7 @@ struct ReportRulesTests {
             }
         }
         // Funder-shaped reports name their funder; the VOCA groups map only the service types we could place.
-        #expect(definitions.filter { $0.funder != nil }.map(\.id).sorted() == ["otip-closures", "otip-entries", "voca-service-groups", "voca-victims-served"])
+        #expect(definitions.filter { $0.funder != nil }.map(\.id).sorted() == ["hmis-youth-exits", "otip-closures", "otip-entries", "voca-service-groups", "voca-victims-served"])
         #expect(Set(VOCAServiceGroups.mapping.values).isSubset(of: Set(VOCAServiceGroups.groups)))
     }
 

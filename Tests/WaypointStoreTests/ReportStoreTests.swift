@@ -113,6 +113,62 @@ struct ReportStoreTests {
         }
     }
 
+    @Test("youth exits' HMIS R15/R16 answers are counted by element and answer from answers kept apart under keyed digests, and screenings stored before are caught up at start-up",
+          arguments: Backend.allCases)
+    func hmisExits(backend: Backend) async throws {
+        let clock = ManualClock()
+        try await TestStore.withStore(backend, clock: clock.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let analyst = try await Self.analyst(test, staff)
+            let routes = try await test.store.jurisdictions.table(for: staff.clinician)
+            func exit(_ answers: [String: ScreenAnswer], key: String) async throws -> String {
+                let submission = ScreeningSubmission(
+                    instrument: ExitElements.instrument, encounter: try Encounter(age: 17, language: nil, setting: "shelter", companionPresent: false, state: "NJ", routes: routes),
+                    answers: .keyed(answers), idempotencyKey: key)
+                return try await test.store.screenings.save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: test.store.clock.now()),
+                                                            in: staff.clinician).record.id
+            }
+            // 12 youth said no to both; 3 said yes to R15.1 (then no to the follow-ups, or would not say).
+            var ids: [String] = []
+            for n in 0..<12 { ids.append(try await exit(["ExchangeForSex": .no, "WorkplaceViolenceThreats": .no, "WorkplacePromiseDifference": .no], key: "x-\(n)")) }
+            for n in 0..<3 {
+                ids.append(try await exit(["ExchangeForSex": .yes, "ExchangeForSexPastThreeMonths": .no, "CountOfExchangeForSex": .option("1"),
+                                           "AskedOrForcedToExchangeForSex": n == 0 ? .declined : .no, "WorkplaceViolenceThreats": .no,
+                                           "WorkplacePromiseDifference": .no], key: "y-\(n)"))
+            }
+            let table = try await Self.table(test, "hmis-youth-exits", as: analyst)
+            #expect(table.rows.map(\.key) == ExitElements.elements && table.columns.map(\.key) == ExitElements.responses)
+            let first = table.cells[0]  // R15.1: 3 yes (small, withheld), 12 no — withheld too, or the 15 asked would give the 3 away
+            #expect(first[0].mark == .small && first[1].mark.isWithheld && table.rowTotals?[0].text == "15")
+            #expect(table.rowTotals?[4].text == "15" && table.cells[4][1].text == "15", "R16.1: all 15 said no")
+            #expect(table.cells[1].allSatisfy { $0.text == "0" || $0.mark == .small }, "R15.A was asked of the 3 only")
+            let published: [ReportTable.Cell] = Array(table.cells.joined()) + (table.rowTotals ?? []) + (table.columnTotals ?? [])
+            let smallShown = published.compactMap(\.value).filter { (1...10).contains(Int($0)) }
+            #expect(smallShown.isEmpty)
+
+            // Nothing kept apart names the screening or its time: digests and the day only.
+            let kept = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT id, person, day FROM report_answers WHERE org_id = \(bind: staff.org.orgId)").all()
+            }
+            #expect(kept.count == 51, "one row per element asked: 12 youth × 3, 3 youth × 5 (R15.B is not counted)")
+            for row in kept {
+                let (id, person) = (try row.decode(column: "id", as: String.self), try row.decode(column: "person", as: String.self))
+                #expect(!ids.contains { id.contains($0) || person.contains($0) })
+            }
+
+            // Screenings of the form stored before answers were kept are caught up at start-up.
+            try await test.store.database.withConnection { db in
+                try await db.raw("DELETE FROM report_answers").run()
+                try await db.raw("UPDATE screenings SET answers_kept = 0").run()
+            }
+            try await test.store.screenings.backfillReportingColumns()
+            let again = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM report_answers").first()!.decode(column: "n", as: Int64.self)
+            }
+            #expect(again == Int64(kept.count))
+        }
+    }
+
     @Test("the dataset is refreshed incrementally: a later refresh reads only what changed since the last one", arguments: Backend.allCases)
     func incrementalRefresh(backend: Backend) async throws {
         let clock = ManualClock()

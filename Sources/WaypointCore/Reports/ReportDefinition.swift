@@ -5,6 +5,8 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
     /// People served: each client once, when opened in the period or served in it.
     case clients
     case services, closures, screenings, referrals, crisis, eligibility, training
+    /// Youth exits' HMIS R15/R16 answers: one fact per element answered.
+    case exits
 
     /// The dimensions a report over this source may group by.
     public var dimensions: [ReportDimension] {
@@ -18,6 +20,7 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
         case .crisis: return [month, .channel, .outcome, .concern]
         case .eligibility: return [month, .letter, .ageGroup]
         case .training: return [month, .course]
+        case .exits: return [month, .element, .response]
         }
     }
 
@@ -42,7 +45,7 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
 extension ReportSource {
     /// Each fact is its own person here (a client, a screened encounter, a contact), so counts add
     /// up across any grouping: one query grouped by every dimension gives every table.
-    public var isAdditive: Bool { self == .clients || self == .screenings || self == .crisis }
+    public var isAdditive: Bool { [.clients, .screenings, .crisis, .exits].contains(self) }
 
     /// Every table a reader can get over this source in one period, each dimension alone and the
     /// pairs. When counts add up: every dimension and every pair (one query gives them all).
@@ -131,6 +134,8 @@ public struct ReportDimension: Sendable, Equatable, Hashable {
     public static let concern = ReportDimension(name: "concern", column: "band", values: CrisisContact.Concern.allCases.map(\.rawValue))
     public static let letter = ReportDimension(name: "letter", column: "kind", values: ["requested", "letter"])
     public static let course = ReportDimension(name: "course", column: "kind", values: nil)
+    public static let element = ReportDimension(name: "element", column: "kind", values: ExitElements.elements)
+    public static let response = ReportDimension(name: "response", column: "detail", values: ExitElements.responses)
 }
 
 public enum ReportMeasure: String, Codable, Sendable, CaseIterable {

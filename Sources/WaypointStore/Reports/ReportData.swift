@@ -228,6 +228,13 @@ struct FactQueries {
                        '', \(unsafeRaw: ageGroup), '', 0, NULL
                 FROM eligibility e JOIN clients c ON c.id = e.client_id WHERE e.org_id = \(bind: orgId) AND e.updated_at >= \(bind: since)
                 """
+        case .exits:
+            // Only the day is kept: a record of today is read again until tomorrow (unchanged, it moves nothing).
+            return """
+                SELECT \(bind: name), a.id, a.org_id, a.person, a.day, \(unsafeRaw: month(millis: "(a.day * 86400000)")), 0, '', '', '',
+                       a.element, a.response, '', '', 0, NULL
+                FROM report_answers a WHERE a.org_id = \(bind: orgId) AND a.day >= \(bind: since / 86_400_000)
+                """
         case .training:
             return """
                 SELECT \(bind: name), n.id, n.org_id, n.user_id, \(unsafeRaw: day(millis: "n.completed_at")), \(unsafeRaw: month(millis: "n.completed_at")),

@@ -4,7 +4,7 @@ import WaypointCore
 
 /// Fictional, realistic-looking records across the modules, for demonstrations and benchmarks:
 /// clients with their services, notes, tasks, referrals and closures (`CaseSeeding`), screenings
-/// made by the real screening use case, and crisis-line contacts. Aliases say "Client 12"; nothing
+/// made by the real screening use case, crisis-line contacts and youth program exits (HMIS R15/R16). Aliases say "Client 12"; nothing
 /// is anyone's. Sealed exactly as the product seals, written many rows per statement.
 public struct SyntheticData: Repository {
     let shared: StoreContext
@@ -15,7 +15,7 @@ public struct SyntheticData: Repository {
     }
 
     public struct Summary: Sendable {
-        public var clients = 0, caseEvents = 0, screenings = 0, crisisContacts = 0
+        public var clients = 0, caseEvents = 0, screenings = 0, crisisContacts = 0, youthExits = 0
     }
 
     /// `clients` clients (20 case events each: 2 referrals, 6 services, 8 notes, 4 tasks), ten
@@ -44,6 +44,7 @@ public struct SyntheticData: Repository {
         summary.caseEvents = cases.events
         summary.screenings = try await screenings(orgId: orgId, clinicians: clinicians, count: clients * 10, progress: progress)
         summary.crisisContacts = try await crisisContacts(orgId: orgId, advocates: advocates, count: max(clients / 2, 1))
+        summary.youthExits = try await youthExits(orgId: orgId, clinicians: clinicians, count: max(clients / 10, 1))
         try await forgetReportMarks(orgId: orgId)
         return summary
     }
@@ -113,6 +114,32 @@ public struct SyntheticData: Repository {
             progress("screenings \(written)/\(count)")
         }
         return written
+    }
+
+    /// Youth program exits on the HMIS R15/R16 form, each through the real screening use case and
+    /// store (so its answers are kept for counting as any exit's are), dated now.
+    func youthExits(orgId: String, clinicians: [String], count: Int) async throws -> Int {
+        let (yes, no) = (ScreenAnswer.yes, ScreenAnswer.no)
+        let patterns: [[String: ScreenAnswer]] = [
+            ["ExchangeForSex": no, "WorkplaceViolenceThreats": no, "WorkplacePromiseDifference": no],
+            ["ExchangeForSex": no, "WorkplaceViolenceThreats": no, "WorkplacePromiseDifference": no],
+            ["ExchangeForSex": no, "WorkplaceViolenceThreats": no, "WorkplacePromiseDifference": no],
+            ["ExchangeForSex": yes, "ExchangeForSexPastThreeMonths": no, "CountOfExchangeForSex": .option("1"), "AskedOrForcedToExchangeForSex": yes,
+             "AskedOrForcedToExchangeForSexPastThreeMonths": no, "WorkplaceViolenceThreats": no, "WorkplacePromiseDifference": no],
+            ["ExchangeForSex": no, "WorkplaceViolenceThreats": yes, "WorkplacePromiseDifference": no, "CoercedToContinueWork": yes,
+             "LaborExploitPastThreeMonths": no],
+            ["ExchangeForSex": .declined, "WorkplaceViolenceThreats": .unknown, "WorkplacePromiseDifference": no],
+        ]
+        let routes = JurisdictionTable.bundled
+        for number in 0..<count {
+            let clinician = TenantContext(orgId: orgId, userId: clinicians[number % clinicians.count], role: .clinician, requestId: "synthetic")
+            let submission = ScreeningSubmission(
+                instrument: ExitElements.instrument,
+                encounter: try Encounter(age: 14 + number % 10, language: nil, setting: "shelter", companionPresent: false, state: "NJ", routes: routes),
+                answers: .keyed(patterns[number % patterns.count]), idempotencyKey: "synthetic-exit-\(number)-" + Tokens.opaqueId())
+            _ = try await Screenings(shared: shared).save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: clock.now()), in: clinician)
+        }
+        return count
     }
 
     func crisisContacts(orgId: String, advocates: [String], count: Int) async throws -> Int {

@@ -34,6 +34,7 @@ public struct Screenings: Repository {
                             \(bind: outcome.version ?? ""), \(bind: outcome.result.rawValue), \(bind: sealedDetails), \(bind: sealedNote),
                             \(bind: now), \(bind: AgeBand.encounter(age: request.age)), \(bind: request.setting))
                     """).run()
+                try await Self.keepAnswers(of: outcome, screening: id, orgId: context.orgId, at: now, sealer: sealer, on: db)
                 try await audit.append(AuditEvent(context, action: "screening.create", objectType: "screening", objectId: id), on: db)
             }
         } catch where !(error is any UserFacingError) {
@@ -78,24 +79,48 @@ public struct Screenings: Repository {
         }
     }
 
-    /// Fills the reporting columns (age band, setting) of screenings stored before they existed,
-    /// from each one's sealed details (run at start-up; cheap when there are none).
+    /// The exit form's answers, one coarse category per element, for aggregate counts
+    /// (`ExitElements`); keyed digests stand for the screening, and only the day is kept.
+    static func keepAnswers(of outcome: ScreenOutcome, screening id: String, orgId: String, at millis: Int64, sealer: FieldSealer,
+                            on db: any SQLDatabase) async throws {
+        let answers = ExitElements.answers(of: outcome)
+        guard !answers.isEmpty else { return }
+        let person = sealer.lookupDigest(id, purpose: "reporting person")
+        for (element, response) in answers {
+            try await db.raw("""
+                INSERT INTO report_answers (id, org_id, person, day, element, response)
+                VALUES (\(bind: sealer.lookupDigest(id + ":" + element, purpose: "reporting answer")), \(bind: orgId), \(bind: person),
+                        \(bind: millis / 86_400_000), \(bind: element), \(bind: response))
+                ON CONFLICT (id) DO NOTHING
+                """).run()
+        }
+        try await db.raw("UPDATE screenings SET answers_kept = 1 WHERE id = \(bind: id)").run()
+    }
+
+    /// Fills what reports count of screenings stored before it was kept — the age band and setting,
+    /// the exit form's answers — from each one's sealed details (run at start-up; cheap when there
+    /// are none: partial indexes find them).
     public func backfillReportingColumns() async throws {
         let rows = try await database.withConnection { db in
-            try await db.raw("SELECT id, org_id, details_sealed FROM screenings WHERE age_band = ''").all()
+            try await db.raw("""
+                SELECT id, org_id, details_sealed, created_at FROM screenings WHERE age_band = ''
+                UNION SELECT id, org_id, details_sealed, created_at FROM screenings WHERE instrument = 'hmis-r15-r16' AND answers_kept = 0
+                """).all()
         }
         guard !rows.isEmpty else { return }
         let now = clock.millis()
         try await database.transaction(alone: true) { db in
             for row in rows {
                 let (id, orgId) = (try row.decode(column: "id", as: String.self), try row.decode(column: "org_id", as: String.self))
-                let sealer = try await keys.sealer(for: orgId, on: db, now: now).row(id, in: "screenings", of: orgId)
-                let details = try JSONDecoder().decode(Details.self, from: Data(try sealer.open("details", from: row).utf8))
+                let sealer = try await keys.sealer(for: orgId, on: db, now: now)
+                let details = try JSONDecoder().decode(Details.self, from: Data(try sealer.row(id, in: "screenings", of: orgId).open("details", from: row).utf8))
                 let encounter = details.request
                 try await db.raw("""
                     UPDATE screenings SET age_band = \(bind: AgeBand.encounter(age: encounter.age)), setting = \(bind: encounter.setting)
                     WHERE id = \(bind: id)
                     """).run()
+                try await Self.keepAnswers(of: details.outcome, screening: id, orgId: orgId, at: try row.decode(column: "created_at", as: Int64.self),
+                                           sealer: sealer, on: db)
             }
         }
     }
