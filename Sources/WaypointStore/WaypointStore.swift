@@ -64,7 +64,7 @@ public final class Store: Sendable {
         certificates = Certificates(shared: shared)
         compliance = Compliance(shared: shared, clients: clients, requirements: RequirementCatalog.bundled)
         statements = Statements(shared: shared)
-        reports = ReportData(shared: shared)
+        reports = ReportData(shared: shared, compliance: compliance)
     }
 
     public var database: Database { shared.database }

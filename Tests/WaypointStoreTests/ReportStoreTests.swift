@@ -169,6 +169,35 @@ struct ReportStoreTests {
         }
     }
 
+    @Test("training compliance is counted as of today by requirement and status, suppressed like every report", arguments: Backend.allCases)
+    func trainingCompliance(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let analyst = try await Self.analyst(test, staff)
+            let trainer = try await test.store.users.createAsOperator(
+                NewUser(username: "r-trainer", role: .trainer, displayName: "T", password: TestStore.password), orgId: staff.org.orgId, requestId: "r")
+            let trainerContext = TenantContext(orgId: staff.org.orgId, userId: trainer, role: .trainer, requestId: "r")
+            let today = test.store.clients.today()
+            // Fourteen Texas social workers whose license renewed five days ago (overdue), one Florida nurse (never started).
+            for n in 0..<14 {
+                let id = try await test.store.users.createAsOperator(
+                    NewUser(username: "sw-\(n)", role: .caseManager, displayName: "S\(n)", password: TestStore.password), orgId: staff.org.orgId, requestId: "r")
+                try await test.store.compliance.setProfile(TrainingProfile(states: ["TX"], licenseType: "social_worker",
+                                                                            licenseRenewalOn: CaseloadPolicy.day(today, plus: -5)), of: id, in: trainerContext)
+            }
+            try await test.store.compliance.setProfile(TrainingProfile(states: ["FL"], licenseType: "nurse", licenseRenewalOn: CaseloadPolicy.day(today, plus: 90)),
+                                                       of: staff.clinician.userId, in: trainerContext)
+            let table = try await Self.table(test, "training-compliance", as: analyst)
+            let texas = try #require(table.rows.firstIndex { $0.key == "tx-practitioners" })
+            let florida = try #require(table.rows.firstIndex { $0.key == "fl-nurses" })
+            #expect(table.columns.map(\.key) == ["met", "due", "overdue", "never_started"])
+            #expect(table.cells[florida][3].mark == .small, "one nurse never started: withheld")
+            #expect(table.cells[texas][2].mark.isWithheld && table.total.text == "15", "the 14 would give the 1 away from the total")
+            let shown = (Array(table.cells.joined()) + (table.rowTotals ?? []) + (table.columnTotals ?? [])).compactMap(\.value)
+            #expect(!shown.contains { (1...10).contains(Int($0)) })
+        }
+    }
+
     @Test("the dataset is refreshed incrementally: a later refresh reads only what changed since the last one", arguments: Backend.allCases)
     func incrementalRefresh(backend: Backend) async throws {
         let clock = ManualClock()

@@ -7,6 +7,12 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
     case services, closures, screenings, referrals, crisis, eligibility, training
     /// Youth exits' HMIS R15/R16 answers: one fact per element answered.
     case exits
+    /// Where staff stand today on each training requirement that applies to them: a state, not an
+    /// event, so it is read from the training records when asked rather than from the dataset.
+    case compliance
+
+    /// Whether the reporting dataset holds this source's facts (compliance is worked out when asked).
+    public var isInDataset: Bool { self != .compliance }
 
     /// The dimensions a report over this source may group by.
     public var dimensions: [ReportDimension] {
@@ -21,6 +27,7 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
         case .eligibility: return [month, .letter, .ageGroup]
         case .training: return [month, .course]
         case .exits: return [month, .element, .response]
+        case .compliance: return [.requirement, .complianceState]
         }
     }
 
@@ -45,7 +52,7 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
 extension ReportSource {
     /// Each fact is its own person here (a client, a screened encounter, a contact), so counts add
     /// up across any grouping: one query grouped by every dimension gives every table.
-    public var isAdditive: Bool { [.clients, .screenings, .crisis, .exits].contains(self) }
+    public var isAdditive: Bool { [.clients, .screenings, .crisis, .exits, .compliance].contains(self) }
 
     /// Every table a reader can get over this source in one period, each dimension alone and the
     /// pairs. When counts add up: every dimension and every pair (one query gives them all).
@@ -134,6 +141,8 @@ public struct ReportDimension: Sendable, Equatable, Hashable {
     public static let concern = ReportDimension(name: "concern", column: "band", values: CrisisContact.Concern.allCases.map(\.rawValue))
     public static let letter = ReportDimension(name: "letter", column: "kind", values: ["requested", "letter"])
     public static let course = ReportDimension(name: "course", column: "kind", values: nil)
+    public static let requirement = ReportDimension(name: "requirement", column: "kind", values: nil)
+    public static let complianceState = ReportDimension(name: "compliance_state", column: "detail", values: ["met", "due", "overdue", "never_started"])
     public static let element = ReportDimension(name: "element", column: "kind", values: ExitElements.elements)
     public static let response = ReportDimension(name: "response", column: "detail", values: ExitElements.responses)
 }

@@ -7,6 +7,8 @@ import WaypointCore
 /// rows are upserted, so a refresh after a thousand new records reads a thousand records.
 public struct ReportData: Repository {
     let shared: StoreContext
+    /// Where staff stand on their training requirements (the compliance report's counts).
+    let compliance: Compliance
 
     /// A refresh re-reads this much before its mark: a record stamped just before the last refresh
     /// but committed after it is still picked up (upserts make the overlap harmless).
@@ -26,7 +28,7 @@ public struct ReportData: Repository {
         let marks = try await self.marks(orgId)
         let sources = try await database.withConnection { db in
             var changed: [ReportSource] = []
-            for source in ReportSource.allCases {
+            for source in ReportSource.allCases where source.isInDataset {
                 let probe = try await db.raw("SELECT EXISTS (\(queries.select(source, orgId: orgId, since: Self.since(marks, source)))) AS found").first()
                 if try probe?.decode(column: "found", as: Bool.self) == true { changed.append(source) }
             }
@@ -100,7 +102,13 @@ public struct ReportData: Repository {
         let period = [context.orgId, source.rawValue, request.from, request.to].joined(separator: "|")
         let queries = FactQueries(kind: database.kind)
         let counts: ReportCounts
-        if source.isAdditive {
+        if source == .compliance {
+            // Each line is one person under one requirement, as of today.
+            let lines = try await compliance.lines(in: context, only: nil)
+            counts = ReportCounts(request, cube: lines.map { line in
+                (values: [line.requirement, line.status.state.rawValue], group: ReportGroup(row: "", people: 1, records: 1))
+            })
+        } else if source.isAdditive {
             // One grouping by every dimension gives the request (filtered or not) and its whole family.
             let cube = try await shared.reportCache.value("cube|" + period, version: version) {
                 try await database.withConnection { db in try await db.raw(queries.cube(request, orgId: context.orgId)).all() }
@@ -235,6 +243,9 @@ struct FactQueries {
                        a.element, a.response, '', '', 0, NULL
                 FROM report_answers a WHERE a.org_id = \(bind: orgId) AND a.day >= \(bind: since / 86_400_000)
                 """
+        case .compliance:
+            // Not in the dataset (worked out when asked): nothing to read.
+            return "SELECT \(bind: name), '', '', '', 0, 0, 0, '', '', '', '', '', '', '', 0, NULL WHERE 1 = 0"
         case .training:
             return """
                 SELECT \(bind: name), n.id, n.org_id, n.user_id, \(unsafeRaw: day(millis: "n.completed_at")), \(unsafeRaw: month(millis: "n.completed_at")),
