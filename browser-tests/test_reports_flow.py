@@ -55,7 +55,7 @@ def test_analyst_sees_charts_tables_and_exports_suppressed(browser, seeded_serve
     wait_for(browser, "report-list")
     assert browser.title.startswith("Reports")
     links = [a.get_attribute("data-report") for a in browser.find_elements(By.CSS_SELECTOR, "a[data-report]")]
-    assert {"people-served", "exploitation-type", "voca-victims-served", "otip-closures"} <= set(links)
+    assert {"people-served", "exploitation-type", "voca-victims-served", "otip-closures", "hmis-youth-exits", "training-compliance"} <= set(links)
     assert serious_violations(browser) == []
 
     withheld_seen = 0
@@ -99,9 +99,12 @@ def test_analyst_sees_charts_tables_and_exports_suppressed(browser, seeded_serve
 
     table = get_json(f"{server.url}/api/v1/reports/exploitation-type?{PERIOD}", analyst)
     assert table["threshold"] == 11 and table["total"]["mark"] == "shown"
-    for name, expected in [("by=nope", "nope"), ("measure=minutes", "minutes")]:
+    # Youth exits (one per ten clients, dated today) are counted by HMIS element and answer.
+    exits = get_json(f"{server.url}/api/v1/reports/hmis-youth-exits?{PERIOD}", analyst)
+    assert exits["funder"] == "HUD HMIS" and exits["rows"][0]["key"] == "ExchangeForSex" and exits["total"]["text"] != "0"
+    for name, expected in [("people-served?by=nope", "nope"), ("people-served?measure=minutes", "minutes"), ("services-by-type?by=month", "month")]:
         try:
-            fetch(f"{server.url}/api/v1/reports/people-served?{name}", auth)
+            fetch(f"{server.url}/api/v1/reports/{name}", auth)
             raise AssertionError(name + " was accepted")
         except urllib.error.HTTPError as error:
             assert error.code == 400 and expected in error.read().decode()

@@ -202,10 +202,11 @@ struct FactQueries {
                 FROM case_services v JOIN clients c ON c.id = v.client_id WHERE v.org_id = \(bind: orgId) AND v.created_at >= \(bind: since)
                 """
         case .closures:
+            // CROSS JOIN keeps SQLite reading closures by their time first (else it walks every client of the organization).
             return """
                 SELECT \(bind: name), x.client_id || ':' || CAST(x.seq AS TEXT), c.org_id, x.client_id, \(unsafeRaw: day(millis: "x.closed_at")),
                        \(unsafeRaw: month(millis: "x.closed_at")), \(unsafeRaw: day(millis: "c.created_at")), c.program, '', c.phase, x.reason, '', '', '', 0, NULL
-                FROM client_closures x JOIN clients c ON c.id = x.client_id WHERE c.org_id = \(bind: orgId) AND x.closed_at >= \(bind: since)
+                FROM client_closures x CROSS JOIN clients c WHERE c.id = x.client_id AND c.org_id = \(bind: orgId) AND x.closed_at >= \(bind: since)
                 """
         case .referrals:
             let finished = ReferralStatus.allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }.joined(separator: ", ")
