@@ -4,6 +4,7 @@ the page's CSV download carries the same suppressed cells (UTF-8 with BOM), the 
 openpyxl with them, and the analyst can reach no client record."""
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -138,3 +139,59 @@ def test_case_manager_records_the_reporting_fields(browser, seeded_server):
     assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "both"
     assert browser.find_element(By.ID, "program").get_attribute("value") == "Harbor youth"
     assert serious_violations(browser) == []
+
+
+def test_admin_adds_a_report_definition(browser, seeded_server):
+    server = seeded_server
+    sign_in(browser, server, "demo-admin")
+    browser.get(server.url + "/reports")
+    wait_for(browser, "report-list")
+    browser.find_element(By.ID, "import-definitions").click()
+    wait_for(browser, "import-form")
+    mine = {"id": "origin-by-age", "title": {"en": "Origin by age group", "es": "Origen por grupo de edad"},
+            "description": {"en": "For our board", "es": "Para la junta"}, "source": "clients", "rows": "nationality",
+            "columns": "age_group", "measure": "people", "chart": "stacked-bar", "citations": ["Board request, 2026"]}
+    wrong = dict(mine, id="by-month", source="services", rows="month", columns=None)
+    area = browser.find_element(By.ID, "definitions")
+    browser.execute_script("arguments[0].value = arguments[1]", area, json.dumps([mine, wrong]))
+    browser.find_element(By.ID, "import").click()
+    wait_for(browser, "import-problems")
+    assert "by-month" in browser.find_element(By.ID, "import-problems").text
+    assert serious_violations(browser) == []
+    area = browser.find_element(By.ID, "definitions")
+    browser.execute_script("arguments[0].value = arguments[1]", area, json.dumps([mine]))
+    browser.find_element(By.ID, "import").click()
+    wait_for(browser, "import-done")
+    browser.get(server.url + "/reports")
+    wait_for(browser, "own-report-list")
+    links = [a.get_attribute("data-report") for a in browser.find_elements(By.CSS_SELECTOR, "#own-report-list a[data-report]")]
+    assert links == ["origin-by-age"], "the failed file added nothing; the good one is listed"
+    browser.get(f"{server.url}/reports/origin-by-age?{PERIOD}")
+    wait_for(browser, "report-table")
+    cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#report-table td")]
+    assert cells and not any(is_small_number(text) for text in cells)
+
+
+def test_cli_adds_report_definitions_all_or_none():
+    workdir = tempfile.mkdtemp(prefix="waypoint-report-defs-")
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    try:
+        added = subprocess.run([str(BINARY), "user", "add", "--username", "boss", "--role", "admin", "--org", "Harbor Clinic"], cwd=workdir, env=env,
+                               input="a long enough passphrase", capture_output=True, text=True, timeout=120)
+        assert added.returncode == 0, added.stderr
+        good = {"id": "origin", "title": {"en": "Origin", "es": "Origen"}, "description": {"en": "", "es": ""}, "source": "clients",
+                "rows": "nationality", "measure": "people", "chart": "bar", "citations": ["Board request"]}
+        bad = dict(good, id="nope", rows="shoe_size")
+        path = os.path.join(workdir, "defs.json")
+        with open(path, "w") as handle:
+            json.dump([good, bad], handle)
+        refused = subprocess.run([str(BINARY), "reports", "import", path], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+        assert refused.returncode != 0 and "nope" in refused.stderr and "shoe_size" in refused.stderr
+        with open(path, "w") as handle:
+            json.dump([good], handle)
+        accepted = subprocess.run([str(BINARY), "reports", "import", path], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+        assert accepted.returncode == 0, accepted.stderr
+        assert "Added 1 report definitions: origin." in accepted.stdout
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -34,6 +34,7 @@ public final class Store: Sendable {
     public let compliance: Compliance
     public let statements: Statements
     public let reports: ReportData
+    public let reportDefinitions: ReportDefinitions
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -65,6 +66,7 @@ public final class Store: Sendable {
         compliance = Compliance(shared: shared, clients: clients, requirements: RequirementCatalog.bundled)
         statements = Statements(shared: shared)
         reports = ReportData(shared: shared, compliance: compliance)
+        reportDefinitions = ReportDefinitions(shared: shared)
     }
 
     public var database: Database { shared.database }

@@ -13,7 +13,7 @@ struct Waypoint: AsyncParsableCommand {
         abstract: "Recognize, respond, refer: a self-hosted platform for care teams.",
         subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self,
                       DirectoryCommand.self, FHIRCommand.self, ICD10Command.self, JurisdictionsCommand.self, IndicatorsCommand.self,
-                      InstrumentsCommand.self, ScreenCommand.self, DemoCommand.self])
+                      InstrumentsCommand.self, ScreenCommand.self, DemoCommand.self, ReportsCommand.self])
 
     /// Every command starts by loading the bundled content: a damaged installation says which file.
     static func main() async {
@@ -135,7 +135,7 @@ struct UserCommand: AsyncParsableCommand {
             discussion: "The organization is created if it does not exist yet, so this also bootstraps a new install.")
         @OptionGroup var storage: StorageOptions
         @Option var username: String
-        @Option(help: "admin, clinician, case_manager, supervisor, directory_editor, auditor or advocate") var role: String
+        @Option(help: ArgumentHelp("One of: " + Role.allCases.map(\.rawValue).joined(separator: ", ") + ".")) var role: String
         @Option(help: "Organization name (needed when there is more than one).") var org: String?
         @Option var displayName: String?
         @Option var email: String?

@@ -198,6 +198,55 @@ struct ReportStoreTests {
         }
     }
 
+    @Test("an administrator adds the organization's own definitions from a file: checked like the shipped ones, all or none, served beside them to that organization only",
+          arguments: Backend.allCases)
+    func ownDefinitions(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let analyst = try await Self.analyst(test, staff)
+            let adminId = try await test.store.users.createAsOperator(
+                NewUser(username: "r-admin", role: .admin, displayName: "A", password: TestStore.password), orgId: staff.org.orgId, requestId: "r")
+            let admin = TenantContext(orgId: staff.org.orgId, userId: adminId, role: .admin, requestId: "r")
+            func definition(_ id: String, source: String = "clients", rows: String = "nationality", columns: String? = "age_group") -> [String: Any] {
+                var value: [String: Any] = ["id": id, "title": ["en": "Served by origin", "es": "Atendidas por origen"],
+                                            "description": ["en": "Mine", "es": "Mío"], "source": source, "rows": rows, "measure": "people",
+                                            "chart": "bar", "citations": ["Our board's request, 2026"]]
+                if let columns { value["columns"] = columns }
+                return value
+            }
+            func file(_ definitions: [[String: Any]]) throws -> Data { try JSONSerialization.data(withJSONObject: definitions) }
+
+            // One wrong definition in the file: named, and the good one beside it is not added either.
+            await #expect(throws: ReportError.invalidDefinition(id: "by-month", reason: "groups by month, which services does not offer")) {
+                try await test.store.reportDefinitions.importFile(try file([definition("origin"), definition("by-month", source: "services", rows: "month", columns: nil)]),
+                                                                  in: admin)
+            }
+            await #expect(throws: ReportError.invalidDefinition(id: "people-served", reason: "has the id of a shipped report")) {
+                try await test.store.reportDefinitions.importFile(try file([definition("people-served")]), in: admin)
+            }
+            await #expect(throws: ReportError.self) { try await test.store.reportDefinitions.importFile(Data("{not json".utf8), in: admin) }
+            await #expect(throws: AccessError.forbidden) { try await test.store.reportDefinitions.importFile(try file([definition("origin")]), in: analyst) }
+            #expect(try await test.store.reportDefinitions.all(in: analyst).count == ReportCatalog.shipped.count)
+
+            let added = try await test.store.reportDefinitions.importFile(try file([definition("origin")]), in: admin)
+            #expect(added.map(\.id) == ["origin"])
+            let all = try await test.store.reportDefinitions.all(in: analyst)
+            #expect(all.count == ReportCatalog.shipped.count + 1 && all.last?.id == "origin")
+            // Served like any report: the same suppression, counted from the dataset.
+            for n in 0..<12 { _ = try await test.store.clients.create(NewClient(alias: "O\(n)", phase: .survive), in: staff.manager) }
+            let definition = try await test.store.reportDefinitions.definition("origin", in: analyst)
+            let request = try ReportRequest(definition, query: [:], today: test.store.clients.today())
+            let table = ReportRules.table(request, counts: try await test.store.reports.counts(request, in: analyst), policy: SuppressionPolicy(), language: .en)
+            #expect(table.total.text == "12" && table.title == "Served by origin")
+            // Another organization does not see it.
+            let other = try await test.organization("Other Org")
+            let otherAnalyst = TenantContext(orgId: other.orgId, userId: try await test.store.users.createAsOperator(
+                NewUser(username: "o-analyst", role: .analyst, displayName: "O", password: TestStore.password), orgId: other.orgId, requestId: "r"),
+                role: .analyst, requestId: "r")
+            await #expect(throws: ReportError.unknownReport) { try await test.store.reportDefinitions.definition("origin", in: otherAnalyst) }
+        }
+    }
+
     @Test("the dataset is refreshed incrementally: a later refresh reads only what changed since the last one", arguments: Backend.allCases)
     func incrementalRefresh(backend: Backend) async throws {
         let clock = ManualClock()

@@ -224,6 +224,30 @@ public enum ReportCatalog {
         return definitions
     }
 
+    /// Most definitions one organization may add; a file is at most this many bytes.
+    public static let importLimit = 100, importBytes = 1 << 20
+
+    /// Definitions an organization adds from a file: checked as the shipped ones are, and besides
+    /// each needs an id of its own and a layout its source offers (where counts do not add up,
+    /// the groupings of the shipped reports: every report of a period is suppressed together).
+    public static func parseImported(_ data: Data, file: String = "definitions") throws -> [ReportDefinition] {
+        guard data.count <= importBytes else { throw ReportError.invalidDefinition(id: file, reason: "is larger than 1 MB") }
+        let definitions = try parse(data, file: file)
+        guard !definitions.isEmpty, definitions.count <= importLimit else {
+            throw ReportError.invalidDefinition(id: file, reason: "holds \(definitions.count) definitions (1 to \(importLimit))")
+        }
+        for definition in definitions {
+            guard !shipped.contains(where: { $0.id == definition.id }) else {
+                throw ReportError.invalidDefinition(id: definition.id, reason: "has the id of a shipped report")
+            }
+            guard definition.source.offers(definition.rowDimension, definition.columnDimension) else {
+                let layout = [definition.rows, definition.columns].compactMap { $0 }.joined(separator: " by ")
+                throw ReportError.invalidDefinition(id: definition.id, reason: "groups by \(layout), which \(definition.source.rawValue) does not offer")
+            }
+        }
+        return definitions
+    }
+
     public static func validate(_ definition: ReportDefinition) throws {
         let names = Set(definition.source.dimensions.map(\.name))
         func fail(_ reason: String) -> ReportError { .invalidDefinition(id: definition.id, reason: reason) }

@@ -513,6 +513,13 @@ enum Migrations {
             "ALTER TABLE screenings ADD COLUMN answers_kept INTEGER NOT NULL DEFAULT 0",
             "CREATE INDEX screenings_answers_pending ON screenings (id) WHERE instrument = 'hmis-r15-r16' AND answers_kept = 0",
         ] },
+        Migration(version: 25, name: "reports: an organization's own report definitions") { _ in [
+            """
+            CREATE TABLE report_definitions (
+                org_id TEXT NOT NULL, id TEXT NOT NULL, definition TEXT NOT NULL, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL,
+                PRIMARY KEY (org_id, id))
+            """,
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

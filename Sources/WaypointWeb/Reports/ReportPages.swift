@@ -12,20 +12,48 @@ struct ReportPages {
 
     func register(on router: Router<WaypointRequestContext>) {
         router.get("/reports", use: list)
+        router.get("/reports/import", use: importForm)
+        router.post("/reports/import", use: importDefinitions)
         router.get("/reports/:id", use: report)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try context.tenant(where: ReportRules.mayRead)
-        return renderer.page("reports", titleKey: "reports_title", view: ReportViews(context.language).list(ReportCatalog.shipped),
+        let tenant = try context.tenant(where: ReportRules.mayRead)
+        let definitions = try await store.reportDefinitions.all(in: tenant)
+        return renderer.page("reports", titleKey: "reports_title",
+                             view: ReportViews(context.language).list(definitions, mayDefine: ReportRules.mayDefine(tenant.role)),
                              request: request, context: context)
+    }
+
+    struct Import { let definitions: String, problem: String?, imported: String? }
+
+    @Sendable func importForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        _ = try context.tenant(where: ReportRules.mayDefine)
+        return renderer.page("reports-import", titleKey: "reports_import_title", view: Import(definitions: "", problem: nil, imported: nil),
+                             request: request, context: context)
+    }
+
+    /// The file pasted or uploaded as text; refused with the problem named, nothing imported.
+    @Sendable func importDefinitions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(where: ReportRules.mayDefine)
+        let text = try await FormReader.read(request, context: context)["definitions"] ?? ""
+        do {
+            let imported = try await store.reportDefinitions.importFile(Data(text.utf8), in: tenant)
+            return renderer.page("reports-import", titleKey: "reports_import_title",
+                                 view: Import(definitions: "", problem: nil, imported: imported.map(\.id).joined(separator: ", ")),
+                                 request: request, context: context, status: .created)
+        } catch let error as ReportError {
+            return renderer.page("reports-import", titleKey: "reports_import_title",
+                                 view: Import(definitions: text, problem: error.message(in: Localizer(context.language)), imported: nil),
+                                 request: request, context: context, status: error.httpStatus)
+        }
     }
 
     @Sendable func report(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant(where: ReportRules.mayRead)
         var query = QueryParameters.all(request)
         let id = try context.parameters.require("id")
-        let definition = try ReportCatalog.definition(id)
+        let definition = try await store.reportDefinitions.definition(id, in: tenant)
         let views = ReportViews(context.language)
         if let format = query.removeValue(forKey: "format"), format != "html" {
             guard ["csv", "xlsx", "json"].contains(format) else { throw ReportError.invalidFormat(format) }

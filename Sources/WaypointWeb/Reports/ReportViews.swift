@@ -12,11 +12,14 @@ struct ReportViews {
     }
 
     struct Item { let id: String, title: String, description: String, funder: String? }
-    struct List { let reports: [Item], funderReports: [Item] }
+    struct List { let reports: [Item], funderReports: [Item], ownReports: [Item], hasOwnReports: Bool, mayDefine: Bool }
 
-    func list(_ definitions: [ReportDefinition]) -> List {
+    func list(_ definitions: [ReportDefinition], mayDefine: Bool) -> List {
+        let shipped = Set(ReportCatalog.shipped.map(\.id))
         let items = definitions.map { Item(id: $0.id, title: $0.title(in: language), description: $0.description(in: language), funder: $0.funder) }
-        return List(reports: items.filter { $0.funder == nil }, funderReports: items.filter { $0.funder != nil })
+        let own = items.filter { !shipped.contains($0.id) }
+        return List(reports: items.filter { $0.funder == nil && shipped.contains($0.id) }, funderReports: items.filter { $0.funder != nil && shipped.contains($0.id) },
+                    ownReports: own, hasOwnReports: !own.isEmpty, mayDefine: mayDefine)
     }
 
     struct Filter { let name: String, label: String, isSelect: Bool, options: [Option], value: String }

@@ -15,14 +15,26 @@ struct ReportsAPI {
         let funder: String?, citations: [String], dimensions: [String], measures: [String], filters: [String]
     }
 
+    struct Imported: Encodable { let imported: [String] }
+
     func register(on api: RouterGroup<WaypointRequestContext>) {
         api.get("/reports", use: list)
+        api.post("/reports/definitions", use: importDefinitions)
         api.get("/reports/:id", use: report)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try context.tenant(where: ReportRules.mayRead)
-        return try JSONBody.response(Listing(reports: ReportCatalog.shipped.map { Self.summary($0, language: context.language) }))
+        let tenant = try context.tenant(where: ReportRules.mayRead)
+        let definitions = try await store.reportDefinitions.all(in: tenant)
+        return try JSONBody.response(Listing(reports: definitions.map { Self.summary($0, language: context.language) }))
+    }
+
+    /// A definitions file (a JSON list, as `Resources/reports/definitions.json`): all or none.
+    @Sendable func importDefinitions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
+        let tenant = try context.tenant(where: ReportRules.mayDefine)
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let imported = try await store.reportDefinitions.importFile(Data(buffer: body), in: tenant)
+        return try JSONBody.response(Imported(imported: imported.map(\.id)), status: .created)
     }
 
     static func summary(_ definition: ReportDefinition, language: Language) -> Summary {
@@ -47,7 +59,7 @@ struct ReportsAPI {
     /// the dataset's counts, the suppressed table.
     static func table(store: Store, id: String, query: [String: String], policy: SuppressionPolicy, language: Language,
                       in tenant: TenantContext) async throws -> ReportTable {
-        let definition = try ReportCatalog.definition(id)
+        let definition = try await store.reportDefinitions.definition(id, in: tenant)
         let request = try ReportRequest(definition, query: query, today: store.clients.today())
         return ReportRules.table(request, counts: try await store.reports.counts(request, in: tenant), policy: policy, language: language)
     }
