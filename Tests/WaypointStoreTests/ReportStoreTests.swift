@@ -247,6 +247,49 @@ struct ReportStoreTests {
         }
     }
 
+    @Test("screening reports add up daily counts that stay equal to the screenings they count as screenings are added", arguments: Backend.allCases)
+    func dailyCounts(backend: Backend) async throws {
+        let clock = ManualClock()
+        try await TestStore.withStore(backend, clock: clock.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let analyst = try await Self.analyst(test, staff)
+            let routes = try await test.store.jurisdictions.table(for: staff.clinician)
+            func screen(_ n: Int, positive: Bool) async throws {
+                let submission = ScreeningSubmission(
+                    instrument: "sscst", encounter: try Encounter(age: 16, language: nil, setting: "ed", companionPresent: false, state: "NJ", routes: routes),
+                    answers: .keyed(["sscst-1": positive ? .yes : .no, "sscst-2": positive ? .yes : .no, "sscst-3": .no, "sscst-4": .no, "sscst-5": .no,
+                                     "sscst-6": .no]), idempotencyKey: "d-\(n)")
+                _ = try await test.store.screenings.save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: test.store.clock.now()),
+                                                         in: staff.clinician)
+            }
+            for n in 0..<14 { try await screen(n, positive: false) }
+            clock.advance(86_400)
+            for n in 14..<26 { try await screen(n, positive: n < 26) }
+            func daily() async throws -> Int64 {
+                try await test.store.database.withConnection { db in
+                    try await db.raw("SELECT CAST(SUM(n) AS BIGINT) AS n FROM report_daily WHERE org_id = \(bind: staff.org.orgId) AND source = 'screenings'").first()!
+                        .decode(column: "n", as: Int64?.self) ?? 0
+                }
+            }
+            let month = ["from": CaseloadPolicy.day(test.store.clients.today(), plus: -30), "to": CaseloadPolicy.day(test.store.clients.today(), plus: 2)]
+            var table = try await Self.table(test, "screening-results", month, as: analyst)
+            #expect(table.total.text == "26")
+            let sscst = try #require(table.rows.firstIndex { $0.key == "sscst" })
+            #expect(table.cells[sscst].map(\.text) == ["12", "14", "0", "0"], "positive, negative: from the daily counts")
+            #expect(try await daily() == 26)
+            // Two days, each counted once; a third day's screenings are added to it alone.
+            clock.advance(86_400)
+            for n in 26..<40 { try await screen(n, positive: false) }
+            table = try await Self.table(test, "screening-results", month, as: analyst)
+            #expect(table.cells[sscst].map(\.text) == ["12", "28", "0", "0"] && table.total.text == "40")
+            #expect(try await daily() == 40)
+            let days = try await test.store.database.withConnection { db in
+                try await db.raw("SELECT COUNT(DISTINCT day) AS n FROM report_daily WHERE org_id = \(bind: staff.org.orgId)").first()!.decode(column: "n", as: Int64.self)
+            }
+            #expect(days == 3)
+        }
+    }
+
     @Test("the dataset is refreshed incrementally: a later refresh reads only what changed since the last one", arguments: Backend.allCases)
     func incrementalRefresh(backend: Backend) async throws {
         let clock = ManualClock()

@@ -11,6 +11,11 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
     /// event, so it is read from the training records when asked rather than from the dataset.
     case compliance
 
+    /// Kept also as counts per day and combination of categories: each fact is its own person,
+    /// every dimension is a plain column and the period is a range of days (screenings, contacts,
+    /// youth exits), so any table of a period adds up days.
+    public var isCountedDaily: Bool { self == .screenings || self == .crisis || self == .exits }
+
     /// Whether the reporting dataset holds this source's facts (compliance is worked out when asked).
     public var isInDataset: Bool { self != .compliance }
 

@@ -42,8 +42,16 @@ public struct ReportData: Repository {
             var changed = 0
             for source in sources {
                 let select = queries.select(source, orgId: orgId, since: Self.since(marks, source))
+                // The days whose daily counts change: where the changed rows were, and where they are now.
+                var days: Set<Int64> = []
+                if source.isCountedDaily {
+                    for row in try await db.raw("""
+                        SELECT DISTINCT f.day FROM report_facts f WHERE f.org_id = \(bind: orgId) AND f.source = \(bind: source.rawValue)
+                        AND f.source_id IN (SELECT x.source_id FROM (\(select)) x)
+                        """).all() { days.insert(try row.decode(column: "day", as: Int64.self)) }
+                }
                 // Rows re-read in the overlap and unchanged are left alone, so they do not move the version.
-                changed += try await db.raw("""
+                let rows = try await db.raw("""
                     INSERT INTO report_facts (source, source_id, org_id, person, day, month, opened_day, program, site, phase, kind, detail,
                                               band, nationality, units, duration_days)
                     \(select)
@@ -55,12 +63,33 @@ public struct ReportData: Repository {
                            report_facts.kind, report_facts.detail, report_facts.band, report_facts.nationality, report_facts.units, report_facts.duration_days)
                         IS DISTINCT FROM (excluded.person, excluded.day, excluded.opened_day, excluded.program, excluded.site, excluded.phase,
                            excluded.kind, excluded.detail, excluded.band, excluded.nationality, excluded.units, excluded.duration_days)
-                    RETURNING source_id
-                    """).all().count
+                    RETURNING day
+                    """).all()
+                changed += rows.count
+                if source.isCountedDaily && !rows.isEmpty {
+                    for row in rows { days.insert(try row.decode(column: "day", as: Int64.self)) }
+                    try await Self.recount(orgId, source, days: days, db)
+                }
                 try await Self.setMark(orgId, source.rawValue, now, db)
             }
             if changed > 0 { try await Self.setMark(orgId, Self.versionMark, (marks[Self.versionMark] ?? 0) + 1, db) }
             return changed
+        }
+    }
+
+    /// Counts the facts of `days` again into `report_daily` (one row per day and combination of
+    /// categories): a report over two years then adds up days, not a million screenings.
+    static func recount(_ orgId: String, _ source: ReportSource, days: Set<Int64>, _ db: any SQLDatabase) async throws {
+        let all = days.sorted()
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let chunk = all[start..<min(start + 500, all.count)].map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            try await db.raw("DELETE FROM report_daily WHERE org_id = \(bind: orgId) AND source = \(bind: source.rawValue) AND day IN (\(chunk))").run()
+            try await db.raw("""
+                INSERT INTO report_daily (org_id, source, day, month, kind, detail, band, site, program, phase, nationality, n)
+                SELECT org_id, source, day, month, kind, detail, band, site, program, phase, nationality, COUNT(*) FROM report_facts
+                WHERE org_id = \(bind: orgId) AND source = \(bind: source.rawValue) AND day IN (\(chunk))
+                GROUP BY org_id, source, day, month, kind, detail, band, site, program, phase, nationality
+                """).run()
         }
     }
 
@@ -111,7 +140,9 @@ public struct ReportData: Repository {
         } else if source.isAdditive {
             // One grouping by every dimension gives the request (filtered or not) and its whole family.
             let cube = try await shared.reportCache.value("cube|" + period, version: version) {
-                try await database.withConnection { db in try await db.raw(queries.cube(request, orgId: context.orgId)).all() }
+                try await database.withConnection { db in
+                    try await db.raw(source.isCountedDaily ? queries.dailyCube(request, orgId: context.orgId) : queries.cube(request, orgId: context.orgId)).all()
+                }
                     .map { row in (values: try source.dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
             }
             counts = ReportCounts(request, cube: cube)
@@ -184,7 +215,7 @@ struct FactQueries {
         switch source {
         case .screenings:
             return """
-                SELECT \(bind: name), s.id, s.org_id, s.id, \(unsafeRaw: day(millis: "s.created_at")), \(unsafeRaw: month(millis: "s.created_at")), 0, '',
+                SELECT \(bind: name), s.id AS source_id, s.org_id, s.id, \(unsafeRaw: day(millis: "s.created_at")), \(unsafeRaw: month(millis: "s.created_at")), 0, '',
                        s.setting, '', s.instrument, s.result, s.age_band, '', 0, NULL
                 FROM screenings s WHERE s.org_id = \(bind: orgId) AND s.created_at >= \(bind: since)
                 """
@@ -220,7 +251,7 @@ struct FactQueries {
                 """
         case .crisis:
             return """
-                SELECT \(bind: name), k.id, k.org_id, k.id, \(unsafeRaw: day(millis: "k.started_at")), \(unsafeRaw: month(millis: "k.started_at")), 0,
+                SELECT \(bind: name), k.id AS source_id, k.org_id, k.id, \(unsafeRaw: day(millis: "k.started_at")), \(unsafeRaw: month(millis: "k.started_at")), 0,
                        '', '', '', k.channel,
                        CASE WHEN k.outcome LIKE '%emergency-dispatch%' THEN 'emergency-dispatch' WHEN k.outcome LIKE '%warm-hand-off%' THEN 'warm-hand-off'
                             WHEN k.outcome LIKE '%referral%' THEN 'referral' WHEN k.outcome LIKE '%callback-agreed%' THEN 'callback-agreed'
@@ -240,7 +271,7 @@ struct FactQueries {
         case .exits:
             // Only the day is kept: a record of today is read again until tomorrow (unchanged, it moves nothing).
             return """
-                SELECT \(bind: name), a.id, a.org_id, a.person, a.day, \(unsafeRaw: month(millis: "(a.day * 86400000)")), 0, '', '', '',
+                SELECT \(bind: name), a.id AS source_id, a.org_id, a.person, a.day, \(unsafeRaw: month(millis: "(a.day * 86400000)")), 0, '', '', '',
                        a.element, a.response, '', '', 0, NULL
                 FROM report_answers a WHERE a.org_id = \(bind: orgId) AND a.day >= \(bind: since / 86_400_000)
                 """
@@ -299,6 +330,19 @@ struct FactQueries {
         return """
             SELECT \(columns), COUNT(*) AS people, \(unsafeRaw: Self.measures)
             FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
+            """
+    }
+
+    /// The same from the daily counts (`ReportSource.isCountedDaily`): every dimension is a plain column there.
+    func dailyCube(_ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let dimensions = request.definition.source.dimensions
+        let columns = dimensions.enumerated().map { "f.\(unsafeRaw: $0.element.column) AS d\(unsafeRaw: String($0.offset))" as SQLQueryString }
+            .joined(separator: ", ")
+        let names = dimensions.indices.map { "d\($0)" }.joined(separator: ", ")
+        return """
+            SELECT \(columns), CAST(SUM(f.n) AS BIGINT) AS people, CAST(SUM(f.n) AS BIGINT) AS records, CAST(0 AS BIGINT) AS units,
+                   CAST(NULL AS BIGINT) AS days_sum, CAST(0 AS BIGINT) AS days_count
+            FROM report_daily f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
             """
     }
 
