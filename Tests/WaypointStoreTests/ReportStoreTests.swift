@@ -290,6 +290,41 @@ struct ReportStoreTests {
         }
     }
 
+    @Test("people under each service type are counted once, whether or not someone changed program in the period (the cheaper count is used only when no one did)",
+          arguments: Backend.allCases)
+    func servicesAcrossPrograms(backend: Backend) async throws {
+        let clock = ManualClock()
+        try await TestStore.withStore(backend, clock: clock.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let analyst = try await Self.analyst(test, staff)
+            var clients: [ClientRecord] = []
+            for n in 0..<14 {
+                clients.append(try await test.store.clients.create(NewClient(alias: "T\(n)", phase: .survive, reporting: ClientReporting(program: "Harbor")),
+                                                                   in: staff.manager))
+                _ = try await test.store.cases.addService(NewService(type: .transport), to: clients[n].id, in: staff.manager)
+            }
+            func transport(_ query: [String: String] = [:]) async throws -> [String] {
+                let table = try await Self.table(test, "services-by-type", query, as: analyst)
+                let row = try #require(table.rows.firstIndex { $0.key == "transport" })
+                return table.cells[row].map(\.text)
+            }
+            #expect(try await transport() == ["14"])
+            // One client moves to another program and is served again: still one person under transport.
+            // (Refreshed past the overlap first, so the earlier service keeps the program it was given under.)
+            clock.advance(600)
+            _ = try await test.store.reports.refresh(orgId: staff.org.orgId)
+            clock.advance(600)
+            _ = try await test.store.clients.updateReporting(clients[0].id, ClientReporting(program: "Lighthouse"), expectedVersion: nil, in: staff.manager)
+            _ = try await test.store.reports.refresh(orgId: staff.org.orgId)
+            clock.advance(600)
+            _ = try await test.store.cases.addService(NewService(type: .transport), to: clients[0].id, in: staff.manager)
+            #expect(try await transport() == ["14"], "counted once, not once per program")
+            let both = try await Self.table(test, "services-by-type", ["by": "service_type,program"], as: analyst)
+            #expect(both.columns.map(\.key) == ["Harbor", "Lighthouse"] && both.total.mark.isWithheld == false && both.total.text == "15",
+                    "under each program they were served in: the rows add programs")
+        }
+    }
+
     @Test("the dataset is refreshed incrementally: a later refresh reads only what changed since the last one", arguments: Backend.allCases)
     func incrementalRefresh(backend: Backend) async throws {
         let clock = ManualClock()

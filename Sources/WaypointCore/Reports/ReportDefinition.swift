@@ -119,6 +119,10 @@ public struct ReportDimension: Sendable, Equatable, Hashable {
     /// The values in the order they are shown; nil when open (months, programs, courses).
     public let values: [String]?
 
+    /// A client's own attribute (phase, program, age group), recorded with each of their facts:
+    /// when no person has two values of it in a period, people counts add up over it.
+    public var isPersonAttribute: Bool { self == .phase || self == .program || self == .ageGroup }
+
     public static let month = ReportDimension(name: "month", column: "month", values: nil)
     /// New in the period, or continuing from before it.
     public static let status = ReportDimension(name: "status", column: "status", values: ["new", "continuing"])

@@ -95,21 +95,25 @@ public struct ReportCounts: Sendable {
     /// `ReportSource.dimensions`): the request's groups (its filters applied) and every family table, by summing.
     public init(_ request: ReportRequest, cube: [(values: [String], group: ReportGroup)]) {
         let dimensions = request.definition.source.dimensions
+        groups = Self.sum(cube, dimensions: dimensions, onto: request.shape, filters: request.filters)
+        family = Dictionary(uniqueKeysWithValues: request.definition.source.family.map { ($0, Self.sum(cube, dimensions: dimensions, onto: $0)) })
+    }
+
+    /// Finer groups (`values` in the order of `dimensions`) added up into the groups of `shape`,
+    /// keeping those that match `filters`. Exact wherever the counts add up over what is summed away.
+    public static func sum(_ rows: [(values: [String], group: ReportGroup)], dimensions: [ReportDimension], onto shape: ReportShape,
+                           filters: [ReportDimension: String] = [:]) -> [ReportGroup] {
         func position(_ dimension: ReportDimension) -> Int { dimensions.firstIndex(of: dimension)! }
-        func groups(_ shape: ReportShape, filters: [ReportDimension: String]) -> [ReportGroup] {
-            let (r, c) = (position(shape.rows), shape.columns.map(position))
-            let conditions = filters.map { (position($0.key), $0.value) }
-            var sums: [String: ReportGroup] = [:]
-            for (values, group) in cube where conditions.allSatisfy({ values[$0.0] == $0.1 }) {
-                let (row, column) = (values[r], c.map { values[$0] } ?? "")
-                sums[row + "\u{1F}" + column] = sums[row + "\u{1F}" + column].map { $0.adding(group) }
-                    ?? ReportGroup(row: row, column: column, people: group.people, records: group.records, units: group.units,
-                                   daysSum: group.daysSum, daysCount: group.daysCount)
-            }
-            return Array(sums.values)
+        let (r, c) = (position(shape.rows), shape.columns.map(position))
+        let conditions = filters.map { (position($0.key), $0.value) }
+        var sums: [String: ReportGroup] = [:]
+        for (values, group) in rows where conditions.allSatisfy({ values[$0.0] == $0.1 }) {
+            let (row, column) = (values[r], c.map { values[$0] } ?? "")
+            sums[row + "\u{1F}" + column] = sums[row + "\u{1F}" + column].map { $0.adding(group) }
+                ?? ReportGroup(row: row, column: column, people: group.people, records: group.records, units: group.units,
+                               daysSum: group.daysSum, daysCount: group.daysCount)
         }
-        self.groups = groups(request.shape, filters: request.filters)
-        self.family = Dictionary(uniqueKeysWithValues: request.definition.source.family.map { ($0, groups($0, filters: [:])) })
+        return Array(sums.values)
     }
 }
 

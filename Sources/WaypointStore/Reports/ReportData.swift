@@ -148,13 +148,7 @@ public struct ReportData: Repository {
             counts = ReportCounts(request, cube: cube)
         } else {
             let family = try await shared.reportCache.value("family|" + period, version: version) {
-                // Each table is a scan of its own: run them side by side on the pool's connections.
-                try await withThrowingTaskGroup(of: (ReportShape, [ReportGroup]).self) { group in
-                    for shape in source.family {
-                        group.addTask { (shape, try await groups(queries.grouped(request.member(shape), orgId: context.orgId))) }
-                    }
-                    return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
-                }
+                try await familyGroups(request, orgId: context.orgId)
             }
             // Unfiltered, the request is one of its family's tables (either way round).
             let own = request.filters.isEmpty ? family[request.shape] ?? family[ReportShape(rows: request.columns ?? request.rows, columns: request.rows)]
@@ -171,6 +165,41 @@ public struct ReportData: Repository {
         }
         try await audit.record(AuditEvent(context, action: "report.read", objectType: "report", objectId: request.definition.id))
         return counts
+    }
+
+    /// Every table of the family of a source whose people counts do not simply add up (a person
+    /// under each service type). When no person has two values of a client attribute (phase,
+    /// program) in the period — the usual case — the tables that differ only in those attributes
+    /// come from one scan grouped by all of them, added up; otherwise each table is a scan of its own.
+    /// The scans run side by side on the pool's connections.
+    func familyGroups(_ request: ReportRequest, orgId: String) async throws -> [ReportShape: [ReportGroup]] {
+        let (source, queries) = (request.definition.source, FactQueries(kind: database.kind))
+        var found: [ReportDimension] = []
+        for shape in source.family { for dimension in [shape.rows] + (shape.columns.map { [$0] } ?? []) where dimension.isPersonAttribute && !found.contains(dimension) {
+            found.append(dimension)
+        } }
+        let attributes = found
+        var constant = false
+        if !attributes.isEmpty {
+            constant = try await database.withConnection { db in
+                try await db.raw(queries.personsWithTwoValues(of: attributes, request, orgId: orgId)).first()?.decode(column: "n", as: Int64.self) == 0
+            }
+        }
+        var scans: [[ReportDimension]: [ReportShape]] = [:]
+        for shape in source.family {
+            let dimensions = [shape.rows] + (shape.columns.map { [$0] } ?? [])
+            scans[constant ? dimensions.filter { !$0.isPersonAttribute } + attributes : dimensions, default: []].append(shape)
+        }
+        return try await withThrowingTaskGroup(of: [ReportShape: [ReportGroup]].self) { group in
+            for (dimensions, shapes) in scans {
+                group.addTask {
+                    let rows = try await database.withConnection { db in try await db.raw(queries.grouped(by: dimensions, request, orgId: orgId)).all() }
+                        .map { row in (values: try dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+                    return Dictionary(uniqueKeysWithValues: shapes.map { ($0, ReportCounts.sum(rows, dimensions: dimensions, onto: $0)) })
+                }
+            }
+            return try await group.reduce(into: [:]) { $0.merge($1) { first, _ in first } }
+        }
     }
 
     func groups(_ query: SQLQueryString) async throws -> [ReportGroup] {
@@ -318,6 +347,26 @@ struct FactQueries {
         return """
             SELECT \(rows) AS r, \(columns) AS c, \(unsafeRaw: people) AS people, \(unsafeRaw: Self.measures)
             FROM report_facts f WHERE \(conditions(request, orgId: orgId)) GROUP BY r, c
+            """
+    }
+
+    /// The period (unfiltered) grouped by `dimensions` (d0, d1, …), people counted once per group.
+    func grouped(by dimensions: [ReportDimension], _ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let columns = dimensions.enumerated().map { "\(expression($0.element, request)) AS d\(unsafeRaw: String($0.offset))" as SQLQueryString }
+            .joined(separator: ", ")
+        let names = dimensions.indices.map { "d\($0)" }.joined(separator: ", ")
+        return """
+            SELECT \(columns), COUNT(DISTINCT f.person) AS people, \(unsafeRaw: Self.measures)
+            FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
+            """
+    }
+
+    /// How many people have two values of any of `attributes` among the period's facts.
+    func personsWithTwoValues(of attributes: [ReportDimension], _ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let twice = attributes.map { "COUNT(DISTINCT f.\($0.column)) > 1" }.joined(separator: " OR ")
+        return """
+            SELECT COUNT(*) AS n FROM (SELECT f.person FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId))
+            GROUP BY f.person HAVING \(unsafeRaw: twice)) x
             """
     }
 
