@@ -141,7 +141,7 @@ public struct ReportData: Repository {
             // One grouping by every dimension gives the request (filtered or not) and its whole family.
             let cube = try await shared.reportCache.value("cube|" + period, version: version) {
                 try await database.withConnection { db in
-                    try await db.raw(source.isCountedDaily ? queries.dailyCube(request, orgId: context.orgId) : queries.cube(request, orgId: context.orgId)).all()
+                    try await db.raw(queries.grouped(by: source.dimensions, request, orgId: context.orgId, daily: source.isCountedDaily)).all()
                 }
                     .map { row in (values: try source.dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
             }
@@ -179,22 +179,29 @@ public struct ReportData: Repository {
             found.append(dimension)
         } }
         let attributes = found
-        var constant = false
-        if !attributes.isEmpty {
-            constant = try await database.withConnection { db in
-                try await db.raw(queries.personsWithTwoValues(of: attributes, request, orgId: orgId)).first()?.decode(column: "n", as: Int64.self) == 0
-            }
+        guard !attributes.isEmpty else { return try await scan(source.family, request, orgId: orgId) { $0 } }
+        // The check runs beside the scans it allows (it almost always passes); when it fails they are thrown away.
+        async let twice = database.withConnection { db in
+            try await db.raw(queries.personsWithTwoValues(of: attributes, request, orgId: orgId)).first()?.decode(column: "n", as: Int64.self) ?? 1
         }
+        let cheap = try await scan(source.family, request, orgId: orgId) { $0.filter { !$0.isPersonAttribute } + attributes }
+        guard try await twice == 0 else { return try await scan(source.family, request, orgId: orgId) { $0 } }
+        return cheap
+    }
+
+    /// The tables `shapes`, each counted from the scan grouped by `grouping` of its dimensions,
+    /// one scan per distinct grouping, side by side on the pool's connections.
+    func scan(_ shapes: [ReportShape], _ request: ReportRequest, orgId: String,
+              grouping: @escaping @Sendable ([ReportDimension]) -> [ReportDimension]) async throws -> [ReportShape: [ReportGroup]] {
         var scans: [[ReportDimension]: [ReportShape]] = [:]
-        for shape in source.family {
-            let dimensions = [shape.rows] + (shape.columns.map { [$0] } ?? [])
-            scans[constant ? dimensions.filter { !$0.isPersonAttribute } + attributes : dimensions, default: []].append(shape)
-        }
+        for shape in shapes { scans[grouping([shape.rows] + (shape.columns.map { [$0] } ?? [])), default: []].append(shape) }
+        let queries = FactQueries(kind: database.kind)
         return try await withThrowingTaskGroup(of: [ReportShape: [ReportGroup]].self) { group in
             for (dimensions, shapes) in scans {
                 group.addTask {
-                    let rows = try await database.withConnection { db in try await db.raw(queries.grouped(by: dimensions, request, orgId: orgId)).all() }
-                        .map { row in (values: try dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+                    let rows = try await database.withConnection { db in
+                        try await db.raw(queries.grouped(by: dimensions, request, orgId: orgId, people: "COUNT(DISTINCT f.person)")).all()
+                    }.map { row in (values: try dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
                     return Dictionary(uniqueKeysWithValues: shapes.map { ($0, ReportCounts.sum(rows, dimensions: dimensions, onto: $0)) })
                 }
             }
@@ -350,16 +357,23 @@ struct FactQueries {
             """
     }
 
-    /// The period (unfiltered) grouped by `dimensions` (d0, d1, …), people counted once per group.
-    func grouped(by dimensions: [ReportDimension], _ request: ReportRequest, orgId: String) -> SQLQueryString {
+    /// The period (unfiltered) grouped by `dimensions` (d0, d1, …): from the facts, people counted
+    /// as `people` says, or from the daily counts (`ReportSource.isCountedDaily`, every dimension a plain column there).
+    func grouped(by dimensions: [ReportDimension], _ request: ReportRequest, orgId: String, people: String = "COUNT(*)", daily: Bool = false) -> SQLQueryString {
         let columns = dimensions.enumerated().map { "\(expression($0.element, request)) AS d\(unsafeRaw: String($0.offset))" as SQLQueryString }
             .joined(separator: ", ")
         let names = dimensions.indices.map { "d\($0)" }.joined(separator: ", ")
+        let counts = daily ? Self.dailyMeasures : people + " AS people, " + Self.measures
         return """
-            SELECT \(columns), COUNT(DISTINCT f.person) AS people, \(unsafeRaw: Self.measures)
-            FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
+            SELECT \(columns), \(unsafeRaw: counts) FROM \(unsafeRaw: daily ? "report_daily" : "report_facts") f
+            WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
             """
     }
+
+    static let dailyMeasures = """
+        CAST(SUM(f.n) AS BIGINT) AS people, CAST(SUM(f.n) AS BIGINT) AS records, CAST(0 AS BIGINT) AS units,
+        CAST(NULL AS BIGINT) AS days_sum, CAST(0 AS BIGINT) AS days_count
+        """
 
     /// How many people have two values of any of `attributes` among the period's facts.
     func personsWithTwoValues(of attributes: [ReportDimension], _ request: ReportRequest, orgId: String) -> SQLQueryString {
@@ -367,31 +381,6 @@ struct FactQueries {
         return """
             SELECT COUNT(*) AS n FROM (SELECT f.person FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId))
             GROUP BY f.person HAVING \(unsafeRaw: twice)) x
-            """
-    }
-
-    /// An additive source's period grouped by every one of its dimensions (d0, d1, …), unfiltered.
-    func cube(_ request: ReportRequest, orgId: String) -> SQLQueryString {
-        let dimensions = request.definition.source.dimensions
-        let columns = dimensions.enumerated().map { "\(expression($0.element, request)) AS d\(unsafeRaw: String($0.offset))" as SQLQueryString }
-            .joined(separator: ", ")
-        let names = dimensions.indices.map { "d\($0)" }.joined(separator: ", ")
-        return """
-            SELECT \(columns), COUNT(*) AS people, \(unsafeRaw: Self.measures)
-            FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
-            """
-    }
-
-    /// The same from the daily counts (`ReportSource.isCountedDaily`): every dimension is a plain column there.
-    func dailyCube(_ request: ReportRequest, orgId: String) -> SQLQueryString {
-        let dimensions = request.definition.source.dimensions
-        let columns = dimensions.enumerated().map { "f.\(unsafeRaw: $0.element.column) AS d\(unsafeRaw: String($0.offset))" as SQLQueryString }
-            .joined(separator: ", ")
-        let names = dimensions.indices.map { "d\($0)" }.joined(separator: ", ")
-        return """
-            SELECT \(columns), CAST(SUM(f.n) AS BIGINT) AS people, CAST(SUM(f.n) AS BIGINT) AS records, CAST(0 AS BIGINT) AS units,
-                   CAST(NULL AS BIGINT) AS days_sum, CAST(0 AS BIGINT) AS days_count
-            FROM report_daily f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY \(unsafeRaw: names)
             """
     }
 
