@@ -71,6 +71,13 @@ def test_analyst_sees_charts_tables_and_exports_suppressed(browser, seeded_serve
         withheld_seen += sum(text in ("<11", "*") for text in cells)
     assert withheld_seen > 0, "the synthetic data should produce some small cells"
 
+    # Where one person can stand in several rows (each service type) the page says the totals add rows.
+    browser.get(f"{server.url}/reports/services-by-type?{PERIOD}")
+    wait_for(browser, "report-rows-note")
+    browser.get(f"{server.url}/reports/people-served?{PERIOD}")
+    wait_for(browser, "report-table")
+    assert not browser.find_elements(By.ID, "report-rows-note")
+
     # The exploitation report by age group: minors are few, so cells are withheld on the page and in the exports.
     browser.get(f"{server.url}/reports/exploitation-type?{PERIOD}")
     wait_for(browser, "report-table")

@@ -16,6 +16,10 @@ public enum ReportSource: String, Codable, Sendable, CaseIterable {
     /// youth exits), so any table of a period adds up days.
     public var isCountedDaily: Bool { self == .screenings || self == .crisis || self == .exits }
 
+    /// Whether one person can stand in several rows (under each service type, each element
+    /// asked, each requirement): then the totals add rows, not people.
+    public var countsPeopleInEachRow: Bool { !isAdditive || self == .exits || self == .compliance }
+
     /// Whether the reporting dataset holds this source's facts (compliance is worked out when asked).
     public var isInDataset: Bool { self != .compliance }
 

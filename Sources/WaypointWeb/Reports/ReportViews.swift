@@ -31,6 +31,8 @@ struct ReportViews {
         let chartSVG: String?, hasTable: Bool
         let rowHeading: String, columns: [String], hasRowTotals: Bool, rows: [Row]
         let legend: String, citations: [String], downloadQuery: String
+        /// Said when one person can stand in several rows: the totals add rows.
+        let rowsNote: String?
         let error: String?
     }
 
@@ -60,7 +62,9 @@ struct ReportViews {
             rowHeading: strings["report_dimension_" + (table?.rowDimension ?? definition.rows)],
             columns: table?.columns.map(\.label) ?? [], hasRowTotals: table?.rowTotals != nil, rows: rows,
             legend: strings.format("report_legend", ["threshold": String(table?.threshold ?? SuppressionPolicy.floor)]),
-            citations: definition.citations, downloadQuery: download.joined(separator: "&"), error: error)
+            citations: definition.citations, downloadQuery: download.joined(separator: "&"),
+            rowsNote: definition.source.countsPeopleInEachRow && (table?.measure ?? definition.measure) == .people ? strings["report_rows_note"] : nil,
+            error: error)
     }
 
     func cell(_ cell: ReportTable.Cell) -> Cell { Cell(text: cell.text, withheld: cell.mark.isWithheld) }
