@@ -14,7 +14,7 @@ struct DemoCommand: AsyncParsableCommand {
             discussion: """
                 Each client gets 20 case events (2 referrals, 6 services, 8 notes, 4 tasks; one in six is closed); ten screenings per \
                 client and one crisis-line contact for every two are added, spread over the last two years, and one youth \
-                program exit (the HMIS R15/R16 form) for every ten, dated today. Aliases read \
+                program exit (the HMIS R15/R16 form) for every ten. Aliases read \
                 "Synthetic client N" and programs end in "(synthetic)". The demo organization and its users are created first if \
                 they do not exist (password from WAYPOINT_DEMO_PASSWORD or generated and printed once).
                 """)

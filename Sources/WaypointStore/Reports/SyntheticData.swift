@@ -116,8 +116,9 @@ public struct SyntheticData: Repository {
         return written
     }
 
-    /// Youth program exits on the HMIS R15/R16 form, each through the real screening use case and
-    /// store (so its answers are kept for counting as any exit's are), dated now.
+    /// Youth program exits on the HMIS R15/R16 form, spread over the last two years: each pattern
+    /// assessed once by the real screening use case, then stored again under fresh ids and times
+    /// with its answers kept for counting as the screening store keeps any exit's.
     func youthExits(orgId: String, clinicians: [String], count: Int) async throws -> Int {
         let (yes, no) = (ScreenAnswer.yes, ScreenAnswer.no)
         let patterns: [[String: ScreenAnswer]] = [
@@ -131,13 +132,36 @@ public struct SyntheticData: Repository {
             ["ExchangeForSex": .declined, "WorkplaceViolenceThreats": .unknown, "WorkplacePromiseDifference": no],
         ]
         let routes = JurisdictionTable.bundled
-        for number in 0..<count {
-            let clinician = TenantContext(orgId: orgId, userId: clinicians[number % clinicians.count], role: .clinician, requestId: "synthetic")
+        let assessed = try patterns.enumerated().map { index, answers in
             let submission = ScreeningSubmission(
                 instrument: ExitElements.instrument,
-                encounter: try Encounter(age: 14 + number % 10, language: nil, setting: "shelter", companionPresent: false, state: "NJ", routes: routes),
-                answers: .keyed(patterns[number % patterns.count]), idempotencyKey: "synthetic-exit-\(number)-" + Tokens.opaqueId())
-            _ = try await Screenings(shared: shared).save(try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: clock.now()), in: clinician)
+                encounter: try Encounter(age: 15 + index, language: nil, setting: "shelter", companionPresent: false, state: "NJ", routes: routes),
+                answers: .keyed(answers), idempotencyKey: "synthetic-exit-\(index)")
+            let assessment = try ScreeningUseCases.submit(submission, by: .clinician, routes: routes, now: clock.now())
+            let details = String(decoding: try JSONEncoder().encode(Screenings.Details(request: assessment.request, outcome: assessment.outcome,
+                                                                                        actions: assessment.actions)), as: UTF8.self)
+            return (assessment: assessment, details: details)
+        }
+        let now = clock.millis()
+        let sealer = try await keys.sealer(for: orgId, in: database, now: now)
+        for first in stride(from: 0, to: count, by: 1_000) {
+            try await database.transaction(alone: true) { db in
+                for number in first..<min(first + 1_000, count) {
+                    let (assessment, details) = assessed[number % assessed.count]
+                    let id = Tokens.opaqueId()
+                    let row = sealer.row(id, in: "screenings", of: orgId)
+                    let at = now - Int64(number) * 6_151_000 % (730 * 86_400_000)
+                    try await db.raw("""
+                        INSERT INTO screenings (id, org_id, clinician_id, idempotency_key, instrument, instrument_version, result, details_sealed,
+                                                note_sealed, created_at, age_band, setting)
+                        VALUES (\(bind: id), \(bind: orgId), \(bind: clinicians[number % clinicians.count]), \(bind: "k1:synthetic-" + id),
+                                \(bind: assessment.outcome.instrument), \(bind: assessment.outcome.version ?? ""), \(bind: assessment.outcome.result.rawValue),
+                                \(bind: try row.seal(details, column: "details")), \(bind: try row.seal("", column: "note")), \(bind: at),
+                                \(bind: AgeBand.encounter(age: assessment.request.age)), 'shelter')
+                        """).run()
+                    try await Screenings.keepAnswers(of: assessment.outcome, screening: id, orgId: orgId, at: at, sealer: sealer, on: db)
+                }
+            }
         }
         return count
     }
