@@ -32,6 +32,8 @@ enum ReportBench {
             let building = ContinuousClock.now
             let rows = try await store.reports.refresh(orgId: organization.id)
             print(String(format: "%@: first build of the reporting dataset, %d rows: %.1f s", name, rows, (ContinuousClock.now - building).inSeconds))
+            // Records made in the last minute are read again by every refresh (its overlap): wait that out, as a live system would have.
+            try await Task.sleep(for: .seconds(61))
 
             let token = try await WaypointBench.token(client, WaypointBench.signInRequest(base, username: "demo-analyst"))
             let today = Date().calendarDay()

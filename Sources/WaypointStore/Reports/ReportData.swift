@@ -11,8 +11,10 @@ public struct ReportData: Repository {
     let compliance: Compliance
 
     /// A refresh re-reads this much before its mark: a record stamped just before the last refresh
-    /// but committed after it is still picked up (upserts make the overlap harmless).
-    static let overlapMillis: Int64 = 5 * 60 * 1000
+    /// but committed after it is still picked up (upserts make the overlap harmless). Writes here
+    /// commit within seconds of their stamp; every record of the last minute is read again by each
+    /// refresh, so the window is kept short.
+    static let overlapMillis: Int64 = 60 * 1000
 
     /// The source name under which `report_marks` keeps the dataset's version: it moves only when
     /// a refresh changes a row, so counts computed at one version stay true until it moves.

@@ -54,7 +54,7 @@ struct ReportViews {
                 rows.append(Row(label: strings["report_total"], cells: [cell(table.total)], total: nil, isTotal: true))
             }
         }
-        var download = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }
+        let download = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }
         return Page(
             id: definition.id, title: definition.title(in: language), description: definition.description(in: language), funder: definition.funder,
             from: table?.from ?? query["from"] ?? "", to: table?.to ?? query["to"] ?? "", filters: filters,
