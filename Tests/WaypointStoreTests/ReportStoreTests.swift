@@ -14,6 +14,15 @@ struct ReportStoreTests {
         return TenantContext(orgId: staff.org.orgId, userId: id, role: .analyst, requestId: "r")
     }
 
+    /// A store with case staff and an analyst in one organization, on the manual clock given.
+    static func withStaff(_ backend: Backend, clock: ManualClock = ManualClock(),
+                          _ body: @Sendable (TestStore, CaseStoreTests.Staff, TenantContext) async throws -> Void) async throws {
+        try await TestStore.withStore(backend, clock: clock.clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            try await body(test, staff, try await analyst(test, staff))
+        }
+    }
+
     static func table(_ test: TestStore, _ id: String, _ query: [String: String] = [:], as analyst: TenantContext) async throws -> ReportTable {
         let request = try ReportRequest(try ReportCatalog.definition(id), query: query, today: test.store.clients.today())
         return ReportRules.table(request, counts: try await test.store.reports.counts(request, in: analyst), policy: SuppressionPolicy(), language: .en)
@@ -23,9 +32,7 @@ struct ReportStoreTests {
           arguments: Backend.allCases)
     func countsAndSuppression(backend: Backend) async throws {
         let clock = ManualClock()
-        try await TestStore.withStore(backend, clock: clock.clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            let analyst = try await Self.analyst(test, staff)
+        try await Self.withStaff(backend, clock: clock) { test, staff, analyst in
             var clients: [ClientRecord] = []
             for n in 0..<12 {
                 clients.append(try await test.store.clients.create(
@@ -117,9 +124,7 @@ struct ReportStoreTests {
           arguments: Backend.allCases)
     func hmisExits(backend: Backend) async throws {
         let clock = ManualClock()
-        try await TestStore.withStore(backend, clock: clock.clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            let analyst = try await Self.analyst(test, staff)
+        try await Self.withStaff(backend, clock: clock) { test, staff, analyst in
             let routes = try await test.store.jurisdictions.table(for: staff.clinician)
             func exit(_ answers: [String: ScreenAnswer], key: String) async throws -> String {
                 let submission = ScreeningSubmission(
@@ -171,9 +176,7 @@ struct ReportStoreTests {
 
     @Test("training compliance is counted as of today by requirement and status, suppressed like every report", arguments: Backend.allCases)
     func trainingCompliance(backend: Backend) async throws {
-        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            let analyst = try await Self.analyst(test, staff)
+        try await Self.withStaff(backend) { test, staff, analyst in
             let trainer = try await test.store.users.createAsOperator(
                 NewUser(username: "r-trainer", role: .trainer, displayName: "T", password: TestStore.password), orgId: staff.org.orgId, requestId: "r")
             let trainerContext = TenantContext(orgId: staff.org.orgId, userId: trainer, role: .trainer, requestId: "r")
@@ -201,9 +204,7 @@ struct ReportStoreTests {
     @Test("an administrator adds the organization's own definitions from a file: checked like the shipped ones, all or none, served beside them to that organization only",
           arguments: Backend.allCases)
     func ownDefinitions(backend: Backend) async throws {
-        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            let analyst = try await Self.analyst(test, staff)
+        try await Self.withStaff(backend) { test, staff, analyst in
             let adminId = try await test.store.users.createAsOperator(
                 NewUser(username: "r-admin", role: .admin, displayName: "A", password: TestStore.password), orgId: staff.org.orgId, requestId: "r")
             let admin = TenantContext(orgId: staff.org.orgId, userId: adminId, role: .admin, requestId: "r")
@@ -250,9 +251,7 @@ struct ReportStoreTests {
     @Test("screening reports add up daily counts that stay equal to the screenings they count as screenings are added", arguments: Backend.allCases)
     func dailyCounts(backend: Backend) async throws {
         let clock = ManualClock()
-        try await TestStore.withStore(backend, clock: clock.clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            let analyst = try await Self.analyst(test, staff)
+        try await Self.withStaff(backend, clock: clock) { test, staff, analyst in
             let routes = try await test.store.jurisdictions.table(for: staff.clinician)
             func screen(_ n: Int, positive: Bool) async throws {
                 let submission = ScreeningSubmission(
@@ -294,9 +293,7 @@ struct ReportStoreTests {
           arguments: Backend.allCases)
     func servicesAcrossPrograms(backend: Backend) async throws {
         let clock = ManualClock()
-        try await TestStore.withStore(backend, clock: clock.clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            let analyst = try await Self.analyst(test, staff)
+        try await Self.withStaff(backend, clock: clock) { test, staff, analyst in
             var clients: [ClientRecord] = []
             for n in 0..<14 {
                 clients.append(try await test.store.clients.create(NewClient(alias: "T\(n)", phase: .survive, reporting: ClientReporting(program: "Harbor")),
