@@ -12,7 +12,8 @@ import urllib.request
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import Server
 from test_cli_and_instances import DEMO_PASSWORD, get_json, post_json
@@ -44,7 +45,10 @@ def status_of(url):
 
 
 def submit(browser, form_id):
+    """Submits the form and waits for the page it leads to (an element found right after the click may still be the old page's)."""
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
+    WebDriverWait(browser, 10).until(EC.staleness_of(page))
 
 
 def test_case_from_screening_to_closure(browser, own_server):

@@ -142,7 +142,7 @@ struct AuthorizationMatrixTests {
         "GET /reports": .roles(reportReaders), "GET /reports/{id}": .roles(reportReaders),
         "GET /api/v1/reports": .roles(reportReaders), "GET /api/v1/reports/{id}": .roles(reportReaders),
         // An organization's own report definitions: added by its administrators (the body the matrix sends is refused, nothing added).
-        "GET /reports/import": .roles([.admin]), "POST /reports/import": .roles([.admin]), "POST /api/v1/reports/definitions": .roles([.admin]),
+        "GET /reports/import": .roles([.admin]), "POST /reports/import": .roles([.admin]), "POST /api/v1/report-definitions": .roles([.admin]),
     ]
     static let reportReaders: Set<Role> = [.admin, .analyst]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]

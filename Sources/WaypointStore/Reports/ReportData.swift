@@ -182,13 +182,18 @@ public struct ReportData: Repository {
         } }
         let attributes = found
         guard !attributes.isEmpty else { return try await scan(source.family, request, orgId: orgId) { $0 } }
-        // The check runs beside the scans it allows (it almost always passes); when it fails they are thrown away.
-        async let twice = database.withConnection { db in
-            try await db.raw(queries.personsWithTwoValues(of: attributes, request, orgId: orgId)).first()?.decode(column: "n", as: Int64.self) ?? 1
+        func onlyAttributes(_ shape: ReportShape) -> Bool { shape.rows.isPersonAttribute && shape.columns?.isPersonAttribute ?? true }
+        // One scan by person gives the tables of attributes alone and whether anyone has two values
+        // of one; it runs beside the scans it allows (the check almost always passes).
+        async let byPerson = database.withConnection { db in try await db.raw(queries.byPerson(attributes, request, orgId: orgId)).all() }
+        var tables = try await scan(source.family.filter { !onlyAttributes($0) }, request, orgId: orgId) { $0.filter { !$0.isPersonAttribute } + attributes }
+        let rows = try await byPerson
+        guard try rows.allSatisfy({ try $0.decode(column: "twice", as: Int64.self) == 0 }) else {
+            return try await scan(source.family, request, orgId: orgId) { $0 }
         }
-        let cheap = try await scan(source.family, request, orgId: orgId) { $0.filter { !$0.isPersonAttribute } + attributes }
-        guard try await twice == 0 else { return try await scan(source.family, request, orgId: orgId) { $0 } }
-        return cheap
+        let people = try rows.map { row in (values: try attributes.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+        for shape in source.family where onlyAttributes(shape) { tables[shape] = ReportCounts.sum(people, dimensions: attributes, onto: shape) }
+        return tables
     }
 
     /// The tables `shapes`, each counted from the scan grouped by `grouping` of its dimensions,
@@ -377,12 +382,24 @@ struct FactQueries {
         CAST(NULL AS BIGINT) AS days_sum, CAST(0 AS BIGINT) AS days_count
         """
 
-    /// How many people have two values of any of `attributes` among the period's facts.
-    func personsWithTwoValues(of attributes: [ReportDimension], _ request: ReportRequest, orgId: String) -> SQLQueryString {
-        let twice = attributes.map { "COUNT(DISTINCT f.\($0.column)) > 1" }.joined(separator: " OR ")
+    /// The period's people grouped by their values of `attributes` (d0, d1, …; each person once,
+    /// under their first value), with their facts' measures and how many of them have two values of one.
+    func byPerson(_ attributes: [ReportDimension], _ request: ReportRequest, orgId: String) -> SQLQueryString {
+        let values = attributes.enumerated().map { "MIN(\(expression($0.element, request))) AS a\(unsafeRaw: String($0.offset))" as SQLQueryString }
+            .joined(separator: ", ")
+        let counts = attributes.enumerated().map { "COUNT(DISTINCT \(expression($0.element, request))) AS n\(unsafeRaw: String($0.offset))" as SQLQueryString }
+            .joined(separator: ", ")
+        let outer = attributes.indices.map { "a\($0) AS d\($0)" }.joined(separator: ", ")
+        let twice = attributes.indices.map { "n\($0) > 1" }.joined(separator: " OR ")
+        let names = attributes.indices.map { "a\($0)" }.joined(separator: ", ")
         return """
-            SELECT COUNT(*) AS n FROM (SELECT f.person FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId))
-            GROUP BY f.person HAVING \(unsafeRaw: twice)) x
+            SELECT \(unsafeRaw: outer), COUNT(*) AS people, CAST(SUM(records) AS BIGINT) AS records, CAST(SUM(units) AS BIGINT) AS units,
+                   CAST(SUM(days_sum) AS BIGINT) AS days_sum, CAST(SUM(days_count) AS BIGINT) AS days_count,
+                   CAST(SUM(CASE WHEN \(unsafeRaw: twice) THEN 1 ELSE 0 END) AS BIGINT) AS twice
+            FROM (SELECT f.person, \(values), \(counts), COUNT(*) AS records, SUM(f.units) AS units, SUM(f.duration_days) AS days_sum,
+                         COUNT(f.duration_days) AS days_count
+                  FROM report_facts f WHERE \(conditions(request.member(request.shape), orgId: orgId)) GROUP BY f.person) x
+            GROUP BY \(unsafeRaw: names)
             """
     }
 

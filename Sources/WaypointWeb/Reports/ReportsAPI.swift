@@ -19,7 +19,7 @@ struct ReportsAPI {
 
     func register(on api: RouterGroup<WaypointRequestContext>) {
         api.get("/reports", use: list)
-        api.post("/reports/definitions", use: importDefinitions)
+        api.post("/report-definitions", use: importDefinitions)
         api.get("/reports/:id", use: report)
     }
 
