@@ -9,10 +9,8 @@ import urllib.request
 from pypdf import PdfReader
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-from test_case_flow import get_json, own_server, post_json, submit, token  # noqa: F401 (own_server is a fixture)
+from test_case_flow import follow, get_json, own_server, post_json, submit, token  # noqa: F401 (own_server is a fixture)
 from test_pages import serious_violations, sign_in
 from test_referral_flow import wait_for
 
@@ -84,9 +82,7 @@ def test_clinician_takes_the_built_in_course(browser, own_server):
         wait_for(browser, "lesson-body")
         assert browser.find_element(By.ID, "lesson-title").text == lesson["title"]
         assert lesson["sources"][0]["citation"] in browser.find_element(By.ID, "lesson-sources").text
-        page = browser.find_element(By.TAG_NAME, "html")
-        browser.find_element(By.ID, "lesson-done").click()
-        WebDriverWait(browser, 10).until(EC.staleness_of(page))  # the lesson is recorded before the next one is asked for
+        follow(browser, By.ID, "lesson-done")  # the lesson is recorded before the next one is asked for
 
     # The first module's case exercise: a promise she cannot be given, then the right question.
     wait_for(browser, "exercise-form")

@@ -46,8 +46,13 @@ def status_of(url):
 
 def submit(browser, form_id):
     """Submits the form and waits for the page it leads to (an element found right after the click may still be the old page's)."""
+    follow(browser, By.CSS_SELECTOR, f"#{form_id} button[type=submit]")
+
+
+def follow(browser, by, selector):
+    """Clicks a button or link that loads another page, and waits until it has replaced this one."""
     page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
+    browser.find_element(by, selector).click()
     WebDriverWait(browser, 10).until(EC.staleness_of(page))
 
 

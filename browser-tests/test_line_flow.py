@@ -11,7 +11,7 @@ import pathlib
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from test_case_flow import get_json, own_server, submit, token  # noqa: F401 (own_server is a fixture)
+from test_case_flow import follow, get_json, own_server, submit, token  # noqa: F401 (own_server is a fixture)
 from test_pages import serious_violations, sign_in
 from test_referral_flow import wait_for
 
@@ -76,7 +76,7 @@ def test_anonymous_call_to_a_case(browser, own_server):
     wait_for(browser, "handed-over")
     browser.find_element(By.ID, "callback-done").click()
     wait_for(browser, "callback-done-at")
-    browser.find_element(By.ID, "close-contact").click()
+    follow(browser, By.ID, "close-contact")
     wait_for(browser, "handed-over")
     assert not browser.find_elements(By.ID, "close-contact")
 
