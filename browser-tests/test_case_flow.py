@@ -12,13 +12,12 @@ import urllib.request
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from conftest import Server
 from test_cli_and_instances import DEMO_PASSWORD, get_json, post_json
 from test_pages import serious_violations, sign_in
-from test_referral_flow import wait_for
+from test_referral_flow import follow, wait_for
 
 LEGAL_NAME = "Quokka-Browser-Legal-4417"
 ALIAS = "Juniper-K2"
@@ -47,13 +46,6 @@ def status_of(url):
 def submit(browser, form_id):
     """Submits the form and waits for the page it leads to (an element found right after the click may still be the old page's)."""
     follow(browser, By.CSS_SELECTOR, f"#{form_id} button[type=submit]")
-
-
-def follow(browser, by, selector):
-    """Clicks a button or link that loads another page, and waits until it has replaced this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(by, selector).click()
-    WebDriverWait(browser, 10).until(EC.staleness_of(page))
 
 
 def test_case_from_screening_to_closure(browser, own_server):

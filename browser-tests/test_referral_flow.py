@@ -5,6 +5,7 @@ import json
 import urllib.request
 
 from fhir.resources.R4B.bundle import Bundle
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -18,6 +19,22 @@ ALIAS = "Marisol-7Q"
 
 def wait_for(browser, element_id):
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, element_id)))
+
+
+def follow(browser, by, selector):
+    """Clicks a button or link that loads another page, and waits until it has replaced this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(by, selector).click()
+    WebDriverWait(browser, 10).until(lambda _: replaced(page))
+
+
+def replaced(element):
+    """True once the element's document is gone (Chromium says so as a stale reference or, mid-navigation, as an inspector error)."""
+    try:
+        element.tag_name
+        return False
+    except (StaleElementReferenceException, WebDriverException):
+        return True
 
 
 def test_positive_screen_to_closed_loop(browser, server):
@@ -109,7 +126,7 @@ def test_positive_screen_to_closed_loop(browser, server):
     row.find_element(By.TAG_NAME, "a").click()
     wait_for(browser, "do-closed")
     referral_url = browser.current_url
-    browser.find_element(By.ID, "do-closed").click()
+    follow(browser, By.ID, "do-closed")
     wait_for(browser, "referral-status")
     assert browser.find_element(By.ID, "referral-status").get_attribute("data-status") == "closed"
     history = [li.get_attribute("data-status") for li in browser.find_elements(By.CSS_SELECTOR, "#history li")]

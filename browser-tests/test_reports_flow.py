@@ -21,7 +21,7 @@ from conftest import BINARY, DEMO_PASSWORD, Server
 from test_case_flow import token
 from test_cli_and_instances import get_json
 from test_pages import serious_violations, sign_in
-from test_referral_flow import wait_for
+from test_referral_flow import follow, wait_for
 
 PERIOD = "from=2024-12-01&to=2027-12-31"
 
@@ -136,12 +136,12 @@ def test_case_manager_records_the_reporting_fields(browser, seeded_server):
     browser.find_element(By.ID, "program").send_keys("Harbor youth")
     Select(browser.find_element(By.ID, "exploitation")).select_by_value("labor")
     Select(browser.find_element(By.ID, "first-exploited-age")).select_by_value("15_17")
-    browser.find_element(By.ID, "create-client").click()
+    follow(browser, By.ID, "create-client")
     wait_for(browser, "reporting-form")
     assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "labor"
     browser.find_element(By.CSS_SELECTOR, "#reporting summary").click()
     Select(browser.find_element(By.ID, "exploitation")).select_by_value("both")
-    browser.find_element(By.ID, "save-reporting").click()
+    follow(browser, By.ID, "save-reporting")
     wait_for(browser, "reporting-form")
     assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "both"
     assert browser.find_element(By.ID, "program").get_attribute("value") == "Harbor youth"
@@ -161,13 +161,13 @@ def test_admin_adds_a_report_definition(browser, seeded_server):
     wrong = dict(mine, id="by-month", source="services", rows="month", columns=None)
     area = browser.find_element(By.ID, "definitions")
     browser.execute_script("arguments[0].value = arguments[1]", area, json.dumps([mine, wrong]))
-    browser.find_element(By.ID, "import").click()
+    follow(browser, By.ID, "import")
     wait_for(browser, "import-problems")
     assert "by-month" in browser.find_element(By.ID, "import-problems").text
     assert serious_violations(browser) == []
     area = browser.find_element(By.ID, "definitions")
     browser.execute_script("arguments[0].value = arguments[1]", area, json.dumps([mine]))
-    browser.find_element(By.ID, "import").click()
+    follow(browser, By.ID, "import")
     wait_for(browser, "import-done")
     browser.get(server.url + "/reports")
     wait_for(browser, "own-report-list")
