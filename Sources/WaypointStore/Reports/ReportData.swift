@@ -145,7 +145,7 @@ public struct ReportData: Repository {
                 try await database.withConnection { db in
                     try await db.raw(queries.grouped(by: source.dimensions, request, orgId: context.orgId, daily: source.isCountedDaily)).all()
                 }
-                    .map { row in (values: try source.dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+                    .map { try Self.cubeRow($0, width: source.dimensions.count) }
             }
             counts = ReportCounts(request, cube: cube)
         } else {
@@ -191,7 +191,7 @@ public struct ReportData: Repository {
         guard try rows.allSatisfy({ try $0.decode(column: "twice", as: Int64.self) == 0 }) else {
             return try await scan(source.family, request, orgId: orgId) { $0 }
         }
-        let people = try rows.map { row in (values: try attributes.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+        let people = try rows.map { try Self.cubeRow($0, width: attributes.count) }
         for shape in source.family where onlyAttributes(shape) { tables[shape] = ReportCounts.sum(people, dimensions: attributes, onto: shape) }
         return tables
     }
@@ -208,7 +208,7 @@ public struct ReportData: Repository {
                 group.addTask {
                     let rows = try await database.withConnection { db in
                         try await db.raw(queries.grouped(by: dimensions, request, orgId: orgId, people: "COUNT(DISTINCT f.person)")).all()
-                    }.map { row in (values: try dimensions.indices.map { try Self.text(row, "d\($0)") }, group: try Self.group(row, row: "", column: "")) }
+                    }.map { try Self.cubeRow($0, width: dimensions.count) }
                     return Dictionary(uniqueKeysWithValues: shapes.map { ($0, ReportCounts.sum(rows, dimensions: dimensions, onto: $0)) })
                 }
             }
@@ -218,6 +218,11 @@ public struct ReportData: Repository {
 
     func groups(_ query: SQLQueryString) async throws -> [ReportGroup] {
         try await database.withConnection { db in try await db.raw(query).all() }.map { try Self.group($0, row: Self.text($0, "r"), column: Self.text($0, "c")) }
+    }
+
+    /// A row of a grouping by several dimensions (d0, d1, …): its values and what it holds.
+    static func cubeRow(_ row: any SQLRow, width: Int) throws -> (values: [String], group: ReportGroup) {
+        (try (0..<width).map { try text(row, "d\($0)") }, try group(row, row: "", column: ""))
     }
 
     static func group(_ row: any SQLRow, row r: String, column c: String) throws -> ReportGroup {
