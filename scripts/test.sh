@@ -33,5 +33,5 @@ echo "== browser and command-line tests"
 if [ ! -x .venv/bin/pytest ]; then
   python3 -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check selenium axe-selenium-python openapi-spec-validator pytest jsonschema fhir.resources schemathesis pyjwt cryptography pypdf openpyxl
+.venv/bin/pip install -q --disable-pip-version-check selenium axe-selenium-python openapi-spec-validator pytest jsonschema fhir.resources schemathesis pyjwt cryptography pypdf openpyxl phonenumbers
 .venv/bin/pytest -q browser-tests

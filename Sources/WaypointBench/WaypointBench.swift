@@ -18,7 +18,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance, reports (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance,reports"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance, reports, ads (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance,reports"
     @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
@@ -34,9 +34,15 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Keep the reports benchmark's SQLite database in this folder; a later run with the same folder reuses its synthetic organization instead of seeding again.")
     var keepReports: String?
 
+    @Option(help: "Synthetic ads in the ads benchmark's large run.") var ads = 1_000_000
+    @Option(help: .hidden) var adsFile: String?
+    @Option(help: .hidden) var adsOut: String?
+
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
+        if sections.contains("ads") { try AdsBench.run(count: ads) }
+        if sections.contains("ads-file"), let adsFile, let adsOut { try AdsBench.clusterFile(adsFile, out: adsOut) }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance", "reports"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []

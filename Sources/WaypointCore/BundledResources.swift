@@ -49,6 +49,9 @@ public enum BundledResources {
         _ = try RequirementCatalog.loaded.get()
         _ = try BuiltInCourses.loaded.get()
         _ = try ReportCatalog.loaded.get()
+        _ = try NANPAreaCodes.loaded.get()
+        _ = try Gazetteer.loaded.get()
+        _ = try IndicatorLexicon.loaded.get()
         for name in BundledDirectory.files { _ = try BundledDirectory.load(name).get() }
     }
 }

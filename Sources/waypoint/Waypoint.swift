@@ -13,7 +13,7 @@ struct Waypoint: AsyncParsableCommand {
         abstract: "Recognize, respond, refer: a self-hosted platform for care teams.",
         subcommands: [Serve.self, Migrate.self, UserCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self,
                       DirectoryCommand.self, FHIRCommand.self, ICD10Command.self, JurisdictionsCommand.self, IndicatorsCommand.self,
-                      InstrumentsCommand.self, ScreenCommand.self, DemoCommand.self, ReportsCommand.self])
+                      InstrumentsCommand.self, ScreenCommand.self, DemoCommand.self, ReportsCommand.self, AdsCommand.self])
 
     /// Every command starts by loading the bundled content: a damaged installation says which file.
     static func main() async {
