@@ -39,21 +39,66 @@ public enum AdFiles {
     }
 
     /// `waypoint ads cluster`'s work, without a database: every ad's id and cluster (nil alone).
+    /// The file is read on a thread of its own while the ads already read are sketched on every core.
     public static func cluster(_ path: String) throws -> (ids: [String], clusters: AdClusters, report: AdFileReport) {
+        let pipe = BatchPipe()
+        let reader = Thread {
+            var batch: [String] = []
+            do {
+                pipe.report = try read(path) { record in
+                    pipe.ids.append(record.id)
+                    batch.append(record.text)
+                    if batch.count == 10_000 { pipe.put(batch); batch = [] }
+                }
+                pipe.put(batch)
+            } catch {
+                pipe.error = error
+            }
+            pipe.finish()
+        }
+        reader.stackSize = 1 << 22
+        reader.start()
         let clusterer = AdClusterer()
-        var ids: [String] = []
-        var texts: [String] = []
-        func flush() {
+        while let texts = pipe.take() {
             for sketch in AdClusterer.sketches(texts) { clusterer.add(sketch) }
-            texts.removeAll(keepingCapacity: true)
         }
-        let report = try read(path) { record in
-            ids.append(record.id)
-            texts.append(record.text)
-            if texts.count == 20_000 { flush() }
-        }
-        flush()
-        return (ids, clusterer.cluster(), report)
+        if let error = pipe.error { throw error }
+        return (pipe.ids, clusterer.cluster(), pipe.report)
+    }
+}
+
+/// Batches of texts handed from the reading thread to the sketching one, at most two waiting (so
+/// memory stays flat). The reader's results are read only after `take` returns nil.
+private final class BatchPipe: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[String]] = []
+    private var finished = false
+    var ids: [String] = []
+    var report = AdFileReport()
+    var error: (any Error)?
+
+    func put(_ batch: [String]) {
+        condition.lock()
+        while batches.count >= 2 { condition.wait() }
+        batches.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> [String]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty, !finished { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
     }
 }
 
@@ -66,3 +111,4 @@ public enum AdFileError: Error, CustomStringConvertible {
         }
     }
 }
+
