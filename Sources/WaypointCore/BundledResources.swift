@@ -52,6 +52,7 @@ public enum BundledResources {
         _ = try NANPAreaCodes.loaded.get()
         _ = try Gazetteer.loaded.get()
         _ = try IndicatorLexicon.loaded.get()
+        _ = try Nicknames.loaded.get()
         for name in BundledDirectory.files { _ = try BundledDirectory.load(name).get() }
     }
 }

@@ -201,3 +201,7 @@ public enum AdText {
         return table
     }()
 }
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -11,6 +11,8 @@ public struct ZIPCentroids: Sendable {
     }
 
     private let places: [String: Place]
+    /// Each state's centre: the mean of its ZIP centroids (for "how far from where the person went missing").
+    public let stateCentres: [String: (lat: Double, lon: Double)]
 
     static let loaded = BundledResources.load("directory/zip-centroids.csv") { data in
         var places: [String: Place] = [:]
@@ -20,7 +22,12 @@ public struct ZIPCentroids: Sendable {
             places[String(parts[0])] = Place(latitude: latitude, longitude: longitude, state: String(parts[3]), timeZone: String(parts[4]))
         }
         guard !places.isEmpty else { throw BundledResourceError(file: "directory/zip-centroids.csv", reason: "has no rows") }
-        return ZIPCentroids(places: places)
+        var sums: [String: (lat: Double, lon: Double, count: Double)] = [:]
+        for place in places.values {
+            let sum = sums[place.state] ?? (0, 0, 0)
+            sums[place.state] = (sum.lat + place.latitude, sum.lon + place.longitude, sum.count + 1)
+        }
+        return ZIPCentroids(places: places, stateCentres: sums.mapValues { ($0.lat / $0.count, $0.lon / $0.count) })
     }
 
     public static var bundled: ZIPCentroids { loaded.loadedValue }
