@@ -6,7 +6,8 @@ import WaypointStore
 /// Issue 16's figures for the ads workbench: clustering quality on synthetic families with per-ad
 /// edits, and extraction plus clustering of a large corpus with its peak memory.
 enum AdsBench {
-    static func run(count: Int) throws {
+    static func run(count: Int, infoShield: String?) throws {
+        if let infoShield { try compareWithInfoShield(at: infoShield) }
         print("== ads: clustering quality on synthetic families (pairwise precision / recall, ARI)")
         for editRate in [0.0, 0.02, 0.05, 0.08] {
             for size in [1_000, 10_000] {
@@ -36,6 +37,52 @@ enum AdsBench {
         }
         let quality = ClusterQuality(predicted: predicted, truth: truth)
         print(String(format: "pairwise precision %.4f recall %.4f", quality.precision, quality.recall))
+    }
+
+    /// InfoShield (Lee et al., ICDE 2021) run side by side as an outside program, never copied: the
+    /// same corpora, its time against ours, both scored with the same pairwise measures. Its code has
+    /// no licence; it is installed outside the repository (README, "Benchmarks").
+    static func compareWithInfoShield(at folder: String) throws {
+        print("== ads: side by side with InfoShield (\(folder)), shared boilerplate, 2% word edits")
+        for size in [1_000, 5_000] {
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("infoshield-" + UUID().uuidString)
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: work) }
+            let ads = SyntheticAdCorpus(count: size, editRate: 0.02, seed: 21).generate()
+            // InfoShield reads LF line endings and numeric ids; a file name without dots.
+            var csv = "id,text\n"
+            for (index, ad) in ads.enumerated() { CSV.append([String(index), ad.text], to: &csv); csv.append("\n") }
+            try csv.write(to: work.appendingPathComponent("ads.csv"), atomically: true, encoding: .utf8)
+            let started = Date()
+            let ours = cluster(ads.map(\.text))
+            let oursSeconds = Date().timeIntervalSince(started)
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: folder + "/.venv/bin/python")
+            child.arguments = [folder + "/infoshield.py", "ads.csv", "id", "text"]
+            child.currentDirectoryURL = work
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            let theirStart = Date()
+            try child.run()
+            child.waitUntilExit()
+            let theirSeconds = Date().timeIntervalSince(theirStart)
+            guard child.terminationStatus == 0 else { throw CleanExit.message("InfoShield failed at \(size) ads") }
+            // template_table.csv: LSH label, template number, id — the final families.
+            var theirs = [Int?](repeating: nil, count: size)
+            var numbers: [String: Int] = [:]
+            let table = try String(contentsOf: work.appendingPathComponent("template_table.csv"), encoding: .utf8)
+            for record in try CSV.parse(table).dropFirst() where record.values.count >= 3 {
+                guard let id = Int(record.values[2].trimmingCharacters(in: .whitespaces)), id < size else { continue }
+                let key = record.values[0] + "/" + record.values[1]
+                if numbers[key] == nil { numbers[key] = numbers.count }
+                theirs[id] = numbers[key]
+            }
+            let truth = ads.map(\.family)
+            let our = ClusterQuality(predicted: ours.0.clusterOf, truth: truth), their = ClusterQuality(predicted: theirs, truth: truth)
+            print(String(format: "%5d ads  Waypoint %.3f s  P %.3f R %.3f F1 %.3f  |  InfoShield %.1f s  P %.3f R %.3f F1 %.3f  |  %.0f× faster",
+                         size, oursSeconds, our.precision, our.recall, our.f1, theirSeconds, their.precision, their.recall, their.f1,
+                         theirSeconds / oursSeconds))
+        }
     }
 
     /// The child's half: cluster a file as the command line does and print the time.

@@ -35,13 +35,14 @@ struct WaypointBench: AsyncParsableCommand {
     var keepReports: String?
 
     @Option(help: "Synthetic ads in the ads benchmark's large run.") var ads = 1_000_000
+    @Option(help: "An InfoShield checkout with its .venv (outside the repository), to run side by side in the ads benchmark.") var infoshield: String?
     @Option(help: .hidden) var adsFile: String?
     @Option(help: .hidden) var adsOut: String?
 
     func run() async throws {
         let sections = Set(only.split(separator: ",").map(String.init))
         if sections.contains("engine") { try EngineBench.run() }
-        if sections.contains("ads") { try AdsBench.run(count: ads) }
+        if sections.contains("ads") { try AdsBench.run(count: ads, infoShield: infoshield) }
         if sections.contains("ads-file"), let adsFile, let adsOut { try AdsBench.clusterFile(adsFile, out: adsOut) }
         guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance", "reports"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))

@@ -14,6 +14,7 @@ public struct DemoSetup: Sendable {
         ("demo-advocate", .advocate, "Demo Advocate"),
         ("demo-trainer", .trainer, "Demo Trainer"),
         ("demo-analyst", .analyst, "Demo Analyst"),
+        ("demo-investigator", .investigator, "Demo Investigator"),
     ]
     static let team = "demo-team"
 

@@ -35,6 +35,7 @@ public final class Store: Sendable {
     public let statements: Statements
     public let reports: ReportData
     public let reportDefinitions: ReportDefinitions
+    public let ads: AdWorkbench
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -67,6 +68,7 @@ public final class Store: Sendable {
         statements = Statements(shared: shared)
         reports = ReportData(shared: shared, compliance: compliance)
         reportDefinitions = ReportDefinitions(shared: shared)
+        ads = AdWorkbench(shared: shared)
     }
 
     public var database: Database { shared.database }

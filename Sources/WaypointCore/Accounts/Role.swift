@@ -21,6 +21,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case trainer
     /// Reads the de-identified reports: aggregates only, never a client, screening or contact.
     case analyst
+    /// Works the ads workbench: imports online ads and missing-person posters, reviews families of
+    /// ads and poster matches, exports lead packages. Sees no client, screening or contact.
+    case investigator
 
     public var canManageUsers: Bool { self == .admin }
     public var canReadAudit: Bool { self == .auditor || self == .admin }

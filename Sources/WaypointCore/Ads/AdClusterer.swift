@@ -5,6 +5,11 @@ public struct AdSketch: Sendable {
     public let identifiers: [String]
     public let shingles: [UInt32]
 
+    public init(identifiers: [String], shingles: [UInt32]) {
+        self.identifiers = identifiers
+        self.shingles = shingles
+    }
+
     /// Reads an ad's facts and sketch in one pass over its tokens.
     public static func read(_ text: String) -> (AdFacts, AdSketch) {
         let tokens = AdText.tokens(text)
@@ -106,6 +111,20 @@ public final class AdClusterer {
     public init() {}
 
     public var count: Int { offsets.count - 1 }
+
+    /// Facts and sketches of many ads, read on every core.
+    public static func readAll(_ texts: [String]) -> [(AdFacts, AdSketch)] {
+        var read = [(AdFacts, AdSketch)?](repeating: nil, count: texts.count)
+        let parts = min(texts.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        guard parts > 0 else { return [] }
+        read.withUnsafeMutableBufferPointer { buffer in
+            let out = Disjoint(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for index in stride(from: part, to: texts.count, by: parts) { out.base[index] = AdSketch.read(texts[index]) }
+            }
+        }
+        return read.map { $0! }
+    }
 
     /// Sketches of many ads, read on every core. Facts other than identifiers are read (and counted
     /// in the time) but not kept.

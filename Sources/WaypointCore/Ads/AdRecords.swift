@@ -17,6 +17,11 @@ public struct AdLineError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
 
     public var description: String { "line \(line): \(message)" }
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 }
 
 /// Reads ads from CSV (a header naming at least `id` and `text`) or JSON Lines (one object per

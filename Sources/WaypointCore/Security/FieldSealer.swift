@@ -59,6 +59,13 @@ public struct FieldSealer: Sendable {
         return Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key))
     }
 
+    /// `lookupDigest` for many values of one purpose, with the key derived once.
+    public func lookupDigester(purpose: String) -> @Sendable (String) -> String {
+        let base = keys[keys.keys.min()!]!
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: base, info: Data("waypoint lookup|\(purpose)".utf8), outputByteCount: 32)
+        return { value in Tokens.hex(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)) }
+    }
+
     public func open(_ stored: String, at site: SealingSite) throws -> String {
         guard stored.first == "v", let colon = stored.firstIndex(of: ":"),
               let version = Int(stored[stored.index(after: stored.startIndex)..<colon]),

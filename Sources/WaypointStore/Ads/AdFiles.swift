@@ -38,6 +38,24 @@ public enum AdFiles {
         return report
     }
 
+    /// The same for bytes already in memory (a page upload).
+    public static func read(data: Data, name: String, each: (AdRecord) throws -> Void) throws -> AdFileReport {
+        var stream = AdRecordStream(data: data, name: name)
+        var report = AdFileReport()
+        while let results = try stream.next() {
+            for result in results {
+                switch result {
+                case .success(let record):
+                    report.records += 1
+                    if AdText.isCapped(record.text) { report.capped.append(record.line) }
+                    try each(record)
+                case .failure(let error): report.errors.append(error)
+                }
+            }
+        }
+        return report
+    }
+
     /// `waypoint ads cluster`'s work, without a database: every ad's id and cluster (nil alone).
     /// The file is read on a thread of its own while the ads already read are sketched on every core.
     public static func cluster(_ path: String) throws -> (ids: [String], clusters: AdClusters, report: AdFileReport) {
@@ -99,6 +117,49 @@ private final class BatchPipe: @unchecked Sendable {
         guard !batches.isEmpty else { return nil }
         condition.broadcast()
         return batches.removeFirst()
+    }
+}
+
+/// Records of a file or of bytes, a megabyte at a time, for callers that must await between batches.
+public struct AdRecordStream {
+    private let handle: FileHandle?
+    private let data: Data?
+    private var offset = 0
+    private var reader: AdRecordReader
+    private var finished = false
+
+    public init(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw AdFileError.cannotOpen(path) }
+        let first = (try? handle.read(upToCount: 4096)) ?? Data()
+        try handle.seek(toOffset: 0)
+        self.handle = handle
+        self.data = nil
+        reader = AdRecordReader(format: AdRecordReader.format(name: path, firstBytes: first))
+    }
+
+    public init(data: Data, name: String) {
+        self.handle = nil
+        self.data = data
+        reader = AdRecordReader(format: AdRecordReader.format(name: name, firstBytes: data.prefix(4096)))
+    }
+
+    /// The next results (records and bad lines), nil at the end.
+    public mutating func next() throws -> [Result<AdRecord, AdLineError>]? {
+        guard !finished else { return nil }
+        let chunk: Data
+        if let handle {
+            chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        } else {
+            let end = min(data!.count, offset + (1 << 20))
+            chunk = data!.subdata(in: data!.startIndex + offset..<data!.startIndex + end)
+            offset = end
+        }
+        if chunk.isEmpty {
+            finished = true
+            try? handle?.close()
+            return reader.finish()
+        }
+        return reader.feed(chunk)
     }
 }
 
