@@ -75,7 +75,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Each feature's templates sit beside its routes; the build puts them side by side.
-            resources: [.copy("Resources")] + ["Accounts", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Reports", "Response", "Screening", "Shared", "Training"]
+            resources: [.copy("Resources")] + ["Accounts", "Ads", "Cases", "Crisis", "Directory", "Funds", "Housing", "Partners", "Referrals", "Reports", "Response", "Screening", "Shared", "Training"]
                 .map { .process("\($0)/Templates") },
             swiftSettings: strict
         ),

@@ -60,6 +60,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     CrisisPages(store: store, renderer: renderer).register(on: router)
     FundPages(store: store, renderer: renderer).register(on: router)
     ReportPages(store: store, renderer: renderer, policy: configuration.reportPolicy).register(on: router)
+    AdPages(store: store, renderer: renderer).register(on: router)
     HousingPages(store: store, renderer: renderer).register(on: router)
     PartnerPages(store: store, renderer: renderer).register(on: router)
     TrainingPages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)

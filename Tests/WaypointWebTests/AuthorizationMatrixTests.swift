@@ -143,6 +143,13 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/reports": .roles(reportReaders), "GET /api/v1/reports/{id}": .roles(reportReaders),
         // An organization's own report definitions: added by its administrators (the body the matrix sends is refused, nothing added).
         "GET /reports/import": .roles([.admin]), "POST /reports/import": .roles([.admin]), "POST /api/v1/report-definitions": .roles([.admin]),
+        // The ads workbench: investigators only, and only their organization's imports, families, posters and matches.
+        "GET /ads": .roles([.investigator]), "POST /ads/imports": .roles([.investigator]), "GET /ads/imports/{id}": .caseload([.investigator]),
+        "GET /ads/families/{id}": .caseload([.investigator]), "POST /ads/families/{id}/notes": .caseload([.investigator]),
+        "GET /ads/families/{id}/lead-package": .caseload([.investigator]), "GET /ads/families/{id}/lead-package.csv": .caseload([.investigator]),
+        "GET /ads/posters": .roles([.investigator]), "POST /ads/posters": .roles([.investigator]),
+        "GET /ads/posters/{id}": .caseload([.investigator]), "POST /ads/posters/{id}/notes": .caseload([.investigator]),
+        "POST /ads/matches/{id}": .caseload([.investigator]),
     ]
     static let reportReaders: Set<Role> = [.admin, .analyst]
     static let caseRoles: Set<Role> = [.caseManager, .supervisor]
@@ -290,6 +297,10 @@ struct Fixtures: Sendable {
     var courseId = ""
     var enrollmentId = ""
     var certificateCode = ""
+    var adImportId = ""
+    var adFamilyId = ""
+    var posterId = ""
+    var matchId = ""
 
     static func make(client: any TestClientProtocol, store: Store) async throws -> Fixtures {
         var fixtures = Fixtures()
@@ -367,6 +378,23 @@ struct Fixtures: Sendable {
         _ = try await store.enrollments.submit(.init(lesson: "l1"), to: fixtures.enrollmentId, in: clinician)
         _ = try await store.enrollments.submit(.init(answers: ["q1": ["a"]]), to: fixtures.enrollmentId, in: clinician)
         fixtures.certificateCode = try await store.certificates.certificate(for: fixtures.enrollmentId, in: clinician).code
+        // Two ads of one family and a poster one of them matches.
+        let investigator = fixtures.own[.investigator]!
+        fixtures.adImportId = try await store.ads.beginImport(fileName: "matrix.csv", in: investigator)
+        _ = try await store.ads.runImport(fixtures.adImportId, source: .data(Data("""
+            id,text,posted_at
+            m1,"Hi I'm Jessie, 18 yrs, new in town. Ask about my angel tattoo. Call 212-555-0144",2026-05-01
+            m2,"Hi I'm Jessie, 18 yrs, new in town. Ask about my tattoo. Call 212-555-0144",2026-05-03
+
+            """.utf8), name: "matrix.csv"), skipInvalid: false, in: investigator)
+        fixtures.adFamilyId = try #require(try await store.ads.families(in: investigator).first?.id)
+        _ = try await store.ads.importPosters(Data("""
+            case_number,name,aliases,age_at_missing,missing_since,marks,state
+            MTX-1,Jessica Okapi,Jess,15,2025-09-01,tattoo 'Angel',OK
+
+            """.utf8), name: "posters.csv", in: investigator)
+        fixtures.posterId = try #require(try await store.ads.posters(in: investigator).first?.id)
+        fixtures.matchId = try #require(try await store.ads.poster(fixtures.posterId, in: investigator).matches.first?.id)
         return fixtures
     }
 
@@ -392,7 +420,9 @@ struct Fixtures: Sendable {
             path = path.replacingOccurrences(of: name, with: value)
         }
         path = path.replacingOccurrences(of: "{code}", with: certificateCode)
-        let id = pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
+        let id = pattern.hasPrefix("/ads/imports/") ? adImportId : pattern.hasPrefix("/ads/families/") ? adFamilyId
+            : pattern.hasPrefix("/ads/posters/") ? posterId : pattern.hasPrefix("/ads/matches/") ? matchId
+            : pattern.contains("/clients/") || pattern.hasPrefix("/cases/") ? clientId
             : pattern.contains("/training/profiles/") ? own[.admin]!.userId
             : pattern.contains("/certificates/") ? certificateCode : pattern.hasPrefix("/issuers/") ? own[.admin]!.orgId
             : pattern.contains("/courses/") ? courseId : pattern.contains("/enrollments/") ? enrollmentId

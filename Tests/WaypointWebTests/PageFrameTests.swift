@@ -10,7 +10,7 @@ struct PageFrameTests {
 
     static let chrome = PageChrome(t: ["hello": "Hola"], lang: "es", pageTitle: "P", quickExitURL: "https://neutral.example/", languages: [],
                                    signedIn: true, username: "u", roleLabel: "r", csrf: "token-1", canManageUsers: false,
-                                   canReadAudit: false, canScreen: true, isEditor: false, worksCases: false, answersLine: false, keepsFunds: false, readsPartners: false, readsReports: false)
+                                   canReadAudit: false, canScreen: true, isEditor: false, worksCases: false, answersLine: false, keepsFunds: false, readsPartners: false, readsReports: false, investigates: false)
 
     func render(_ template: String, _ view: View) throws -> String {
         try MustacheTemplate(string: template).render(PageFrame(view: view, chrome: Self.chrome))

@@ -130,9 +130,11 @@ extension AdWorkbench {
     /// A note on a family or a poster, sealed; the subject must be the organization's.
     public func addNote(_ text: String, on subjectType: String, _ subjectId: String, in context: TenantContext) async throws {
         try checkRole(context)
-        let note = try AdRules.note(text)
         let table = subjectType == "family" ? "ad_clusters" : subjectType == "poster" ? "ad_posters" : ""
-        guard !table.isEmpty else { throw AccessError.notFound }
+        guard !table.isEmpty, try await database.withConnection({ db in
+            try await db.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: subjectId) AND org_id = \(bind: context.orgId)").first()
+        }) != nil else { throw AccessError.notFound }
+        let note = try AdRules.note(text)
         let now = clock.millis()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
         let id = Tokens.opaqueId()
@@ -250,6 +252,10 @@ extension AdWorkbench {
     /// Accepts or rejects a candidate, with the investigator's reason (sealed, audited).
     public func decide(_ matchId: String, accept: Bool?, reason: String, in context: TenantContext) async throws -> String {
         try checkRole(context)
+        // Another organization's match is not found, whatever the form says.
+        guard try await database.withConnection({ db in
+            try await db.raw("SELECT id FROM ad_poster_matches WHERE id = \(bind: matchId) AND org_id = \(bind: context.orgId)").first()
+        }) != nil else { throw AccessError.notFound }
         let decision = try AdRules.decision(accept: accept, reason: reason)
         let now = clock.millis()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)

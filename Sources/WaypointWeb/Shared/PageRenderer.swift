@@ -40,7 +40,7 @@ struct PageRenderer: Sendable {
             canScreen: role == .clinician, isEditor: role == .directoryEditor,
             worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false,
             keepsFunds: role.map(FundRules.mayRead) ?? false, readsPartners: role.map(PartnerRules.mayRead) ?? false,
-            readsReports: role.map(ReportRules.mayRead) ?? false)
+            readsReports: role.map(ReportRules.mayRead) ?? false, investigates: role.map(AdRules.mayInvestigate) ?? false)
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
@@ -138,4 +138,6 @@ struct PageChrome {
     let keepsFunds: Bool
     let readsPartners: Bool
     let readsReports: Bool
+    /// The ads workbench: investigators only.
+    let investigates: Bool
 }
