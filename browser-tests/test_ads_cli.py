@@ -2,6 +2,7 @@
 of Google's libphonenumber) as an oracle, and `waypoint ads cluster` on a file without a database."""
 import csv
 import json
+import pathlib
 import random
 import subprocess
 
@@ -208,3 +209,31 @@ def test_a_giant_text_is_capped_with_a_warning(tmp_path):
     done = run("ads", "cluster", str(path), "--out", str(tmp_path / "out.csv"))
     assert done.returncode == 0, done.stderr
     assert "warning: line 2" in done.stderr
+
+
+def in_workdir(args, workdir, stdin=None):
+    return subprocess.run([str(BINARY), *args], cwd=workdir, capture_output=True, text=True, timeout=300, input=stdin)
+
+
+def test_import_ads_and_posters_into_the_database(tmp_path):
+    examples = pathlib.Path(__file__).resolve().parent.parent / "examples" / "ads"
+    added = in_workdir(["user", "add", "--username", "cli-investigator", "--role", "investigator", "--org", "Ads CLI Org"],
+                       tmp_path, stdin="a long investigator passphrase\n")
+    assert added.returncode == 0, added.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text\n1,first\n2,\n", encoding="utf-8")
+    refused = in_workdir(["ads", "import", str(bad)], tmp_path)
+    assert refused.returncode != 0 and "line 3: has no text" in refused.stderr and "nothing was imported" in refused.stderr
+    done = in_workdir(["ads", "import", str(examples / "ads.csv")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Imported 300 ads" in done.stdout
+    again = in_workdir(["ads", "import", str(bad), "--skip-invalid"], tmp_path)
+    assert again.returncode == 0 and "skipped line 3" in again.stderr
+    posters = in_workdir(["ads", "posters", "import", str(examples / "posters.csv")], tmp_path)
+    assert posters.returncode == 0, posters.stderr
+    assert "Imported 5 posters" in posters.stdout
+    broken = tmp_path / "posters.csv"
+    broken.write_text("case_number,name,missing_since\nX-1,Someone,yesterday\n", encoding="utf-8")
+    refused = in_workdir(["ads", "posters", "import", str(broken)], tmp_path)
+    assert refused.returncode != 0 and "line 2: missing_since is not a date" in refused.stderr
+    assert in_workdir(["audit", "verify"], tmp_path).returncode == 0

@@ -6,7 +6,64 @@ import WaypointStore
 struct AdsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ads", abstract: "Read and group online ads (the investigators' workbench).",
-        subcommands: [Cluster.self, Extract.self])
+        subcommands: [Import.self, PostersCommand.self, Cluster.self, Extract.self, Generate.self])
+
+    /// The organization's investigator context for the command line (audited as "cli").
+    static func investigator(_ org: String?, in store: Store) async throws -> TenantContext {
+        let organization = try await UserCommand.Add.organization(named: org, in: store, create: false)
+        return TenantContext(orgId: organization.id, userId: "cli", role: .investigator, requestId: "cli-" + Tokens.opaqueId())
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import ads into the organization's workbench: read, sealed, grouped into families, compared with its posters.",
+            discussion: "The whole file is checked first: a bad line is named and nothing is imported, unless --skip-invalid leaves bad lines out. An ad whose id an earlier import brought is left as it was.")
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The ads file (CSV or JSON Lines).") var path: String
+        @Option(help: "Organization name (needed when there is more than one).") var org: String?
+        @Flag(help: "Leave out bad lines (they are listed) instead of stopping.") var skipInvalid = false
+
+        func run() async throws {
+            let (path, org, skip) = (path, org, skipInvalid)
+            let started = Date()
+            let status = try await storage.withStore(logger: makeLogger()) { store in
+                let context = try await AdsCommand.investigator(org, in: store)
+                let id = try await store.ads.beginImport(fileName: URL(fileURLWithPath: path).lastPathComponent, in: context)
+                return try await store.ads.runImport(id, source: .file(path), skipInvalid: skip, in: context)
+            }
+            for problem in status.problems.prefix(50) { FileHandle.standardError.write(Data("\(skip ? "skipped " : "")\(problem)\n".utf8)) }
+            guard status.stage == .done else {
+                throw CommandFailure("\(status.problems.count) bad line(s); nothing was imported. Fix them, or pass --skip-invalid to leave them out.")
+            }
+            print(String(format: "Imported %d ads in %.1f s.", status.done, Date().timeIntervalSince(started)))
+        }
+    }
+
+    struct PostersCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "posters", abstract: "Missing-person posters.", subcommands: [PostersImport.self])
+    }
+
+    struct PostersImport: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Import missing-person posters (CSV or JSON Lines) and compare them with the organization's ads.",
+            discussion: "Columns: case_number, name, aliases, sex, date_of_birth or age_at_missing, missing_since, height_cm, weight_kg, hair, eyes, marks, city, state (lists separated by ;). All or nothing: every bad line is named.")
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The posters file.") var path: String
+        @Option(help: "Organization name (needed when there is more than one).") var org: String?
+
+        func run() async throws {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CommandFailure("Cannot read \(path): \(error.localizedDescription)") }
+            let (path, org) = (path, org)
+            let result = try await storage.withStore(logger: makeLogger()) { store in
+                try await store.ads.importPosters(data, name: path, in: try await AdsCommand.investigator(org, in: store))
+            }
+            for problem in result.problems.prefix(50) { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            guard result.problems.isEmpty else { throw CommandFailure("\(result.problems.count) bad line(s); no poster was imported.") }
+            print("Imported \(result.imported) posters and compared them with the ads.")
+        }
+    }
 
     /// The bad lines of a file, on standard error; the command fails unless they may be skipped.
     static func reportBadLines(_ report: AdFileReport, skipInvalid: Bool) throws {
@@ -46,6 +103,30 @@ struct AdsCommand: AsyncParsableCommand {
             let joined = clusters.clusterOf.filter { $0 != nil }.count
             print(String(format: "%d ads in %.2f s (%.0f ads/s): %d families holding %d ads; %d ads alone.",
                          ids.count, seconds, Double(ids.count) / max(seconds, 0.001), clusters.clusterCount, joined, ids.count - joined))
+        }
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write invented ads (families of near-duplicates and ads alone) to try the workbench and measure it.",
+            discussion: "Nothing is from a real ad; phone numbers use the 555 exchange. With --truth, a truth column gives each ad's family (-1 alone).")
+        @Option(help: "How many ads.") var count = 1000
+        @Option(help: "The chance that each word of an ad is edited (0.02 is 2%).") var edits = 0.02
+        @Option(help: "The seed: the same seed writes the same ads.") var seed: UInt64 = 1
+        @Option(help: "Where to write the CSV.") var out: String
+        @Flag(help: "Add the truth column.") var truth = false
+
+        func run() throws {
+            let ads = SyntheticAdCorpus(count: count, editRate: edits, seed: seed).generate()
+            var csv = "id,text,posted_at,location" + (truth ? ",truth" : "") + "\n"
+            for ad in ads {
+                CSV.append([ad.id, ad.text, ad.postedAt.formatted(.iso8601), ad.location] + (truth ? [String(ad.family ?? -1)] : []), to: &csv)
+                csv += "\n"
+            }
+            do { try csv.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                throw CommandFailure("Cannot write \(out): \(error.localizedDescription)")
+            }
+            print("Wrote \(ads.count) invented ads to \(out).")
         }
     }
 
