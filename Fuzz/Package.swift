@@ -11,6 +11,7 @@ import PackageDescription
 let fuzzed: [(String, String)] = [
     ("FuzzJSON", "strict JSON check and JSONValue"), ("FuzzQuestionnaire", "Questionnaire loading"),
     ("FuzzFHIRPath", "FHIRPath parse and evaluate"), ("FuzzHSDSCSV", "HSDS CSV reader"), ("FuzzHSDSJSON", "HSDS JSON reader"),
+    ("FuzzAdText", "the ads workbench's finders"), ("FuzzAdFile", "ads and posters files"),
 ]
 
 let package = Package(

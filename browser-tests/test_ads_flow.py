@@ -48,6 +48,7 @@ def test_investigator_imports_opens_a_family_and_reviews_a_poster_match(browser,
     assert browser.find_elements(By.CSS_SELECTOR, "svg.ads-timeline circle")
     assert browser.find_elements(By.CSS_SELECTOR, "svg.ads-graph circle")
     assert browser.find_elements(By.CSS_SELECTOR, "#family-ads mark.lead-phone")
+    assert browser.find_elements(By.CSS_SELECTOR, "#family-template span.slot")
     indicators = browser.find_element(By.ID, "family-indicators").text
     assert "Lugo-Graulich" in indicators or "Whitney" in indicators or "Marinus" in indicators
     assert serious_violations(browser) == []

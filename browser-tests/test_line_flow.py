@@ -124,7 +124,7 @@ def test_anonymous_call_to_a_case(browser, own_server):
     browser.find_element(By.ID, "nav-housing").click()
     wait_for(browser, "site-list")
     free_before = int(browser.find_element(By.CSS_SELECTOR, "#site-list .site-free").text)
-    browser.find_element(By.CSS_SELECTOR, "#site-list form button").click()
+    follow(browser, By.CSS_SELECTOR, "#site-list form button")
     wait_for(browser, "site-list")
     assert ADDRESS in browser.find_element(By.CSS_SELECTOR, "#site-list .site-address").text  # asked for, and logged
     browser.get(f"{server.url}/cases/{lantern['id']}")
@@ -140,7 +140,7 @@ def test_anonymous_call_to_a_case(browser, own_server):
     assert int(browser.find_element(By.CSS_SELECTOR, "#site-list .site-free").text) == free_before - 1
     browser.get(f"{server.url}/cases/{lantern['id']}")
     wait_for(browser, "stay-list")
-    browser.find_element(By.CSS_SELECTOR, "#stay-list button.check-out").click()
+    follow(browser, By.CSS_SELECTOR, "#stay-list button.check-out")
     wait_for(browser, "stay-list")
     row = browser.find_element(By.CSS_SELECTOR, "#stay-list tr")
     assert row.get_attribute("data-open") == "false" and "2 nights" in row.text

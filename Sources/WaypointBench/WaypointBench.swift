@@ -18,7 +18,7 @@ struct WaypointBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 64
     @Option(help: "Seconds per measurement.") var seconds = 10
     @Option(help: "Seconds of warm-up before each measurement.") var warmup = 2
-    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance, reports, ads (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance,reports"
+    @Option(help: "Sections to run: auth, engine, screenings, store, directory, cases, crisis, compliance, reports, ads, ads-store (comma-separated).") var only = "auth,engine,screenings,directory,cases,crisis,compliance,reports"
     @Option(help: "Databases to measure: sqlite, postgres (comma-separated; postgres needs DATABASE_URL).") var backends = "sqlite,postgres"
     @Option(help: "Service-at-location rows in the synthetic directory.") var sites = 250_000
     @Option(help: "Passes over the 200 directory queries.") var passes = 3
@@ -44,7 +44,7 @@ struct WaypointBench: AsyncParsableCommand {
         if sections.contains("engine") { try EngineBench.run() }
         if sections.contains("ads") { try AdsBench.run(count: ads, infoShield: infoshield) }
         if sections.contains("ads-file"), let adsFile, let adsOut { try AdsBench.clusterFile(adsFile, out: adsOut) }
-        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance", "reports"]) else { return }
+        guard !sections.isDisjoint(with: ["auth", "screenings", "store", "directory", "cases", "crisis", "compliance", "reports", "ads-store"]) else { return }
         let wanted = Set(self.backends.split(separator: ",").map(String.init))
         var backends: [(String, DatabaseLocation)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-bench-" + UUID().uuidString)
@@ -87,6 +87,12 @@ struct WaypointBench: AsyncParsableCommand {
             for (name, location) in backends {
                 try await TrainingBench.run(name: name, location: try await Self.separate(location, file: folder.appendingPathComponent("compliance.sqlite")),
                                             keyFile: folder.appendingPathComponent("master.key").path, staff: complianceStaff)
+            }
+        }
+        if sections.contains("ads-store") {
+            for (name, location) in backends {
+                try await AdsStoreBench.run(name: name, location: try await Self.separate(location, file: folder.appendingPathComponent("ads.sqlite")),
+                                            keyFile: folder.appendingPathComponent("master.key").path, count: ads, folder: folder)
             }
         }
         if sections.contains("reports") {

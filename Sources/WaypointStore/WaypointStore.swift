@@ -79,7 +79,7 @@ public final class Store: Sendable {
     /// What must run while the store serves requests: the database's services and the audit
     /// sequencer's steady beat.
     public var services: [any Service] {
-        database.services + [AuditSequencerService(sequencer: audit.sequencer)]
+        database.services + [AuditSequencerService(sequencer: audit.sequencer), AdRetentionService(ads: ads)]
     }
 
     /// Opens the database and the key file, and brings the schema up to date.

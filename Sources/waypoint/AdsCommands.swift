@@ -6,7 +6,7 @@ import WaypointStore
 struct AdsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ads", abstract: "Read and group online ads (the investigators' workbench).",
-        subcommands: [Import.self, PostersCommand.self, Cluster.self, Extract.self, Generate.self])
+        subcommands: [Import.self, PostersCommand.self, Retention.self, Cluster.self, Extract.self, Generate.self])
 
     /// The organization's investigator context for the command line (audited as "cli").
     static func investigator(_ org: String?, in store: Store) async throws -> TenantContext {
@@ -36,6 +36,27 @@ struct AdsCommand: AsyncParsableCommand {
                 throw CommandFailure("\(status.problems.count) bad line(s); nothing was imported. Fix them, or pass --skip-invalid to leave them out.")
             }
             print(String(format: "Imported %d ads in %.1f s.", status.done, Date().timeIntervalSince(started)))
+        }
+    }
+
+    struct Retention: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set how many days the organization keeps imported ads, posters and notes (30–3650; 365 by default).",
+            discussion: "Older ones are removed within the hour by the running server.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "Days to keep.") var days: Int
+        @Option(help: "Organization name (needed when there is more than one).") var org: String?
+
+        func run() async throws {
+            let (days, org) = (days, org)
+            try await storage.withStore(logger: makeLogger()) { store in
+                let organization = try await UserCommand.Add.organization(named: org, in: store, create: false)
+                let admin = TenantContext(orgId: organization.id, userId: "cli", role: .admin, requestId: "cli-" + Tokens.opaqueId())
+                do { try await store.ads.setRetention(days: days, in: admin) } catch let error as AdError {
+                    throw CommandFailure(Localizer(.en)[error.messageKey])
+                }
+            }
+            print("Imported ads, posters and notes are now kept \(days) days.")
         }
     }
 

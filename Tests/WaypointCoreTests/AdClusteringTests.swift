@@ -165,3 +165,40 @@ struct AdRecordReaderTests {
         #expect(AdRecordReader.format(name: "ads", firstBytes: Data("id,text".utf8)) == .csv)
     }
 }
+
+@Suite("A family's template and slots")
+struct AdTemplateTests {
+    @Test("shared words are the template; where ads differ is a slot with its values")
+    func slots() throws {
+        let template = try #require(AdTemplate.summarize([
+            "Hi I'm Jade, now in Houston. Call me", "Hi I'm Coco, now in Dallas. Call me",
+            "Hi I'm Mia, now in Miami. Call me", "Hi I'm Jade, now in Tampa. Call me",
+        ]))
+        #expect(template.parts.count == 5)
+        #expect(template.parts[0] == .text("hi i m"))
+        guard case .slot(let names, let others) = template.parts[1] else { Issue.record("no name slot"); return }
+        #expect(names.first?.value == "jade" && names.first?.ads == 2 && names.count == 3 && others == 0)
+        #expect(template.parts[2] == .text("now in"))
+        guard case .slot(let cities, _) = template.parts[3] else { Issue.record("no city slot"); return }
+        #expect(Set(cities.map(\.value)) == ["houston", "dallas", "miami", "tampa"])
+        #expect(template.parts[4] == .text("call me"))
+    }
+
+    @Test("a stray edit in one ad of many is not a slot")
+    func strayEdit() throws {
+        var texts = Array(repeating: "sweet and friendly personality come relax with me tonight", count: 9)
+        texts.append("sweet and friendly personality come velvet relax with me tonight")
+        let template = try #require(AdTemplate.summarize(texts))
+        #expect(template.parts == [.text("sweet and friendly personality come relax with me tonight")])
+        #expect(template.templateShare == 1)
+    }
+
+    @Test("on the generator's families, the template is most of the skeleton")
+    func generated() throws {
+        let ads = SyntheticAdCorpus(count: 400, editRate: 0.02, seed: 12).generate()
+        let family = ads.filter { $0.family == ads.compactMap(\.family).first }.map(\.text)
+        let template = try #require(AdTemplate.summarize(family))
+        #expect(template.templateShare > 0.6)
+        #expect(template.parts.contains { if case .slot = $0 { true } else { false } })
+    }
+}

@@ -114,31 +114,13 @@ public final class AdClusterer {
 
     /// Facts and sketches of many ads, read on every core.
     public static func readAll(_ texts: [String]) -> [(AdFacts, AdSketch)] {
-        var read = [(AdFacts, AdSketch)?](repeating: nil, count: texts.count)
-        let parts = min(texts.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        guard parts > 0 else { return [] }
-        read.withUnsafeMutableBufferPointer { buffer in
-            let out = Disjoint(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                for index in stride(from: part, to: texts.count, by: parts) { out.base[index] = AdSketch.read(texts[index]) }
-            }
-        }
-        return read.map { $0! }
+        Parallel.map(texts) { AdSketch.read($0) }
     }
 
     /// Sketches of many ads, read on every core. Facts other than identifiers are read (and counted
     /// in the time) but not kept.
     public static func sketches(_ texts: [String]) -> [AdSketch] {
-        var sketches = [AdSketch?](repeating: nil, count: texts.count)
-        let parts = min(texts.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        guard parts > 0 else { return [] }
-        sketches.withUnsafeMutableBufferPointer { buffer in
-            let out = Disjoint(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                for index in stride(from: part, to: texts.count, by: parts) { out.base[index] = AdSketch.read(texts[index]).1 }
-            }
-        }
-        return sketches.map { $0! }
+        Parallel.map(texts) { AdSketch.read($0).1 }
     }
 
     public func add(_ sketch: AdSketch) {
@@ -298,6 +280,31 @@ public final class AdClusterer {
         }
         let union = a.count + b.count - common
         return union == 0 ? 0 : Double(common) / Double(union)
+    }
+}
+
+/// Work on every core: each item's result is computed by one worker and written at its own index.
+public enum Parallel {
+    public static func map<T, U>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
+        let parts = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        guard parts > 0 else { return [] }
+        let count = items.count
+        var results = [U?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = Disjoint(buffer.baseAddress!)
+            items.withUnsafeBufferPointer { input in
+                let source = Disjoint(UnsafeMutablePointer(mutating: input.baseAddress!))
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    for index in stride(from: part, to: count, by: parts) { out.base[index] = transform(source.base[index]) }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The same for work that may fail: the first failure (in item order) is thrown.
+    public static func tryMap<T, U>(_ items: [T], _ transform: @Sendable (T) throws -> U) throws -> [U] {
+        try map(items) { item in Result { try transform(item) } }.map { try $0.get() }
     }
 }
 

@@ -42,6 +42,7 @@ public enum AdError: UserFacingError, Equatable {
     case reasonRequired
     case noteEmpty
     case tooLong
+    case retentionOutOfRange
 
     public var messageKey: String {
         switch self {
@@ -52,6 +53,7 @@ public enum AdError: UserFacingError, Equatable {
         case .reasonRequired: "error_ads_reason_required"
         case .noteEmpty: "error_ads_note_empty"
         case .tooLong: "error_ads_too_long"
+        case .retentionOutOfRange: "error_ads_retention"
         }
     }
 
@@ -63,6 +65,7 @@ public enum AdError: UserFacingError, Equatable {
         case .decisionMissing: "decision"
         case .reasonRequired: "reason"
         case .noteEmpty, .tooLong: "note"
+        case .retentionOutOfRange: "days"
         }
     }
 

@@ -166,27 +166,32 @@ public struct AdWorkbench: Repository {
         })
         let records = all.indices.filter { !known.contains(digests[$0]) }.map { all[$0] }
         guard !records.isEmpty else { return }
-        let read = AdClusterer.readAll(records.map(\.text))
         let now = clock.millis()
+        let orgId = context.orgId
+        // Reading, encoding and sealing each ad is most of an import's time: every core takes a share.
+        let prepared = try Parallel.tryMap(records) { record -> PreparedAd in
+            let id = Tokens.opaqueId()
+            let (facts, sketch) = AdSketch.read(record.text)
+            let sealed = sealer.row(id, in: "ads", of: orgId)
+            let encoder = JSONEncoder()
+            let meta = AdMeta(externalId: record.id, site: record.site, location: record.location, url: record.url, line: record.line)
+            return PreparedAd(
+                id: id, external: digest("external:" + record.id), text: try sealed.seal(AdText.capped(record.text), column: "text"),
+                facts: try sealed.seal(String(decoding: try encoder.encode(facts), as: UTF8.self), column: "facts"),
+                meta: try sealed.seal(String(decoding: try encoder.encode(meta), as: UTF8.self), column: "meta"),
+                postedAt: record.postedAt?.millis, keys: Self.keys(facts).map { ($0.kind, digest($0.value)) },
+                sketch: sketch, part: AdSummaryPart(facts, postedAt: record.postedAt))
+        }
         var rows: [SQLQueryString] = []
         var keyRows: [SQLQueryString] = []
-        for (index, record) in records.enumerated() {
-            let id = Tokens.opaqueId()
-            let (facts, sketch) = read[index]
-            let sealed = sealer.row(id, in: "ads", of: context.orgId)
-            let meta = AdMeta(externalId: record.id, site: record.site, location: record.location, url: record.url, line: record.line)
+        for ad in prepared {
             rows.append("""
-                (\(bind: id), \(bind: context.orgId), \(bind: importId), \(bind: digest("external:" + record.id)),
-                 \(bind: try sealed.seal(AdText.capped(record.text), column: "text")),
-                 \(bind: try sealed.seal(String(decoding: try JSONEncoder().encode(facts), as: UTF8.self), column: "facts")),
-                 \(bind: try sealed.seal(String(decoding: try JSONEncoder().encode(meta), as: UTF8.self), column: "meta")),
-                 \(bind: record.postedAt?.millis), \(bind: now))
+                (\(bind: ad.id), \(bind: orgId), \(bind: importId), \(bind: ad.external), \(bind: ad.text), \(bind: ad.facts), \(bind: ad.meta),
+                 \(bind: ad.postedAt), \(bind: now))
                 """)
-            for key in Self.keys(facts) {
-                keyRows.append("(\(bind: context.orgId), \(bind: id), \(bind: key.kind), \(bind: digest(key.value)))")
-            }
-            fresh.sketches[id] = sketch
-            fresh.parts[id] = AdSummaryPart(facts, postedAt: record.postedAt)
+            for key in ad.keys { keyRows.append("(\(bind: orgId), \(bind: ad.id), \(bind: key.0), \(bind: key.1))") }
+            fresh.sketches[ad.id] = ad.sketch
+            fresh.parts[ad.id] = ad.part
         }
         let (adRows, keyRowsToInsert) = (rows, keyRows)
         try await database.transaction { db in
@@ -200,6 +205,18 @@ public struct AdWorkbench: Repository {
                 try await db.raw("INSERT INTO ad_keys (org_id, ad_id, kind, key_digest) VALUES \(slice.joined(separator: ", "))").run()
             }
         }
+    }
+
+    struct PreparedAd: Sendable {
+        let id: String
+        let external: String
+        let text: String
+        let facts: String
+        let meta: String
+        let postedAt: Int64?
+        let keys: [(String, String)]
+        let sketch: AdSketch
+        let part: AdSummaryPart
     }
 
     /// The keys an ad is found by: its identifiers, and its names under their matching keys.

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import SQLKit
 import WaypointCore
 
@@ -336,6 +337,16 @@ extension AdWorkbench {
 
     // MARK: Retention
 
+    /// Sets how long the organization keeps imported ads, posters and notes (an administrator's policy, 30–3650 days).
+    public func setRetention(days: Int, in context: TenantContext) async throws {
+        guard context.role == .admin else { throw AccessError.forbidden }
+        guard (30...3650).contains(days) else { throw AdError.retentionOutOfRange }
+        try await database.transaction { db in
+            try await db.raw("UPDATE organizations SET ads_retention_days = \(bind: Int64(days)) WHERE id = \(bind: context.orgId)").run()
+            try await audit.append(AuditEvent(context, action: "ads.retention", objectType: "organization", objectId: context.orgId), on: db)
+        }
+    }
+
     /// Removes ads, families, posters, matches and notes older than each organization's retention.
     public func purgeExpired() async throws -> Int {
         let now = clock.millis()
@@ -371,6 +382,22 @@ extension AdWorkbench {
                 removed += old.count
             }
             return removed
+        }
+    }
+}
+
+/// Removes ads past their organization's retention once an hour (the first time a minute after start).
+struct AdRetentionService: Service {
+    let ads: AdWorkbench
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            var wait: Duration = .seconds(60)
+            while !Task.isCancelled {
+                try await Task.sleep(for: wait)
+                _ = try? await ads.purgeExpired()
+                wait = .seconds(3600)
+            }
         }
     }
 }

@@ -72,7 +72,12 @@ struct AdViews {
         let graph: String
         let notes: [NoteRow]
         let printable: Bool
+        let template: [TemplatePart]
+        let templateShare: String?
     }
+
+    struct TemplatePart { let text: String?; let values: [SlotValue]; let isSlot: Bool; let others: Int }
+    struct SlotValue { let value: String; let ads: Int }
 
     struct Counted { let value: String; let ads: Int }
     struct IndicatorRow { let label: String; let evidence: String; let source: String; let meaning: String; let ads: Int }
@@ -91,6 +96,7 @@ struct AdViews {
     struct NoteRow { let author: String; let text: String; let when: String }
 
     func family(_ record: AdFamilyRecord, printable: Bool = false) -> FamilyPage {
+        let template = AdTemplate.summarize(record.ads.map(\.text))
         let anchors = Dictionary(uniqueKeysWithValues: record.ads.enumerated().map { ($0.element.id, "ad-\($0.offset + 1)") })
         return FamilyPage(
             id: record.id, size: record.summary.size, period: period(record.summary), moreAds: record.moreAds,
@@ -109,7 +115,12 @@ struct AdViews {
             timeline: AdGraphics.timeline(record.ads, anchors: anchors, strings: strings),
             graph: AdGraphics.identifierGraph(record, anchors: anchors, strings: strings),
             notes: record.notes.map { NoteRow(author: $0.author, text: $0.text, when: day($0.createdAt)) },
-            printable: printable)
+            printable: printable, template: template?.parts.map { part in
+                switch part {
+                case .text(let text): TemplatePart(text: text, values: [], isSlot: false, others: 0)
+                case .slot(let values, let others): TemplatePart(text: nil, values: values.map { SlotValue(value: $0.value, ads: $0.ads) }, isSlot: true, others: others)
+                }
+            } ?? [], templateShare: template.map { String(Int(($0.templateShare * 100).rounded())) + "%" })
     }
 
     /// The ad's text cut at every span the finders marked, so the page can highlight each.
