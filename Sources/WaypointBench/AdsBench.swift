@@ -7,6 +7,30 @@ import WaypointStore
 /// edits, and extraction plus clustering of a large corpus with its peak memory.
 enum AdsBench {
     static func run(count: Int, infoShield: String?) throws {
+        do {
+            // Where one ad's reading goes (one core, 20,000 ads).
+            let texts = SyntheticAdCorpus(count: 20_000, editRate: 0.02, seed: 3).generate().map(\.text)
+            func time(_ label: String, _ body: (String) -> Void) {
+                let start = Date()
+                for text in texts { body(text) }
+                print(String(format: "ads: %@ %.1f µs an ad", label, Date().timeIntervalSince(start) / Double(texts.count) * 1e6))
+            }
+            time("tokens") { _ = AdText.tokens($0) }
+            let tokens = texts.map(AdText.tokens)
+            var index = 0
+            func each(_ label: String, _ body: ([AdToken]) -> Void) {
+                let start = Date()
+                for list in tokens { body(list) }
+                index += 1
+                print(String(format: "ads: %@ %.1f µs an ad", label, Date().timeIntervalSince(start) / Double(tokens.count) * 1e6))
+            }
+            each("phones") { _ = PhoneFinder.find(in: $0) }
+            each("emails+handles") { let e = ContactFinder.emails(in: $0); _ = ContactFinder.handles(in: $0, emails: e) }
+            each("ages+prices+ids+names") { _ = DetailFinder.ages(in: $0); _ = DetailFinder.prices(in: $0); _ = DetailFinder.postIds(in: $0); _ = DetailFinder.names(in: $0) }
+            each("places") { _ = Gazetteer.shipped.places(in: $0) }
+            each("indicators") { _ = IndicatorLexicon.shipped.hits(in: $0, facts: AdFacts()) }
+            each("shingles") { _ = AdSketch.shingles($0) }
+        }
         if let infoShield { try compareWithInfoShield(at: infoShield) }
         print("== ads: clustering quality on synthetic families (pairwise precision / recall, ARI)")
         for editRate in [0.0, 0.02, 0.05, 0.08] {

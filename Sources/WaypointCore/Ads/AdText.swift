@@ -35,16 +35,24 @@ public enum AdText {
 
     public static func tokens(_ original: String) -> [AdToken] {
         let text = capped(original)
+        var copy = text
+        // Read as UTF-8 bytes (decoded by hand): iterating Unicode scalars and building each token
+        // scalar by scalar cost three times as much.
+        return copy.withUTF8 { tokens(utf8: $0) }
+    }
+
+    static func tokens(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [AdToken] {
         var tokens: [AdToken] = []
-        tokens.reserveCapacity(text.utf8.count / 4)
-        var current = String.UnicodeScalarView()
+        tokens.reserveCapacity(bytes.count / 4)
+        var current: [UInt8] = []
+        current.reserveCapacity(64)
         var currentKind: AdToken.Kind? = nil
         var start = 0, offset = 0
         var spaceBefore = true, pendingSpace = true
         var capitalized = false, disguised = false
         func flush(at end: Int) {
             guard let kind = currentKind else { return }
-            tokens.append(AdToken(kind: kind, text: String(current), start: start, end: end,
+            tokens.append(AdToken(kind: kind, text: String(decoding: current, as: UTF8.self), start: start, end: end,
                                   spaceBefore: spaceBefore, capitalized: capitalized, disguised: disguised))
             current.removeAll(keepingCapacity: true)
             currentKind = nil
@@ -57,15 +65,34 @@ public enum AdText {
             capitalized = upper
             disguised = changed
         }
-        for scalar in text.unicodeScalars {
-            let width = utf8Width(scalar)
+        func append(_ scalar: Unicode.Scalar) {
+            if scalar.value < 0x80 { current.append(UInt8(scalar.value)) } else { current.append(contentsOf: UTF8.encode(scalar)!) }
+        }
+        let count = bytes.count
+        while offset < count {
+            let lead = bytes[offset]
+            var value = UInt32(lead), width = 1
+            if lead >= 0xF0, offset + 3 < count {
+                value = (UInt32(lead & 0x07) << 18) | (UInt32(bytes[offset + 1] & 0x3F) << 12) | (UInt32(bytes[offset + 2] & 0x3F) << 6) | UInt32(bytes[offset + 3] & 0x3F)
+                width = 4
+            } else if lead >= 0xE0, offset + 2 < count {
+                value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[offset + 1] & 0x3F) << 6) | UInt32(bytes[offset + 2] & 0x3F)
+                width = 3
+            } else if lead >= 0xC0, offset + 1 < count {
+                value = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[offset + 1] & 0x3F)
+                width = 2
+            }
             defer { offset += width }
-            let folded = fold(scalar)
-            switch folded {
+            // The common case first: a lowercase ASCII letter or digit continuing the token.
+            if lead < 0x80 {
+                if lead >= 0x61 && lead <= 0x7A, currentKind == .word { current.append(lead); continue }
+                if lead >= 0x30 && lead <= 0x39, currentKind == .number { current.append(lead); continue }
+            }
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            switch fold(scalar) {
             case .ignore:
                 // A zero-width space or a keycap inside a number or word is a disguise.
                 if currentKind != nil { disguised = true }
-                continue
             case .space:
                 flush(at: offset)
                 pendingSpace = true
@@ -75,18 +102,18 @@ public enum AdText {
                     begin(.number, changed: changed, upper: false)
                 }
                 disguised = disguised || changed
-                current.append(digit)
+                append(digit)
             case .letter(let letter, let upper, let changed):
                 if currentKind != .word {
                     flush(at: offset)
                     begin(.word, changed: changed, upper: upper)
                 }
                 disguised = disguised || changed
-                current.append(letter)
+                append(letter)
             case .symbol(let symbol):
                 flush(at: offset)
                 begin(.symbol, changed: false, upper: false)
-                current.append(symbol)
+                append(symbol)
                 flush(at: offset + width)
             }
         }

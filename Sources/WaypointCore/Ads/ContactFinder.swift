@@ -1,7 +1,7 @@
 /// E-mail addresses and social-media handles, written plainly or spelled out to dodge scrapers
 /// ("jade at gmail dot com", "jade[at]gmail(dot)com", "IG: jade.x", "snap - jadex").
-enum ContactFinder {
-    static func emails(in tokens: [AdToken]) -> [FoundValue] {
+public enum ContactFinder {
+    public static func emails(in tokens: [AdToken]) -> [FoundValue] {
         var found: [FoundValue] = []
         var index = 0
         while index < tokens.count {
@@ -91,7 +91,7 @@ enum ContactFinder {
         return (tokens[first..<end].map(\.text).joined(), first)
     }
 
-    static func handles(in tokens: [AdToken], emails: [FoundValue]) -> [FoundHandle] {
+    public static func handles(in tokens: [AdToken], emails: [FoundValue]) -> [FoundHandle] {
         var found: [FoundHandle] = []
         var index = 0
         while index < tokens.count {

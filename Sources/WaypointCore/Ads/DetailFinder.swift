@@ -1,10 +1,10 @@
 /// Stated ages, prices, post ids and names: short patterns around a number or a cue word.
-enum DetailFinder {
+public enum DetailFinder {
     // MARK: Ages
 
     /// "22 yrs", "22yo", "22 y/o", "age: 22", "I'm 22", "tengo 20 años". Ages 12–79; a number that is
     /// a price ("I'm 200 an hour") is not an age.
-    static func ages(in tokens: [AdToken]) -> [FoundValue] {
+    public static func ages(in tokens: [AdToken]) -> [FoundValue] {
         var found: [FoundValue] = []
         for (index, token) in tokens.enumerated() where token.kind == .number {
             guard token.text.utf8.count == 2, let age = Int(token.text), (12...79).contains(age) else { continue }
@@ -62,7 +62,7 @@ enum DetailFinder {
     // MARK: Prices
 
     /// "$150", "150$", "150 roses", "150🌹", "150/hr", "hh 100", "qv: 80". Amounts 20–10,000.
-    static func prices(in tokens: [AdToken]) -> [FoundPrice] {
+    public static func prices(in tokens: [AdToken]) -> [FoundPrice] {
         var found: [FoundPrice] = []
         for (index, token) in tokens.enumerated() where token.kind == .number {
             guard token.text.utf8.count <= 5, let amount = Int(token.text), (20...10_000).contains(amount) else { continue }
@@ -110,7 +110,7 @@ enum DetailFinder {
     // MARK: Post ids
 
     /// "Post ID: 88231", "ad #4471", "ref A77K2", "listing no. 2231": at least four characters, one a digit.
-    static func postIds(in tokens: [AdToken]) -> [FoundValue] {
+    public static func postIds(in tokens: [AdToken]) -> [FoundValue] {
         var found: [FoundValue] = []
         var index = 0
         while index < tokens.count {
@@ -144,7 +144,7 @@ enum DetailFinder {
     /// "my name is Jade", "name: Jade", "I'm Jade", "call me Jade", "ask for Jade", "aka Coco",
     /// "me llamo Jade". The name must be capitalized (unless the whole ad shouts in capitals) and not a
     /// common word ("I'm new", "I'm available").
-    static func names(in tokens: [AdToken]) -> [FoundValue] {
+    public static func names(in tokens: [AdToken]) -> [FoundValue] {
         let words = tokens.filter { $0.kind == .word }
         let shouting = words.count >= 4 && words.filter(\.capitalized).count * 10 >= words.count * 8
         var found: [FoundValue] = []

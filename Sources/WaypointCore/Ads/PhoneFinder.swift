@@ -196,6 +196,9 @@ public enum PhoneFinder {
 
     /// "five", "fivefive", "cinco", "oh" → digits; nil when the word is anything else.
     static func spelledDigits(_ word: String) -> [UInt8]? {
+        // Most words are not digits: the first two letters settle it without a look-up.
+        var bytes = word.utf8.makeIterator()
+        guard let first = bytes.next(), let second = bytes.next(), spelledStarts.contains(UInt16(first) << 8 | UInt16(second)) else { return nil }
         if let digit = spelled[word] { return [digit] }
         var digits: [UInt8] = []
         var rest = Substring(word)
@@ -211,6 +214,11 @@ public enum PhoneFinder {
         }
         return digits.count >= 2 ? digits : nil
     }
+
+    static let spelledStarts: Set<UInt16> = Set(spelled.keys.map { word in
+        let bytes = Array(word.utf8)
+        return UInt16(bytes[0]) << 8 | UInt16(bytes[1])
+    })
 
     static let spelled: [String: UInt8] = [
         "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -51,7 +51,9 @@ public enum PosterMatcher {
     public static func nameKeys(_ name: String) -> Set<String> {
         let folded = fold(name)
         guard !folded.isEmpty else { return [] }
-        var keys: Set<String> = ["n:" + folded, "s:" + soundex(folded)]
+        // Soundex finds the same name too; the name itself only where Soundex has nothing to say (non-Latin letters).
+        let code = soundex(folded)
+        var keys: Set<String> = [code.isEmpty ? "n:" + folded : "s:" + code]
         for group in Nicknames.shipped.groups(of: folded) { keys.insert("g:\(group)") }
         return keys
     }

@@ -18,7 +18,7 @@ extension AdWorkbench {
         let earlier = ids.filter { sketches[$0] == nil }
         for slice in earlier.chunks(of: 2_000) {
             let loaded = try await database.withConnection { db in
-                try await db.raw("SELECT id, text_sealed, facts_sealed, posted_at FROM ads WHERE id IN (\(binds: slice))").all()
+                try await db.raw("SELECT id, text_sealed, posted_at FROM ads WHERE id IN (\(binds: slice))").all()
             }
             var texts: [String] = [], rowIds: [String] = [], posted: [Date?] = []
             for row in loaded {

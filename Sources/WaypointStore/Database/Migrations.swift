@@ -536,7 +536,8 @@ enum Migrations {
             """,
         ] },
         Migration(version: 27, name: "ads workbench: imported ads, their keys, families and links, posters, matches, notes") { _ in [
-            // Texts, facts and every column an ad's author or subject could be found by are sealed; only
+            // Texts and every column an ad's author or subject could be found by are sealed (facts are read
+            // again from the text); only
             // the posting time (for timelines) and keyed digests (for joins) are in the clear.
             """
             CREATE TABLE ad_imports (
@@ -548,16 +549,15 @@ enum Migrations {
             """
             CREATE TABLE ads (
                 id TEXT PRIMARY KEY, org_id TEXT NOT NULL, import_id TEXT NOT NULL, external_digest TEXT NOT NULL,
-                text_sealed TEXT NOT NULL, facts_sealed TEXT NOT NULL, meta_sealed TEXT NOT NULL, posted_at BIGINT,
+                text_sealed TEXT NOT NULL, meta_sealed TEXT NOT NULL, posted_at BIGINT,
                 cluster_id TEXT, created_at BIGINT NOT NULL)
             """,
             "CREATE UNIQUE INDEX ads_external ON ads (org_id, external_digest)",
             "CREATE INDEX ads_cluster ON ads (org_id, cluster_id, posted_at)",
             "CREATE INDEX ads_created ON ads (org_id, created_at)",
-            // Phones, e-mails, handles and name keys, as keyed digests: ads that share one, posters that name one.
+            // The keys posters look ads up by (names under Soundex and nickname keys), as keyed digests.
             "CREATE TABLE ad_keys (org_id TEXT NOT NULL, ad_id TEXT NOT NULL, kind TEXT NOT NULL, key_digest TEXT NOT NULL)",
             "CREATE INDEX ad_keys_digest ON ad_keys (org_id, key_digest)",
-            "CREATE INDEX ad_keys_ad ON ad_keys (ad_id)",
             """
             CREATE TABLE ad_clusters (
                 id TEXT PRIMARY KEY, org_id TEXT NOT NULL, size BIGINT NOT NULL, first_posted BIGINT, last_posted BIGINT,
