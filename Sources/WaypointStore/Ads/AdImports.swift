@@ -71,6 +71,10 @@ public struct AdWorkbench: Repository {
             var stream = try source.stream()
             // While one batch is written (SQLite writes on one thread), the next is read and sealed on the cores.
             var writing: Task<[PreparedAd], any Error>?
+            // An organization's first import has nothing to be a duplicate of.
+            let hadAds = try await database.withConnection { db in
+                try await db.raw("SELECT id FROM ads WHERE org_id = \(bind: context.orgId) LIMIT 1").first() != nil
+            }
             func hand(_ records: [AdRecord]) async throws {
                 let prepared = try prepare(records, sealer: sealer, orgId: context.orgId)
                 if let written = try await writing?.value {
@@ -79,7 +83,7 @@ public struct AdWorkbench: Repository {
                     try await progress(id, stage: .importing, total: check.records, done: done)
                 }
                 let store = self
-                writing = Task { try await store.write(prepared, importId: id, orgId: context.orgId) }
+                writing = Task { try await store.write(prepared, importId: id, orgId: context.orgId, checkKnown: hadAds) }
             }
             while let results = try stream.next() {
                 batch += results.compactMap { try? $0.get() }
@@ -193,10 +197,10 @@ public struct AdWorkbench: Repository {
 
     /// Writes a batch in one transaction; returns the ads written. A line whose id an earlier import
     /// already brought is left as it was (importing a file twice adds nothing).
-    private func write(_ all: [PreparedAd], importId: String, orgId: String) async throws -> [PreparedAd] {
+    private func write(_ all: [PreparedAd], importId: String, orgId: String, checkKnown: Bool) async throws -> [PreparedAd] {
         let now = clock.millis()
         return try await database.transaction { db in
-            let known = Set(try await db.raw("""
+            let known = !checkKnown ? [] : Set(try await db.raw("""
                 SELECT external_digest FROM ads WHERE org_id = \(bind: orgId) AND external_digest IN (\(binds: all.map(\.external)))
                 """).all().map { try $0.decode(column: "external_digest", as: String.self) })
             let prepared = all.filter { !known.contains($0.external) }
