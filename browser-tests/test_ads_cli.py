@@ -2,6 +2,7 @@
 of Google's libphonenumber) as an oracle, and `waypoint ads cluster` on a file without a database."""
 import csv
 import json
+import os
 import pathlib
 import random
 import subprocess
@@ -212,7 +213,10 @@ def test_a_giant_text_is_capped_with_a_warning(tmp_path):
 
 
 def in_workdir(args, workdir, stdin=None):
-    return subprocess.run([str(BINARY), *args], cwd=workdir, capture_output=True, text=True, timeout=300, input=stdin)
+    """The command line on its own SQLite database in `workdir` (never the suite's PostgreSQL)."""
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([str(BINARY), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=300, input=stdin)
 
 
 def test_import_ads_and_posters_into_the_database(tmp_path):

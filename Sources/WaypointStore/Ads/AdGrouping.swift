@@ -8,8 +8,12 @@ extension AdWorkbench {
     /// ads were in it before, so a bookmarked family page and its notes stay with it.
     func regroup(fresh: FreshAds, sealer: FieldSealer, in context: TenantContext) async throws {
         let rows = try await database.withConnection { db in
-            try await db.raw("SELECT id, cluster_id FROM ads WHERE org_id = \(bind: context.orgId) ORDER BY created_at, id").all()
-                .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "cluster_id", as: String?.self)) }
+            try await db.raw("""
+                SELECT a.id, m.cluster_id, a.posted_at FROM ads a LEFT JOIN ad_members m ON m.ad_id = a.id
+                WHERE a.org_id = \(bind: context.orgId) ORDER BY a.created_at, a.id
+                """).all()
+                .map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "cluster_id", as: String?.self),
+                        try $0.decode(column: "posted_at", as: Int64?.self)) }
         }
         let ids = rows.map(\.0)
         var parts = fresh.parts
@@ -48,55 +52,54 @@ extension AdWorkbench {
             taken.insert(familyIds[cluster])
         }
         let now = clock.millis()
-        var clusterRows: [SQLQueryString] = []
-        for (cluster, ads) in members.enumerated() {
-            let summary = AdFamilySummary(ads.compactMap { parts[ids[$0]] })
-            let sealed = try sealer.row(familyIds[cluster], in: "ad_clusters", of: context.orgId)
-                .seal(String(decoding: try JSONEncoder().encode(summary), as: UTF8.self), column: "summary")
-            clusterRows.append("""
-                (\(bind: familyIds[cluster]), \(bind: context.orgId), \(bind: Int64(ads.count)), \(bind: summary.firstPosted?.millis),
-                 \(bind: summary.lastPosted?.millis), \(bind: sealed), \(bind: now))
-                """)
-        }
-        var linkRows: [SQLQueryString] = []
+        // Each family's links (the evidence for its graph) go with it, sealed as one list.
+        var familyLinks = [[StoredFamilyLink]](repeating: [], count: clusters.clusterCount)
         for link in clusters.links {
             switch link {
             case .text(let a, let b, let similarity):
-                let family = familyIds[clusters.clusterOf[a]!]
-                linkRows.append("(\(bind: context.orgId), \(bind: family), \(bind: ids[a]), \(bind: ids[b]), 'text', \(bind: similarity), NULL)")
+                familyLinks[clusters.clusterOf[a]!].append(StoredFamilyLink(a: ids[a], b: ids[b], identifier: nil, similarity: similarity))
             case .identifier(let a, let b, let identifier):
-                let family = familyIds[clusters.clusterOf[a]!]
-                let evidence = try sealer.row(ids[a] + "|" + ids[b], in: "ad_links", of: context.orgId).seal(identifier, column: "evidence")
-                linkRows.append("(\(bind: context.orgId), \(bind: family), \(bind: ids[a]), \(bind: ids[b]), 'identifier', NULL, \(bind: evidence))")
+                familyLinks[clusters.clusterOf[a]!].append(StoredFamilyLink(a: ids[a], b: ids[b], identifier: identifier, similarity: nil))
             }
         }
-        var changes: [(String, String?)] = []
-        for (ad, row) in rows.enumerated() {
-            let family = clusters.clusterOf[ad].map { familyIds[$0] }
-            if family != row.1 { changes.append((row.0, family)) }
+        var clusterRows: [SQLQueryString] = []
+        for (cluster, ads) in members.enumerated() {
+            let summary = AdFamilySummary(ads.compactMap { parts[ids[$0]] })
+            let row = sealer.row(familyIds[cluster], in: "ad_clusters", of: context.orgId)
+            let sealedSummary = try row.seal(String(decoding: try JSONEncoder().encode(summary), as: UTF8.self), column: "summary")
+            let sealedLinks = try row.seal(String(decoding: try JSONEncoder().encode(familyLinks[cluster]), as: UTF8.self), column: "links")
+            clusterRows.append("""
+                (\(bind: familyIds[cluster]), \(bind: context.orgId), \(bind: Int64(ads.count)), \(bind: summary.firstPosted?.millis),
+                 \(bind: summary.lastPosted?.millis), \(bind: sealedSummary), \(bind: sealedLinks), \(bind: now))
+                """)
         }
-        let (families, links, changed) = (clusterRows, linkRows, changes)
+        var memberRows: [SQLQueryString] = []
+        for (ad, row) in rows.enumerated() {
+            guard let cluster = clusters.clusterOf[ad] else { continue }
+            memberRows.append("(\(bind: row.0), \(bind: context.orgId), \(bind: familyIds[cluster]), \(bind: row.2))")
+        }
+        let (families, membership) = (clusterRows, memberRows)
         try await database.transaction(alone: true) { db in
             try await db.raw("DELETE FROM ad_clusters WHERE org_id = \(bind: context.orgId)").run()
-            try await db.raw("DELETE FROM ad_links WHERE org_id = \(bind: context.orgId)").run()
+            try await db.raw("DELETE FROM ad_members WHERE org_id = \(bind: context.orgId)").run()
             for slice in families.chunks(of: 500) {
                 try await db.raw("""
-                    INSERT INTO ad_clusters (id, org_id, size, first_posted, last_posted, summary_sealed, updated_at)
+                    INSERT INTO ad_clusters (id, org_id, size, first_posted, last_posted, summary_sealed, links_sealed, updated_at)
                     VALUES \(slice.joined(separator: ", "))
                     """).run()
             }
-            for slice in links.chunks(of: 800) {
-                try await db.raw("""
-                    INSERT INTO ad_links (org_id, cluster_id, ad_a, ad_b, kind, similarity, evidence_sealed) VALUES \(slice.joined(separator: ", "))
-                    """).run()
-            }
-            // One statement per family (and for ads now alone), a few hundred ads at a time.
-            for (family, ids) in Dictionary(grouping: changed, by: \.1).map({ ($0.key, $0.value.map(\.0)) }) {
-                for slice in ids.chunks(of: 500) {
-                    try await db.raw("UPDATE ads SET cluster_id = \(bind: family) WHERE id IN (\(binds: slice))").run()
-                }
+            for slice in membership.chunks(of: 1000) {
+                try await db.raw("INSERT INTO ad_members (ad_id, org_id, cluster_id, posted_at) VALUES \(slice.joined(separator: ", "))").run()
             }
             try await audit.append(event(context, "ads.group", "organization", context.orgId), on: db)
         }
     }
+}
+
+/// A link between two ads of a family, as kept with the family.
+struct StoredFamilyLink: Codable, Sendable {
+    let a: String
+    let b: String
+    let identifier: String?
+    let similarity: Double?
 }

@@ -89,27 +89,23 @@ extension AdWorkbench {
     public func family(_ id: String, in context: TenantContext) async throws -> AdFamilyRecord {
         try checkRole(context)
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
-        let (row, adRows, total, linkRows, noteRows) = try await database.withConnection { db in
-            guard let row = try await db.raw("SELECT id, summary_sealed FROM ad_clusters WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").first()
-            else { throw AccessError.notFound }
+        let (row, adRows, total, noteRows) = try await database.withConnection { db in
+            guard let row = try await db.raw("""
+                SELECT id, size, summary_sealed, links_sealed FROM ad_clusters WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
+                """).first() else { throw AccessError.notFound }
             let ads = try await db.raw("""
-                SELECT * FROM ads WHERE org_id = \(bind: context.orgId) AND cluster_id = \(bind: id)
-                ORDER BY posted_at, id LIMIT \(literal: Self.familyPageLimit)
+                SELECT a.*, m.cluster_id FROM ad_members m JOIN ads a ON a.id = m.ad_id
+                WHERE m.org_id = \(bind: context.orgId) AND m.cluster_id = \(bind: id)
+                ORDER BY m.posted_at, m.ad_id LIMIT \(literal: Self.familyPageLimit)
                 """).all()
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM ads WHERE org_id = \(bind: context.orgId) AND cluster_id = \(bind: id)").first()!
-                .decode(column: "n", as: Int64.self)
-            let links = try await db.raw("SELECT * FROM ad_links WHERE org_id = \(bind: context.orgId) AND cluster_id = \(bind: id) LIMIT 2000").all()
+            let total = try row.decode(column: "size", as: Int64.self)
             let notes = try await notesRows("family", id, orgId: context.orgId, on: db)
-            return (row, ads, total, links, notes)
+            return (row, ads, total, notes)
         }
         let ads = try adRows.map { try storedAd($0, sealer: sealer, orgId: context.orgId) }
-        let links = try linkRows.map { row -> AdFamilyRecord.StoredLink in
-            let a = try row.decode(column: "ad_a", as: String.self), b = try row.decode(column: "ad_b", as: String.self)
-            let identifier = try row.decode(column: "evidence_sealed", as: String?.self).map {
-                try sealer.row(a + "|" + b, in: "ad_links", of: context.orgId).open($0, column: "evidence")
-            }
-            return .init(a: a, b: b, identifier: identifier, similarity: try row.decode(column: "similarity", as: Double?.self))
-        }
+        let stored = try JSONDecoder().decode([StoredFamilyLink].self,
+                                              from: Data(try sealer.row(id, in: "ad_clusters", of: context.orgId).open("links", from: row).utf8))
+        let links = stored.prefix(2000).map { AdFamilyRecord.StoredLink(a: $0.a, b: $0.b, identifier: $0.identifier, similarity: $0.similarity) }
         try await audit.record(event(context, "ads.family.read", "ad_cluster", id))
         return AdFamilyRecord(id: id, summary: try summary(row, id: id, sealer: sealer, orgId: context.orgId), ads: ads,
                               moreAds: max(0, Int(total) - ads.count), links: links, notes: try notes(noteRows, sealer: sealer, orgId: context.orgId))
@@ -232,8 +228,8 @@ extension AdWorkbench {
             guard let row = try await db.raw("SELECT id, poster_sealed FROM ad_posters WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").first()
             else { throw AccessError.notFound }
             let matches = try await db.raw("""
-                SELECT m.id AS match_id, m.score, m.components_sealed, m.status, m.reason_sealed, a.*
-                FROM ad_poster_matches m JOIN ads a ON a.id = m.ad_id
+                SELECT m.id AS match_id, m.score, m.components_sealed, m.status, m.reason_sealed, a.*, f.cluster_id
+                FROM ad_poster_matches m JOIN ads a ON a.id = m.ad_id LEFT JOIN ad_members f ON f.ad_id = a.id
                 WHERE m.org_id = \(bind: context.orgId) AND m.poster_id = \(bind: id) ORDER BY m.score DESC, m.id LIMIT 100
                 """).all()
             return (row, matches, try await notesRows("poster", id, orgId: context.orgId, on: db))
@@ -291,7 +287,7 @@ extension AdWorkbench {
             guard !keys.isEmpty else { continue }
             let adRows = try await database.withConnection { db in
                 try await db.raw("""
-                    SELECT * FROM ads WHERE org_id = \(bind: context.orgId) AND id IN (
+                    SELECT a.*, NULL AS cluster_id FROM ads a WHERE a.org_id = \(bind: context.orgId) AND a.id IN (
                         SELECT ad_id FROM ad_keys WHERE org_id = \(bind: context.orgId) AND kind = 'name' AND key_digest IN (\(binds: keys)))
                     LIMIT 5000
                     """).all()
@@ -367,6 +363,7 @@ extension AdWorkbench {
                     DELETE FROM ad_keys WHERE org_id = \(bind: orgId) AND ad_id IN (SELECT id FROM ads WHERE org_id = \(bind: orgId) AND created_at < \(bind: cutoff))
                     """).run()
                 for slice in old.chunks(of: 500) {
+                    try await db.raw("DELETE FROM ad_members WHERE ad_id IN (\(binds: slice))").run()
                     try await db.raw("DELETE FROM ad_poster_matches WHERE ad_id IN (\(binds: slice))").run()
                     try await db.raw("DELETE FROM ads WHERE id IN (\(binds: slice))").run()
                 }
@@ -379,7 +376,7 @@ extension AdWorkbench {
                 }
                 // Families are grouped again at the next import; an emptied family goes now.
                 try await db.raw("""
-                    DELETE FROM ad_clusters WHERE org_id = \(bind: orgId) AND id NOT IN (SELECT cluster_id FROM ads WHERE org_id = \(bind: orgId) AND cluster_id IS NOT NULL)
+                    DELETE FROM ad_clusters WHERE org_id = \(bind: orgId) AND id NOT IN (SELECT cluster_id FROM ad_members WHERE org_id = \(bind: orgId))
                     """).run()
                 if !old.isEmpty || !posters.isEmpty {
                     try await audit.append(AuditEvent(orgId: orgId, actorId: "retention", action: "ads.purge", objectType: "organization",

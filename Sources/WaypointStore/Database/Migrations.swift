@@ -549,11 +549,13 @@ enum Migrations {
             """
             CREATE TABLE ads (
                 id TEXT PRIMARY KEY, org_id TEXT NOT NULL, import_id TEXT NOT NULL, external_digest TEXT NOT NULL,
-                text_sealed TEXT NOT NULL, meta_sealed TEXT NOT NULL, posted_at BIGINT,
-                cluster_id TEXT, created_at BIGINT NOT NULL)
+                text_sealed TEXT NOT NULL, meta_sealed TEXT NOT NULL, posted_at BIGINT, created_at BIGINT NOT NULL)
             """,
             "CREATE UNIQUE INDEX ads_external ON ads (org_id, external_digest)",
-            "CREATE INDEX ads_cluster ON ads (org_id, cluster_id, posted_at)",
+            // Which family each ad is in: narrow rows, written again whenever the families are (an ad's
+            // own wide row is never rewritten for it).
+            "CREATE TABLE ad_members (ad_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, cluster_id TEXT NOT NULL, posted_at BIGINT)",
+            "CREATE INDEX ad_members_cluster ON ad_members (org_id, cluster_id, posted_at)",
             "CREATE INDEX ads_created ON ads (org_id, created_at)",
             // The keys posters look ads up by (names under Soundex and nickname keys), as keyed digests.
             "CREATE TABLE ad_keys (org_id TEXT NOT NULL, ad_id TEXT NOT NULL, kind TEXT NOT NULL, key_digest TEXT NOT NULL)",
@@ -561,15 +563,9 @@ enum Migrations {
             """
             CREATE TABLE ad_clusters (
                 id TEXT PRIMARY KEY, org_id TEXT NOT NULL, size BIGINT NOT NULL, first_posted BIGINT, last_posted BIGINT,
-                summary_sealed TEXT NOT NULL, updated_at BIGINT NOT NULL)
+                summary_sealed TEXT NOT NULL, links_sealed TEXT NOT NULL, updated_at BIGINT NOT NULL)
             """,
             "CREATE INDEX ad_clusters_org ON ad_clusters (org_id, size)",
-            """
-            CREATE TABLE ad_links (
-                org_id TEXT NOT NULL, cluster_id TEXT NOT NULL, ad_a TEXT NOT NULL, ad_b TEXT NOT NULL, kind TEXT NOT NULL,
-                similarity DOUBLE PRECISION, evidence_sealed TEXT)
-            """,
-            "CREATE INDEX ad_links_cluster ON ad_links (org_id, cluster_id)",
             """
             CREATE TABLE ad_posters (
                 id TEXT PRIMARY KEY, org_id TEXT NOT NULL, case_digest TEXT NOT NULL, poster_sealed TEXT NOT NULL, created_by TEXT NOT NULL,
