@@ -129,7 +129,7 @@ def test_case_from_screening_to_closure(browser, own_server):
     # The person withdraws consent: the link is gone at once, and the referral says why.
     browser.get(client_url)
     browser.find_element(By.ID, "revoke-" + consent_id).send_keys("the person asked us to stop")
-    browser.find_element(By.ID, "revoke-button-" + consent_id).click()
+    follow(browser, By.ID, "revoke-button-" + consent_id)
     wait_for(browser, "referral-list")
     assert status_of(link) == 410
     assert browser.find_element(By.CSS_SELECTOR, "#consent-list li").get_attribute("data-state") == "revoked"

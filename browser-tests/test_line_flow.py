@@ -114,7 +114,7 @@ def test_anonymous_call_to_a_case(browser, own_server):
     assert "Lantern" in browser.find_element(By.ID, "board-eligibility-due").text
     browser.get(f"{server.url}/cases/{lantern['id']}")
     Select(browser.find_element(By.CSS_SELECTOR, "#eligibility-list select")).select_by_value("requested")
-    browser.find_element(By.CSS_SELECTOR, "#eligibility-list button[type=submit]").click()
+    follow(browser, By.CSS_SELECTOR, "#eligibility-list button[type=submit]")
     wait_for(browser, "eligibility-list")
     assert browser.find_element(By.CSS_SELECTOR, "#eligibility-list li").get_attribute("data-status") == "requested"
     browser.get(server.url + "/cases")

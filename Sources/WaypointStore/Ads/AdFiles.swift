@@ -11,36 +11,17 @@ public struct AdFileReport: Sendable {
 /// Reads an ads file (CSV or JSON Lines) a megabyte at a time and hands each good record on.
 public enum AdFiles {
     public static func read(_ path: String, each: (AdRecord) throws -> Void) throws -> AdFileReport {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw AdFileError.cannotOpen(path)
-        }
-        defer { try? handle.close() }
-        let first = (try? handle.read(upToCount: 4096)) ?? Data()
-        var reader = AdRecordReader(format: AdRecordReader.format(name: path, firstBytes: first))
-        var report = AdFileReport()
-        func take(_ results: [Result<AdRecord, AdLineError>]) throws {
-            for result in results {
-                switch result {
-                case .success(let record):
-                    report.records += 1
-                    if AdText.isCapped(record.text) { report.capped.append(record.line) }
-                    try each(record)
-                case .failure(let error):
-                    report.errors.append(error)
-                }
-            }
-        }
-        try take(reader.feed(first))
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try take(reader.feed(chunk))
-        }
-        try take(reader.finish())
-        return report
+        var stream = try AdRecordStream(path: path)
+        return try read(&stream, each: each)
     }
 
     /// The same for bytes already in memory (a page upload).
     public static func read(data: Data, name: String, each: (AdRecord) throws -> Void) throws -> AdFileReport {
         var stream = AdRecordStream(data: data, name: name)
+        return try read(&stream, each: each)
+    }
+
+    private static func read(_ stream: inout AdRecordStream, each: (AdRecord) throws -> Void) throws -> AdFileReport {
         var report = AdFileReport()
         while let results = try stream.next() {
             for result in results {

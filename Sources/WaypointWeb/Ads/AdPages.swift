@@ -15,13 +15,13 @@ struct AdPages {
         router.post("/ads/imports", use: startImport)
         router.get("/ads/imports/:id", use: importProgress)
         router.get("/ads/families/:id", use: family)
-        router.post("/ads/families/:id/notes", use: familyNote)
+        router.post("/ads/families/:id/notes", use: note(on: "family", page: "/ads/families/"))
         router.get("/ads/families/:id/lead-package", use: leadPage)
         router.get("/ads/families/:id/lead-package.csv", use: leadCSV)
         router.get("/ads/posters", use: posters)
         router.post("/ads/posters", use: importPosters)
         router.get("/ads/posters/:id", use: poster)
-        router.post("/ads/posters/:id/notes", use: posterNote)
+        router.post("/ads/posters/:id/notes", use: note(on: "poster", page: "/ads/posters/"))
         router.post("/ads/matches/:id", use: decide)
     }
 
@@ -58,12 +58,16 @@ struct AdPages {
         return renderer.page("ads-family", titleKey: "ads_family_title", view: AdViews(context.language).family(record), request: request, context: context)
     }
 
-    @Sendable func familyNote(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: AdRules.mayInvestigate)
-        let id = try context.parameters.require("id")
-        let fields = try await FormReader.read(request, context: context)
-        try await store.ads.addNote(fields["note"] ?? "", on: "family", id, in: tenant)
-        return PageRenderer.redirect(to: "/ads/families/\(id)#notes")
+    /// A sealed note on a family or a poster; back to its page.
+    func note(on subject: String, page: String) -> @Sendable (Request, WaypointRequestContext) async throws -> Response {
+        let store = store
+        return { request, context in
+            let tenant = try context.tenant(where: AdRules.mayInvestigate)
+            let id = try context.parameters.require("id")
+            let fields = try await FormReader.read(request, context: context)
+            try await store.ads.addNote(fields["note"] ?? "", on: subject, id, in: tenant)
+            return PageRenderer.redirect(to: page + id + "#notes")
+        }
     }
 
     /// The printable lead package: the family page without forms, for a case file or a referral to
@@ -104,14 +108,6 @@ struct AdPages {
         let (poster, matches, notes) = try await store.ads.poster(try context.parameters.require("id"), in: tenant)
         return renderer.page("ads-poster", titleKey: "ads_poster_title", view: AdViews(context.language).poster(poster, matches: matches, notes: notes),
                              request: request, context: context)
-    }
-
-    @Sendable func posterNote(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: AdRules.mayInvestigate)
-        let id = try context.parameters.require("id")
-        let fields = try await FormReader.read(request, context: context)
-        try await store.ads.addNote(fields["note"] ?? "", on: "poster", id, in: tenant)
-        return PageRenderer.redirect(to: "/ads/posters/\(id)#notes")
     }
 
     @Sendable func decide(_ request: Request, context: WaypointRequestContext) async throws -> Response {
