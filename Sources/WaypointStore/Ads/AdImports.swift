@@ -102,7 +102,8 @@ public struct AdWorkbench: Repository {
             try await matchPosters(sealer: sealer, in: context)
             try await finish(id, stage: .done, problems: check.errors, in: context)
         } catch {
-            try? await finish(id, stage: .failed, problems: [AdLineError(line: 0, message: "the import stopped: \(error)")], in: context)
+            // The error's own text is not kept with the import: a database error can quote what it was writing.
+            try? await finish(id, stage: .failed, problems: [AdLineError(line: 0, message: "the import stopped before the end; nothing after the last batch was kept")], in: context)
             throw error
         }
         return try await status(id, in: context)
