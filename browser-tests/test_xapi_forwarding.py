@@ -76,6 +76,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 def fast_server(neutral_site, monkeypatch):
     monkeypatch.setenv("WAYPOINT_XAPI_INTERVAL_SECONDS", "0.3")
     monkeypatch.setenv("WAYPOINT_XAPI_RETRY_SECONDS", "1")
+    monkeypatch.setenv("WAYPOINT_LRS_ALLOW_LOOPBACK", "1")  # the test LRS is plain http on loopback
     server = Server(neutral_site.url)
     yield server
     server.stop()

@@ -39,7 +39,7 @@ public struct DemoSetup: Sendable {
             let id = try await store.users.createAsOperator(
                 NewUser(username: user.username, role: user.role, displayName: user.displayName,
                         email: "\(user.username)@demo.invalid", password: password,
-                        team: CaseUseCases.mayWorkCases(user.role) ? team : ""),
+                        team: Policy.allows(user.role, .readCaseload) ? team : ""),
                 orgId: organization.id, requestId: "demo-setup")
             if user.role == .caseManager { caseManager = TenantContext(orgId: organization.id, userId: id, role: .caseManager, requestId: "demo-setup") }
             if user.role == .supervisor { supervisor = TenantContext(orgId: organization.id, userId: id, role: .supervisor, requestId: "demo-setup") }

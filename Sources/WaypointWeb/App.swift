@@ -20,7 +20,8 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Waypoint"),
         services: store.services + [XAPIForwarder(store: store, publicURL: configuration.effectivePublicURL, interval: configuration.xapiInterval,
-                                                  retrySeconds: configuration.xapiRetrySeconds, logger: logger)],
+                                                  retrySeconds: configuration.xapiRetrySeconds, allowLoopback: configuration.lrsAllowLoopback,
+                                                  logger: logger)],
         logger: logger)
     app.beforeServerStarts {
         try await store.database.migrate()
@@ -80,7 +81,7 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     ReportsAPI(store: store, policy: configuration.reportPolicy).register(on: api)
     HousingAPI(store: store).register(on: api)
     PartnersAPI(store: store).register(on: api)
-    TrainingAPI(store: store, publicURL: configuration.effectivePublicURL).register(on: api)
+    TrainingAPI(store: store, publicURL: configuration.effectivePublicURL, lrsAllowLoopback: configuration.lrsAllowLoopback).register(on: api)
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
 }

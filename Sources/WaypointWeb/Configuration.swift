@@ -25,6 +25,9 @@ public struct WebConfiguration: Sendable {
     /// up to an hour (`WAYPOINT_XAPI_RETRY_SECONDS`).
     public var xapiInterval: Duration = .seconds(10)
     public var xapiRetrySeconds: Int64 = 30
+    /// Lets an organization's learning record store be plain http on this machine's loopback
+    /// (`WAYPOINT_LRS_ALLOW_LOOPBACK=1`): for tests only; otherwise it must be https to a public host.
+    public var lrsAllowLoopback = false
     /// The smallest count a report shows (`WAYPOINT_REPORT_THRESHOLD`): 11 unless raised; a lower
     /// value is ignored.
     public var reportPolicy = SuppressionPolicy()
@@ -46,6 +49,7 @@ public struct WebConfiguration: Sendable {
         }
         if let threshold = environment["WAYPOINT_REPORT_THRESHOLD"].flatMap(Int.init) { configuration.reportPolicy = SuppressionPolicy(threshold: threshold) }
         if let seconds = environment["WAYPOINT_XAPI_RETRY_SECONDS"].flatMap(Int64.init), seconds > 0 { configuration.xapiRetrySeconds = seconds }
+        configuration.lrsAllowLoopback = environment["WAYPOINT_LRS_ALLOW_LOOPBACK"] == "1"
         if let limit = environment["WAYPOINT_PUBLIC_RATE_LIMIT"].flatMap(Int.init), limit > 0 {
             configuration.publicRequestsPerMinute = limit
         }

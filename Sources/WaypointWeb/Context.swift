@@ -46,23 +46,11 @@ public struct WaypointRequestContext: RequestContext {
         return TenantContext(orgId: context.orgId, userId: context.userId, role: context.role, requestId: requestId)
     }
 
-    /// The tenant context when the signed-in person has `role`; forbidden otherwise.
-    public func tenant(as role: Role) throws -> TenantContext {
-        try tenant(asOneOf: [role])
-    }
-
-    /// The tenant context when the signed-in person's role passes a feature's rule (e.g.
-    /// `FundRules.mayManage`): the rule in WaypointCore stays the one place that decides.
-    public func tenant(where rule: (Role) -> Bool) throws -> TenantContext {
+    /// The tenant context when the signed-in person holds `permission` (`Policy`, the one table of
+    /// who may do what); forbidden otherwise. What reaches one client is checked again by the store.
+    public func tenant(for permission: Permission) throws -> TenantContext {
         let tenant = try tenant()
-        guard rule(tenant.role) else { throw AccessError.forbidden }
-        return tenant
-    }
-
-    /// The tenant context when the signed-in person has one of `roles`; forbidden otherwise.
-    public func tenant(asOneOf roles: Set<Role>) throws -> TenantContext {
-        let tenant = try tenant()
-        guard roles.contains(tenant.role) else { throw AccessError.forbidden }
+        guard Policy.allows(tenant, permission) else { throw AccessError.forbidden }
         return tenant
     }
 }

@@ -25,8 +25,6 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     /// ads and poster matches, exports lead packages. Sees no client, screening or contact.
     case investigator
 
-    public var canManageUsers: Bool { self == .admin }
-    public var canReadAudit: Bool { self == .auditor || self == .admin }
 }
 
 /// Who is acting, for whom, and in which request. Every repository call that touches tenant-owned

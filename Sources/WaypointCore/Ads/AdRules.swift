@@ -2,9 +2,6 @@ import Foundation
 
 /// Who may use the ads workbench, and what an investigator's decisions must carry.
 public enum AdRules {
-    /// Only investigators: nothing of the workbench is visible to any other role (not even admins,
-    /// who manage accounts, not investigations).
-    public static func mayInvestigate(_ role: Role) -> Bool { role == .investigator }
 
     /// The largest ads file a page upload takes; bigger files go through `waypoint ads import`.
     public static let maximumUploadBytes = 64 * 1024 * 1024

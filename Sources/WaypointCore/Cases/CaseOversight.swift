@@ -115,23 +115,11 @@ public enum CaseloadPolicy {
 }
 
 extension CaseUseCases {
-    /// Purging is a supervisor's decision, with a reason; a case manager may ask but not do it.
-    public static func checkPurge(by role: Role, reason: String) throws -> String {
-        guard role == .supervisor else { throw AccessError.forbidden }
-        return try checkedReason(reason)
-    }
-
     /// How long closed cases are kept before a purge is proposed: an administrator's setting, 1 to
     /// 30 years (HMIS's 2004 standard disposes of unused personal data after seven, our default).
-    public static func checkRetention(years: Int, by role: Role) throws -> Int {
-        guard role == .admin else { throw AccessError.forbidden }
+    public static func checkRetention(years: Int) throws -> Int {
         guard (1...30).contains(years) else { throw CaseError.invalid(field: "years", reason: LocalizedText("error_detail_retention_years")) }
         return years
     }
 
-    /// Break-the-glass is for supervisors, and must say why.
-    public static func checkBreakGlass(by role: Role, reason: String) throws -> String {
-        guard role == .supervisor else { throw AccessError.forbidden }
-        return try checkedReason(reason)
-    }
 }

@@ -58,7 +58,7 @@ extension CaseUseCases {
 
     /// Co-signing is a supervisor's, of a note someone else wrote, once.
     public static func checkCosign(_ note: CaseNote, by context: TenantContext) throws {
-        guard context.role == .supervisor else { throw AccessError.forbidden }
+        guard Policy.allows(context, .cosignNote) else { throw AccessError.forbidden }
         guard note.authorId != context.userId else { throw CaseError.invalid(field: "note", reason: LocalizedText("error_detail_cosign_own")) }
         guard note.cosignedBy == nil else { throw CaseError.invalid(field: "note", reason: LocalizedText("error_detail_cosign_twice")) }
     }

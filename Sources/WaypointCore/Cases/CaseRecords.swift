@@ -164,8 +164,8 @@ public enum NoteSensitivity: String, Codable, Sendable, CaseIterable {
     /// team's licensed supervisor (the clinician or advocate of record), not by every case manager.
     public func mayWrite(_ role: Role) -> Bool {
         switch self {
-        case .general, .substanceUse: role == .caseManager || role == .supervisor
-        case .therapy, .legalPrivileged: role == .supervisor
+        case .general, .substanceUse: Policy.allows(role, .writeCase)
+        case .therapy, .legalPrivileged: Policy.allows(role, .writeRestrictedNotes)
         }
     }
 
@@ -174,8 +174,8 @@ public enum NoteSensitivity: String, Codable, Sendable, CaseIterable {
     public func mayRead(_ role: Role, isAuthor: Bool) -> Bool {
         if isAuthor { return true }
         switch self {
-        case .general: return role == .caseManager || role == .supervisor
-        case .substanceUse: return role == .supervisor
+        case .general: return Policy.allows(role, .readClient)
+        case .substanceUse: return Policy.allows(role, .readSubstanceUseNotes)
         case .therapy, .legalPrivileged: return false
         }
     }

@@ -44,12 +44,7 @@ public enum CaseError: UserFacingError, Equatable {
 
 /// Who may see and change a case, and the rules a case's records follow. Pure.
 public enum CaseUseCases {
-    /// Case managers work their own caseload; supervisors their team's. Nobody else reads client
-    /// content by virtue of their role.
-    public static func mayWorkCases(_ role: Role) -> Bool { role == .caseManager || role == .supervisor }
 
-    /// The per-record access log shows ids and actions, never content: supervisors and auditors.
-    public static func mayReadAccessLog(_ role: Role) -> Bool { role == .supervisor || role == .auditor }
 
     static func text(_ value: String, field: String, max: Int, required: Bool = false) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -105,9 +100,6 @@ public enum CaseUseCases {
         return checked
     }
 
-    /// Supervisors (re)assign cases: when a case manager leaves, is overloaded or is the wrong
-    /// match. A case always keeps at least one case manager, and a handful at most.
-    public static func mayAssign(_ role: Role) -> Bool { role == .supervisor }
 
     /// The staff a case is assigned to, each named once, in the order given (the first takes over
     /// the open tasks of anyone removed).

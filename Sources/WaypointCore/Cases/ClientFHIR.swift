@@ -44,9 +44,7 @@ public enum ClientFHIR {
         let stamp = ISO8601DateFormatter()
         let patientId = ReferralFHIR.fhirId(file.client.id)
         let patient: JSONValue = .object(["reference": .string("Patient/\(patientId)")])
-        let restricted: JSONValue = .object(["security": .array([
-            .object(["system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"]),
-        ])])
+        let restricted: JSONValue = .object(["security": .array(ConsentRelease.securityLabels(consent.part2))])
         func meta(_ profile: String) -> JSONValue {
             .object(["profile": .array([.string(profiles + profile)]), "security": restricted["security"]!])
         }
@@ -107,7 +105,9 @@ public enum ClientFHIR {
             }
         }
         if covers.contains(.needs) {
-            for referral in file.referrals {
+            // Only the referrals to the recipient the consent names: the others say where else the person went.
+            for referral in file.referrals
+            where consent.recipient.covers(serviceId: referral.serviceId ?? "", serviceName: referral.serviceName, organizationName: nil) {
                 let id = ReferralFHIR.fhirId(referral.id)
                 let performer: JSONValue = .object(["display": .string(referral.serviceName)])
                 resources.append(.object([
@@ -127,7 +127,7 @@ public enum ClientFHIR {
             }
         }
         return .object([
-            "resourceType": "Bundle", "type": "collection", "timestamp": .string(stamp.string(from: now)),
+            "resourceType": "Bundle", "type": "collection", "timestamp": .string(stamp.string(from: now)), "meta": restricted,
             "entry": .array(resources.map { resource in
                 .object(["fullUrl": .string("urn:waypoint:\(resource["resourceType"]?.string ?? "")/\(resource["id"]?.string ?? "")"), "resource": resource])
             }),

@@ -103,9 +103,7 @@ public enum ConsentUseCases {
         guard let end = HSDSRowRules.dayNumber(new.expiresOn) else { throw invalid("expires_on", "error_detail_date_field", ["name": "expires_on"]) }
         guard end >= start else { throw invalid("expires_on", "error_detail_consent_ends_before_start") }
         guard new.expiresOn >= today else { throw invalid("expires_on", "error_detail_consent_in_past") }
-        guard end - start <= longestDays else {
-            throw invalid("expires_on", "error_detail_consent_too_long", ["days": String(longestDays)])
-        }
+        try checkLength(startsOn: startsOn, expiresOn: new.expiresOn)
         let evidence = (new.evidence ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard evidence.count <= 1000 else { throw invalid("evidence", "error_detail_too_long", ["max": "1000"]) }
         // Substance-use records are released only under a consent that says so (42 CFR 2.31).
@@ -114,6 +112,16 @@ public enum ConsentUseCases {
                              categories: Array(Set(new.categories)).sorted { $0.rawValue < $1.rawValue },
                              method: new.method, givenBy: new.givenBy, startsOn: startsOn, expiresOn: new.expiresOn,
                              evidence: evidence, part2: part2, createdAt: now, revocation: nil)
+    }
+
+    /// "Reasonably time-limited", for every consent wherever it is taken: at most `longestDays`.
+    public static func checkLength(startsOn: String, expiresOn: String) throws {
+        guard let start = HSDSRowRules.dayNumber(startsOn), let end = HSDSRowRules.dayNumber(expiresOn) else {
+            throw ConsentError.invalid(field: "expires_on", reason: LocalizedText("error_detail_date_field", ["name": "expires_on"]))
+        }
+        guard end - start <= longestDays else {
+            throw ConsentError.invalid(field: "expires_on", reason: LocalizedText("error_detail_consent_too_long", ["days": String(longestDays)]))
+        }
     }
 
     /// Withdrawing consent needs a reason, kept with the record; withdrawing twice is refused.
@@ -169,6 +177,6 @@ public enum ConsentUseCases {
             consent.categories.contains(DataCategory(rawValue: item.rawValue)!)
         }
         return ReferralConsent(method: consent.method == .verbal ? .verbal : .written, scope: scope,
-                               recipient: consent.recipient.name, expiresOn: consent.expiresOn)
+                               recipient: consent.recipient.name, expiresOn: consent.expiresOn, part2: consent.part2 ? true : nil)
     }
 }

@@ -38,8 +38,6 @@ public enum CrisisError: UserFacingError, Equatable {
 
 /// The crisis line's rules. Pure.
 public enum CrisisUseCases {
-    /// Advocates answer the line; their supervisors read the shift with them.
-    public static func mayAnswer(_ role: Role) -> Bool { role == .advocate || role == .supervisor }
 
     /// Callbacks due within this many hours are on the shift view (late ones always are).
     public static let callbackHorizonHours = 4

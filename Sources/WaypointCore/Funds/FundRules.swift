@@ -45,12 +45,6 @@ public enum FundError: UserFacingError, Equatable {
 
 /// The rules a fund's money follows. Pure.
 public enum FundRules {
-    /// Admins and supervisors set up funds and export their ledgers for the funder.
-    public static func mayManage(_ role: Role) -> Bool { role == .admin || role == .supervisor }
-    /// Who sees the funds and their balances (to choose one for a service).
-    public static func mayRead(_ role: Role) -> Bool { mayManage(role) || role == .caseManager }
-    /// Only a supervisor lets a charge past a fund's budget or period, with a reason, audited.
-    public static func mayOverride(_ role: Role) -> Bool { role == .supervisor }
 
     public static func checked(_ new: NewFund) throws -> NewFund {
         var fund = new
@@ -96,7 +90,7 @@ public enum FundRules {
         guard let reason else { return nil }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return nil }
-        guard mayOverride(role) else { throw FundError.invalid(field: "override_reason", reason: LocalizedText("error_detail_fund_override_role")) }
+        guard Policy.allows(role, .overrideFund) else { throw FundError.invalid(field: "override_reason", reason: LocalizedText("error_detail_fund_override_role")) }
         guard (3...500).contains(trimmed.count) else { throw FundError.invalid(field: "override_reason", reason: LocalizedText("error_detail_reason_required")) }
         return trimmed
     }

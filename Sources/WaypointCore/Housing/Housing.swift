@@ -155,10 +155,6 @@ public enum HousingError: UserFacingError, Equatable {
 
 /// The rules of shelter stays and vouchers. Pure.
 public enum HousingRules {
-    /// Admins and supervisors keep the list of sites and may read an address.
-    public static func mayManageSites(_ role: Role) -> Bool { role == .admin || role == .supervisor }
-    /// Case managers see beds and occupancy to place someone.
-    public static func mayReadSites(_ role: Role) -> Bool { mayManageSites(role) || role == .caseManager }
 
     public static func checked(_ site: NewHousingSite) throws -> NewHousingSite {
         var checked = site

@@ -158,10 +158,6 @@ public enum PartnerError: UserFacingError, Equatable {
 
 /// The partner network's rules. Pure.
 public enum PartnerRules {
-    /// Everyone who refers or hands people over reads the network.
-    public static func mayRead(_ role: Role) -> Bool { [.admin, .supervisor, .caseManager, .advocate].contains(role) }
-    /// Admins and supervisors keep it.
-    public static func mayManage(_ role: Role) -> Bool { role == .admin || role == .supervisor }
     /// Renewing an MOU takes signatures on both sides: two months' notice.
     public static let reminderDays = 60
 

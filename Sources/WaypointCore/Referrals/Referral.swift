@@ -14,12 +14,16 @@ public struct ReferralConsent: Codable, Sendable, Equatable {
     public var recipient: String
     /// Last day the consent covers (YYYY-MM-DD).
     public var expiresOn: String
+    /// The consent covers substance-use records (42 CFR Part 2): whatever is released under it
+    /// carries the redisclosure notice. Absent in referrals made before it was kept.
+    public var part2: Bool?
 
-    public init(method: Method, scope: [Item], recipient: String, expiresOn: String) {
+    public init(method: Method, scope: [Item], recipient: String, expiresOn: String, part2: Bool? = nil) {
         self.method = method
         self.scope = scope
         self.recipient = recipient
         self.expiresOn = expiresOn
+        self.part2 = part2
     }
 
     /// Whether the consent still covers sharing on `today` (YYYY-MM-DD).
@@ -68,6 +72,8 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
             throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expiry"))
         }
         guard consent.isCurrent(today: today) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired", ["date": consent.expiresOn])) }
+        // The same limit as every consent: at most a year from today (a screening's as a case's).
+        try ConsentUseCases.checkLength(startsOn: today, expiresOn: consent.expiresOn)
         guard consent.scope.contains(.needs) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_needs")) }
         var payload = self
         payload.alias = alias.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -104,6 +110,8 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
             payload.contactDetail = ""
         }
         if !consent.scope.contains(.language) { payload.language = "" }
+        // When to reach the person is contact information: released only with consent to contact.
+        if !consent.scope.contains(.contact) { payload.safeTimes = "" }
         return payload
     }
 }

@@ -88,9 +88,7 @@ public enum ReferralFHIR {
     public static func bundle(_ referral: ReferralRecord, vocabulary: DirectoryVocabulary = .bundled) -> JSONValue {
         let timestamp = ISO8601DateFormatter()
         let id = fhirId(referral.id)
-        let restricted: JSONValue = .object(["security": .array([
-            .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-Confidentiality"), "code": .string("R")]),
-        ])])
+        let restricted: JSONValue = .object(["security": .array(ConsentRelease.securityLabels(referral.consent.part2 == true))])
         let subject: JSONValue = .object(["display": .string(referral.payload.alias)])
         let requester: JSONValue = .object(["display": .string(referral.senderOrganization)])
         let performer: JSONValue = .object(["display": .string(referral.serviceName)])
@@ -143,7 +141,7 @@ public enum ReferralFHIR {
             }
         }
         return .object([
-            "resourceType": "Bundle", "type": "collection", "timestamp": .string(timestamp.string(from: referral.updatedAt)),
+            "resourceType": "Bundle", "type": "collection", "timestamp": .string(timestamp.string(from: referral.updatedAt)), "meta": restricted,
             "entry": .array([
                 .object(["fullUrl": .string("urn:waypoint:ServiceRequest/\(id)"), "resource": .object(serviceRequest)]),
                 .object(["fullUrl": .string("urn:waypoint:Task/\(id).task"), "resource": .object(task)]),

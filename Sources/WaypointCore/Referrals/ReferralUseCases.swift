@@ -74,10 +74,13 @@ public struct ReferralSummary: Sendable, Equatable, Codable {
     public let overdue: Bool
     /// When the consent it was sent under was withdrawn: why the service's link no longer opens.
     public let consentWithdrawnAt: Date?
+    /// The directory service it went to (an export under a consent carries only that recipient's).
+    public let serviceId: String?
 
     public init(id: String, status: ReferralStatus, serviceName: String, createdAt: Date, updatedAt: Date, overdue: Bool,
-                consentWithdrawnAt: Date? = nil) {
+                consentWithdrawnAt: Date? = nil, serviceId: String? = nil) {
         self.consentWithdrawnAt = consentWithdrawnAt
+        self.serviceId = serviceId
         self.id = id
         self.status = status
         self.serviceName = serviceName
@@ -98,6 +101,9 @@ public struct ReceiverView: Sendable {
     public let payload: ReferralPayload?
     public let allowedMoves: [ReferralStatus]
     public let events: [ReferralEvent]
+    /// The payload was released under a consent covering substance-use records: the page shows the
+    /// 42 CFR 2.32 notice with it.
+    public let part2Notice: Bool
 }
 
 /// The directory facts a new referral needs about the service it goes to.
@@ -127,22 +133,14 @@ public struct ReferralDecision: Sendable, Equatable {
 /// The referral use cases: who may do what, what a new referral and a new link need, what the
 /// receiving service may see. Pure: the clock's readings and the stored facts are passed in.
 public enum ReferralUseCases {
-    /// Referrals are sent, read and moved by clinicians; a directory editor sees the inbox of the
-    /// services its organization lists.
-    public static func mayRefer(_ role: Role) -> Bool { role == .clinician }
 
-    /// Following up a referral one sent (reading it, a new link, closing the loop): the clinician
-    /// who sent it from a screening, or the case manager or supervisor who sent it from a case.
-    public static let senderRoles: Set<Role> = [.clinician, .caseManager, .supervisor]
-    public static func mayFollow(_ role: Role) -> Bool { senderRoles.contains(role) }
 
-    public static func mayList(_ role: Role, inbox: Bool) -> Bool { role == .clinician || (inbox && role == .directoryEditor) }
 
     /// Sending a referral: refused without an active service, or without consent that names it,
     /// covers what is shared and has not expired.
     public static func create(_ new: NewReferral, by role: Role, target: ReferralTarget?, policy: ReferralPolicy,
                               now: Int64, id: String, nonce: String) throws -> ReferralDecision {
-        guard mayRefer(role) else { throw AccessError.forbidden }
+        guard Policy.allows(role, .referFromScreening) else { throw AccessError.forbidden }
         guard let target, target.status == "active" else {
             throw ReferralError.invalidPayload(field: "service_id", reason: LocalizedText("error_detail_service_inactive"))
         }
@@ -158,7 +156,7 @@ public enum ReferralUseCases {
     public static func createFromCase(_ payload: ReferralPayload, client: ClientRecord, consent: ConsentRecord?, serviceId: String,
                                       target: ReferralTarget?, by role: Role, policy: ReferralPolicy, now: Int64, id: String,
                                       nonce: String) throws -> ReferralDecision {
-        guard CaseUseCases.mayWorkCases(role) else { throw AccessError.forbidden }
+        guard Policy.allows(role, .referFromCase) else { throw AccessError.forbidden }
         guard let target, target.status == "active" else {
             throw ReferralError.invalidPayload(field: "service_id", reason: LocalizedText("error_detail_service_inactive"))
         }
@@ -169,7 +167,7 @@ public enum ReferralUseCases {
         var filled = payload
         if filled.alias.trimmingCharacters(in: .whitespaces).isEmpty { filled.alias = client.alias }
         if filled.language.isEmpty { filled.language = client.languages.first ?? "" }
-        if filled.safeTimes.isEmpty, !filled.doNotContact { filled.safeTimes = client.contactSafety.safeTimes }
+        if filled.safeTimes.isEmpty, !filled.doNotContact, embedded.scope.contains(.contact) { filled.safeTimes = client.contactSafety.safeTimes }
         // A service that calls must not leave a message the wrong person could hear.
         if filled.contactMethod == .phone, !filled.doNotContact, !client.contactSafety.isSafe(.voicemail) { filled.noVoicemail = true }
         let checked = try filled.checked(consent: embedded, recipient: embedded.recipient, today: today)
@@ -210,6 +208,7 @@ public enum ReferralUseCases {
                      senderOrganization: record.senderOrganization, payload: record.isOpenToReceiver(today: today) ? record.payload : nil,
                      allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
                      events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
-                                                               status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") })
+                                                               status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") },
+                     part2Notice: record.isOpenToReceiver(today: today) && record.consent.part2 == true)
     }
 }

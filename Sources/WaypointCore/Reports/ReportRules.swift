@@ -157,10 +157,6 @@ public struct ReportTable: Codable, Sendable, Equatable {
 }
 
 public enum ReportRules {
-    /// Analysts read aggregates; administrators too. No other role, and no role reads a record here.
-    public static func mayRead(_ role: Role) -> Bool { role == .analyst || role == .admin }
-    /// Administrators add the organization's own report definitions.
-    public static func mayDefine(_ role: Role) -> Bool { role == .admin }
 
     /// The table for `counts` (the dataset's counts for the request and its family): closed lists
     /// in their order with zeros, open ones as found; suppression decided on the number of people

@@ -29,8 +29,6 @@ public struct HandedOver: Codable, Sendable, Equatable {
 }
 
 public enum ScreeningHandoverRules {
-    /// The clinician who screened hands over; nobody else reads the screening.
-    public static func mayHandOver(_ role: Role) -> Bool { ScreeningUseCases.mayScreen(role) }
 
     public static func client(from record: ScreeningRecord, _ handover: ScreeningHandover) throws -> NewClient {
         guard handover.consent else { throw CaseError.invalid(field: "consent", reason: LocalizedText("error_detail_handover_consent")) }

@@ -93,8 +93,6 @@ public struct ScreeningAssessment: Sendable, Equatable {
 
 /// The screening use cases. Pure: the reporting routes and the instruments are passed in.
 public enum ScreeningUseCases {
-    /// Who may screen: clinicians only. Administrators and auditors carry no client content.
-    public static func mayScreen(_ role: Role) -> Bool { role == .clinician }
 
     /// Scores and plans; stores nothing (the command line's `screen`, and the first half of `submit`).
     public static func assess(_ submission: ScreeningSubmission, routes: JurisdictionTable, now: Date,
@@ -123,7 +121,7 @@ public enum ScreeningUseCases {
     /// stored twice, then the assessment. The result is what the store keeps, as decided here.
     public static func submit(_ submission: ScreeningSubmission, by role: Role, routes: JurisdictionTable, now: Date,
                               screener: Screener = Screener()) throws -> ScreeningAssessment {
-        guard mayScreen(role) else { throw AccessError.forbidden }
+        guard Policy.allows(role, .screen) else { throw AccessError.forbidden }
         let key = submission.idempotencyKey.trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, key.count <= 200 else { throw ScreeningError.idempotencyKeyMissing }
         return try assess(submission, routes: routes, now: now, screener: screener)

@@ -49,6 +49,4 @@ public enum CertificateRules {
         return code
     }
 
-    /// Revoking is a trainer's, with a reason.
-    public static func mayRevoke(_ role: Role) -> Bool { role == .trainer }
 }

@@ -136,12 +136,10 @@ public struct ComplianceLine: Codable, Sendable, Equatable {
 
 /// Which requirements apply to whom, and where each person stands. Pure.
 public enum ComplianceRules {
-    /// Who may see everyone's status: trainers, administrators and supervisors (their reports' training).
-    public static func mayReport(_ role: Role) -> Bool { role == .trainer || role == .admin || role == .supervisor }
 
     /// A profile is set by the person, or by a trainer or administrator of the organization.
     public static func maySetProfile(of userId: String, by context: TenantContext) -> Bool {
-        context.userId == userId || context.role == .trainer || context.role == .admin
+        context.userId == userId || Policy.allows(context, .setOthersTrainingProfile)
     }
 
     /// A profile as saved: two-letter states, real dates, empty values absent.

@@ -108,10 +108,6 @@ public struct CheckScore: Codable, Sendable, Equatable {
 
 /// Taking a course. Pure: the random source is passed in.
 public enum TrainingRules {
-    /// Trainers write and import courses and see the answers.
-    public static func mayAuthor(_ role: Role) -> Bool { role == .trainer }
-    /// Everyone on staff is a learner.
-    public static func mayLearn(_ role: Role) -> Bool { true }
 
     public static func next(_ course: Course, _ progress: TrainingProgress) -> TrainingStep {
         if course.pretest != nil, !progress.pretestDone { return .pretest }

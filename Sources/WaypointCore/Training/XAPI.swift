@@ -224,12 +224,15 @@ public struct LRSSettings: Codable, Sendable, Equatable {
         (self.endpoint, self.username, self.password) = (endpoint, username, password)
     }
 
-    /// An absolute http(s) address without credentials or fragment in it, and the credentials within bounds.
-    public func checked() throws -> LRSSettings {
+    /// An absolute `https` address without credentials or fragment in it, and the credentials within
+    /// bounds. Plain `http` only to a loopback host, and only where the operator allows it for tests
+    /// (`allowLoopbackHTTP`); whether the host's addresses are public is checked where it is resolved.
+    public func checked(allowLoopbackHTTP: Bool = false) throws -> LRSSettings {
         var copy = self
         copy.endpoint = endpoint.trimmingCharacters(in: .whitespaces)
         while copy.endpoint.hasSuffix("/") { copy.endpoint.removeLast() }
-        guard let url = URL(string: copy.endpoint), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil,
+        guard let url = URL(string: copy.endpoint), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(),
+              scheme == "https" || (scheme == "http" && allowLoopbackHTTP && Self.loopbackNames.contains(host)),
               url.user == nil, url.fragment == nil, copy.endpoint.count <= 500 else {
             throw TrainingError.invalid(field: "endpoint", reason: LocalizedText("error_detail_lrs_endpoint"))
         }
@@ -239,10 +242,12 @@ public struct LRSSettings: Codable, Sendable, Equatable {
         return copy
     }
 
-    /// Who may set where statements go: administrators.
-    public static func mayConfigure(_ role: Role) -> Bool { role == .admin }
-    /// Who may read every learner's statements: trainers and administrators.
-    public static func mayExport(_ role: Role) -> Bool { role == .trainer || role == .admin }
+    /// Hosts that are loopback by name or literal (the only ones plain `http` may name, in tests).
+    public static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]", "::1"]
+
+    /// The one message every failure to forward gives the organization: whether a port was closed,
+    /// refused, redirected or answered with an error must not be told apart from outside.
+    public static let failureMessage = "not accepted"
 }
 
 /// Where forwarding stands for an organization (the password is never read back).

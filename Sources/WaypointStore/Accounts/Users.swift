@@ -46,7 +46,7 @@ public struct Users: Repository {
 
     /// An administrator adds a user to their own organization.
     public func create(_ user: NewUser, in context: TenantContext) async throws -> String {
-        guard context.role.canManageUsers else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageUsers) else { throw AccessError.forbidden }
         return try await create(user, orgId: context.orgId, actorId: context.userId, requestId: context.requestId)
     }
 
@@ -81,7 +81,7 @@ public struct Users: Repository {
     }
 
     public func find(_ id: String, in context: TenantContext) async throws -> StaffUser {
-        guard context.role.canManageUsers || context.userId == id else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageUsers) || context.userId == id else { throw AccessError.forbidden }
         let user = try await database.withConnection { db in
             guard let row = try await db.raw("SELECT * FROM users WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").first()
             else { throw AccessError.notFound }
@@ -92,7 +92,7 @@ public struct Users: Repository {
     }
 
     public func list(in context: TenantContext) async throws -> [StaffUser] {
-        guard context.role.canManageUsers else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageUsers) else { throw AccessError.forbidden }
         let users = try await database.withConnection { db in
             var users: [StaffUser] = []
             for row in try await db.raw("SELECT * FROM users WHERE org_id = \(bind: context.orgId) ORDER BY username").all() {
@@ -106,7 +106,7 @@ public struct Users: Repository {
 
     /// Deactivation ends the person's sessions and tokens at once; the row stays for the audit trail.
     public func setActive(_ id: String, active: Bool, in context: TenantContext) async throws {
-        guard context.role.canManageUsers else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageUsers) else { throw AccessError.forbidden }
         guard id != context.userId || active else { throw AccessError.forbidden }
         let now = clock.millis()
         try await database.transaction { db in

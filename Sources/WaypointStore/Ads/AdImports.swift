@@ -22,7 +22,7 @@ public struct AdWorkbench: Repository {
     let shared: StoreContext
 
     func checkRole(_ context: TenantContext) throws {
-        guard AdRules.mayInvestigate(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .investigate) else { throw AccessError.forbidden }
     }
 
     func event(_ context: TenantContext, _ action: String, _ type: String, _ id: String) -> AuditEvent {

@@ -338,7 +338,7 @@ extension AdWorkbench {
 
     /// Sets how long the organization keeps imported ads, posters and notes (an administrator's policy, 30–3650 days).
     public func setRetention(days: Int, in context: TenantContext) async throws {
-        guard context.role == .admin else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageSettings) else { throw AccessError.forbidden }
         guard (30...3650).contains(days) else { throw AdError.retentionOutOfRange }
         try await database.transaction { db in
             try await db.raw("UPDATE organizations SET ads_retention_days = \(bind: Int64(days)) WHERE id = \(bind: context.orgId)").run()

@@ -47,7 +47,7 @@ public struct AuditLog: Sendable {
 
     /// The organization's entries, newest first. Auditors see their own organization only.
     public func recent(in context: TenantContext, limit: Int = 200) async throws -> [AuditEntry] {
-        guard context.role.canReadAudit else { throw AccessError.forbidden }
+        guard Policy.allows(context, .readAudit) else { throw AccessError.forbidden }
         try await sequencer.flush()
         let entries = try await database.withConnection { db in
             try await db.raw("""

@@ -5,11 +5,15 @@ import WaypointCore
 extension CaseRecords {
     /// The whole case for its page or the API, in one connection, audited as one read.
     public func caseFile(_ clientId: String, in context: TenantContext) async throws -> CaseFile {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        try await caseFile(clientId, for: .readClient, in: context)
+    }
+
+    /// The case file for a purpose the caller must be allowed (reading it; exporting it under a consent).
+    func caseFile(_ clientId: String, for access: Permission, in context: TenantContext) async throws -> CaseFile {
         let now = clock.millis()
         let policy = clients.policy
         let file = try await database.withConnection { db in
-            let (client, sealer) = try await clients.opened(clientId, in: context, on: db)
+            let (client, sealer) = try await clients.opened(clientId, for: access, in: context, on: db)
             let orgId = context.orgId
             let consents = try await db.raw("SELECT * FROM consents WHERE client_id = \(bind: clientId) ORDER BY created_at DESC").all().map { row in
                 try Consents.record(from: row, sealer: sealer.row(try row.decode(column: "id", as: String.self), in: "consents", of: orgId))
@@ -39,9 +43,9 @@ extension CaseRecords {
                                 createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             }
             let referrals = try await db.raw("""
-                SELECT r.id, r.status, r.service_name, r.created_at, r.updated_at, c.revoked_at
+                SELECT r.id, r.status, r.service_id, r.service_name, r.created_at, r.updated_at, c.revoked_at
                 FROM referrals r LEFT JOIN consents c ON c.id = r.consent_id
-                WHERE r.client_id = \(bind: clientId) AND r.org_id = \(bind: orgId) ORDER BY r.created_at DESC
+                WHERE (r.client_id = \(bind: clientId) OR r.case_id = \(bind: clientId)) AND r.org_id = \(bind: orgId) ORDER BY r.created_at DESC
                 """).all().map { row in
                 let status = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent
                 let created = Date(millis: try row.decode(column: "created_at", as: Int64.self))
@@ -49,7 +53,8 @@ extension CaseRecords {
                                        serviceName: try row.decode(column: "service_name", as: String.self), createdAt: created,
                                        updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
                                        overdue: policy.isOverdue(status: status, sentAt: created, now: Date(millis: now)),
-                                       consentWithdrawnAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millis:)))
+                                       consentWithdrawnAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millis:)),
+                                       serviceId: try row.decode(column: "service_id", as: String.self))
             }
             let closures = try await db.raw("SELECT * FROM client_closures WHERE client_id = \(bind: clientId) ORDER BY seq").all().map { row in
                 let seq = try row.decode(column: "seq", as: Int64.self)
@@ -85,8 +90,7 @@ extension CaseRecords {
     /// The case as a FHIR Bundle for the recipient a consent of the client's names: sending it out
     /// is an outbound path, so the consent must be live, and only what it covers is included.
     public func fhirExport(_ clientId: String, consentId: String?, in context: TenantContext) async throws -> JSONValue {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
-        let file = try await caseFile(clientId, in: context)
+        let file = try await caseFile(clientId, for: .exportClient, in: context)
         let consent = file.consents.first { $0.id == consentId }
         let covering = try ClientFHIR.checkExport(consent: consent, clientId: clientId, today: clients.today())
         try await audit.record(clients.audit(context, "client.export", client: clientId))

@@ -10,11 +10,11 @@ public struct CaseOversight: Repository {
     /// The client's access log: every audited read and change of this client. A supervisor sees it
     /// for clients they may open; an auditor for any client of the organization (ids only).
     public func accessLog(_ clientId: String, filter: AccessLogFilter = AccessLogFilter(), in context: TenantContext) async throws -> [AccessLogEntry] {
-        guard CaseUseCases.mayReadAccessLog(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context, .readAccessLog) else { throw AccessError.forbidden }
         try await audit.flush()
         let entries = try await database.withConnection { db -> [AccessLogEntry] in
-            if context.role == .supervisor {
-                _ = try await clients.visibleRow(clientId, in: context, on: db)
+            if !Policy.reach(context.role, .readAccessLog).isEmpty {
+                _ = try await clients.visibleRow(clientId, for: .readAccessLog, in: context, on: db)
             } else {
                 guard try await db.raw("SELECT id FROM clients WHERE id = \(bind: clientId) AND org_id = \(bind: context.orgId)").first() != nil else {
                     throw AccessError.notFound
@@ -39,7 +39,8 @@ public struct CaseOversight: Repository {
     /// Opens a client outside the supervisor's team for one hour. The grant is flagged for another
     /// supervisor's review; the reason is sealed with the client.
     public func breakGlass(_ clientId: String, reason: String, in context: TenantContext) async throws -> BreakGlassGrant {
-        let reason = try CaseUseCases.checkBreakGlass(by: context.role, reason: reason)
+        guard Policy.allows(context, .breakGlass) else { throw AccessError.forbidden }
+        let reason = try CaseUseCases.checkedReason(reason)
         let now = clock.millis()
         return try await database.transaction { db in
             guard try await db.raw("""
@@ -60,7 +61,7 @@ public struct CaseOversight: Repository {
 
     /// Another supervisor marks an emergency opening as reviewed.
     public func reviewBreakGlass(_ grantId: String, in context: TenantContext) async throws {
-        guard context.role == .supervisor else { throw AccessError.forbidden }
+        guard Policy.allows(context, .reviewBreakGlass) else { throw AccessError.forbidden }
         let now = clock.millis()
         try await database.transaction { db in
             guard let row = try await db.raw("""
@@ -76,7 +77,7 @@ public struct CaseOversight: Repository {
 
     /// The organization's retention period in years (administrators).
     public func retentionYears(in context: TenantContext) async throws -> Int {
-        guard context.role == .admin else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageSettings) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             Int(try await db.raw("SELECT retention_years FROM organizations WHERE id = \(bind: context.orgId)").first()?
                 .decode(column: "retention_years", as: Int64.self) ?? 7)
@@ -84,7 +85,8 @@ public struct CaseOversight: Repository {
     }
 
     public func setRetentionYears(_ years: Int, in context: TenantContext) async throws {
-        let years = try CaseUseCases.checkRetention(years: years, by: context.role)
+        guard Policy.allows(context, .manageSettings) else { throw AccessError.forbidden }
+        let years = try CaseUseCases.checkRetention(years: years)
         try await database.transaction { db in
             try await db.raw("UPDATE organizations SET retention_years = \(bind: Int64(years)) WHERE id = \(bind: context.orgId)").run()
             try await audit.append(AuditEvent(context, action: "organization.retention", objectType: "organization", objectId: context.orgId), on: db)
@@ -95,11 +97,10 @@ public struct CaseOversight: Repository {
     /// sealed with it, in any copy, can never be opened again), the rows are emptied, and only
     /// de-identified counts remain. Referral history is append-only and stays, unreadable.
     public func purge(_ clientId: String, reason: String, in context: TenantContext) async throws -> PurgeTally {
-        guard context.role == .supervisor else { throw AccessError.forbidden }
         let now = clock.millis()
-        return try await database.transaction { db in
-            let row = try await clients.visibleRow(clientId, in: context, on: db)
-            _ = try CaseUseCases.checkPurge(by: context.role, reason: reason)  // required, but not kept: it would describe the person
+        let tally = try await database.transaction { db in
+            let row = try await clients.visibleRow(clientId, for: .purgeClient, in: context, on: db)
+            _ = try CaseUseCases.checkedReason(reason)  // required, but not kept: it would describe the person
             var tally = PurgeTally()
             func count(_ table: String, _ column: String = "client_id") async throws -> Int {
                 Int(try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: clientId)").first()!
@@ -122,18 +123,42 @@ public struct CaseOversight: Repository {
             // The key first: from here on nothing of this client opens, whatever copy it is in.
             try await db.raw("DELETE FROM client_keys WHERE client_id = \(bind: clientId)").run()
             for table in ["case_notes", "case_services", "case_tasks", "case_goals", "case_assessments", "client_closures", "client_screenings",
-                          "client_phases", "client_staff", "client_reveals", "break_glass", "consents", "eligibility",
+                          "client_phases", "client_staff", "client_reveals", "consents", "eligibility",
                           "fund_overrides", "housing_stays", "transport_vouchers"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE client_id = \(bind: clientId)").run()
             }
+            // An emergency opening stays for its review, without the reason (it was about the person).
+            try await db.raw("UPDATE break_glass SET reason_sealed = '' WHERE client_id = \(bind: clientId)").run()
             try await db.raw("""
                 UPDATE clients SET alias_sealed = '', languages_sealed = '', contact_safety_sealed = '', identity_sealed = NULL,
+                                   program = '', exploitation = '', first_exploited_age = '',
                                    status = 'closed', purged_at = \(bind: now), updated_at = \(bind: now)
                 WHERE id = \(bind: clientId)
                 """).run()
-            try await db.raw("UPDATE referrals SET consent_sealed = '', payload_sealed = '' WHERE client_id = \(bind: clientId)").run()
+            // The case's referrals, and those made at the screening it came from (sealed with the
+            // organization's key, so emptied here): their history stays, saying nothing of whom or where.
+            try await db.raw("""
+                UPDATE referrals SET consent_sealed = '', payload_sealed = '', service_name = ''
+                WHERE client_id = \(bind: clientId) OR case_id = \(bind: clientId)
+                """).run()
+            // The line contact the case came from: its note, callback and code word went with the person.
+            let contacts = try await db.raw("SELECT id FROM crisis_contacts WHERE client_id = \(bind: clientId) AND org_id = \(bind: context.orgId)").all()
+            if !contacts.isEmpty {
+                let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
+                for contact in contacts {
+                    let id = try contact.decode(column: "id", as: String.self)
+                    let emptyNote = try sealer.row(id, in: "crisis_contacts", of: context.orgId).seal("", column: "note")
+                    try await db.raw("""
+                        UPDATE crisis_contacts SET note_sealed = \(bind: emptyNote), callback_sealed = NULL, code_digest = NULL, client_id = NULL,
+                                                   updated_at = \(bind: now)
+                        WHERE id = \(bind: id)
+                        """).run()
+                }
+            }
             try await audit.append(clients.audit(context, "client.purge", client: clientId), on: db)
             return tally
         }
+        try await database.discardOldPages()
+        return tally
     }
 }

@@ -8,7 +8,7 @@ extension CaseOversight {
     /// and screenings newly attached; for supervisors, emergency openings to review and closed cases
     /// past the organization's retention period. One connection, one audit entry.
     public func caseload(in context: TenantContext) async throws -> Caseload {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readCaseload) else { throw AccessError.forbidden }
         let now = clock.millis()
         let today = clients.today()
         let policy = clients.policy
@@ -74,7 +74,7 @@ extension CaseOversight {
             // Overdue is "sent no later than one instant": counted by the database, not row by row.
             let overdueBy = policy.overdueIfSentBy(now: Date(millis: now)).millis
             let waiting = try await db.raw("""
-                SELECT \(clientColumns), r.service_name, r.created_at, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN referrals r ON r.client_id = v.id
+                SELECT \(clientColumns), r.service_name, r.created_at, COUNT(*) OVER () AS total FROM \(fromVisible) JOIN referrals r ON (r.client_id = v.id OR r.case_id = v.id)
                 WHERE r.status = 'sent' AND r.created_at <= \(bind: overdueBy) AND c.purged_at IS NULL
                 ORDER BY r.created_at LIMIT \(bind: shown)
                 """).all()
@@ -121,7 +121,7 @@ extension CaseOversight {
             board.totals.lettersEnding = ending.count
             board.lettersEnding = try items(Array(ending.prefix(shown)), detail: { _ in "letter" }, date: { try $0.decode(column: "ends_on", as: String.self) })
 
-            if context.role == .supervisor {
+            if Policy.allows(context, .reviewBreakGlass) {
                 // Another supervisor's openings; the alias is shown only where this supervisor may open the client.
                 board.breakGlassToReview = try await db.raw("""
                     SELECT g.id, g.client_id, g.opened_at FROM break_glass g

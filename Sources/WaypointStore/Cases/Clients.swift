@@ -11,38 +11,65 @@ public struct Clients: Repository {
     /// Today in the organization's calendar: consent dates and due dates are compared with it.
     public func today() -> String { policy.today(at: clock.now()) }
 
-    /// The clients a caller may open: a case manager's own; a supervisor's team's, and for an hour
-    /// one they opened by breaking the glass. `c` is the clients table's alias in the query.
-    static func visible(to context: TenantContext, now: Int64) -> SQLQueryString {
-        let own: SQLQueryString = "EXISTS (SELECT 1 FROM client_staff s WHERE s.client_id = c.id AND s.user_id = \(bind: context.userId))"
-        guard context.role == .supervisor else { return own }
-        return """
-            (\(own) OR EXISTS (SELECT 1 FROM client_staff s JOIN users u ON u.id = s.user_id
-                                WHERE s.client_id = c.id AND u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId)))
-                     OR EXISTS (SELECT 1 FROM break_glass g WHERE g.client_id = c.id AND g.user_id = \(bind: context.userId)
-                                AND g.expires_at > \(bind: now)))
-            """
+    /// The clients a permission reaches for this caller, as `Policy.reach` lists the relations: on
+    /// the case, the supervisor's team, or a break-the-glass opening of the last hour. `c` is the
+    /// clients table's alias in the query. No relation: nothing.
+    static func visible(to context: TenantContext, for permission: Permission, now: Int64) -> SQLQueryString {
+        let reach = Policy.reach(context.role, permission)
+        var relations: [SQLQueryString] = []
+        if reach.contains(.assigned) {
+            relations.append("EXISTS (SELECT 1 FROM client_staff s WHERE s.client_id = c.id AND s.user_id = \(bind: context.userId))")
+        }
+        if reach.contains(.team) {
+            relations.append("""
+                EXISTS (SELECT 1 FROM client_staff s JOIN users u ON u.id = s.user_id
+                        WHERE s.client_id = c.id AND u.team <> '' AND u.team = (SELECT team FROM users WHERE id = \(bind: context.userId)))
+                """)
+        }
+        if reach.contains(.breakGlass) {
+            relations.append("""
+                EXISTS (SELECT 1 FROM break_glass g WHERE g.client_id = c.id AND g.user_id = \(bind: context.userId) AND g.expires_at > \(bind: now))
+                """)
+        }
+        guard !relations.isEmpty else { return "1 = 0" }
+        return "(\(SQLList(relations, separator: SQLRaw(" OR "))))"
     }
 
     /// The same set for listings, as a `FROM` item naming the ids `v.id`: driven from the caller's
     /// assignments (an index), not by testing every client of the organization. The caller's own
     /// row is read first (tenant and team), so the listing queries stay simple to plan: PostgreSQL
     /// spent longer planning the same set written as one WITH clause than running the query.
-    static func visibleIds(to context: TenantContext, now: Int64, on db: any SQLDatabase) async throws -> SQLQueryString {
+    static func visibleIds(to context: TenantContext, for permission: Permission = .readClient, now: Int64,
+                           on db: any SQLDatabase) async throws -> SQLQueryString {
         guard let caller = try await db.raw("SELECT team FROM users WHERE id = \(bind: context.userId) AND org_id = \(bind: context.orgId)").first()
         else { throw AccessError.forbidden }
-        let own: SQLQueryString = "SELECT client_id AS id FROM client_staff WHERE user_id = \(bind: context.userId)"
-        guard context.role == .supervisor else { return "(\(own)) v" }
+        let reach = Policy.reach(context.role, permission)
+        var sets: [SQLQueryString] = []
+        if reach.contains(.assigned) {
+            sets.append("SELECT client_id AS id FROM client_staff WHERE user_id = \(bind: context.userId)")
+        }
         let team = try caller.decode(column: "team", as: String.self)
-        let members: SQLQueryString = team.isEmpty ? own : """
-            SELECT s.client_id AS id FROM client_staff s JOIN users u ON u.id = s.user_id WHERE u.org_id = \(bind: context.orgId) AND u.team = \(bind: team)
-            """
-        let opened = try await db.raw("""
-            SELECT client_id FROM break_glass WHERE user_id = \(bind: context.userId) AND org_id = \(bind: context.orgId) AND expires_at > \(bind: now)
-            """).all().map { try $0.decode(column: "client_id", as: String.self) }
-        guard !opened.isEmpty else { return "(\(members) GROUP BY 1) v" }
-        let ids = SQLList(opened.map { SQLBind($0) })
-        return "(\(members) UNION SELECT id FROM clients WHERE org_id = \(bind: context.orgId) AND id IN (\(ids))) v"
+        if reach.contains(.team), !team.isEmpty {
+            sets.append("""
+                SELECT s.client_id AS id FROM client_staff s JOIN users u ON u.id = s.user_id WHERE u.org_id = \(bind: context.orgId) AND u.team = \(bind: team)
+                """)
+        }
+        if reach.contains(.breakGlass) {
+            let opened = try await db.raw("""
+                SELECT client_id FROM break_glass WHERE user_id = \(bind: context.userId) AND org_id = \(bind: context.orgId) AND expires_at > \(bind: now)
+                """).all().map { try $0.decode(column: "client_id", as: String.self) }
+            if !opened.isEmpty {
+                sets.append("SELECT id FROM clients WHERE org_id = \(bind: context.orgId) AND id IN (\(SQLList(opened.map { SQLBind($0) })))")
+            }
+        }
+        guard !sets.isEmpty else { return "(SELECT id FROM clients WHERE 1 = 0) v" }
+        // UNION also removes the duplicates a team's shared cases would list twice.
+        return sets.count == 1 ? "(\(sets[0]) GROUP BY 1) v" : "(\(SQLList(sets, separator: SQLRaw(" UNION ")))) v"
+    }
+
+    /// The roles that may be put on a case: those that may work one (Policy's `writeCase`).
+    static var caseStaffRoles: SQLList {
+        SQLList(Policy.roles(holding: .writeCase).map(\.rawValue).sorted().map { SQLBind($0) })
     }
 
     func audit(_ context: TenantContext, _ action: String, client id: String) -> AuditEvent {
@@ -52,7 +79,7 @@ public struct Clients: Repository {
     // MARK: Creating
 
     public func create(_ new: NewClient, in context: TenantContext) async throws -> ClientRecord {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context, .createClient) else { throw AccessError.forbidden }
         let client = try CaseUseCases.checked(new, today: today())
         let now = clock.millis()
         let id = try await database.transaction { db in
@@ -94,7 +121,6 @@ public struct Clients: Repository {
 
     /// The client's page: audited as a read of the client.
     public func find(_ id: String, in context: TenantContext) async throws -> ClientRecord {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let record = try await database.withConnection { db in try await load(id, in: context, on: db) }
         try await audit.record(audit(context, "client.read", client: id))
         return record
@@ -102,7 +128,7 @@ public struct Clients: Repository {
 
     /// The caller's caseload (a supervisor's: the team's), most recently changed first.
     public func list(status: ClientRecord.Status? = .open, in context: TenantContext) async throws -> [ClientSummary] {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context, .readCaseload) else { throw AccessError.forbidden }
         let filter: SQLQueryString = status.map { "AND c.status = \(bind: $0.rawValue)" } ?? ""
         let summaries = try await database.withConnection { db in
             let rows = try await db.raw("""
@@ -128,11 +154,10 @@ public struct Clients: Repository {
     /// The legal identity, for someone who states why they need it. The reason is kept sealed with
     /// the client; the audit entry says who opened the vault and when.
     public func revealIdentity(_ id: String, reason: String, in context: TenantContext) async throws -> ClientIdentity {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let reason = try CaseUseCases.checkedReason(reason)
         let now = clock.millis()
         return try await database.transaction { db in
-            let row = try await visibleRow(id, in: context, on: db)
+            let row = try await visibleRow(id, for: .revealIdentity, in: context, on: db)
             let key = try self.key(of: row, id, in: context)
             let sealer = key.row(id, in: "clients", of: context.orgId)
             let identity = try row.decode(column: "identity_sealed", as: String?.self)
@@ -153,11 +178,11 @@ public struct Clients: Repository {
     /// Saves the safe-contact profile, refusing a form loaded before someone else's change.
     public func updateContactSafety(_ id: String, _ safety: ContactSafety, expectedVersion: Int?,
                                     in context: TenantContext) async throws -> ClientRecord {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context, .writeCase) else { throw AccessError.forbidden }
         let safety = try CaseUseCases.checked(safety, today: today())
         let now = clock.millis()
         try await database.transaction { db in
-            let row = try await visibleRow(id, in: context, on: db)
+            let row = try await visibleRow(id, for: .writeCase, in: context, on: db)
             try CaseUseCases.checkVersion(expected: expectedVersion, current: Int(try row.decode(column: "version", as: Int64.self)))
             let sealer = try key(of: row, id, in: context).row(id, in: "clients", of: context.orgId)
             try await bump(id, set: "contact_safety_sealed = \(bind: try sealer.seal(try Self.json(safety), column: "contact_safety"))",
@@ -186,14 +211,13 @@ public struct Clients: Repository {
     /// the organization; open tasks of anyone removed move to the first named, so nothing the
     /// client is owed waits on a person who can no longer open the case.
     public func assign(_ id: String, to staff: [String], expectedVersion: Int?, in context: TenantContext) async throws -> ClientRecord {
-        guard CaseUseCases.mayAssign(context.role) else { throw AccessError.forbidden }
-        try await change(id, action: "client.assign", in: context, mustBeOpen: false) { db, row, _, now in
+        try await change(id, action: "client.assign", permission: .assignCaseStaff, in: context, mustBeOpen: false) { db, row, _, now in
             // Checked once the client is known to be visible: a stranger's bad list gets 404 like any other.
             let staff = try CaseUseCases.checkedAssignment(staff)
             let version = try row.decode(column: "version", as: Int64.self)
             try CaseUseCases.checkVersion(expected: expectedVersion, current: Int(version))
             let eligible = Set(try await db.raw("""
-                SELECT id FROM users WHERE org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor')
+                SELECT id FROM users WHERE org_id = \(bind: context.orgId) AND active = 1 AND role IN (\(Self.caseStaffRoles))
                   AND id IN (\(SQLList(staff.map { SQLBind($0) })))
                 """).all().map { try $0.decode(column: "id", as: String.self) })
             guard eligible.count == staff.count else {
@@ -221,21 +245,19 @@ public struct Clients: Repository {
     static func isCaseStaff(_ userId: String, in context: TenantContext, on db: any SQLDatabase) async throws -> Bool {
         guard !userId.isEmpty else { return false }
         return try await db.raw("""
-            SELECT id FROM users WHERE id = \(bind: userId) AND org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor')
+            SELECT id FROM users WHERE id = \(bind: userId) AND org_id = \(bind: context.orgId) AND active = 1 AND role IN (\(Self.caseStaffRoles))
             """).first() != nil
     }
 
     /// The organization's active case managers and supervisors, for a supervisor's assignment form,
     /// an advocate handing a caller over and a clinician handing over the person screened.
     public func caseStaff(in context: TenantContext) async throws -> [CaseStaffMember] {
-        guard CaseUseCases.mayAssign(context.role) || CrisisUseCases.mayAnswer(context.role) || ScreeningHandoverRules.mayHandOver(context.role) else {
-            throw AccessError.forbidden
-        }
+        guard Policy.allows(context, .listCaseStaff) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             let sealer = try await keys.sealer(for: context.orgId, on: db, now: clock.millis())
             return try await db.raw("""
                 SELECT id, role, display_name_sealed FROM users
-                WHERE org_id = \(bind: context.orgId) AND active = 1 AND role IN ('case_manager', 'supervisor') ORDER BY username
+                WHERE org_id = \(bind: context.orgId) AND active = 1 AND role IN (\(Self.caseStaffRoles)) ORDER BY username
                 """).all().map { row in
                 let id = try row.decode(column: "id", as: String.self)
                 return CaseStaffMember(id: id, displayName: try sealer.row(id, in: "users", of: context.orgId).open("display_name", from: row),
@@ -246,12 +268,11 @@ public struct Clients: Repository {
 
     /// One change to a client in one transaction with its audit entry: the row is read (so a caller
     /// who may not open the client learns nothing), then `body` writes with the client's sealer.
-    func change<T: Sendable>(_ id: String, action: String, in context: TenantContext, mustBeOpen: Bool = true,
+    func change<T: Sendable>(_ id: String, action: String, permission: Permission = .writeCase, in context: TenantContext, mustBeOpen: Bool = true,
                              _ body: @escaping @Sendable (any SQLDatabase, any SQLRow, FieldSealer, Int64) async throws -> T) async throws -> T {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let now = clock.millis()
         return try await database.transaction { db in
-            let row = try await visibleRow(id, in: context, on: db)
+            let row = try await visibleRow(id, for: permission, in: context, on: db)
             if mustBeOpen, try Self.status(row) != .open { throw CaseError.closed }
             let sealer = try key(of: row, id, in: context)
             let result = try await body(db, row, sealer, now)
@@ -274,10 +295,12 @@ public struct Clients: Repository {
     // MARK: Loading
 
     /// The client row if the caller may open it; otherwise not found, whether it exists or not.
-    func visibleRow(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> any SQLRow {
+    func visibleRow(_ id: String, for permission: Permission, in context: TenantContext, on db: any SQLDatabase) async throws -> any SQLRow {
+        guard Policy.allows(context, permission) else { throw AccessError.forbidden }
         guard let row = try await db.raw("""
             SELECT c.*, (SELECT wrapped_key FROM client_keys WHERE client_id = c.id) AS wrapped_key FROM clients c
-            WHERE c.id = \(bind: id) AND c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL AND \(Self.visible(to: context, now: clock.millis()))
+            WHERE c.id = \(bind: id) AND c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL
+              AND \(Self.visible(to: context, for: permission, now: clock.millis()))
             """).first() else { throw AccessError.notFound }
         return row
     }
@@ -288,13 +311,14 @@ public struct Clients: Repository {
         return try keys.clientSealer(id, orgId: context.orgId, wrapped: wrapped)
     }
 
-    func load(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> ClientRecord {
-        try await opened(id, in: context, on: db).record
+    func load(_ id: String, for permission: Permission = .readClient, in context: TenantContext, on db: any SQLDatabase) async throws -> ClientRecord {
+        try await opened(id, for: permission, in: context, on: db).record
     }
 
     /// The client and its key, read with the visibility check (the key is a column of that row).
-    func opened(_ id: String, in context: TenantContext, on db: any SQLDatabase) async throws -> (record: ClientRecord, key: FieldSealer) {
-        let row = try await visibleRow(id, in: context, on: db)
+    func opened(_ id: String, for permission: Permission = .readClient, in context: TenantContext,
+                on db: any SQLDatabase) async throws -> (record: ClientRecord, key: FieldSealer) {
+        let row = try await visibleRow(id, for: permission, in: context, on: db)
         let key = try key(of: row, id, in: context)
         let sealer = key.row(id, in: "clients", of: context.orgId)
         let phases = try await db.raw("SELECT phase, at, actor FROM client_phases WHERE client_id = \(bind: id) ORDER BY seq").all().map { row in

@@ -8,7 +8,7 @@ extension CaseRecords {
     /// eligibility request started when the plan called for one. One transaction; a screening is
     /// handed over once.
     public func handOver(screening screeningId: String, _ handover: ScreeningHandover, in context: TenantContext) async throws -> HandedOver {
-        guard ScreeningHandoverRules.mayHandOver(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .handOverScreening) else { throw AccessError.forbidden }
         let record = try await Screenings(shared: shared).find(screeningId, in: context)  // the clinician's own, audited
         let draft = try CaseUseCases.checked(try ScreeningHandoverRules.client(from: record, handover), today: clients.today())
         let now = clock.millis()
@@ -25,6 +25,16 @@ extension CaseRecords {
                 INSERT INTO client_screenings (client_id, screening_id, attached_by, attached_at)
                 VALUES (\(bind: clientId), \(bind: screeningId), \(bind: context.userId), \(bind: now))
                 """).run()
+            // The consent the person gave at the screening, and the referrals made under it, go with them:
+            // the case team sees them, follows them up and can withdraw the consent.
+            try await db.raw("""
+                UPDATE referrals SET case_id = \(bind: clientId) WHERE screening_id = \(bind: screeningId) AND org_id = \(bind: context.orgId)
+                """).run()
+            for row in try await db.raw("""
+                SELECT DISTINCT consent_id FROM referrals WHERE screening_id = \(bind: screeningId) AND org_id = \(bind: context.orgId) AND consent_id IS NOT NULL
+                """).all() {
+                try await Consents.attach(try row.decode(column: "consent_id", as: String.self), to: clientId, orgId: context.orgId, on: db, keys: keys, now: now)
+            }
             var eligibilityId: String?
             if let request = ScreeningHandoverRules.eligibility(for: record) {
                 let checked = try EligibilityRules.checked(request, flags: draft.flags ?? ClientFlags(), now: Date(millis: now))
@@ -40,7 +50,7 @@ extension CaseRecords {
 
     /// Whether the clinician's screening has been handed over (it is attached to a case); nothing about the case.
     public func isHandedOver(screening screeningId: String, in context: TenantContext) async throws -> Bool {
-        guard ScreeningHandoverRules.mayHandOver(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .handOverScreening) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             try await db.raw("""
                 SELECT a.client_id FROM client_screenings a JOIN screenings s ON s.id = a.screening_id

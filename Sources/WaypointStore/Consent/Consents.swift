@@ -12,12 +12,11 @@ public struct Consents: Repository {
     /// Records a client's consent. A consent naming a directory service takes the service's name as
     /// the directory has it, so the person is told exactly who will receive their data.
     public func create(_ new: NewConsent, for clientId: String, in context: TenantContext) async throws -> ConsentRecord {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let serviceName = try await new.recipientServiceId.asyncMap { try await directory.serviceHeader($0) }??.name
         let now = clock.now()
         return try await database.transaction { db in
             // Someone who may not open the client learns nothing, not even what was wrong with the form.
-            _ = try await clients.visibleRow(clientId, in: context, on: db)
+            _ = try await clients.visibleRow(clientId, for: .manageConsent, in: context, on: db)
             let record = try ConsentUseCases.checked(new, id: Tokens.opaqueId(), clientId: clientId, serviceName: serviceName,
                                                      today: clients.today(), now: now)
             try await Self.insert(record, orgId: context.orgId, createdBy: context.userId, on: db, keys: keys)
@@ -28,9 +27,8 @@ public struct Consents: Repository {
 
     /// Every consent the client gave, newest first; reading them is reading the client.
     public func list(for clientId: String, in context: TenantContext) async throws -> [ConsentRecord] {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let records = try await database.withConnection { db in
-            _ = try await clients.visibleRow(clientId, in: context, on: db)
+            _ = try await clients.visibleRow(clientId, for: .readClient, in: context, on: db)
             let rows = try await db.raw("""
                 SELECT * FROM consents WHERE client_id = \(bind: clientId) AND org_id = \(bind: context.orgId) ORDER BY created_at DESC
                 """).all()
@@ -43,10 +41,9 @@ public struct Consents: Repository {
     /// Withdraws a consent at once: from this moment every receiver link made under it answers
     /// "gone", and no new referral may use it.
     public func revoke(_ consentId: String, of clientId: String, reason: String, in context: TenantContext) async throws -> ConsentRecord {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
         let now = clock.now()
         return try await database.transaction { db in
-            _ = try await clients.visibleRow(clientId, in: context, on: db)
+            _ = try await clients.visibleRow(clientId, for: .manageConsent, in: context, on: db)
             guard let row = try await db.raw("""
                 SELECT * FROM consents WHERE id = \(bind: consentId) AND client_id = \(bind: clientId) AND org_id = \(bind: context.orgId)
                 """).first() else { throw AccessError.notFound }
@@ -87,6 +84,21 @@ public struct Consents: Repository {
                     \(bind: try sealer.seal(record.evidence, column: "evidence")), \(bind: record.categories.map(\.rawValue).joined(separator: ",")),
                     \(bind: record.method.rawValue), \(bind: record.givenBy.rawValue), \(bind: record.startsOn), \(bind: record.expiresOn),
                     \(bind: record.part2 ? 1 : 0), \(bind: createdBy), \(bind: record.createdAt.millis))
+            """).run()
+    }
+
+    /// A screening's consent joins the case the person was handed over to: sealed again with the
+    /// client's key (a purge then shreds it with the rest) and listed, and withdrawn, with the case's.
+    static func attach(_ id: String, to clientId: String, orgId: String, on db: any SQLDatabase, keys: KeyRing, now: Int64) async throws {
+        guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id) AND org_id = \(bind: orgId) AND client_id IS NULL").first() else { return }
+        let record = try await record(from: row, on: db, keys: keys, now: now)
+        let sealer = try await sealer(for: clientId, id: id, orgId: orgId, on: db, keys: keys, now: now)
+        try await db.raw("""
+            UPDATE consents SET client_id = \(bind: clientId), recipient_sealed = \(bind: try sealer.seal(record.recipient.name, column: "recipient")),
+                                purpose_sealed = \(bind: try sealer.seal(record.purpose, column: "purpose")),
+                                evidence_sealed = \(bind: try sealer.seal(record.evidence, column: "evidence")),
+                                revoke_reason_sealed = \(bind: try record.revocation.map { try sealer.seal($0.reason, column: "revoke_reason") })
+            WHERE id = \(bind: id)
             """).run()
     }
 

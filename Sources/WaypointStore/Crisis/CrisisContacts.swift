@@ -18,7 +18,7 @@ public struct CrisisContacts: Repository {
 
     /// Logs a contact; the answer lists the organization's earlier contacts under the same code word.
     public func log(_ new: NewCrisisContact, in context: TenantContext) async throws -> CrisisContact {
-        guard CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .answerLine) else { throw AccessError.forbidden }
         let now = clock.millis()
         let contact = try CrisisUseCases.checked(new, now: Date(millis: now))
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
@@ -43,7 +43,7 @@ public struct CrisisContacts: Repository {
     }
 
     public func find(_ id: String, in context: TenantContext) async throws -> CrisisContact {
-        guard CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .answerLine) else { throw AccessError.forbidden }
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
         let contact = try await database.withConnection { db in try await load(id, in: context, sealer: sealer, on: db) }
         try await audit.record(audit(context, "crisis.read", contact: id))
@@ -86,7 +86,7 @@ public struct CrisisContacts: Repository {
     /// The shift: open contacts, callbacks due within the horizon or late, and the last day's and
     /// week's counts. Times and channels only; nothing sealed is opened.
     public func shift(in context: TenantContext) async throws -> CrisisShift {
-        guard CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .answerLine) else { throw AccessError.forbidden }
         let now = clock.millis()
         let hour: Int64 = 3_600_000, day = 24 * hour
         let view = try await database.withConnection { db -> CrisisShift in
@@ -138,7 +138,7 @@ public struct CrisisContacts: Repository {
 
     private func update(_ id: String, action: String, in context: TenantContext,
                         _ body: @escaping @Sendable (any SQLDatabase, Int64) async throws -> Void) async throws {
-        guard CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .answerLine) else { throw AccessError.forbidden }
         let now = clock.millis()
         try await database.transaction { db in
             guard let row = try await db.raw("SELECT status FROM crisis_contacts WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)").first()
@@ -154,14 +154,14 @@ public struct CrisisContacts: Repository {
     /// note as its first note, in one transaction with the contact marked converted. The advocate
     /// gets the new id, not the case.
     public func convert(_ id: String, _ conversion: CrisisConversion, in context: TenantContext) async throws -> String {
-        guard CrisisUseCases.mayAnswer(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .answerLine) else { throw AccessError.forbidden }
         let now = clock.millis()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
         return try await database.transaction { db in
             let contact = try await load(id, in: context, sealer: sealer, on: db)
             let (draft, safety) = try CrisisUseCases.client(from: contact, conversion: conversion, today: clients.today())
             let client = try CaseUseCases.checked(draft, today: clients.today())
-            let assignee = conversion.caseManagerId ?? (CaseUseCases.mayWorkCases(context.role) ? context.userId : "")
+            let assignee = conversion.caseManagerId ?? (Policy.allows(context, .writeCase) ? context.userId : "")
             guard try await Clients.isCaseStaff(assignee, in: context, on: db) else {
                 throw CrisisError.invalid(field: "case_manager_id", reason: LocalizedText("error_detail_not_case_staff"))
             }

@@ -98,6 +98,14 @@ public final class Database: Sendable {
     /// How long a request waits for a PostgreSQL connection before it is told the database is down.
     static let leaseTimeout: Duration = .seconds(5)
 
+    /// After an erasure: SQLite copies the write-ahead log into the file and empties it, so the
+    /// pages as they were before (kept in the log until then) are gone too. Best effort: a reader
+    /// still holding an old snapshot keeps the log until it finishes. Nothing to do on PostgreSQL.
+    public func discardOldPages() async throws {
+        guard kind == .sqlite else { return }
+        try await withConnection { db in try await db.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+    }
+
     public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let inUse = StoreMetrics.meter("waypoint_db_connections_in_use", [("database", kind.rawValue)])
         inUse.increment()
@@ -244,7 +252,9 @@ actor SQLitePool {
             // Reads through a memory map (up to 2 GiB of the file): a search near a place visits
             // thousands of rows, and a system call per page cost a third of its time.
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536", "PRAGMA mmap_size=2147483648",
-                           "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"] {
+                           "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
+                           // A purge's deleted rows are overwritten, not left in free pages of the file.
+                           "PRAGMA secure_delete=ON"] {
                 try await db.raw(SQLQueryString(pragma)).run()
             }
             connections.append(connection)

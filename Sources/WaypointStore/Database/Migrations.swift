@@ -589,6 +589,12 @@ enum Migrations {
             // How long imported ads, posters and notes are kept (an organization's policy; 365 days by default).
             "ALTER TABLE organizations ADD COLUMN ads_retention_days BIGINT NOT NULL DEFAULT 365",
         ] },
+        Migration(version: 28, name: "referrals made at a screening belong to the case it was handed over to") { _ in [
+            // Sealed with the organization's key as before (their history is append-only, so it cannot be
+            // sealed again); the case team follows and withdraws them, and a purge empties them.
+            "ALTER TABLE referrals ADD COLUMN case_id TEXT",
+            "CREATE INDEX referrals_case ON referrals (case_id)",
+        ] },
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

@@ -7,7 +7,7 @@ extension Directory {
     /// Saves an organization's local service: rows the draft no longer has (an unticked term, a
     /// removed address) are deleted, the rest written, the search entry rebuilt — all at once.
     public func saveLocalService(_ draft: LocalServiceDraft, in context: TenantContext) async throws -> String {
-        guard context.role == .directoryEditor else { throw AccessError.forbidden }
+        guard Policy.allows(context, .editDirectory) else { throw AccessError.forbidden }
         if let existing = draft.serviceId, try await ownerOf(existing) != context.orgId { throw AccessError.notFound }
         let organization = try await database.withConnection { db in
             try await Organizations.name(of: context.orgId, on: db) ?? ""
@@ -37,7 +37,7 @@ extension Directory {
 
     /// The organization's own services, for its editors: id, name, status and last verified day.
     public func localServices(in context: TenantContext) async throws -> [(id: String, name: String, status: String, verifiedOn: String?)] {
-        guard context.role == .directoryEditor else { throw AccessError.forbidden }
+        guard Policy.allows(context, .editDirectory) else { throw AccessError.forbidden }
         let rows = try await database.withConnection { db in
             try await db.raw("SELECT fields FROM hsds_rows WHERE table_name = 'service' AND owner_org = \(bind: context.orgId)").all()
         }
@@ -101,7 +101,7 @@ extension Directory {
         let redacted = DirectoryPrivacy.redacted(records, hiding: hidden)
         return ids.compactMap { id in
             guard records.row("service", id) != nil else { return nil }
-            let maysee = viewer.map { $0.role == .directoryEditor && owners[id] == $0.orgId } ?? false
+            let maysee = viewer.map { Policy.allows($0, .editDirectory) && owners[id] == $0.orgId } ?? false
             let graph = HSDSGraph(maysee ? records : redacted)
             return graph.nested("service", id)
         }

@@ -13,7 +13,7 @@ public struct Funds: Repository {
     }
 
     public func create(_ new: NewFund, in context: TenantContext) async throws -> Fund {
-        guard FundRules.mayManage(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .manageFunds) else { throw AccessError.forbidden }
         let fund = try FundRules.checked(new)
         let id = Tokens.opaqueId()
         let now = clock.millis()
@@ -31,7 +31,7 @@ public struct Funds: Repository {
 
     /// Every fund of the organization with what it has spent, latest period first.
     public func list(in context: TenantContext) async throws -> [Fund] {
-        guard FundRules.mayRead(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readFunds) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             try await db.raw("""
                 SELECT f.*, CAST(COALESCE((SELECT SUM(amount_cents) FROM fund_charges c WHERE c.fund_id = f.id), 0) AS BIGINT) AS spent
@@ -43,7 +43,7 @@ public struct Funds: Repository {
     /// A fund's charges for services delivered from `from` to `to` (inclusive; by default the
     /// fund's period), for its funder. Audited: the ledger leaves the organization.
     public func ledger(_ fundId: String, from: String?, to: String?, in context: TenantContext) async throws -> FundLedger {
-        guard FundRules.mayManage(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .manageFunds) else { throw AccessError.forbidden }
         let ledger = try await database.withConnection { db in
             let fund = try await Self.fund(fundId, in: context, lock: false, on: db, unknown: AccessError.notFound)
             let from = from.flatMap { $0.isEmpty ? nil : $0 } ?? fund.periodStart, to = to.flatMap { $0.isEmpty ? nil : $0 } ?? fund.periodEnd

@@ -17,7 +17,7 @@ public struct Housing: Repository {
     // MARK: Sites
 
     public func createSite(_ new: NewHousingSite, in context: TenantContext) async throws -> HousingSite {
-        guard HousingRules.mayManageSites(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .manageHousingSites) else { throw AccessError.forbidden }
         let site = try HousingRules.checked(new)
         let now = clock.millis()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
@@ -35,7 +35,7 @@ public struct Housing: Repository {
 
     /// The organization's sites with today's occupancy: stays begun on or before today and not yet ended.
     public func sites(in context: TenantContext) async throws -> [HousingSite] {
-        guard HousingRules.mayReadSites(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readHousingSites) else { throw AccessError.forbidden }
         let today = clients.today()
         return try await database.withConnection { db in
             try await db.raw("""
@@ -51,7 +51,7 @@ public struct Housing: Repository {
 
     /// A site's address, read on purpose (to take someone there) and audited.
     public func address(of siteId: String, in context: TenantContext) async throws -> String {
-        guard HousingRules.mayReadSites(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readHousingSites) else { throw AccessError.forbidden }
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
         let address = try await database.withConnection { db in
             guard let row = try await db.raw("SELECT address_sealed FROM housing_sites WHERE id = \(bind: siteId) AND org_id = \(bind: context.orgId)").first()

@@ -15,7 +15,7 @@ public struct Partners: Repository {
     }
 
     public func create(_ new: NewPartner, in context: TenantContext) async throws -> Partner {
-        guard PartnerRules.mayManage(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .managePartners) else { throw AccessError.forbidden }
         let partner = try PartnerRules.checked(new)
         let now = clock.millis()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
@@ -43,7 +43,7 @@ public struct Partners: Repository {
 
     /// The organization's partners without their contacts, and the agreements needing renewal.
     public func network(in context: TenantContext) async throws -> PartnerNetwork {
-        guard PartnerRules.mayRead(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readPartners) else { throw AccessError.forbidden }
         let today = today()
         return try await database.withConnection { db in
             let agreements = try await Self.agreements(where: "a.org_id = \(bind: context.orgId)", today: today, on: db)
@@ -63,7 +63,7 @@ public struct Partners: Repository {
 
     /// One partner with its contacts opened: audited.
     public func find(_ id: String, in context: TenantContext) async throws -> Partner {
-        guard PartnerRules.mayRead(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readPartners) else { throw AccessError.forbidden }
         let today = today()
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: clock.millis())
         let partner = try await database.withConnection { db in
@@ -80,7 +80,7 @@ public struct Partners: Repository {
     }
 
     public func addAgreement(_ new: NewAgreement, to partnerId: String, in context: TenantContext) async throws -> PartnerAgreement {
-        guard PartnerRules.mayManage(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .managePartners) else { throw AccessError.forbidden }
         let id = Tokens.opaqueId()
         let agreement = try await insert(into: partnerId, context: context, action: "partner.agreement") { db, now in
             let agreement = try PartnerRules.checked(new)
@@ -96,7 +96,7 @@ public struct Partners: Repository {
     }
 
     public func addEvent(_ new: NewPartnerEvent, to partnerId: String, in context: TenantContext) async throws -> PartnerEvent {
-        guard PartnerRules.mayManage(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .managePartners) else { throw AccessError.forbidden }
         let id = Tokens.opaqueId()
         let event = try await insert(into: partnerId, context: context, action: "partner.event") { db, now in
             let event = try PartnerRules.checked(new)

@@ -40,14 +40,14 @@ public struct Referrals: Repository {
     /// that stores it (a consent withdrawn a moment earlier is seen). Sealed with the client's key.
     public func createFromCase(_ clientId: String, serviceId: String, consentId: String?, payload: ReferralPayload,
                                in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
-        guard CaseUseCases.mayWorkCases(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context, .referFromCase) else { throw AccessError.forbidden }
         let id = Tokens.opaqueId()
         let now = clock.millis()
         let target = try await directory.serviceHeader(serviceId)
         let clients = Clients(shared: shared, policy: policy)
         let sent = Sending(id: id, serviceId: serviceId, target: target, screeningId: nil, clientId: clientId, consentId: consentId)
         return try await store(sent, at: now, in: context) { db in
-            let client = try await clients.load(clientId, in: context, on: db)
+            let client = try await clients.load(clientId, for: .referFromCase, in: context, on: db)
             var consent: ConsentRecord?
             if let consentId {
                 // Another client's consent is as good as none.
@@ -115,10 +115,10 @@ public struct Referrals: Repository {
     /// Issues a fresh link for a sender who lost theirs. Its new nonce voids every earlier link.
     /// Returns the referral as well, read in the same transaction: one read, one audit entry.
     public func newLink(_ id: String, in context: TenantContext) async throws -> (record: ReferralRecord, link: String) {
-        guard ReferralUseCases.mayFollow(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .followReferral) else { throw AccessError.forbidden }
         let now = clock.millis()
         let (record, link) = try await database.transaction { db -> (ReferralRecord, ReceiverLink) in
-            let (record, _) = try await load(id, on: db, allowed: isSender(context))
+            let (record, _) = try await load(id, on: db, allowed: follows(context))
             let link = try ReferralUseCases.newLink(for: record, policy: policy, now: now, nonce: Tokens.opaqueId())
             try await db.raw("""
                 UPDATE referrals SET link_expires_at = \(bind: link.expiresAt), link_nonce = \(bind: link.nonce)
@@ -130,32 +130,49 @@ public struct Referrals: Repository {
         return (record, link.token(key: keys.referralLinkKey))
     }
 
-    /// Only the clinician who sent a referral reads, moves or exports it: colleagues in the same
-    /// organization have no need to see who was referred where.
-    private func isSender(_ context: TenantContext) -> @Sendable (any SQLRow) throws -> Bool {
-        { row in
-            try row.decode(column: "org_id", as: String.self) == context.orgId
-                && row.decode(column: "sender_id", as: String.self) == context.userId
+    /// Who follows a referral up (reads, moves, exports it, issues a new link): a case's referrals —
+    /// also those made at the screening the case came from — the case team as it is now (someone
+    /// taken off the case no longer does); a screening's not handed over, the clinician who sent it.
+    /// Colleagues in the same organization have no need to see who was referred where.
+    private func follows(_ context: TenantContext) -> Allowed {
+        { row, db in
+            guard try row.decode(column: "org_id", as: String.self) == context.orgId, Policy.allows(context, .followReferral) else { return false }
+            guard let client = try row.decode(column: "client_id", as: String?.self) ?? row.decode(column: "case_id", as: String?.self) else {
+                return try row.decode(column: "sender_id", as: String.self) == context.userId
+            }
+            return try await db.raw("""
+                SELECT c.id FROM clients c WHERE c.id = \(bind: client) AND c.org_id = \(bind: context.orgId) AND c.purged_at IS NULL
+                  AND \(Clients.visible(to: context, for: .followCaseReferral, now: clock.millis()))
+                """).first() != nil
         }
     }
+
+    /// Whether a referral row may be seen by whoever asks (the sender's side, or a receiver's link).
+    typealias Allowed = @Sendable (any SQLRow, any SQLDatabase) async throws -> Bool
+    private static let anyone: Allowed = { _, _ in true }
 
     // MARK: Reading
 
     /// The sender's view: the clinician who sent it.
     public func find(_ id: String, in context: TenantContext) async throws -> ReferralRecord {
-        guard ReferralUseCases.mayFollow(context.role) else { throw AccessError.forbidden }
-        let (record, _) = try await load(id, allowed: isSender(context))
+        guard Policy.allows(context.role, .followReferral) else { throw AccessError.forbidden }
+        let (record, _) = try await load(id, allowed: follows(context))
         try await audit.record(AuditEvent(context, action: "referral.read", objectType: "referral", objectId: id))
         return record
     }
 
     /// The referral and the id of the organization that sent it.
-    private func load(_ id: String, allowed: @escaping @Sendable (any SQLRow) throws -> Bool) async throws -> (ReferralRecord, String) {
+    private func load(_ id: String, allowed: @escaping Allowed) async throws -> (ReferralRecord, String) {
         try await database.withConnection { db in try await load(id, on: db, allowed: allowed) }
     }
 
-    private func load(_ id: String, on db: any SQLDatabase, allowed: @Sendable (any SQLRow) throws -> Bool) async throws -> (ReferralRecord, String) {
-            guard let row = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
+    private func load(_ id: String, on db: any SQLDatabase, allowed: Allowed) async throws -> (ReferralRecord, String) {
+            guard let row = try await db.raw("SELECT * FROM referrals WHERE id = \(bind: id)").first(), try await allowed(row, db) else {
+                throw AccessError.notFound
+            }
+            // A purged person's referrals keep their history and nothing else: there is nothing to open.
+            if let client = try row.decode(column: "client_id", as: String?.self) ?? row.decode(column: "case_id", as: String?.self),
+               try await db.raw("SELECT id FROM clients WHERE id = \(bind: client) AND purged_at IS NOT NULL").first() != nil {
                 throw AccessError.notFound
             }
             let orgId = try row.decode(column: "org_id", as: String.self), clientId = try row.decode(column: "client_id", as: String?.self)
@@ -191,7 +208,7 @@ public struct Referrals: Repository {
     /// Referrals this clinician sent (`inbox == false`) or that this organization received for its
     /// own directory entries, newest first; `status` filters.
     public func list(inbox: Bool, status: ReferralStatus? = nil, in context: TenantContext) async throws -> [ReferralSummary] {
-        guard ReferralUseCases.mayList(context.role, inbox: inbox) else { throw AccessError.forbidden }
+        guard Policy.allows(context, inbox ? .readInbox : .readOutbox) else { throw AccessError.forbidden }
         let owner: SQLQueryString = inbox
             ? "receiver_org = \(bind: context.orgId)"
             : "org_id = \(bind: context.orgId) AND sender_id = \(bind: context.userId)"
@@ -221,11 +238,11 @@ public struct Referrals: Repository {
     /// entry covers showing it.
     public func move(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String,
                      in context: TenantContext) async throws -> ReferralRecord {
-        guard ReferralUseCases.mayFollow(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .followReferral) else { throw AccessError.forbidden }
         try await transition(id, to: status, reason: reason, note: note, party: .sender, actor: context.userId,
                              audit: AuditEvent(context, action: "referral.\(status.rawValue)", objectType: "referral", objectId: id),
-                             allowed: isSender(context))
-        return try await load(id, allowed: isSender(context)).0
+                             allowed: follows(context))
+        return try await load(id, allowed: follows(context)).0
     }
 
     /// What the link shows. Verifies the signature and expiry; audited against the sending organization.
@@ -243,8 +260,8 @@ public struct Referrals: Repository {
         let (record, senderOrg) = try await loadForLink(token)
         try await transition(record.id, to: status, reason: reason, note: note, party: .receiver, actor: Self.receiverActor,
                              audit: AuditEvent(orgId: senderOrg, actorId: Self.receiverActor, action: "referral.\(status.rawValue)",
-                                               objectType: "referral", objectId: record.id, requestId: requestId)) { _ in true }
-        return ReferralUseCases.receiverView(try await load(record.id) { _ in true }.0, today: today())
+                                               objectType: "referral", objectId: record.id, requestId: requestId), allowed: Self.anyone)
+        return ReferralUseCases.receiverView(try await load(record.id, allowed: Self.anyone).0, today: today())
     }
 
     /// A valid, unexpired link that is the latest one issued for an open referral. A link to a
@@ -253,7 +270,7 @@ public struct Referrals: Repository {
         let link = try ReceiverLink.verify(token, key: keys.referralLinkKey, now: clock.millis())
         let loaded: (ReferralRecord, String)
         do {
-            loaded = try await load(link.referralId) { row in
+            loaded = try await load(link.referralId) { row, _ in
                 try row.decode(column: "link_expires_at", as: Int64.self) == link.expiresAt
                     && Tokens.constantTimeEqual(try row.decode(column: "link_nonce", as: String.self), link.nonce)
             }
@@ -267,11 +284,12 @@ public struct Referrals: Repository {
     /// Checks the move against the state machine inside the transaction (two answers racing see
     /// each other), appends the event, updates the status, audits.
     private func transition(_ id: String, to status: ReferralStatus, reason: ReferralReason?, note: String, party: ReferralParty,
-                            actor: String, audit event: AuditEvent, allowed: @escaping @Sendable (any SQLRow) throws -> Bool) async throws {
+                            actor: String, audit event: AuditEvent, allowed: @escaping Allowed) async throws {
         let note = try ReferralUseCases.checkedNote(note)
         let now = clock.millis()
         try await database.transaction { db in
-            guard let row = try await db.raw("SELECT org_id, sender_id, status, client_id FROM referrals WHERE id = \(bind: id)").first(), try allowed(row) else {
+            guard let row = try await db.raw("SELECT org_id, sender_id, status, client_id, case_id FROM referrals WHERE id = \(bind: id)").first(),
+                  try await allowed(row, db) else {
                 throw AccessError.notFound
             }
             let current = ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .sent

@@ -126,7 +126,7 @@ public struct ReportData: Repository {
     /// The counts for a report and for every table of its family, after a refresh — from memory
     /// while the dataset's version has not moved. Only counts leave this function; each read is audited.
     public func counts(_ request: ReportRequest, in context: TenantContext) async throws -> ReportCounts {
-        guard ReportRules.mayRead(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readReports) else { throw AccessError.forbidden }
         try await refresh(orgId: context.orgId)
         let version = try await version(orgId: context.orgId)
         let source = request.definition.source

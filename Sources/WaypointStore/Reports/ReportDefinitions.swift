@@ -9,12 +9,12 @@ public struct ReportDefinitions: Repository {
 
     /// The shipped reports, then the organization's own by id.
     public func all(in context: TenantContext) async throws -> [ReportDefinition] {
-        guard ReportRules.mayRead(context.role) || ReportRules.mayDefine(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readReports) || Policy.allows(context.role, .defineReports) else { throw AccessError.forbidden }
         return ReportCatalog.shipped + (try await own(context.orgId))
     }
 
     public func definition(_ id: String, in context: TenantContext) async throws -> ReportDefinition {
-        guard ReportRules.mayRead(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readReports) else { throw AccessError.forbidden }
         if let shipped = ReportCatalog.shipped.first(where: { $0.id == id }) { return shipped }
         guard let found = try await own(context.orgId, id: id).first else { throw ReportError.unknownReport }
         return found
@@ -24,7 +24,7 @@ public struct ReportDefinitions: Repository {
     /// error) and nothing is kept. Audited as one import.
     @discardableResult
     public func importFile(_ data: Data, file: String = "definitions", in context: TenantContext) async throws -> [ReportDefinition] {
-        guard ReportRules.mayDefine(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .defineReports) else { throw AccessError.forbidden }
         let definitions = try ReportCatalog.parseImported(data, file: file)
         let existing = Set(try await own(context.orgId).map(\.id))
         guard existing.union(definitions.map(\.id)).count <= ReportCatalog.importLimit else {

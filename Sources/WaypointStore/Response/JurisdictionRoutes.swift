@@ -82,7 +82,7 @@ public struct JurisdictionRoutes: Repository {
 
     /// An administrator sets the route for one state in their organization.
     public func set(_ route: Jurisdiction, in context: TenantContext) async throws {
-        guard context.role.canManageUsers else { throw AccessError.forbidden }
+        guard Policy.allows(context, .manageReportingRoutes) else { throw AccessError.forbidden }
         let code = route.code.uppercased()
         guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw JurisdictionError.invalidState }
         for (name, value) in [("name", route.name), ("agency", route.agency), ("phone", route.phone), ("source", route.source)]

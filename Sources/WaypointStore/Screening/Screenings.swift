@@ -14,7 +14,7 @@ public struct Screenings: Repository {
     /// already stored instead of a second copy: the unique index refuses the second insert, so the
     /// common path needs no extra read.
     public func save(_ assessment: ScreeningAssessment, in context: TenantContext) async throws -> (record: ScreeningRecord, created: Bool) {
-        guard ScreeningUseCases.mayScreen(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .screen) else { throw AccessError.forbidden }
         let (request, outcome, actions) = (assessment.request, assessment.outcome, assessment.actions)
         let rawKey = request.idempotencyKey
         let id = Tokens.opaqueId()
@@ -136,7 +136,7 @@ public struct Screenings: Repository {
 
     /// A clinician reads their own screenings. Administrators and auditors see none: their roles carry no client content.
     public func find(_ id: String, in context: TenantContext) async throws -> ScreeningRecord {
-        guard ScreeningUseCases.mayScreen(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .screen) else { throw AccessError.forbidden }
         let record = try await database.withConnection { db -> ScreeningRecord in
             guard let row = try await db.raw("""
                 SELECT * FROM screenings WHERE id = \(bind: id) AND org_id = \(bind: context.orgId)
@@ -158,7 +158,7 @@ public struct Screenings: Repository {
 
     /// The clinician's own screenings, newest first: opaque ids, times, instruments and results only.
     public func list(in context: TenantContext, limit: Int = 100) async throws -> [ScreeningSummary] {
-        guard ScreeningUseCases.mayScreen(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .screen) else { throw AccessError.forbidden }
         let rows = try await database.withConnection { db in
             try await db.raw("""
                 SELECT id, created_at, instrument, result FROM screenings

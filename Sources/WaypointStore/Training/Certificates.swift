@@ -94,7 +94,7 @@ public struct Certificates: Repository {
 
     /// A trainer revokes a certificate of their organization (issued in error, or the completion was not honest).
     public func revoke(_ code: String, in context: TenantContext) async throws {
-        guard CertificateRules.mayRevoke(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .revokeCertificates) else { throw AccessError.forbidden }
         let now = clock.millis()
         try await database.transaction { db in
             let updated = try await db.raw("""

@@ -31,7 +31,7 @@ public struct Compliance: Repository {
 
     /// Everyone's status on every requirement that applies to them, by department and name.
     public func report(in context: TenantContext) async throws -> [ComplianceLine] {
-        guard ComplianceRules.mayReport(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .readCompliance) else { throw AccessError.forbidden }
         let lines = try await lines(in: context, only: nil)
         try await audit.record(AuditEvent(context, action: "training.compliance-report", objectType: "organization", objectId: context.orgId))
         return lines

@@ -18,7 +18,7 @@ public struct Courses: Repository {
 
     /// A trainer imports a bundle: refused whole, with every problem's path, or stored as a new version.
     public func importBundle(_ data: Data, in context: TenantContext) async throws -> Course {
-        guard TrainingRules.mayAuthor(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .authorCourses) else { throw AccessError.forbidden }
         let course = try CourseBundle.read(data)
         let now = clock.millis()
         try await database.transaction { db in
@@ -61,7 +61,7 @@ public struct Courses: Repository {
 
     /// The latest version of a course (or the one named); learners get it without answers.
     public func find(_ id: String, version: String? = nil, includeAnswers: Bool = false, in context: TenantContext) async throws -> Course {
-        guard !includeAnswers || TrainingRules.mayAuthor(context.role) else { throw AccessError.forbidden }
+        guard !includeAnswers || Policy.allows(context.role, .authorCourses) else { throw AccessError.forbidden }
         let course = try await database.withConnection { db in try await Self.course(id, version: version, in: context, on: db) }
         return includeAnswers ? course : course.withoutAnswers
     }

@@ -24,7 +24,7 @@ public struct Statements: Repository {
 
     /// A page of the organization's statements in the order stored, after the cursor a previous page returned.
     public func export(in context: TenantContext, after cursor: String?, limit: Int) async throws -> (statements: [XAPIStatement], next: String?) {
-        guard LRSSettings.mayExport(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .exportStatements) else { throw AccessError.forbidden }
         let parts = cursor?.split(separator: "-", maxSplits: 1).map(String.init) ?? []
         let after: SQLQueryString = if parts.count == 2, let seq = Int64(parts[0]) {
             "AND (seq > \(bind: seq) OR (seq = \(bind: seq) AND id > \(bind: parts[1])))"
@@ -49,10 +49,10 @@ public struct Statements: Repository {
     // MARK: The organization's learning record store
 
     /// Sets (or, with nil, removes) where statements are forwarded; the password sealed.
-    public func setLRS(_ settings: LRSSettings?, in context: TenantContext) async throws {
-        guard LRSSettings.mayConfigure(context.role) else { throw AccessError.forbidden }
+    public func setLRS(_ settings: LRSSettings?, allowLoopbackHTTP: Bool = false, in context: TenantContext) async throws {
+        guard Policy.allows(context.role, .configureLRS) else { throw AccessError.forbidden }
         let now = clock.millis()
-        let checked = try settings?.checked()
+        let checked = try settings?.checked(allowLoopbackHTTP: allowLoopbackHTTP)
         let sealer = try await keys.sealer(for: context.orgId, in: database, now: now)
         let sealed = try checked.map { try sealer.row(context.orgId, in: "lrs_settings", of: context.orgId).seal($0.password, column: "password") }
         try await database.transaction { db in
@@ -69,7 +69,7 @@ public struct Statements: Repository {
     }
 
     public func lrsStatus(in context: TenantContext) async throws -> LRSStatus {
-        guard LRSSettings.mayConfigure(context.role) else { throw AccessError.forbidden }
+        guard Policy.allows(context.role, .configureLRS) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             let settings = try await db.raw("SELECT endpoint, username FROM lrs_settings WHERE org_id = \(bind: context.orgId)").first()
             let counts = try await db.raw("""

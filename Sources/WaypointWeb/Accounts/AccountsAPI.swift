@@ -66,7 +66,7 @@ struct AccountsAPI {
 
     @Sendable func createUser(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try context.tenant()
-        guard tenant.role.canManageUsers else { throw AccessError.forbidden }
+        guard Policy.allows(tenant, .manageUsers) else { throw AccessError.forbidden }
         let body = try await JSONBody.decode(NewUserRequest.self, from: request, context: context)
         guard let role = Role(rawValue: body.role) else { throw AccountError.invalidRole }
         let id = try await store.users.create(

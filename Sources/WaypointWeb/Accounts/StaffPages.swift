@@ -22,14 +22,14 @@ struct StaffPages {
         let role = tenant.role
         let strings = Localizer(context.language)
         var reminder: String?
-        if PartnerRules.mayManage(role) {
+        if Policy.allows(role, .managePartners) {
             let ending = try await store.partners.network(in: tenant).agreementsEnding.count
             if ending > 0 { reminder = strings.format("home_agreements_to_renew", ["count": String(ending)]) }
         }
         let reminders = try await trainingReminders(tenant, strings: strings)
         let view = AccountViews.Home(organization: organization.name, introKey: strings["home_\(role.rawValue)_intro"],
-                                     isClinician: role == .clinician, isDirectoryEditor: role == .directoryEditor,
-                                     worksCases: CaseUseCases.mayWorkCases(role), renewalReminder: reminder,
+                                     isClinician: Policy.allows(role, .screen), isDirectoryEditor: Policy.allows(role, .editDirectory),
+                                     worksCases: Policy.allows(role, .readCaseload), renewalReminder: reminder,
                                      trainingReminders: reminders, hasTrainingReminders: !reminders.isEmpty)
         return renderer.page("home", titleKey: "home_title", view: view, request: request, context: context)
     }

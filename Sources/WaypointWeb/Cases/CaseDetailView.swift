@@ -34,7 +34,7 @@ extension CaseViews {
         return Detail(
             id: client.id, clientId: client.id, alias: client.alias, phase: client.phase.rawValue, phaseLabel: phaseLabel(client.phase), flags: flags(client.flags),
             clientLanguages: client.languages.joined(separator: ", "), isOpen: client.status == .open, isClosed: client.status == .closed,
-            version: client.version, isSupervisor: viewer.role == .supervisor, hasIdentity: client.hasIdentity,
+            version: client.version, isSupervisor: Policy.allows(viewer, .purgeClient), hasIdentity: client.hasIdentity,
             staffOptions: staff.map { Option(value: $0.id, label: "\($0.displayName) (\(strings["role_" + $0.role.rawValue]))",
                                              selected: client.caseManagers.contains($0.id)) },
             currentStaff: client.caseManagers.joined(separator: ","),
@@ -90,7 +90,7 @@ extension CaseViews {
             notes: file.notes.map { note in
                 NoteRow(id: note.id, text: note.text, label: strings["case_note_" + note.sensitivity.rawValue], date: formatter.string(from: note.createdAt),
                         cosigned: note.cosignedBy != nil,
-                        canCosign: viewer.role == .supervisor && note.cosignedBy == nil && note.authorId != viewer.userId)
+                        canCosign: Policy.allows(viewer, .cosignNote) && note.cosignedBy == nil && note.authorId != viewer.userId)
             },
             noteLabels: noteLabels.map { Option(value: $0.rawValue, label: strings["case_note_" + $0.rawValue], selected: $0 == .general) },
             tasks: file.tasks.map { TaskRow(id: $0.id, title: $0.title, due: $0.due, done: $0.status == .done, overdue: $0.status == .open && $0.due < today) },

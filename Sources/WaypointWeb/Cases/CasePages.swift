@@ -19,14 +19,14 @@ struct CasePages {
         router.post("/cases/:id/:section/:item/:step", use: actOnItem)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(asOneOf: ClientsAPI.caseRoles) }
+    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(for: .readCaseload) }
 
     @Sendable func caseload(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try tenant(context)
         let board = try await store.oversight.caseload(in: tenant)
         let clients = try await store.clients.list(in: tenant)
         return renderer.page("case-list", titleKey: "case_list_title",
-                             view: CaseViews(context.language).list(board, clients: clients, supervisor: tenant.role == .supervisor),
+                             view: CaseViews(context.language).list(board, clients: clients, supervisor: Policy.allows(tenant, .reviewBreakGlass)),
                              request: request, context: context)
     }
 
@@ -68,7 +68,7 @@ struct CasePages {
               receiverLink: String? = nil, typed: CaseViews.Typed = CaseViews.Typed(), status: HTTPResponse.Status = .ok,
               request: Request, context: WaypointRequestContext) async throws -> Response {
         let file = try await store.cases.caseFile(id, in: tenant)
-        let staff = CaseUseCases.mayAssign(tenant.role) ? try await store.clients.caseStaff(in: tenant) : []
+        let staff = Policy.allows(tenant.role, .assignCaseStaff) ? try await store.clients.caseStaff(in: tenant) : []
         let today = store.clients.today()
         let funds = try await store.funds.list(in: tenant).filter { $0.periodEnd >= today }
         let view = CaseViews(context.language).detail(file, viewer: tenant, today: today, identity: identity,

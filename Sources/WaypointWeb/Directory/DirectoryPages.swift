@@ -67,7 +67,7 @@ struct DirectoryPages {
             view.hits = page.hits.map(views.hit)
             view.hasHits = !page.hits.isEmpty
             view.total = page.total
-            view.canRefer = ReferralUseCases.mayRefer(tenant.role)
+            view.canRefer = Policy.allows(tenant.role, .referFromScreening)
         } catch let error as DirectoryError {
             view.error = error.message(in: Localizer(context.language))
             return renderer.page("directory-search", titleKey: "directory_title", view: view, request: request, context: context,
@@ -81,7 +81,7 @@ struct DirectoryPages {
         let id = try context.parameters.require("id")
         guard let details = try await store.directory.serviceDetails([id], viewer: tenant).first else { throw AccessError.notFound }
         var view = DirectoryViews(strings: Localizer(context.language)).service(details)
-        view.canRefer = ReferralUseCases.mayRefer(tenant.role) && details.isActive
+        view.canRefer = Policy.allows(tenant.role, .referFromScreening) && details.isActive
         view.screening = request.uri.queryParameters["screening"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         return renderer.page("directory-service", titleKey: "directory_service_title", view: view, request: request, context: context)
     }
@@ -106,7 +106,7 @@ struct DirectoryPages {
     // MARK: Editor
 
     @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(as: .directoryEditor)
+        let tenant = try context.tenant(for: .editDirectory)
         let today = store.clock.today()
         let services = try await store.directory.localServices(in: tenant).map { service in
             DirectoryViews.EditorList.Row(id: service.id, name: service.name, status: service.status, verified: service.verifiedOn ?? "",
@@ -117,7 +117,7 @@ struct DirectoryPages {
     }
 
     @Sendable func editorForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(as: .directoryEditor)
+        let tenant = try context.tenant(for: .editDirectory)
         var draft = LocalServiceDraft()
         if let id = context.parameters.get("id") {
             guard try await store.directory.owner(ofService: id) == tenant.orgId,
@@ -153,7 +153,7 @@ struct DirectoryPages {
     }
 
     @Sendable func editorSave(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(as: .directoryEditor)
+        let tenant = try context.tenant(for: .editDirectory)
         let form = try await FormReader.read(request, context: context)
         var draft = LocalServiceDraft()
         draft.serviceId = form["service_id"].flatMap { $0.isEmpty ? nil : $0 }

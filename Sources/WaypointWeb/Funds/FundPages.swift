@@ -16,19 +16,19 @@ struct FundPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: FundRules.mayRead)
+        let tenant = try context.tenant(for: .readFunds)
         return try await page(tenant, request: request, context: context)
     }
 
     func page(_ tenant: TenantContext, form: [String: String] = [:], error: String? = nil, status: HTTPResponse.Status = .ok,
               request: Request, context: WaypointRequestContext) async throws -> Response {
-        let view = FundViews(context.language).page(try await store.funds.list(in: tenant), canManage: FundRules.mayManage(tenant.role),
+        let view = FundViews(context.language).page(try await store.funds.list(in: tenant), canManage: Policy.allows(tenant.role, .manageFunds),
                                                     form: form, error: error)
         return renderer.page("funds", titleKey: "funds_title", view: view, request: request, context: context, status: status)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: FundRules.mayManage)
+        let tenant = try context.tenant(for: .manageFunds)
         let form = try await FormReader.read(request, context: context)
         do {
             _ = try await store.funds.create(try FundViews.fund(from: form), in: tenant)
@@ -40,7 +40,7 @@ struct FundPages {
     }
 
     @Sendable func export(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: FundRules.mayManage)
+        let tenant = try context.tenant(for: .manageFunds)
         let query = request.uri.queryParameters
         do {
             return try await FundsAPI.ledgerCSV(store: store, fundId: try context.parameters.require("id"), from: query.get("from"), to: query.get("to"),

@@ -21,7 +21,7 @@ struct HousingPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await page(try context.tenant(where: HousingRules.mayReadSites), request: request, context: context)
+        try await page(try context.tenant(for: .readHousingSites), request: request, context: context)
     }
 
     func page(_ tenant: TenantContext, revealed: (id: String, address: String)? = nil, form: [String: String] = [:], error: String? = nil,
@@ -29,13 +29,13 @@ struct HousingPages {
         let sites = try await store.housing.sites(in: tenant)
         let view = Page(sites: sites.map { Row(id: $0.id, name: $0.name, beds: $0.beds, occupied: $0.occupied, free: $0.free,
                                                shownAddress: revealed?.id == $0.id ? revealed?.address : nil) },
-                        noSites: sites.isEmpty, canManage: HousingRules.mayManageSites(tenant.role), formName: form["name"] ?? "",
+                        noSites: sites.isEmpty, canManage: Policy.allows(tenant.role, .manageHousingSites), formName: form["name"] ?? "",
                         formAddress: form["address"] ?? "", formBeds: form["beds"] ?? "", error: error)
         return renderer.page("housing", titleKey: "housing_title", view: view, request: request, context: context, status: status)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: HousingRules.mayManageSites)
+        let tenant = try context.tenant(for: .manageHousingSites)
         let form = try await FormReader.read(request, context: context)
         do {
             _ = try await store.housing.createSite(NewHousingSite(name: form["name"] ?? "", address: form["address"] ?? "",
@@ -48,7 +48,7 @@ struct HousingPages {
     }
 
     @Sendable func address(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: HousingRules.mayReadSites)
+        let tenant = try context.tenant(for: .readHousingSites)
         _ = try await FormReader.read(request, context: context)
         let id = try context.parameters.require("id")
         return try await page(tenant, revealed: (id, try await store.housing.address(of: id, in: tenant)), request: request, context: context)

@@ -32,6 +32,6 @@ struct ShelterSection {
                        unused: voucher.usedOn == nil)
         }
         hasOpenStay = file.stays.contains { $0.checkOut == nil }
-        canOverride = FundRules.mayOverride(viewer.role)
+        canOverride = Policy.allows(viewer.role, .overrideFund)
     }
 }

@@ -38,7 +38,7 @@ struct PartnerPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await listPage(try context.tenant(where: PartnerRules.mayRead), request: request, context: context)
+        try await listPage(try context.tenant(for: .readPartners), request: request, context: context)
     }
 
     func listPage(_ tenant: TenantContext, form: [String: String] = [:], error: String? = nil, status: HTTPResponse.Status = .ok,
@@ -53,7 +53,7 @@ struct PartnerPages {
             },
             noPartners: network.partners.isEmpty,
             ending: network.agreementsEnding.map { agreementRow($0, partner: names[$0.partnerId] ?? "", strings: strings) },
-            hasEnding: !network.agreementsEnding.isEmpty, canManage: PartnerRules.mayManage(tenant.role),
+            hasEnding: !network.agreementsEnding.isEmpty, canManage: Policy.allows(tenant.role, .managePartners),
             scopes: Partner.Scope.allCases.map { Option(value: $0.rawValue, label: strings.label("partner_scope", $0.rawValue),
                                                         selected: (form["scope"] ?? "local") == $0.rawValue) },
             form: form, error: error)
@@ -61,7 +61,7 @@ struct PartnerPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: PartnerRules.mayManage)
+        let tenant = try context.tenant(for: .managePartners)
         let form = try await FormReader.read(request, context: context)
         let contactName = (form["contact_name"] ?? "").trimmingCharacters(in: .whitespaces)
         let new = NewPartner(name: form["name"] ?? "", scope: Partner.Scope(rawValue: form["scope"] ?? "") ?? .local,
@@ -78,7 +78,7 @@ struct PartnerPages {
     }
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await detailPage(try context.parameters.require("id"), tenant: try context.tenant(where: PartnerRules.mayRead), request: request, context: context)
+        try await detailPage(try context.parameters.require("id"), tenant: try context.tenant(for: .readPartners), request: request, context: context)
     }
 
     func detailPage(_ id: String, tenant: TenantContext, form: [String: String] = [:], formSection: String? = nil, error: String? = nil,
@@ -95,7 +95,7 @@ struct PartnerPages {
             },
             noContacts: contacts.isEmpty, agreements: partner.agreements.map { agreementRow($0, partner: partner.name, strings: strings) },
             events: partner.events.map { EventRow(kind: strings.label("partner_event", $0.kind.rawValue), title: $0.title, heldOn: $0.heldOn) },
-            canManage: PartnerRules.mayManage(tenant.role),
+            canManage: Policy.allows(tenant.role, .managePartners),
             agreementKinds: PartnerAgreement.Kind.allCases.map { Option(value: $0.rawValue, label: strings.label("partner_agreement", $0.rawValue),
                                                                         selected: form["kind"] == $0.rawValue) },
             eventKinds: PartnerEvent.Kind.allCases.map { Option(value: $0.rawValue, label: strings.label("partner_event", $0.rawValue),
@@ -105,7 +105,7 @@ struct PartnerPages {
     }
 
     @Sendable func add(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(where: PartnerRules.mayManage)
+        let tenant = try context.tenant(for: .managePartners)
         let id = try context.parameters.require("id")
         let section = try context.parameters.require("section")
         let form = try await FormReader.read(request, context: context)

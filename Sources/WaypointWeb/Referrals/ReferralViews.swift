@@ -71,6 +71,7 @@ struct ReferralViews {
         let moves: [Move]
         let action: String
         let payload: Payload?
+        let part2Notice: Bool
     }
 
     /// Dates and times in the reader's language.
@@ -140,6 +141,6 @@ struct ReferralViews {
                         contactMethod: payload.contactMethod.map { strings["referral_contact_" + $0.rawValue] } ?? "",
                         contactDetail: payload.contactDetail, safeTimes: payload.safeTimes.isEmpty ? nil : payload.safeTimes,
                         note: payload.note.isEmpty ? nil : payload.note, noVoicemail: payload.noVoicemail == true)
-            })
+            }, part2Notice: view.part2Notice)
     }
 }

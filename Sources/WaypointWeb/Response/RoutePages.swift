@@ -25,7 +25,7 @@ struct RoutePages {
     func page(_ request: Request, context: WaypointRequestContext, noticeKey: String? = nil,
               error: (any UserFacingError)? = nil) async throws -> Response {
         let tenant = try context.tenant()
-        guard tenant.role.canManageUsers else { throw AccessError.forbidden }
+        guard Policy.allows(tenant, .manageReportingRoutes) else { throw AccessError.forbidden }
         let table = try await store.jurisdictions.table(for: tenant)
         let strings = Localizer(context.language)
         let rows = (table.states + [table.fallback]).map {

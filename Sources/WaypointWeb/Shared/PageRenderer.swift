@@ -26,6 +26,7 @@ struct PageRenderer: Sendable {
     ) -> Response {
         let strings = Localizer(context.language)
         let role = context.session?.context.role
+        func may(_ permission: Permission) -> Bool { role.map { Policy.allows($0, permission) } ?? false }
         let chrome = PageChrome(
             t: strings.all, lang: context.language.rawValue,
             // Titles stay neutral: the product name and a plain section name, never a topic or a person.
@@ -36,11 +37,10 @@ struct PageRenderer: Sendable {
                 .init(code: $0.rawValue, label: strings[$0 == .en ? "english" : "spanish"], current: $0 == context.language)
             },
             signedIn: context.session != nil, username: context.session?.username, roleLabel: role.map { strings["role_" + $0.rawValue] },
-            csrf: context.session?.csrfToken, canManageUsers: role?.canManageUsers ?? false, canReadAudit: role?.canReadAudit ?? false,
-            canScreen: role == .clinician, isEditor: role == .directoryEditor,
-            worksCases: role.map(CaseUseCases.mayWorkCases) ?? false, answersLine: role.map(CrisisUseCases.mayAnswer) ?? false,
-            keepsFunds: role.map(FundRules.mayRead) ?? false, readsPartners: role.map(PartnerRules.mayRead) ?? false,
-            readsReports: role.map(ReportRules.mayRead) ?? false, investigates: role.map(AdRules.mayInvestigate) ?? false)
+            csrf: context.session?.csrfToken, canManageUsers: may(.manageUsers), canReadAudit: may(.readAudit),
+            canScreen: may(.screen), isEditor: may(.editDirectory),
+            worksCases: may(.readCaseload), answersLine: may(.answerLine), keepsFunds: may(.readFunds), readsPartners: may(.readPartners),
+            readsReports: may(.readReports), investigates: may(.investigate))
         let html = library.render(PageFrame(view: typed, chrome: chrome), withTemplate: template) ?? ""
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -15,7 +15,13 @@ struct XAPIForwarder: Service {
     let publicURL: String
     let interval: Duration
     let retrySeconds: Int64
+    let allowLoopback: Bool
     let logger: Logger
+
+    /// Its own client: redirects are never followed (a redirect could point anywhere, the check
+    /// below saw only the endpoint's host).
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                   configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
@@ -38,9 +44,11 @@ struct XAPIForwarder: Service {
                 try await send(batch)
                 try await store.statements.forwarded(batch)
             } catch {
+                // The operator's log says why; the organization is told the same thing whatever happened,
+                // so the setting cannot be used to probe which addresses and ports answer.
                 let reason = (error as? RefusedByLRS).map { "HTTP \($0.status)" } ?? "unreachable (\(type(of: error)))"
                 logger.notice("xAPI forwarding failed; will retry", metadata: ["org": "\(batch.orgId)", "statements": "\(batch.statements.count)", "reason": "\(reason)"])
-                try? await store.statements.failed(batch, error: reason, retryBase: retrySeconds * 1000)
+                try? await store.statements.failed(batch, error: LRSSettings.failureMessage, retryBase: retrySeconds * 1000)
             }
         }
     }
@@ -48,6 +56,8 @@ struct XAPIForwarder: Service {
     struct RefusedByLRS: Error { let status: UInt }
 
     func send(_ batch: Statements.Batch) async throws {
+        _ = try batch.settings.checked(allowLoopbackHTTP: allowLoopback)
+        try LRSAddress.check(batch.settings.endpoint, allowLoopback: allowLoopback, mustResolve: true)
         var request = HTTPClientRequest(url: batch.settings.endpoint + "/statements")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -56,7 +66,7 @@ struct XAPIForwarder: Service {
         request.headers.add(name: "Authorization", value: "Basic " + credentials)
         let body = try XAPIStatement.encoder.encode(batch.statements.map { $0.resolved(base: publicURL) })
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(15))
+        let response = try await Self.client.execute(request, timeout: .seconds(15))
         _ = try? await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(response.status.code) else { throw RefusedByLRS(status: response.status.code) }
     }
