@@ -1,5 +1,5 @@
-"""A case from an attached positive screening to closure, in a real browser: the case manager opens a
-client (legal name in the vault), attaches the clinician's screening, records consent for a
+"""A case to closure, in a real browser: the case manager opens a client (legal name in the vault),
+is refused a screening that was not handed over to the case, records consent for a
 directory service, refers under it, watches the link die when the person withdraws consent, then
 adds a goal and a service and closes the case. Afterwards the planted legal name is nowhere in the
 database files, the WAL or the server's log."""
@@ -75,11 +75,12 @@ def test_case_from_screening_to_closure(browser, own_server):
     assert browser.find_element(By.ID, "referral-needs-consent")  # no consent yet: no referral form
     assert serious_violations(browser) == []
 
-    # The clinician's positive screening, attached.
+    # The clinician's screening was not handed over to this case: knowing its id attaches nothing.
     browser.find_element(By.ID, "screening-id").send_keys(screening["id"])
     submit(browser, "attach-form")
-    wait_for(browser, "screening-list")
-    assert "SSCST" in browser.find_element(By.ID, "screening-list").text
+    wait_for(browser, "case-error")
+    assert "handed over" in browser.find_element(By.ID, "case-error").text
+    assert "SSCST" not in browser.page_source
 
     # The vault opens only with a reason.
     browser.find_element(By.ID, "reveal").click()

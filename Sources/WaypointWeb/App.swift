@@ -34,6 +34,11 @@ public func buildApplication(
 }
 
 func buildRouter(store: Store, configuration: WebConfiguration) async throws -> Router<WaypointRequestContext> {
+    try await buildRoutes(store: store, configuration: configuration).router
+}
+
+/// The router with every feature's routes, and the table of their declarations the gates check.
+func buildRoutes(store: Store, configuration: WebConfiguration) async throws -> (router: Router<WaypointRequestContext>, table: RouteTable) {
     let renderer = try await PageRenderer.load(quickExitURL: configuration.quickExitURL)
     let router = Router(context: WaypointRequestContext.self)
     // Outermost first: headers go on every response, error pages included.
@@ -47,43 +52,22 @@ func buildRouter(store: Store, configuration: WebConfiguration) async throws -> 
     let routes = RouteMethods()
     router.add(middleware: ErrorHandlingMiddleware(renderer: renderer, cookies: cookies, routes: routes))
     router.add(middleware: SessionLoadingMiddleware(auth: store.auth, cookies: cookies))
-
-    let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(auth: store.auth))
-    StaticAssets.register(on: router, api: api)
-    MetricsEndpoint(token: configuration.metricsToken, trustedProxies: configuration.trustedProxies).register(on: router)
-    SignInPages(store: store, renderer: renderer, cookies: cookies, trustedProxies: configuration.trustedProxies).register(on: router)
-    StaffPages(store: store, renderer: renderer).register(on: router)
-    ScreeningPages(store: store, renderer: renderer).register(on: router)
-    RoutePages(store: store, renderer: renderer).register(on: router)
-    DirectoryPages(store: store, renderer: renderer).register(on: router)
-    ReferralPages(store: store, renderer: renderer).register(on: router)
-    CasePages(store: store, renderer: renderer).register(on: router)
-    CrisisPages(store: store, renderer: renderer).register(on: router)
-    FundPages(store: store, renderer: renderer).register(on: router)
-    ReportPages(store: store, renderer: renderer, policy: configuration.reportPolicy).register(on: router)
-    AdPages(store: store, renderer: renderer).register(on: router)
-    HousingPages(store: store, renderer: renderer).register(on: router)
-    PartnerPages(store: store, renderer: renderer).register(on: router)
-    TrainingPages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)
-    CertificatePages(store: store, renderer: renderer, publicURL: configuration.effectivePublicURL).register(on: router)
-    AccountsAPI(store: store, trustedProxies: configuration.trustedProxies).register(on: router, api: api)
-    ScreeningsAPI(store: store).register(on: api)
-    ResponseAPI(store: store).register(on: api)
+    // Each route's declared access, checked before its handler: pages once the session is read,
+    // the API once its bearer token is.
+    let table = RouteTable()
+    router.add(middleware: RouteGate(table: table, kind: .pages))
+    let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(auth: store.auth)).add(middleware: RouteGate(table: table, kind: .api))
     let hsds = router.group("/hsds").add(middleware: PublicRateLimitMiddleware(
         limit: PublicRateLimit(perMinute: configuration.publicRequestsPerMinute), trustedProxies: configuration.trustedProxies))
-    DirectoryAPI(store: store).register(hsds: hsds, api: api)
-    ReferralsAPI(store: store).register(on: api)
-    ClientsAPI(store: store).register(on: api)
-    CaseAPI(store: store).register(on: api)
-    CrisisAPI(store: store).register(on: api)
-    EligibilityAPI(store: store).register(on: api)
-    FundsAPI(store: store).register(on: api)
-    ReportsAPI(store: store, policy: configuration.reportPolicy).register(on: api)
-    HousingAPI(store: store).register(on: api)
-    PartnersAPI(store: store).register(on: api)
-    TrainingAPI(store: store, publicURL: configuration.effectivePublicURL, lrsAllowLoopback: configuration.lrsAllowLoopback).register(on: api)
+    for feature in FeatureModule.all {
+        feature.register(ModuleContext(
+            store: store, renderer: renderer, configuration: configuration,
+            pages: PageRoutes(base: router, prefix: "", gate: .pages, table: table, module: feature.name),
+            api: APIRoutes(base: api, prefix: "/api/v1", gate: .api, table: table, module: feature.name),
+            hsds: APIRoutes(base: hsds, prefix: "/hsds", gate: .pages, table: table, module: feature.name)))
+    }
     routes.fill(router.routes.map { ("\($0.path)", $0.method.rawValue) })
-    return router
+    return (router, table)
 }
 
 /// One line per request: method, route pattern, status and duration. The route pattern rather than

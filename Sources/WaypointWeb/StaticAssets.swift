@@ -19,13 +19,13 @@ enum StaticAssets {
             .flatMap { try? Data(contentsOf: $0) } ?? Data()
     }()
 
-    static func register(on router: Router<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
-        router.get("/static/:name") { _, context -> Response in
+    static func register(on router: PageRoutes, api: APIRoutes) {
+        router.get("/static/:name", .open) { _, context -> Response in
             guard let file = files[try context.parameters.require("name")] else { throw HTTPError(.notFound) }
             return Response(status: .ok, headers: [.contentType: file.type, .cacheControl: "public, max-age=3600"],
                             body: .init(byteBuffer: ByteBuffer(bytes: file.body)))
         }
-        api.get("/openapi.json") { _, _ -> Response in
+        api.get("/openapi.json", .open) { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
         }

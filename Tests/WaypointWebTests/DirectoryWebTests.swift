@@ -43,7 +43,7 @@ struct DirectoryWebTests {
                                                    body: ByteBuffer(string: #"{"service_id":"\#(service)","payload":\#(payload)}"#))
             #expect(refused.status == .unprocessableContent)
             #expect(try WebHarness.json(refused)["field"] as? String == "consent")
-            let consent = #"{"method":"written","scope":["needs","language"],"recipient":"Harbor Legal Clinic (demo)","expires_on":"2099-01-01"}"#
+            let consent = #"{"method":"written","scope":["needs","language"],"recipient":"Harbor Legal Clinic (demo)","expires_on":"\#(WebHarness.consentExpiry)"}"#
             let created = try await client.execute(uri: "/api/v1/referrals", method: .post, headers: auth,
                                                    body: ByteBuffer(string: #"{"service_id":"\#(service)","consent":\#(consent),"payload":\#(payload)}"#))
             #expect(created.status == .created)

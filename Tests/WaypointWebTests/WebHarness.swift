@@ -83,6 +83,9 @@ struct Browser {
 }
 
 enum WebHarness {
+    /// A consent's last day well inside the year every consent may cover at most (YYYY-MM-DD, UTC).
+    static var consentExpiry: String { Date().addingTimeInterval(180 * 86_400).calendarDay(in: TimeZone(identifier: "UTC")!) }
+
     static let password = "demo passphrase for tests"
 
     /// The real application over a fresh database, with the demo organization in it. Returns false

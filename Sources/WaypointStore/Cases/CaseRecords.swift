@@ -191,17 +191,17 @@ public struct CaseRecords: Repository {
         }
     }
 
-    /// Attaches a screening of the same organization to the case (the clinician hands over its id).
+    /// Confirms a screening belongs to the case: only one its clinician handed over to this client
+    /// (`handOver` attaches it). A screening id alone opens nothing: knowing one is not a reason to
+    /// read what the person answered.
     public func attachScreening(_ screeningId: String, to clientId: String, in context: TenantContext) async throws {
-        try await clients.change(clientId, action: "client.screening", in: context) { db, _, _, now in
-            guard try await db.raw("SELECT id FROM screenings WHERE id = \(bind: screeningId) AND org_id = \(bind: context.orgId)").first() != nil else {
-                throw CaseError.invalid(field: "screening_id", reason: LocalizedText("error_detail_screening_unknown"))
+        try await clients.change(clientId, action: "client.screening", in: context) { db, _, _, _ in
+            guard try await db.raw("""
+                SELECT a.screening_id FROM client_screenings a JOIN screenings s ON s.id = a.screening_id
+                WHERE a.client_id = \(bind: clientId) AND a.screening_id = \(bind: screeningId) AND s.org_id = \(bind: context.orgId)
+                """).first() != nil else {
+                throw CaseError.invalid(field: "screening_id", reason: LocalizedText("error_detail_screening_not_handed_over"))
             }
-            try await db.raw("""
-                INSERT INTO client_screenings (client_id, screening_id, attached_by, attached_at)
-                VALUES (\(bind: clientId), \(bind: screeningId), \(bind: context.userId), \(bind: now))
-                ON CONFLICT (client_id, screening_id) DO NOTHING
-                """).run()
         }
     }
 

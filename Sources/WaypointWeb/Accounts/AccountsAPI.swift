@@ -24,13 +24,13 @@ struct AccountsAPI {
     }
     struct Created: Encodable { let id: String }
 
-    func register(on router: Router<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
-        router.get("/healthz", use: health)
-        api.post("/auth/token", use: issueToken)
-        api.delete("/auth/token", use: revokeToken)
-        api.get("/me", use: me)
-        api.get("/users", use: listUsers)
-        api.post("/users", use: createUser)
+    func register(on router: PageRoutes, api: APIRoutes) {
+        router.get("/healthz", .open, use: health)
+        api.post("/auth/token", .open, use: issueToken)
+        api.delete("/auth/token", .signedIn, use: revokeToken)
+        api.get("/me", .signedIn, use: me)
+        api.get("/users", .permission(.manageUsers), use: listUsers)
+        api.post("/users", .permission(.manageUsers), use: createUser)
     }
 
     @Sendable func health(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -10,13 +10,13 @@ struct SignInPages {
     let cookies: CookiePolicy
     let trustedProxies: [String]
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/") { _, context in
+    func register(on router: PageRoutes) {
+        router.get("/", .open) { _, context in
             PageRenderer.redirect(to: context.session == nil ? "/signin" : "/home")
         }
-        router.get("/signin", use: showSignIn)
-        router.post("/signin", use: signIn)
-        router.post("/signout", use: signOut)
+        router.get("/signin", .open, use: showSignIn)
+        router.post("/signin", .open, use: signIn)
+        router.post("/signout", .open, use: signOut)
     }
 
     @Sendable func showSignIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {

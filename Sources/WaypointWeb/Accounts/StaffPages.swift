@@ -8,12 +8,12 @@ struct StaffPages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/home", use: home)
-        router.get("/admin/users", use: users)
-        router.post("/admin/users", use: createUser)
-        router.post("/admin/users/:id/active", use: setActive)
-        router.get("/audit", use: auditLog)
+    func register(on router: PageRoutes) {
+        router.get("/home", .signedIn, use: home)
+        router.get("/admin/users", .permission(.manageUsers), use: users)
+        router.post("/admin/users", .permission(.manageUsers), use: createUser)
+        router.post("/admin/users/:id/active", .permission(.manageUsers), scope: .organization, use: setActive)
+        router.get("/audit", .permission(.readAudit), use: auditLog)
     }
 
     @Sendable func home(_ request: Request, context: WaypointRequestContext) async throws -> Response {

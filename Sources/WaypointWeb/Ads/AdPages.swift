@@ -10,19 +10,19 @@ struct AdPages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/ads", use: overview)
-        router.post("/ads/imports", use: startImport)
-        router.get("/ads/imports/:id", use: importProgress)
-        router.get("/ads/families/:id", use: family)
-        router.post("/ads/families/:id/notes", use: note(on: "family", page: "/ads/families/"))
-        router.get("/ads/families/:id/lead-package", use: leadPage)
-        router.get("/ads/families/:id/lead-package.csv", use: leadCSV)
-        router.get("/ads/posters", use: posters)
-        router.post("/ads/posters", use: importPosters)
-        router.get("/ads/posters/:id", use: poster)
-        router.post("/ads/posters/:id/notes", use: note(on: "poster", page: "/ads/posters/"))
-        router.post("/ads/matches/:id", use: decide)
+    func register(on router: PageRoutes) {
+        router.get("/ads", .permission(.investigate), use: overview)
+        router.post("/ads/imports", .permission(.investigate), use: startImport)
+        router.get("/ads/imports/:id", .permission(.investigate), scope: .organization, use: importProgress)
+        router.get("/ads/families/:id", .permission(.investigate), scope: .organization, use: family)
+        router.post("/ads/families/:id/notes", .permission(.investigate), scope: .organization, use: note(on: "family", page: "/ads/families/"))
+        router.get("/ads/families/:id/lead-package", .permission(.investigate), scope: .organization, outbound: .leadPackage, use: leadPage)
+        router.get("/ads/families/:id/lead-package.csv", .permission(.investigate), scope: .organization, outbound: .leadPackage, use: leadCSV)
+        router.get("/ads/posters", .permission(.investigate), use: posters)
+        router.post("/ads/posters", .permission(.investigate), use: importPosters)
+        router.get("/ads/posters/:id", .permission(.investigate), scope: .organization, use: poster)
+        router.post("/ads/posters/:id/notes", .permission(.investigate), scope: .organization, use: note(on: "poster", page: "/ads/posters/"))
+        router.post("/ads/matches/:id", .permission(.investigate), scope: .organization, use: decide)
     }
 
     @Sendable func overview(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -13,26 +13,26 @@ struct CaseAPI {
     struct CloseBody: Decodable { let reason: ClosureReason; let outcome: String?; let version: Int? }
     struct ScreeningBody: Decodable { let screeningId: String }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.post("/clients/:id/assessments", use: assessment)
-        api.post("/clients/:id/goals", use: goal)
-        api.put("/clients/:id/goals/:gid", use: goalStatus)
-        api.post("/clients/:id/services", use: service)
-        api.post("/clients/:id/notes", use: note)
-        api.post("/clients/:id/notes/:nid/cosign", use: cosign)
-        api.post("/clients/:id/tasks", use: task)
-        api.post("/clients/:id/tasks/:tid/done", use: taskDone)
-        api.put("/clients/:id/phase", use: phase)
-        api.post("/clients/:id/close", use: close)
-        api.post("/clients/:id/reopen", use: reopen)
-        api.post("/clients/:id/screenings", use: attachScreening)
-        api.get("/clients/:id/access-log", use: accessLog)
-        api.post("/clients/:id/break-glass", use: breakGlass)
-        api.post("/break-glass/:gid/review", use: reviewBreakGlass)
-        api.delete("/clients/:id", use: purge)
-        api.get("/caseload", use: caseload)
-        api.get("/settings/retention", use: retention)
-        api.put("/settings/retention", use: setRetention)
+    func register(on api: APIRoutes) {
+        api.post("/clients/:id/assessments", .permission(.writeCase), scope: .organization, use: assessment)
+        api.post("/clients/:id/goals", .permission(.writeCase), scope: .organization, use: goal)
+        api.put("/clients/:id/goals/:gid", .permission(.writeCase), scope: .organization, use: goalStatus)
+        api.post("/clients/:id/services", .permission(.writeCase), scope: .organization, use: service)
+        api.post("/clients/:id/notes", .permission(.writeCase), scope: .organization, use: note)
+        api.post("/clients/:id/notes/:nid/cosign", .permission(.cosignNote), scope: .organization, use: cosign)
+        api.post("/clients/:id/tasks", .permission(.writeCase), scope: .organization, use: task)
+        api.post("/clients/:id/tasks/:tid/done", .permission(.writeCase), scope: .organization, use: taskDone)
+        api.put("/clients/:id/phase", .permission(.writeCase), scope: .organization, use: phase)
+        api.post("/clients/:id/close", .permission(.writeCase), scope: .organization, use: close)
+        api.post("/clients/:id/reopen", .permission(.writeCase), scope: .organization, use: reopen)
+        api.post("/clients/:id/screenings", .permission(.writeCase), scope: .organization, use: attachScreening)
+        api.get("/clients/:id/access-log", .permission(.readAccessLog), scope: .organization, use: accessLog)
+        api.post("/clients/:id/break-glass", .permission(.breakGlass), scope: .organization, use: breakGlass)
+        api.post("/break-glass/:gid/review", .permission(.reviewBreakGlass), scope: .organization, use: reviewBreakGlass)
+        api.delete("/clients/:id", .permission(.purgeClient), scope: .organization, use: purge)
+        api.get("/caseload", .permission(.readCaseload), use: caseload)
+        api.get("/settings/retention", .permission(.manageSettings), use: retention)
+        api.put("/settings/retention", .permission(.manageSettings), use: setRetention)
     }
 
     struct Retention: Codable { let years: Int }

@@ -10,13 +10,13 @@ struct CasePages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/cases", use: caseload)
-        router.get("/cases/new", use: newForm)
-        router.post("/cases", use: create)
-        router.get("/cases/:id", use: detail)
-        router.post("/cases/:id/:section", use: act)
-        router.post("/cases/:id/:section/:item/:step", use: actOnItem)
+    func register(on router: PageRoutes) {
+        router.get("/cases", .permission(.readCaseload), use: caseload)
+        router.get("/cases/new", .permission(.createClient), use: newForm)
+        router.post("/cases", .permission(.createClient), use: create)
+        router.get("/cases/:id", .permission(.readClient), scope: .organization, use: detail)
+        router.post("/cases/:id/:section", .permission(.writeCase), scope: .organization, use: act)
+        router.post("/cases/:id/:section/:item/:step", .permission(.writeCase), scope: .organization, use: actOnItem)
     }
 
     private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(for: .readCaseload) }

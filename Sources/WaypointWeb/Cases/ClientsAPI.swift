@@ -47,18 +47,18 @@ struct ClientsAPI {
         }
     }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.post("/clients", use: create)
-        api.get("/clients", use: list)
-        api.get("/clients/:id", use: read)
-        api.put("/clients/:id/contact-safety", use: contactSafety)
-        api.put("/clients/:id/staff", use: assign)
-        api.get("/case-staff", use: caseStaff)
-        api.post("/clients/:id/identity/reveal", use: reveal)
-        api.post("/clients/:id/consents", use: createConsent)
-        api.get("/clients/:id/consents", use: consents)
-        api.post("/clients/:id/consents/:cid/revoke", use: revokeConsent)
-        api.post("/clients/:id/referrals", use: refer)
+    func register(on api: APIRoutes) {
+        api.post("/clients", .permission(.createClient), use: create)
+        api.get("/clients", .permission(.readCaseload), use: list)
+        api.get("/clients/:id", .permission(.readClient), scope: .organization, outbound: .clientExport, use: read)
+        api.put("/clients/:id/contact-safety", .permission(.writeCase), scope: .organization, use: contactSafety)
+        api.put("/clients/:id/staff", .permission(.assignCaseStaff), scope: .organization, use: assign)
+        api.get("/case-staff", .permission(.assignCaseStaff), use: caseStaff)
+        api.post("/clients/:id/identity/reveal", .permission(.revealIdentity), scope: .organization, use: reveal)
+        api.post("/clients/:id/consents", .permission(.manageConsent), scope: .organization, use: createConsent)
+        api.get("/clients/:id/consents", .permission(.readClient), scope: .organization, use: consents)
+        api.post("/clients/:id/consents/:cid/revoke", .permission(.manageConsent), scope: .organization, use: revokeConsent)
+        api.post("/clients/:id/referrals", .permission(.referFromCase), scope: .organization, outbound: .receiverLink, use: refer)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {

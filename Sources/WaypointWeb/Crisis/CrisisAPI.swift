@@ -11,13 +11,13 @@ struct CrisisAPI {
 
     struct Created: Encodable { let id: String }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.post("/crisis-contacts", use: log)
-        api.get("/crisis-contacts", use: shift)
-        api.get("/crisis-contacts/:id", use: read)
-        api.post("/crisis-contacts/:id/callback-done", use: callbackDone)
-        api.post("/crisis-contacts/:id/close", use: close)
-        api.post("/crisis-contacts/:id/client", use: convert)
+    func register(on api: APIRoutes) {
+        api.post("/crisis-contacts", .permission(.answerLine), use: log)
+        api.get("/crisis-contacts", .permission(.answerLine), use: shift)
+        api.get("/crisis-contacts/:id", .permission(.answerLine), scope: .organization, use: read)
+        api.post("/crisis-contacts/:id/callback-done", .permission(.answerLine), scope: .organization, use: callbackDone)
+        api.post("/crisis-contacts/:id/close", .permission(.answerLine), scope: .organization, use: close)
+        api.post("/crisis-contacts/:id/client", .permission(.answerLine), scope: .organization, outbound: .handover, use: convert)
     }
 
     @Sendable func log(_ request: Request, context: WaypointRequestContext) async throws -> Response {

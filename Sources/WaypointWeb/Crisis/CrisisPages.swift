@@ -10,12 +10,12 @@ struct CrisisPages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/line", use: shift)
-        router.get("/line/new", use: newForm)
-        router.post("/line", use: log)
-        router.get("/line/:id", use: detail)
-        router.post("/line/:id/:action", use: act)
+    func register(on router: PageRoutes) {
+        router.get("/line", .permission(.answerLine), use: shift)
+        router.get("/line/new", .permission(.answerLine), use: newForm)
+        router.post("/line", .permission(.answerLine), use: log)
+        router.get("/line/:id", .permission(.answerLine), scope: .organization, use: detail)
+        router.post("/line/:id/:action", .permission(.answerLine), scope: .organization, use: act)
     }
 
     private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(for: .answerLine) }

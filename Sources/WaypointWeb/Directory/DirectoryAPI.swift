@@ -8,11 +8,11 @@ import WaypointStore
 struct DirectoryAPI {
     let store: Store
 
-    func register(hsds: RouterGroup<WaypointRequestContext>, api: RouterGroup<WaypointRequestContext>) {
-        hsds.get(use: root)
-        hsds.get("/services", use: services)
-        hsds.get("/services/:id", use: service)
-        api.get("/directory/search", use: search)
+    func register(hsds: APIRoutes, api: APIRoutes) {
+        hsds.get("", .open, use: root)
+        hsds.get("/services", .open, use: services)
+        hsds.get("/services/:id", .open, use: service)
+        api.get("/directory/search", .signedIn, use: search)
     }
 
     /// How far into the public listing paging may reach (page × per_page). Narrow with `search`,

@@ -12,15 +12,15 @@ struct DirectoryPages {
 
     static let languageChoices = ["en", "es", "fr", "pt", "vi", "zh", "ar", "ht", "ru", "ko", "tl", "so"]
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/directory", use: searchForm)
-        router.post("/directory", use: search)
-        router.get("/directory/services/:id", use: detail)
-        router.post("/directory/card", use: card)
-        router.get("/directory/edit", use: editorList)
-        router.get("/directory/edit/new", use: editorForm)
-        router.get("/directory/edit/:id", use: editorForm)
-        router.post("/directory/edit", use: editorSave)
+    func register(on router: PageRoutes) {
+        router.get("/directory", .signedIn, use: searchForm)
+        router.post("/directory", .signedIn, use: search)
+        router.get("/directory/services/:id", .signedIn, use: detail)
+        router.post("/directory/card", .signedIn, use: card)
+        router.get("/directory/edit", .permission(.editDirectory), use: editorList)
+        router.get("/directory/edit/new", .permission(.editDirectory), use: editorForm)
+        router.get("/directory/edit/:id", .permission(.editDirectory), scope: .organization, use: editorForm)
+        router.post("/directory/edit", .permission(.editDirectory), use: editorSave)
     }
 
     /// The form's values, read back from a posted search (or empty for a new one).

@@ -10,10 +10,10 @@ struct EligibilityAPI {
 
     struct Listing: Encodable { let eligibility: [EligibilityRecord] }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.post("/clients/:id/eligibility", use: create)
-        api.get("/clients/:id/eligibility", use: list)
-        api.post("/clients/:id/eligibility/:eid/status", use: update)
+    func register(on api: APIRoutes) {
+        api.post("/clients/:id/eligibility", .permission(.writeCase), scope: .organization, use: create)
+        api.get("/clients/:id/eligibility", .permission(.readClient), scope: .organization, use: list)
+        api.post("/clients/:id/eligibility/:eid/status", .permission(.writeCase), scope: .organization, use: update)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -9,10 +9,10 @@ struct FundPages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/funds", use: list)
-        router.post("/funds", use: create)
-        router.get("/funds/:id/export", use: export)
+    func register(on router: PageRoutes) {
+        router.get("/funds", .permission(.readFunds), use: list)
+        router.post("/funds", .permission(.manageFunds), use: create)
+        router.get("/funds/:id/export", .permission(.manageFunds), scope: .organization, outbound: .funderExport, use: export)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

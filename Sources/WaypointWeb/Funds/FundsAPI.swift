@@ -10,10 +10,10 @@ struct FundsAPI {
 
     struct Listing: Encodable { let funds: [Fund] }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.get("/funds", use: list)
-        api.post("/funds", use: create)
-        api.get("/funds/:id/export", use: export)
+    func register(on api: APIRoutes) {
+        api.get("/funds", .permission(.readFunds), use: list)
+        api.post("/funds", .permission(.manageFunds), use: create)
+        api.get("/funds/:id/export", .permission(.manageFunds), scope: .organization, outbound: .funderExport, use: export)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -12,14 +12,14 @@ struct HousingAPI {
     struct Sites: Encodable { let sites: [HousingSite] }
     struct Address: Encodable { let id: String, address: String }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.get("/housing/sites", use: sites)
-        api.post("/housing/sites", use: createSite)
-        api.get("/housing/sites/:id/address", use: address)
-        api.post("/clients/:id/stays", use: checkIn)
-        api.post("/clients/:id/stays/:eid/check-out", use: checkOut)
-        api.post("/clients/:id/vouchers", use: issueVoucher)
-        api.post("/clients/:id/vouchers/:eid/used", use: useVoucher)
+    func register(on api: APIRoutes) {
+        api.get("/housing/sites", .permission(.readHousingSites), use: sites)
+        api.post("/housing/sites", .permission(.manageHousingSites), use: createSite)
+        api.get("/housing/sites/:id/address", .permission(.readHousingSites), scope: .organization, use: address)
+        api.post("/clients/:id/stays", .permission(.writeCase), scope: .organization, use: checkIn)
+        api.post("/clients/:id/stays/:eid/check-out", .permission(.writeCase), scope: .organization, use: checkOut)
+        api.post("/clients/:id/vouchers", .permission(.writeCase), scope: .organization, use: issueVoucher)
+        api.post("/clients/:id/vouchers/:eid/used", .permission(.writeCase), scope: .organization, use: useVoucher)
     }
 
     @Sendable func sites(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -14,10 +14,10 @@ struct HousingPages {
     struct Row { let id: String, name: String, beds: Int, occupied: Int, free: Int, shownAddress: String? }
     struct Page { let sites: [Row], noSites: Bool, canManage: Bool, formName: String, formAddress: String, formBeds: String, error: String? }
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/housing", use: list)
-        router.post("/housing", use: create)
-        router.post("/housing/:id/address", use: address)
+    func register(on router: PageRoutes) {
+        router.get("/housing", .permission(.readHousingSites), use: list)
+        router.post("/housing", .permission(.manageHousingSites), use: create)
+        router.post("/housing/:id/address", .permission(.readHousingSites), scope: .organization, use: address)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

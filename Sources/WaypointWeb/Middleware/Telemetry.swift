@@ -31,8 +31,8 @@ struct MetricsEndpoint {
     let token: String?
     let trustedProxies: [String]
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/metrics") { request, context -> Response in
+    func register(on router: PageRoutes) {
+        router.get("/metrics", .operatorOnly) { request, context -> Response in
             guard allowed(request, context: context) else { throw AccessError.forbidden }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"

@@ -24,11 +24,11 @@ struct PartnerPages {
         let form: [String: String], formSection: String?, error: String?
     }
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/partners", use: list)
-        router.post("/partners", use: create)
-        router.get("/partners/:id", use: detail)
-        router.post("/partners/:id/:section", use: add)
+    func register(on router: PageRoutes) {
+        router.get("/partners", .permission(.readPartners), use: list)
+        router.post("/partners", .permission(.managePartners), use: create)
+        router.get("/partners/:id", .permission(.readPartners), scope: .organization, use: detail)
+        router.post("/partners/:id/:section", .permission(.managePartners), scope: .organization, use: add)
     }
 
     func agreementRow(_ agreement: PartnerAgreement, partner: String, strings: Localizer) -> AgreementRow {

@@ -9,12 +9,12 @@ struct PartnersAPI {
     let store: Store
 
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.get("/partners", use: list)
-        api.post("/partners", use: create)
-        api.get("/partners/:id", use: find)
-        api.post("/partners/:id/agreements", use: addAgreement)
-        api.post("/partners/:id/events", use: addEvent)
+    func register(on api: APIRoutes) {
+        api.get("/partners", .permission(.readPartners), use: list)
+        api.post("/partners", .permission(.managePartners), use: create)
+        api.get("/partners/:id", .permission(.readPartners), scope: .organization, use: find)
+        api.post("/partners/:id/agreements", .permission(.managePartners), scope: .organization, use: addAgreement)
+        api.post("/partners/:id/events", .permission(.managePartners), scope: .organization, use: addEvent)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -9,17 +9,17 @@ struct ReferralPages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/referrals", use: outbox)
-        router.get("/referrals/inbox", use: inbox)
-        router.get("/referrals/new", use: newForm)
-        router.post("/referrals", use: create)
-        router.get("/referrals/:id", use: detail)
-        router.get("/referrals/:id/fhir", use: fhir)
-        router.post("/referrals/:id/move", use: move)
-        router.post("/referrals/:id/link", use: newLink)
-        router.get("/r/:token", use: receiver)
-        router.post("/r/:token", use: receiverMove)
+    func register(on router: PageRoutes) {
+        router.get("/referrals", .permission(.readOutbox), use: outbox)
+        router.get("/referrals/inbox", .permission(.readInbox), use: inbox)
+        router.get("/referrals/new", .permission(.referFromScreening), use: newForm)
+        router.post("/referrals", .permission(.referFromScreening), outbound: .receiverLink, use: create)
+        router.get("/referrals/:id", .permission(.followReferral), scope: .person(owner: .clinician), use: detail)
+        router.get("/referrals/:id/fhir", .permission(.followReferral), scope: .person(owner: .clinician), outbound: .referralExport, use: fhir)
+        router.post("/referrals/:id/move", .permission(.followReferral), scope: .person(owner: .clinician), use: move)
+        router.post("/referrals/:id/link", .permission(.followReferral), scope: .person(owner: .clinician), outbound: .receiverLink, use: newLink)
+        router.get("/r/:token", .open, outbound: .receiverLink, use: receiver)
+        router.post("/r/:token", .open, outbound: .receiverLink, use: receiverMove)
     }
 
     // MARK: Lists

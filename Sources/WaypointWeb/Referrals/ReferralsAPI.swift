@@ -23,12 +23,12 @@ struct ReferralsAPI {
     struct Created: Encodable { let referral: ReferralRecord; let receiverLink: String }
     struct Listing: Encodable { let referrals: [ReferralSummary] }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.post("/referrals", use: create)
-        api.get("/referrals", use: list)
-        api.get("/referrals/:id", use: read)
-        api.post("/referrals/:id/events", use: move)
-        api.post("/referrals/:id/link", use: newLink)
+    func register(on api: APIRoutes) {
+        api.post("/referrals", .permission(.referFromScreening), outbound: .receiverLink, use: create)
+        api.get("/referrals", .permission(.readInbox), use: list)
+        api.get("/referrals/:id", .permission(.followReferral), scope: .person(owner: .clinician), outbound: .referralExport, use: read)
+        api.post("/referrals/:id/events", .permission(.followReferral), scope: .person(owner: .clinician), use: move)
+        api.post("/referrals/:id/link", .permission(.followReferral), scope: .person(owner: .clinician), outbound: .receiverLink, use: newLink)
     }
 
     struct IssuedLink: Encodable { let receiverLink: String }

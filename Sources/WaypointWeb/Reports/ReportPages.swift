@@ -10,11 +10,11 @@ struct ReportPages {
     let renderer: PageRenderer
     let policy: SuppressionPolicy
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/reports", use: list)
-        router.get("/reports/import", use: importForm)
-        router.post("/reports/import", use: importDefinitions)
-        router.get("/reports/:id", use: report)
+    func register(on router: PageRoutes) {
+        router.get("/reports", .permission(.readReports), use: list)
+        router.get("/reports/import", .permission(.defineReports), use: importForm)
+        router.post("/reports/import", .permission(.defineReports), use: importDefinitions)
+        router.get("/reports/:id", .permission(.readReports), use: report)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

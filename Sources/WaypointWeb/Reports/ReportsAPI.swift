@@ -17,10 +17,10 @@ struct ReportsAPI {
 
     struct Imported: Encodable { let imported: [String] }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.get("/reports", use: list)
-        api.post("/report-definitions", use: importDefinitions)
-        api.get("/reports/:id", use: report)
+    func register(on api: APIRoutes) {
+        api.get("/reports", .permission(.readReports), use: list)
+        api.post("/report-definitions", .permission(.defineReports), use: importDefinitions)
+        api.get("/reports/:id", .permission(.readReports), use: report)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

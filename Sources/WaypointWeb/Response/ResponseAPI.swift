@@ -21,8 +21,8 @@ struct ResponseAPI {
         let safetyCheck: [String], reminders: [String], securityLabels: [String]
     }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.post("/coding-suggestions", use: codingSuggestion)
+    func register(on api: APIRoutes) {
+        api.post("/coding-suggestions", .permission(.screen), use: codingSuggestion)
     }
 
     @Sendable func codingSuggestion(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -17,9 +17,9 @@ struct RoutePages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/admin/routes", use: show)
-        router.post("/admin/routes", use: save)
+    func register(on router: PageRoutes) {
+        router.get("/admin/routes", .permission(.manageReportingRoutes), use: show)
+        router.post("/admin/routes", .permission(.manageReportingRoutes), use: save)
     }
 
     func page(_ request: Request, context: WaypointRequestContext, noticeKey: String? = nil,

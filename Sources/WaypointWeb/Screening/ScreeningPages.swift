@@ -9,16 +9,16 @@ struct ScreeningPages {
     let store: Store
     let renderer: PageRenderer
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/screenings", use: list)
-        router.get("/screenings/new", use: start)
-        router.post("/screenings/prepare", use: prepare)
-        router.post("/screenings/questions", use: questions)
-        router.post("/screenings", use: save)
-        router.get("/screenings/:id", use: result)
-        router.get("/screenings/:id/card", use: card)
-        router.post("/screenings/:id/coding", use: coding)
-        router.post("/screenings/:id/handover", use: handOver)
+    func register(on router: PageRoutes) {
+        router.get("/screenings", .permission(.screen), use: list)
+        router.get("/screenings/new", .permission(.screen), use: start)
+        router.post("/screenings/prepare", .permission(.screen), use: prepare)
+        router.post("/screenings/questions", .permission(.screen), use: questions)
+        router.post("/screenings", .permission(.screen), use: save)
+        router.get("/screenings/:id", .permission(.screen), scope: .organization, use: result)
+        router.get("/screenings/:id/card", .permission(.screen), scope: .organization, use: card)
+        router.post("/screenings/:id/coding", .permission(.screen), scope: .organization, use: coding)
+        router.post("/screenings/:id/handover", .permission(.handOverScreening), scope: .organization, outbound: .handover, use: handOver)
     }
 
     /// The encounter facts, checked by the core, carried from step to step in hidden fields.

@@ -69,17 +69,17 @@ struct ScreeningsAPI {
     }
     struct IndicatorList: Encodable { let indicators: [IndicatorView] }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.get("/instruments") { _, context in
+    func register(on api: APIRoutes) {
+        api.get("/instruments", .signedIn) { _, context in
             let tenant = try context.tenant()
             return try JSONBody.response(InstrumentList(instruments: try await store.instruments.catalog(for: tenant).instruments))
         }
-        api.get("/instruments/:id") { _, context in
+        api.get("/instruments/:id", .signedIn) { _, context in
             let tenant = try context.tenant()
             let questionnaire = try await store.instruments.catalog(for: tenant).questionnaire(try context.parameters.require("id"))
             return try fhir(questionnaire.raw)
         }
-        api.get("/indicators") { request, context in
+        api.get("/indicators", .signedIn) { request, context in
             _ = try context.tenant()
             let library = IndicatorLibrary.bundled
             var signs = library.indicators
@@ -92,9 +92,9 @@ struct ScreeningsAPI {
                               sector: $0.sector, source: $0.source)
             }))
         }
-        api.post("/screenings", use: create)
-        api.get("/screenings/:id", use: read)
-        api.post("/screenings/:id/handover", use: handOver)
+        api.post("/screenings", .permission(.screen), use: create)
+        api.get("/screenings/:id", .permission(.screen), scope: .organization, use: read)
+        api.post("/screenings/:id/handover", .permission(.handOverScreening), scope: .organization, outbound: .handover, use: handOver)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {

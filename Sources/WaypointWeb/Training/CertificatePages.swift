@@ -17,10 +17,10 @@ struct CertificatePages {
     }
     struct Verify { let code: String, valid: Bool, revoked: Bool, unknown: Bool }
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/training/enrollments/:id/certificate", use: printable)
-        router.get("/verify/:code", use: verify)
-        router.get("/issuers/:id", use: issuer)
+    func register(on router: PageRoutes) {
+        router.get("/training/enrollments/:id/certificate", .permission(.learn), scope: .person(owner: .clinician), use: printable)
+        router.get("/verify/:code", .open, use: verify)
+        router.get("/issuers/:id", .open, use: issuer)
     }
 
     @Sendable func printable(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -22,26 +22,26 @@ struct TrainingAPI {
     }
     struct Listing: Encodable { let courses: [Summary] }
 
-    func register(on api: RouterGroup<WaypointRequestContext>) {
-        api.get("/courses", use: list)
-        api.post("/courses", use: importCourse)
-        api.get("/courses/:id", use: find)
-        api.get("/courses/:id/scorm", use: scorm)
-        api.post("/courses/:id/enrollments", use: enroll)
-        api.get("/enrollments/:id/next", use: next)
-        api.post("/enrollments/:id/answers", use: answer)
-        api.post("/enrollments/:id/evaluation", use: evaluate)
-        api.get("/enrollments/:id/refresher", use: refresher)
-        api.post("/enrollments/:id/refresher", use: answerRefresher)
-        api.get("/enrollments/:id/certificate", use: certificate)
-        api.post("/certificates/:id/revoke", use: revoke)
-        api.get("/training/issuer", use: issuer)
-        api.get("/training/compliance", use: compliance)
-        api.put("/training/profiles/:id", use: setProfile)
-        api.get("/training/statements", use: statements)
-        api.get("/settings/lrs", use: lrsStatus)
-        api.put("/settings/lrs", use: setLRS)
-        api.delete("/settings/lrs", use: removeLRS)
+    func register(on api: APIRoutes) {
+        api.get("/courses", .permission(.learn), use: list)
+        api.post("/courses", .permission(.authorCourses), use: importCourse)
+        api.get("/courses/:id", .permission(.learn), scope: .organization, use: find)
+        api.get("/courses/:id/scorm", .permission(.authorCourses), scope: .organization, use: scorm)
+        api.post("/courses/:id/enrollments", .permission(.learn), scope: .organization, use: enroll)
+        api.get("/enrollments/:id/next", .permission(.learn), scope: .person(owner: .clinician), use: next)
+        api.post("/enrollments/:id/answers", .permission(.learn), scope: .person(owner: .clinician), use: answer)
+        api.post("/enrollments/:id/evaluation", .permission(.learn), scope: .person(owner: .clinician), use: evaluate)
+        api.get("/enrollments/:id/refresher", .permission(.learn), scope: .person(owner: .clinician), use: refresher)
+        api.post("/enrollments/:id/refresher", .permission(.learn), scope: .person(owner: .clinician), use: answerRefresher)
+        api.get("/enrollments/:id/certificate", .permission(.learn), scope: .person(owner: .clinician), use: certificate)
+        api.post("/certificates/:id/revoke", .permission(.revokeCertificates), scope: .organization, use: revoke)
+        api.get("/training/issuer", .permission(.learn), use: issuer)
+        api.get("/training/compliance", .permission(.readCompliance), use: compliance)
+        api.put("/training/profiles/:id", .permission(.learn), scope: .organization, use: setProfile)
+        api.get("/training/statements", .permission(.exportStatements), use: statements)
+        api.get("/settings/lrs", .permission(.configureLRS), use: lrsStatus)
+        api.put("/settings/lrs", .permission(.configureLRS), use: setLRS)
+        api.delete("/settings/lrs", .permission(.configureLRS), use: removeLRS)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -12,18 +12,18 @@ struct TrainingPages {
 
     struct Import { let bundle: String, problems: [String], hasProblems: Bool, imported: String? }
 
-    func register(on router: Router<WaypointRequestContext>) {
-        router.get("/training", use: list)
-        router.post("/training/courses/:id/enroll", use: enroll)
-        router.get("/training/courses/:id/scorm", use: scorm)
-        router.get("/training/enrollments/:id", use: step)
-        router.post("/training/enrollments/:id", use: submit)
-        router.post("/training/enrollments/:id/evaluation", use: evaluate)
-        router.get("/training/enrollments/:id/refresher", use: refresher)
-        router.post("/training/enrollments/:id/refresher", use: answerRefresher)
-        router.get("/training/compliance", use: compliance)
-        router.get("/training/import", use: importForm)
-        router.post("/training/import", use: importBundle)
+    func register(on router: PageRoutes) {
+        router.get("/training", .permission(.learn), use: list)
+        router.post("/training/courses/:id/enroll", .permission(.learn), scope: .organization, use: enroll)
+        router.get("/training/courses/:id/scorm", .permission(.authorCourses), scope: .organization, use: scorm)
+        router.get("/training/enrollments/:id", .permission(.learn), scope: .person(owner: .clinician), use: step)
+        router.post("/training/enrollments/:id", .permission(.learn), scope: .person(owner: .clinician), use: submit)
+        router.post("/training/enrollments/:id/evaluation", .permission(.learn), scope: .person(owner: .clinician), use: evaluate)
+        router.get("/training/enrollments/:id/refresher", .permission(.learn), scope: .person(owner: .clinician), use: refresher)
+        router.post("/training/enrollments/:id/refresher", .permission(.learn), scope: .person(owner: .clinician), use: answerRefresher)
+        router.get("/training/compliance", .permission(.readCompliance), use: compliance)
+        router.get("/training/import", .permission(.authorCourses), use: importForm)
+        router.post("/training/import", .permission(.authorCourses), use: importBundle)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -1,0 +1,8 @@
+extension FeatureModule {
+    /// Clients and their cases, oversight, purge.
+    static let cases = FeatureModule(name: "cases") { module in
+        CasePages(store: module.store, renderer: module.renderer).register(on: module.pages)
+        ClientsAPI(store: module.store).register(on: module.api)
+        CaseAPI(store: module.store).register(on: module.api)
+    }
+}

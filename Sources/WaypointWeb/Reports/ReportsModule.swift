@@ -1,0 +1,7 @@
+extension FeatureModule {
+    /// De-identified reports.
+    static let reports = FeatureModule(name: "reports") { module in
+        ReportPages(store: module.store, renderer: module.renderer, policy: module.configuration.reportPolicy).register(on: module.pages)
+        ReportsAPI(store: module.store, policy: module.configuration.reportPolicy).register(on: module.api)
+    }
+}
