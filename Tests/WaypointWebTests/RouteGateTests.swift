@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import WaypointCore
+import WaypointStore
 @testable import WaypointWeb
 
 /// The gate checks a route's declared access before its handler runs, whatever the handler does.
@@ -26,5 +27,16 @@ struct RouteGateTests {
             let forgotten = try await client.execute(uri: "/undeclared", method: .get)
             #expect(forgotten.status != .ok && !String(buffer: forgotten.body).contains("forgotten"))
         }
+    }
+}
+
+@Suite("Feature modules")
+struct FeatureModuleTests {
+    @Test("the modules' client data is the map a purge walks, each place once")
+    func clientDataComesFromTheModules() {
+        let declared = FeatureModule.all.flatMap(\.clientData).map(\.table)
+        #expect(declared.count == Set(declared).count)
+        #expect(Set(declared) == Set(ClientDataMap.all.map(\.table)))
+        #expect(Set(FeatureModule.all.map(\.name)).count == FeatureModule.all.count)
     }
 }

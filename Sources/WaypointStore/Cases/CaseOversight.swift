@@ -120,41 +120,13 @@ public struct CaseOversight: Repository {
                         \(bind: try row.decode(column: "minor", as: Int64.self)), \(bind: try row.decode(column: "foreign_national", as: Int64.self)),
                         \(bind: Int64(Calendar(identifier: .gregorian).component(.year, from: opened))), \(bind: now), \(bind: try Clients.json(tally)))
                 """).run()
-            // The key first: from here on nothing of this client opens, whatever copy it is in.
-            try await db.raw("DELETE FROM client_keys WHERE client_id = \(bind: clientId)").run()
-            for table in ["case_notes", "case_services", "case_tasks", "case_goals", "case_assessments", "client_closures", "client_screenings",
-                          "client_phases", "client_staff", "client_reveals", "consents", "eligibility",
-                          "fund_overrides", "housing_stays", "transport_vouchers"] {
-                try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE client_id = \(bind: clientId)").run()
+            // Every feature's client data, as its map says: the key first, so from here on nothing of this
+            // client opens, whatever copy it is in.
+            for place in ClientDataMap.all {
+                try await place.erase(clientId, orgId: context.orgId, now: now, on: db)
             }
-            // An emergency opening stays for its review, without the reason (it was about the person).
-            try await db.raw("UPDATE break_glass SET reason_sealed = '' WHERE client_id = \(bind: clientId)").run()
-            try await db.raw("""
-                UPDATE clients SET alias_sealed = '', languages_sealed = '', contact_safety_sealed = '', identity_sealed = NULL,
-                                   program = '', exploitation = '', first_exploited_age = '',
-                                   status = 'closed', purged_at = \(bind: now), updated_at = \(bind: now)
-                WHERE id = \(bind: clientId)
-                """).run()
-            // The case's referrals, and those made at the screening it came from (sealed with the
-            // organization's key, so emptied here): their history stays, saying nothing of whom or where.
-            try await db.raw("""
-                UPDATE referrals SET consent_sealed = '', payload_sealed = '', service_name = ''
-                WHERE client_id = \(bind: clientId) OR case_id = \(bind: clientId)
-                """).run()
-            // The line contact the case came from: its note, callback and code word went with the person.
-            let contacts = try await db.raw("SELECT id FROM crisis_contacts WHERE client_id = \(bind: clientId) AND org_id = \(bind: context.orgId)").all()
-            if !contacts.isEmpty {
-                let sealer = try await keys.sealer(for: context.orgId, on: db, now: now)
-                for contact in contacts {
-                    let id = try contact.decode(column: "id", as: String.self)
-                    let emptyNote = try sealer.row(id, in: "crisis_contacts", of: context.orgId).seal("", column: "note")
-                    try await db.raw("""
-                        UPDATE crisis_contacts SET note_sealed = \(bind: emptyNote), callback_sealed = NULL, code_digest = NULL, client_id = NULL,
-                                                   updated_at = \(bind: now)
-                        WHERE id = \(bind: id)
-                        """).run()
-                }
-            }
+            // Reports read again: the rows keyed by this client are gone.
+            try await ReportData.invalidate(orgId: context.orgId, on: db)
             try await audit.append(clients.audit(context, "client.purge", client: clientId), on: db)
             return tally
         }

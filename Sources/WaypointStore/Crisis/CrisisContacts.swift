@@ -76,7 +76,8 @@ public struct CrisisContacts: Repository {
             callerRole: CrisisContact.CallerRole(rawValue: try row.decode(column: "caller_role", as: String.self)) ?? .other,
             concerns: try list("concerns"), language: try row.decode(column: "language", as: String.self),
             danger: try row.decode(column: "danger", as: Int64.self) != 0, outcome: try list("outcome"), callback: callback,
-            note: try opened.open("note", from: row),
+            // Emptied by a purge of the case it was handed over to: there is nothing to open.
+            note: try row.decode(column: "note_sealed", as: String.self).isEmpty ? "" : try opened.open("note", from: row),
             status: CrisisContact.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
             earlierContacts: earlier, clientId: try row.decode(column: "client_id", as: String?.self),
             advocateId: try row.decode(column: "advocate_id", as: String.self),

@@ -116,6 +116,13 @@ public struct ReportData: Repository {
         (marks[source.rawValue] ?? Int64.min / 2) - overlapMillis
     }
 
+    /// Moves the dataset's version on after rows were taken out of it (a purge), so no cached count
+    /// still includes them.
+    static func invalidate(orgId: String, on db: any SQLDatabase) async throws {
+        let marks = try await Self.marks(orgId, db)
+        try await setMark(orgId, versionMark, (marks[versionMark] ?? 0) + 1, db)
+    }
+
     static func setMark(_ orgId: String, _ source: String, _ mark: Int64, _ db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO report_marks (org_id, source, mark) VALUES (\(bind: orgId), \(bind: source), \(bind: mark))
@@ -272,7 +279,7 @@ struct FactQueries {
                 SELECT \(bind: name), c.id, c.org_id, c.id, \(unsafeRaw: day(millis: "c.created_at")), \(unsafeRaw: month(millis: "c.created_at")),
                        \(unsafeRaw: day(millis: "c.created_at")), c.program, '', c.phase, c.exploitation, c.first_exploited_age, \(unsafeRaw: ageGroup),
                        CASE WHEN c.foreign_national = 1 THEN 'foreign_national' ELSE 'us' END, 0, NULL
-                FROM clients c WHERE c.org_id = \(bind: orgId) AND c.updated_at >= \(bind: since)
+                FROM clients c WHERE c.org_id = \(bind: orgId) AND c.updated_at >= \(bind: since) AND c.purged_at IS NULL
                 """
         case .services:
             return """
@@ -291,7 +298,8 @@ struct FactQueries {
             let finished = ReferralStatus.allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }.joined(separator: ", ")
             let closedAt = "(SELECT MIN(e.at) FROM referral_events e WHERE e.referral_id = r.id AND e.status IN (\(finished)))"
             return """
-                SELECT \(bind: name), r.id, r.org_id, COALESCE(r.client_id, r.id), \(unsafeRaw: day(millis: "r.created_at")),
+                SELECT \(bind: name), r.id, r.org_id,
+                       COALESCE((SELECT c.id FROM clients c WHERE c.id = r.client_id AND c.purged_at IS NULL), r.id), \(unsafeRaw: day(millis: "r.created_at")),
                        \(unsafeRaw: month(millis: "r.created_at")), 0, '', '', '', r.status,
                        CASE WHEN \(unsafeRaw: closedAt) IS NULL THEN 'open' ELSE 'closed' END, '', '', 0,
                        (\(unsafeRaw: closedAt) - r.created_at) / 86400000

@@ -21,6 +21,9 @@ struct ModuleContext {
 /// route gate and the authorization matrix read.
 struct FeatureModule: Sendable {
     let name: String
+    /// Every place the feature keeps data about a client, and how a purge treats it (the purge walks
+    /// `ClientDataMap.all`, the same entries in the order erasure needs).
+    var clientData: [ClientData] = []
     let register: @Sendable (ModuleContext) -> Void
 
     /// Every feature, in the order the application adds them. A new feature is its folder and one line here.
