@@ -172,7 +172,8 @@ def test_case_from_screening_to_closure(browser, own_server):
     document = get_json(server.url + f"/api/v1/clients/{client_id}?format=fhir&consent_id={fresh['id']}", manager)
     bundle = Bundle.model_validate(document)
     kinds = [entry.resource.__resource_type__ for entry in bundle.entry]
-    assert kinds[:2] == ["Patient", "Consent"] and "Goal" in kinds and "ServiceRequest" in kinds
+    # The case's referral went to another service: an export to the health plan does not say where else the person went.
+    assert kinds[:2] == ["Patient", "Consent"] and "Goal" in kinds and "ServiceRequest" not in kinds
     assert LEGAL_NAME not in json.dumps(document) and "208-555-0177" not in json.dumps(document)
 
     # Closing keeps the history.

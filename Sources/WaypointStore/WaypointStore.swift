@@ -36,6 +36,8 @@ public final class Store: Sendable {
     public let reports: ReportData
     public let reportDefinitions: ReportDefinitions
     public let ads: AdWorkbench
+    /// Jobs a request starts and the server finishes (ads imports), under the service lifecycle.
+    public let background = BackgroundWork()
 
     public init(database: Database, keys: KeyRing, clock: Clock = .system, sessionPolicy: SessionPolicy = SessionPolicy()) {
         let shared = StoreContext(database: database, keys: keys, clock: clock)
@@ -79,7 +81,7 @@ public final class Store: Sendable {
     /// What must run while the store serves requests: the database's services and the audit
     /// sequencer's steady beat.
     public var services: [any Service] {
-        database.services + [AuditSequencerService(sequencer: audit.sequencer), AdRetentionService(ads: ads)]
+        database.services + [AuditSequencerService(sequencer: audit.sequencer), AdRetentionService(ads: ads), background.service]
     }
 
     /// Opens the database and the key file, and brings the schema up to date.

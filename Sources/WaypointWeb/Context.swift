@@ -47,7 +47,8 @@ public struct WaypointRequestContext: RequestContext {
     }
 
     /// The tenant context when the signed-in person holds `permission` (`Policy`, the one table of
-    /// who may do what); forbidden otherwise. What reaches one client is checked again by the store.
+    /// who may do what); forbidden otherwise. Only `RouteGate` asks it, from the route's declaration:
+    /// handlers take `tenant()`, and what reaches one client is checked again by the store.
     public func tenant(for permission: Permission) throws -> TenantContext {
         let tenant = try tenant()
         guard Policy.allows(tenant, permission) else { throw AccessError.forbidden }

@@ -77,7 +77,7 @@ public enum ClientFHIR {
             ]),
         ]
         let covers = Set(consent.categories)
-        if covers.contains(.assessments), let latest = file.assessments.last {
+        if ConsentRelease.releases(.assessments, under: covers), let latest = file.assessments.last {
             for score in latest.scores where score.level <= 2 {
                 resources.append(.object([
                     "resourceType": "Condition", "id": .string(ReferralFHIR.fhirId(latest.id) + "." + score.domain.rawValue), "meta": meta("SDOHCC-Condition"),
@@ -92,7 +92,7 @@ public enum ClientFHIR {
                 ]))
             }
         }
-        if covers.contains(.goals) {
+        if ConsentRelease.releases(.goals, under: covers) {
             for goal in file.goals {
                 var resource: [String: JSONValue] = [
                     "resourceType": "Goal", "id": .string(ReferralFHIR.fhirId(goal.id)), "meta": meta("SDOHCC-Goal"),
@@ -104,7 +104,7 @@ public enum ClientFHIR {
                 resources.append(.object(resource))
             }
         }
-        if covers.contains(.needs) {
+        if ConsentRelease.releases(.referralsToRecipient, under: covers) {
             // Only the referrals to the recipient the consent names: the others say where else the person went.
             for referral in file.referrals
             where consent.recipient.covers(serviceId: referral.serviceId ?? "", serviceName: referral.serviceName, organizationName: nil) {

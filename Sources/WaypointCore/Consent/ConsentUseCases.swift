@@ -157,13 +157,7 @@ public enum ConsentUseCases {
     /// A screening-time referral consent as a record: the same facts, recipient by service id.
     public static func record(from consent: ReferralConsent, id: String, serviceId: String, serviceName: String,
                               today: String, now: Date) -> ConsentRecord {
-        let categories: [DataCategory] = consent.scope.map { item in
-            switch item {
-            case .needs: .needs
-            case .contact: .contact
-            case .language: .language
-            }
-        }
+        let categories = ConsentRelease.categories(consent)
         return ConsentRecord(id: id, clientId: nil, purpose: "referral", recipient: ConsentRecipient(serviceId: serviceId, name: serviceName),
                              categories: categories.sorted { $0.rawValue < $1.rawValue }, method: consent.method == .written ? .written : .verbal, givenBy: .client,
                              startsOn: min(today, consent.expiresOn), expiresOn: consent.expiresOn, evidence: "", part2: false,

@@ -74,7 +74,8 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
         guard consent.isCurrent(today: today) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_expired", ["date": consent.expiresOn])) }
         // The same limit as every consent: at most a year from today (a screening's as a case's).
         try ConsentUseCases.checkLength(startsOn: today, expiresOn: consent.expiresOn)
-        guard consent.scope.contains(.needs) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_needs")) }
+        let covered = ConsentRelease.categories(consent)
+        guard ConsentRelease.releases(.needs, under: covered) else { throw ReferralError.consentMissing(LocalizedText("error_detail_consent_needs")) }
         var payload = self
         payload.alias = alias.trimmingCharacters(in: .whitespacesAndNewlines)
         payload.contactDetail = contactDetail.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -99,7 +100,7 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
             }
             payload.contactMethod = .throughReferrer
         } else if let method = contactMethod, method != .throughReferrer {
-            guard consent.scope.contains(.contact) else {
+            guard ConsentRelease.releases(.contactDetail, under: covered) else {
                 throw ReferralError.consentMissing(LocalizedText("error_detail_consent_contact"))
             }
             guard !payload.contactDetail.isEmpty else {
@@ -109,9 +110,9 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
             payload.contactMethod = .throughReferrer
             payload.contactDetail = ""
         }
-        if !consent.scope.contains(.language) { payload.language = "" }
-        // When to reach the person is contact information: released only with consent to contact.
-        if !consent.scope.contains(.contact) { payload.safeTimes = "" }
+        // What the consent does not cover is left out (when to reach the person is contact information).
+        if !ConsentRelease.releases(.language, under: covered) { payload.language = "" }
+        if !ConsentRelease.releases(.safeTimes, under: covered) { payload.safeTimes = "" }
         return payload
     }
 }

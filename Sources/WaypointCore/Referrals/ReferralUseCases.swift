@@ -167,7 +167,9 @@ public enum ReferralUseCases {
         var filled = payload
         if filled.alias.trimmingCharacters(in: .whitespaces).isEmpty { filled.alias = client.alias }
         if filled.language.isEmpty { filled.language = client.languages.first ?? "" }
-        if filled.safeTimes.isEmpty, !filled.doNotContact, embedded.scope.contains(.contact) { filled.safeTimes = client.contactSafety.safeTimes }
+        if filled.safeTimes.isEmpty, !filled.doNotContact, ConsentRelease.releases(.safeTimes, under: ConsentRelease.categories(embedded)) {
+            filled.safeTimes = client.contactSafety.safeTimes
+        }
         // A service that calls must not leave a message the wrong person could hear.
         if filled.contactMethod == .phone, !filled.doNotContact, !client.contactSafety.isSafe(.voicemail) { filled.noVoicemail = true }
         let checked = try filled.checked(consent: embedded, recipient: embedded.recipient, today: today)

@@ -38,17 +38,17 @@ struct CaseAPI {
     struct Retention: Codable { let years: Int }
 
     @Sendable func retention(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(Retention(years: try await store.oversight.retentionYears(in: try context.tenant(for: .manageSettings))))
+        try JSONBody.response(Retention(years: try await store.oversight.retentionYears(in: try context.tenant())))
     }
 
     @Sendable func setRetention(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageSettings)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(Retention.self, from: request, context: context)
         try await store.oversight.setRetentionYears(body.years, in: tenant)
         return try JSONBody.response(body)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(for: .readCaseload) }
+    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant() }
     private func client(_ context: WaypointRequestContext) throws -> String { try context.parameters.require("id") }
 
     @Sendable func assessment(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -83,7 +83,7 @@ struct CaseAPI {
     }
 
     @Sendable func cosign(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .cosignNote)
+        let tenant = try context.tenant()
         return try JSONBody.response(try await store.cases.cosign(try context.parameters.require("nid"), of: try client(context), in: tenant))
     }
 
@@ -129,7 +129,7 @@ struct CaseAPI {
     struct AccessLog: Encodable { let entries: [AccessLogEntry] }
 
     @Sendable func accessLog(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readAccessLog)
+        let tenant = try context.tenant()
         let query = request.uri.queryParameters
         var filter = AccessLogFilter(actorId: query["actor"].map(String.init), action: query["action"].map(String.init))
         if let since = query["since"] {
@@ -142,19 +142,19 @@ struct CaseAPI {
     }
 
     @Sendable func breakGlass(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .breakGlass)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ClientsAPI.Reason.self, from: request, context: context)
         return try JSONBody.response(try await store.oversight.breakGlass(try client(context), reason: body.reason, in: tenant), status: .created)
     }
 
     @Sendable func reviewBreakGlass(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .reviewBreakGlass)
+        let tenant = try context.tenant()
         try await store.oversight.reviewBreakGlass(try context.parameters.require("gid"), in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func purge(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .purgeClient)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ClientsAPI.Reason.self, from: request, context: context)
         _ = try await store.oversight.purge(try client(context), reason: body.reason, in: tenant)
         return Response(status: .noContent)

@@ -19,7 +19,7 @@ struct CasePages {
         router.post("/cases/:id/:section/:item/:step", .permission(.writeCase), scope: .organization, use: actOnItem)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(for: .readCaseload) }
+    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant() }
 
     @Sendable func caseload(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         let tenant = try tenant(context)

@@ -62,13 +62,13 @@ struct ClientsAPI {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewClient.self, from: request, context: context)
         return try JSONBody.response(try await store.clients.create(body, in: tenant), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         var status: ClientRecord.Status? = .open
         if let raw = request.uri.queryParameters["status"] {
             guard raw == "all" || ClientRecord.Status(rawValue: String(raw)) != nil else {
@@ -80,7 +80,7 @@ struct ClientsAPI {
     }
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         if request.uri.queryParameters["format"] == "fhir" {
             let consent = request.uri.queryParameters["consent_id"].map(String.init)
@@ -90,50 +90,50 @@ struct ClientsAPI {
     }
 
     @Sendable func contactSafety(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ContactSafetyBody.self, from: request, context: context)
         return try JSONBody.response(try await store.clients.updateContactSafety(
             try context.parameters.require("id"), body.safety, expectedVersion: body.version, in: tenant))
     }
 
     @Sendable func assign(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .assignCaseStaff)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(StaffBody.self, from: request, context: context)
         return try JSONBody.response(try await store.clients.assign(try context.parameters.require("id"), to: body.caseManagers,
                                                                     expectedVersion: body.version, in: tenant))
     }
 
     @Sendable func caseStaff(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .assignCaseStaff)
+        let tenant = try context.tenant()
         return try JSONBody.response(StaffListing(staff: try await store.clients.caseStaff(in: tenant)))
     }
 
     @Sendable func reveal(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(Reason.self, from: request, context: context)
         return try JSONBody.response(try await store.clients.revealIdentity(try context.parameters.require("id"), reason: body.reason, in: tenant))
     }
 
     @Sendable func createConsent(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewConsent.self, from: request, context: context)
         return try JSONBody.response(try await store.consents.create(body, for: try context.parameters.require("id"), in: tenant), status: .created)
     }
 
     @Sendable func consents(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         return try JSONBody.response(ConsentListing(consents: try await store.consents.list(for: try context.parameters.require("id"), in: tenant)))
     }
 
     @Sendable func revokeConsent(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(Reason.self, from: request, context: context)
         return try JSONBody.response(try await store.consents.revoke(try context.parameters.require("cid"), of: try context.parameters.require("id"),
                                                                      reason: body.reason, in: tenant))
     }
 
     @Sendable func refer(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ReferralBody.self, from: request, context: context)
         let (record, link) = try await store.referrals.createFromCase(try context.parameters.require("id"), serviceId: body.serviceId,
                                                                       consentId: body.consentId, payload: body.payload, in: tenant)

@@ -21,34 +21,34 @@ struct CrisisAPI {
     }
 
     @Sendable func log(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .answerLine)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewCrisisContact.self, from: request, context: context)
         return try JSONBody.response(try await store.crisis.log(body, in: tenant), status: .created)
     }
 
     @Sendable func shift(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.crisis.shift(in: try context.tenant(for: .answerLine)))
+        try JSONBody.response(try await store.crisis.shift(in: try context.tenant()))
     }
 
     @Sendable func read(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .answerLine)
+        let tenant = try context.tenant()
         return try JSONBody.response(try await store.crisis.find(try context.parameters.require("id"), in: tenant))
     }
 
     @Sendable func callbackDone(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .answerLine)
+        let tenant = try context.tenant()
         try await store.crisis.callbackDone(try context.parameters.require("id"), in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func close(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .answerLine)
+        let tenant = try context.tenant()
         try await store.crisis.close(try context.parameters.require("id"), in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func convert(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .answerLine)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(CrisisConversion.self, from: request, context: context)
         return try JSONBody.response(Created(id: try await store.crisis.convert(try context.parameters.require("id"), body, in: tenant)),
                                      status: .created)

@@ -18,7 +18,7 @@ struct CrisisPages {
         router.post("/line/:id/:action", .permission(.answerLine), scope: .organization, use: act)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant(for: .answerLine) }
+    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant() }
     private func views(_ context: WaypointRequestContext) -> CrisisViews { CrisisViews(context.language, timeZone: store.clients.policy.timeZone) }
 
     @Sendable func shift(_ request: Request, context: WaypointRequestContext) async throws -> Response {

@@ -106,7 +106,7 @@ struct DirectoryPages {
     // MARK: Editor
 
     @Sendable func editorList(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .editDirectory)
+        let tenant = try context.tenant()
         let today = store.clock.today()
         let services = try await store.directory.localServices(in: tenant).map { service in
             DirectoryViews.EditorList.Row(id: service.id, name: service.name, status: service.status, verified: service.verifiedOn ?? "",
@@ -117,7 +117,7 @@ struct DirectoryPages {
     }
 
     @Sendable func editorForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .editDirectory)
+        let tenant = try context.tenant()
         var draft = LocalServiceDraft()
         if let id = context.parameters.get("id") {
             guard try await store.directory.owner(ofService: id) == tenant.orgId,
@@ -153,7 +153,7 @@ struct DirectoryPages {
     }
 
     @Sendable func editorSave(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .editDirectory)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         var draft = LocalServiceDraft()
         draft.serviceId = form["service_id"].flatMap { $0.isEmpty ? nil : $0 }

@@ -17,18 +17,18 @@ struct EligibilityAPI {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewEligibility.self, from: request, context: context)
         return try JSONBody.response(try await store.eligibility.create(body, for: try context.parameters.require("id"), in: tenant), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         return try JSONBody.response(Listing(eligibility: try await store.eligibility.list(for: try context.parameters.require("id"), in: tenant)))
     }
 
     @Sendable func update(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(EligibilityUpdate.self, from: request, context: context)
         return try JSONBody.response(try await store.eligibility.update(try context.parameters.require("eid"), of: try context.parameters.require("id"),
                                                                         body, in: tenant))

@@ -16,7 +16,7 @@ struct FundPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readFunds)
+        let tenant = try context.tenant()
         return try await page(tenant, request: request, context: context)
     }
 
@@ -28,7 +28,7 @@ struct FundPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageFunds)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         do {
             _ = try await store.funds.create(try FundViews.fund(from: form), in: tenant)
@@ -40,7 +40,7 @@ struct FundPages {
     }
 
     @Sendable func export(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageFunds)
+        let tenant = try context.tenant()
         let query = request.uri.queryParameters
         do {
             return try await FundsAPI.ledgerCSV(store: store, fundId: try context.parameters.require("id"), from: query.get("from"), to: query.get("to"),

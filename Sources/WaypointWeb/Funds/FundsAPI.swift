@@ -17,19 +17,19 @@ struct FundsAPI {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readFunds)
+        let tenant = try context.tenant()
         return try JSONBody.response(Listing(funds: try await store.funds.list(in: tenant)))
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageFunds)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewFund.self, from: request, context: context)
         return try JSONBody.response(try await store.funds.create(body, in: tenant), status: .created)
     }
 
     /// `?from=YYYY-MM-DD&to=YYYY-MM-DD` (default: the fund's period).
     @Sendable func export(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageFunds)
+        let tenant = try context.tenant()
         let query = request.uri.queryParameters
         return try await Self.ledgerCSV(store: store, fundId: try context.parameters.require("id"), from: query.get("from"), to: query.get("to"),
                                         in: tenant)

@@ -23,43 +23,43 @@ struct HousingAPI {
     }
 
     @Sendable func sites(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readHousingSites)
+        let tenant = try context.tenant()
         return try JSONBody.response(Sites(sites: try await store.housing.sites(in: tenant)))
     }
 
     @Sendable func createSite(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageHousingSites)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewHousingSite.self, from: request, context: context)
         return try JSONBody.response(try await store.housing.createSite(body, in: tenant), status: .created)
     }
 
     @Sendable func address(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readHousingSites)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         return try JSONBody.response(Address(id: id, address: try await store.housing.address(of: id, in: tenant)))
     }
 
     @Sendable func checkIn(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewStay.self, from: request, context: context)
         return try JSONBody.response(try await store.housing.checkIn(body, for: try context.parameters.require("id"), in: tenant), status: .created)
     }
 
     @Sendable func checkOut(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(StayCheckOut.self, from: request, context: context)
         return try JSONBody.response(try await store.housing.checkOut(try context.parameters.require("eid"), of: try context.parameters.require("id"),
                                                                       body, in: tenant))
     }
 
     @Sendable func issueVoucher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewVoucher.self, from: request, context: context)
         return try JSONBody.response(try await store.housing.issueVoucher(body, for: try context.parameters.require("id"), in: tenant), status: .created)
     }
 
     @Sendable func useVoucher(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readCaseload)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(VoucherUse.self, from: request, context: context)
         return try JSONBody.response(try await store.housing.useVoucher(try context.parameters.require("eid"), of: try context.parameters.require("id"),
                                                                         body, in: tenant))

@@ -21,7 +21,7 @@ struct HousingPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await page(try context.tenant(for: .readHousingSites), request: request, context: context)
+        try await page(try context.tenant(), request: request, context: context)
     }
 
     func page(_ tenant: TenantContext, revealed: (id: String, address: String)? = nil, form: [String: String] = [:], error: String? = nil,
@@ -35,7 +35,7 @@ struct HousingPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .manageHousingSites)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         do {
             _ = try await store.housing.createSite(NewHousingSite(name: form["name"] ?? "", address: form["address"] ?? "",
@@ -48,7 +48,7 @@ struct HousingPages {
     }
 
     @Sendable func address(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readHousingSites)
+        let tenant = try context.tenant()
         _ = try await FormReader.read(request, context: context)
         let id = try context.parameters.require("id")
         return try await page(tenant, revealed: (id, try await store.housing.address(of: id, in: tenant)), request: request, context: context)

@@ -38,7 +38,7 @@ struct PartnerPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await listPage(try context.tenant(for: .readPartners), request: request, context: context)
+        try await listPage(try context.tenant(), request: request, context: context)
     }
 
     func listPage(_ tenant: TenantContext, form: [String: String] = [:], error: String? = nil, status: HTTPResponse.Status = .ok,
@@ -61,7 +61,7 @@ struct PartnerPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .managePartners)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let contactName = (form["contact_name"] ?? "").trimmingCharacters(in: .whitespaces)
         let new = NewPartner(name: form["name"] ?? "", scope: Partner.Scope(rawValue: form["scope"] ?? "") ?? .local,
@@ -78,7 +78,7 @@ struct PartnerPages {
     }
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await detailPage(try context.parameters.require("id"), tenant: try context.tenant(for: .readPartners), request: request, context: context)
+        try await detailPage(try context.parameters.require("id"), tenant: try context.tenant(), request: request, context: context)
     }
 
     func detailPage(_ id: String, tenant: TenantContext, form: [String: String] = [:], formSection: String? = nil, error: String? = nil,
@@ -105,7 +105,7 @@ struct PartnerPages {
     }
 
     @Sendable func add(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .managePartners)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let section = try context.parameters.require("section")
         let form = try await FormReader.read(request, context: context)

@@ -18,27 +18,27 @@ struct PartnersAPI {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.partners.network(in: try context.tenant(for: .readPartners)))
+        try JSONBody.response(try await store.partners.network(in: try context.tenant()))
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .managePartners)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewPartner.self, from: request, context: context)
         return try JSONBody.response(try await store.partners.create(body, in: tenant), status: .created)
     }
 
     @Sendable func find(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.partners.find(try context.parameters.require("id"), in: try context.tenant(for: .readPartners)))
+        try JSONBody.response(try await store.partners.find(try context.parameters.require("id"), in: try context.tenant()))
     }
 
     @Sendable func addAgreement(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .managePartners)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewAgreement.self, from: request, context: context)
         return try JSONBody.response(try await store.partners.addAgreement(body, to: try context.parameters.require("id"), in: tenant), status: .created)
     }
 
     @Sendable func addEvent(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .managePartners)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewPartnerEvent.self, from: request, context: context)
         return try JSONBody.response(try await store.partners.addEvent(body, to: try context.parameters.require("id"), in: tenant), status: .created)
     }

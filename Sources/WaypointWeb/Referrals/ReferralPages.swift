@@ -43,7 +43,7 @@ struct ReferralPages {
     // MARK: Sending
 
     @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .referFromScreening)
+        let tenant = try context.tenant()
         guard let serviceId = request.uri.queryParameters["service"].map(String.init),
               let service = try await store.directory.serviceDetails([serviceId], viewer: tenant).first else { throw AccessError.notFound }
         return formPage(service: service, values: [:], screening: request.uri.queryParameters["screening"].map(String.init) ?? "",
@@ -79,7 +79,7 @@ struct ReferralPages {
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .referFromScreening)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let serviceId = form["service_id"] ?? ""
         var scope: [ReferralConsent.Item] = [.needs]
@@ -109,7 +109,7 @@ struct ReferralPages {
     // MARK: Sender's detail
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let record = try await store.referrals.find(try context.parameters.require("id"), in: try context.tenant(for: .followReferral))
+        let record = try await store.referrals.find(try context.parameters.require("id"), in: try context.tenant())
         return try await detailPage(record, link: nil, request: request, context: context)
     }
 
@@ -119,7 +119,7 @@ struct ReferralPages {
     }
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .followReferral)
+        let tenant = try context.tenant()
         let form = try await FormReader.decode(ReferralMoveForm.self, request, context: context)
         guard let status = form.status else { throw MalformedInput(detail: LocalizedText("error_detail_choose_status"), field: "status") }
         let record = try await store.referrals.move(try context.parameters.require("id"), to: status, reason: form.reason, note: form.note ?? "", in: tenant)
@@ -127,14 +127,14 @@ struct ReferralPages {
     }
 
     @Sendable func newLink(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .followReferral)
+        let tenant = try context.tenant()
         _ = try await FormReader.read(request, context: context)
         let (record, link) = try await store.referrals.newLink(try context.parameters.require("id"), in: tenant)
         return try await detailPage(record, link: link, request: request, context: context)
     }
 
     @Sendable func fhir(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try context.tenant(for: .followReferral))
+        let bundle = try await store.referrals.fhirBundle(try context.parameters.require("id"), in: try context.tenant())
         return try JSONBody.document(bundle, contentType: "application/fhir+json")
     }
 

@@ -41,7 +41,7 @@ struct ReferralsAPI {
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         // Roles that may not refer are refused before the body is read.
-        let tenant = try context.tenant(for: .referFromScreening)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(CreateBody.self, from: request, context: context)
         let (record, link) = try await store.referrals.create(
             NewReferral(serviceId: body.serviceId, screeningId: body.screeningId, consent: body.consent, payload: body.payload), in: tenant)
@@ -72,7 +72,7 @@ struct ReferralsAPI {
     }
 
     @Sendable func move(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .followReferral)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(MoveBody.self, from: request, context: context)
         let record = try await store.referrals.move(try context.parameters.require("id"), to: body.status, reason: body.reason,
                                                     note: body.note ?? "", in: tenant)

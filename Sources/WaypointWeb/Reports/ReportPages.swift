@@ -18,7 +18,7 @@ struct ReportPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readReports)
+        let tenant = try context.tenant()
         let definitions = try await store.reportDefinitions.all(in: tenant)
         return renderer.page("reports", titleKey: "reports_title",
                              view: ReportViews(context.language).list(definitions, mayDefine: Policy.allows(tenant.role, .defineReports)),
@@ -28,14 +28,14 @@ struct ReportPages {
     struct Import { let definitions: String, problem: String?, imported: String? }
 
     @Sendable func importForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try context.tenant(for: .defineReports)
+        _ = try context.tenant()
         return renderer.page("reports-import", titleKey: "reports_import_title", view: Import(definitions: "", problem: nil, imported: nil),
                              request: request, context: context)
     }
 
     /// The file pasted or uploaded as text; refused with the problem named, nothing imported.
     @Sendable func importDefinitions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .defineReports)
+        let tenant = try context.tenant()
         let text = try await FormReader.read(request, context: context)["definitions"] ?? ""
         do {
             let imported = try await store.reportDefinitions.importFile(Data(text.utf8), in: tenant)
@@ -50,7 +50,7 @@ struct ReportPages {
     }
 
     @Sendable func report(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readReports)
+        let tenant = try context.tenant()
         var query = QueryParameters.all(request)
         let id = try context.parameters.require("id")
         let definition = try await store.reportDefinitions.definition(id, in: tenant)

@@ -24,14 +24,14 @@ struct ReportsAPI {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readReports)
+        let tenant = try context.tenant()
         let definitions = try await store.reportDefinitions.all(in: tenant)
         return try JSONBody.response(Listing(reports: definitions.map { Self.summary($0, language: context.language) }))
     }
 
     /// A definitions file (a JSON list, as `Resources/reports/definitions.json`): all or none.
     @Sendable func importDefinitions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .defineReports)
+        let tenant = try context.tenant()
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let imported = try await store.reportDefinitions.importFile(Data(buffer: body), in: tenant)
         return try JSONBody.response(Imported(imported: imported.map(\.id)), status: .created)
@@ -46,7 +46,7 @@ struct ReportsAPI {
     }
 
     @Sendable func report(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .readReports)
+        let tenant = try context.tenant()
         let query = QueryParameters.all(request)
         let format = query["format"] ?? "json"
         guard ["json", "csv", "xlsx"].contains(format) else { throw ReportError.invalidFormat(format) }

@@ -27,7 +27,7 @@ struct ResponseAPI {
 
     @Sendable func codingSuggestion(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         // The clinician's tool: other roles are refused before the body is read.
-        _ = try context.tenant(for: .screen)
+        _ = try context.tenant()
         let body = try await JSONBody.decode(CodingBody.self, from: request, context: context)
         let suggestion = try ICD10Assistant.suggest(type: body.type, status: body.status, age: body.age,
                                                     ageAtExploitation: body.ageAtExploitation, encounter: body.encounter)

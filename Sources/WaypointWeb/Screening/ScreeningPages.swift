@@ -29,7 +29,7 @@ struct ScreeningPages {
     }
 
     @Sendable func start(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let strings = Localizer(context.language)
         let routes = try await store.jurisdictions.table(for: tenant)
         let view = ScreeningViews.Start(settings: Encounter.settings.map { .init(value: $0, label: strings["setting_" + $0]) },
@@ -38,7 +38,7 @@ struct ScreeningPages {
     }
 
     @Sendable func prepare(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let routes = try await store.jurisdictions.table(for: tenant)
         let planner = ResponsePlanner(jurisdictions: routes)
         let form = try await FormReader.read(request, context: context)
@@ -75,7 +75,7 @@ struct ScreeningPages {
     }
 
     @Sendable func questions(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let encounter = try Self.encounter(form: form, routes: try await store.jurisdictions.table(for: tenant))
         let instrumentId = form["instrument"] ?? ""
@@ -110,7 +110,7 @@ struct ScreeningPages {
     }
 
     @Sendable func save(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let catalog = try await store.instruments.catalog(for: tenant)
         let (record, _) = try await ScreeningFlow(store: store).submit(in: tenant) { routes in
@@ -130,7 +130,7 @@ struct ScreeningPages {
     }
 
     @Sendable func result(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
         return try resultPage(record, coding: nil, handover: try await handover(record, tenant: tenant), request: request, context: context)
     }
@@ -151,7 +151,7 @@ struct ScreeningPages {
 
     /// Hands the person screened over to a case manager, with their agreement: the same use case as the API.
     @Sendable func handOver(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let form = try await FormReader.read(request, context: context)
         do {
@@ -176,7 +176,7 @@ struct ScreeningPages {
             }
         }
         // Refused before the form is read: a role that may not screen learns nothing from it.
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let form = try await FormReader.decode(CodingForm.self, request, context: context)
         let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
         var coding = ScreeningViews.Result.Coding(code: nil, description: nil, rationale: nil, needsCheck: true)
@@ -206,7 +206,7 @@ struct ScreeningPages {
     }
 
     @Sendable func card(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let record = try await store.screenings.find(try context.parameters.require("id"), in: tenant)
         // The card is in the patient's language unless the clinician picks another with ?lang=.
         var cardContext = context
@@ -221,7 +221,7 @@ struct ScreeningPages {
     }
 
     @Sendable func list(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let summaries = try await store.screenings.list(in: try context.tenant(for: .screen))
+        let summaries = try await store.screenings.list(in: try context.tenant())
         let strings = Localizer(context.language)
         let formatter = ISO8601DateFormatter()
         let rows = summaries.map {

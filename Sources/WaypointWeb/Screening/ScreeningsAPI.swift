@@ -99,7 +99,7 @@ struct ScreeningsAPI {
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
         // Refused before the body is read: a role that may not screen learns nothing from validation.
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ScreeningBody.self, from: request, context: context)
         let (record, created) = try await ScreeningFlow(store: store).submit(in: tenant) { routes in
             ScreeningSubmission(
@@ -115,7 +115,7 @@ struct ScreeningsAPI {
 
     /// `{"consent": true, "alias", "case_manager_id"}` → 201 `{"client_id", "eligibility_id"}`.
     @Sendable func handOver(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .screen)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ScreeningHandover.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.handOver(screening: try context.parameters.require("id"), body, in: tenant), status: .created)
     }

@@ -49,7 +49,7 @@ struct TrainingAPI {
     }
 
     @Sendable func importCourse(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .authorCourses)
+        let tenant = try context.tenant()
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         return try JSONBody.response(Summary(try await store.courses.importBundle(Data(buffer: body), in: tenant)), status: .created)
     }
@@ -63,7 +63,7 @@ struct TrainingAPI {
 
     /// The course as a SCORM 1.2 zip for an LMS; its checks carry their answers, so trainers only.
     @Sendable func scorm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await Self.scorm(try context.parameters.require("id"), store: store, publicURL: publicURL, tenant: try context.tenant(for: .authorCourses))
+        try await Self.scorm(try context.parameters.require("id"), store: store, publicURL: publicURL, tenant: try context.tenant())
     }
 
     static func scorm(_ id: String, store: Store, publicURL: String, tenant: TenantContext) async throws -> Response {
@@ -138,7 +138,7 @@ struct TrainingAPI {
 
     /// A trainer revokes a certificate of the organization: /verify then answers "revoked".
     @Sendable func revoke(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await store.certificates.revoke(try context.parameters.require("id"), in: try context.tenant(for: .revokeCertificates))
+        try await store.certificates.revoke(try context.parameters.require("id"), in: try context.tenant())
         return Response(status: .noContent)
     }
 
@@ -182,7 +182,7 @@ struct TrainingAPI {
     /// The organization's xAPI statements in the order stored, as an LRS's StatementResult: `more`
     /// is the next page's address while there is one. `?after=` continues; `?limit=` (1–500, default 100).
     @Sendable func statements(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .exportStatements)
+        let tenant = try context.tenant()
         let limit = try QueryParameters.int(request, "limit", default: 100, range: 1...500, refusal: TrainingError.invalid)
         let after = request.uri.queryParameters["after"].map(String.init)
         let page = try await store.statements.export(in: tenant, after: after, limit: limit)
@@ -194,12 +194,12 @@ struct TrainingAPI {
 
     /// Where statements are forwarded and how that stands; never the password.
     @Sendable func lrsStatus(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.statements.lrsStatus(in: try context.tenant(for: .configureLRS)))
+        try JSONBody.response(try await store.statements.lrsStatus(in: try context.tenant()))
     }
 
     /// `{"endpoint", "username", "password"}`: statements made from now on, and those waiting, go there.
     @Sendable func setLRS(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .configureLRS)
+        let tenant = try context.tenant()
         let settings = try await JSONBody.decode(LRSSettings.self, from: request, context: context).checked(allowLoopbackHTTP: lrsAllowLoopback)
         do {
             try LRSAddress.check(settings.endpoint, allowLoopback: lrsAllowLoopback, mustResolve: false)
@@ -211,7 +211,7 @@ struct TrainingAPI {
     }
 
     @Sendable func removeLRS(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await store.statements.setLRS(nil, in: try context.tenant(for: .configureLRS))
+        try await store.statements.setLRS(nil, in: try context.tenant())
         return Response(status: .noContent)
     }
 }

@@ -43,7 +43,7 @@ struct TrainingPages {
 
     /// The SCORM 1.2 package, for a trainer signed in to the pages.
     @Sendable func scorm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await TrainingAPI.scorm(try context.parameters.require("id"), store: store, publicURL: publicURL, tenant: try context.tenant(for: .authorCourses))
+        try await TrainingAPI.scorm(try context.parameters.require("id"), store: store, publicURL: publicURL, tenant: try context.tenant())
     }
 
     @Sendable func step(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -117,14 +117,14 @@ struct TrainingPages {
     }
 
     @Sendable func importForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try context.tenant(for: .authorCourses)
+        _ = try context.tenant()
         return renderer.page("training-import", titleKey: "training_import_title",
                              view: Import(bundle: "", problems: [], hasProblems: false, imported: nil), request: request, context: context)
     }
 
     /// The bundle pasted or uploaded as text; refused with every problem listed, nothing imported.
     @Sendable func importBundle(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try context.tenant(for: .authorCourses)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let bundle = form["bundle"] ?? ""
         do {
