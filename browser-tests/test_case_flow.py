@@ -153,7 +153,7 @@ def test_case_from_screening_to_closure(browser, own_server):
     units = browser.find_element(By.ID, "service-units")
     units.clear()
     units.send_keys("2")
-    browser.find_element(By.ID, "service-funding").send_keys("VOCA")
+    Select(browser.find_element(By.ID, "service-funding")).select_by_visible_text("VOCA")  # one of the organization's funding sources
     submit(browser, "service-form")
     wait_for(browser, "service-list")
     assert "VOCA" in browser.find_element(By.ID, "service-list").text

@@ -129,22 +129,36 @@ def test_analyst_sees_charts_tables_and_exports_suppressed(browser, seeded_serve
 
 def test_case_manager_records_the_reporting_fields(browser, seeded_server):
     server = seeded_server
+    # The administrator keeps the organization's programs: what reports show is a label they chose.
+    sign_in(browser, server, "demo-admin")
+    browser.get(server.url + "/admin/lists")
+    wait_for(browser, "program-add")
+    browser.find_element(By.ID, "program-entry").send_keys("Harbor youth")
+    follow(browser, By.ID, "program-save")
+    wait_for(browser, "program-entries")
+    assert "Harbor youth" in browser.find_element(By.ID, "program-entries").text
+    assert serious_violations(browser) == []
+    browser.delete_all_cookies()
+
+    # Case staff pick one; there is nowhere to type a program (or a funding source) of their own.
     sign_in(browser, server, "demo-casemanager")
     browser.get(server.url + "/cases/new")
     wait_for(browser, "client-form")
     browser.find_element(By.ID, "alias").send_keys("Heron")
-    browser.find_element(By.ID, "program").send_keys("Harbor youth")
+    assert browser.find_element(By.ID, "program").tag_name == "select"
+    Select(browser.find_element(By.ID, "program")).select_by_visible_text("Harbor youth")
     Select(browser.find_element(By.ID, "exploitation")).select_by_value("labor")
     Select(browser.find_element(By.ID, "first-exploited-age")).select_by_value("15_17")
     follow(browser, By.ID, "create-client")
     wait_for(browser, "reporting-form")
     assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "labor"
+    assert browser.find_element(By.ID, "service-funding").tag_name == "select"
     browser.find_element(By.CSS_SELECTOR, "#reporting summary").click()
     Select(browser.find_element(By.ID, "exploitation")).select_by_value("both")
     follow(browser, By.ID, "save-reporting")
     wait_for(browser, "reporting-form")
     assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "both"
-    assert browser.find_element(By.ID, "program").get_attribute("value") == "Harbor youth"
+    assert Select(browser.find_element(By.ID, "program")).first_selected_option.text == "Harbor youth"
     assert serious_violations(browser) == []
 
 

@@ -36,6 +36,7 @@ public final class Store: Sendable {
     public let reports: ReportData
     public let reportDefinitions: ReportDefinitions
     public let ads: AdWorkbench
+    public let lists: OrganizationLists
     /// Jobs a request starts and the server finishes (ads imports), under the service lifecycle.
     public let background = BackgroundWork()
 
@@ -71,6 +72,7 @@ public final class Store: Sendable {
         reports = ReportData(shared: shared, compliance: compliance)
         reportDefinitions = ReportDefinitions(shared: shared)
         ads = AdWorkbench(shared: shared)
+        lists = OrganizationLists(shared: shared)
     }
 
     public var database: Database { shared.database }

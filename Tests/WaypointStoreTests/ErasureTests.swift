@@ -66,7 +66,7 @@ struct ErasureTests {
             _ = try await cases.addService(NewService(type: .transport, units: 1), to: clientId, in: staff.manager)
             _ = try await test.store.eligibility.create(NewEligibility(kind: .tVisa), for: clientId, in: staff.manager)
             _ = try await test.store.clients.revealIdentity(clientId, reason: planted + "-reason", in: staff.manager)
-            _ = try await test.store.clients.updateReporting(clientId, ClientReporting(program: "North", exploitation: .labor),
+            _ = try await test.store.clients.updateReporting(clientId, ClientReporting(program: "Outreach", exploitation: .labor),
                                                              expectedVersion: nil, in: staff.manager)
             let consent = try await test.store.consents.create(
                 NewConsent(purpose: planted + "-purpose", recipientServiceId: service, categories: [.needs], method: .written, givenBy: .client,

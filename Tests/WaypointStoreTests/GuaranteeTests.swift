@@ -172,3 +172,43 @@ struct GuaranteeTests {
         }
     }
 }
+
+/// Values staff pick, not type (issue 28, observation 6).
+@Suite("Organization lists")
+struct OrganizationListTests {
+    @Test("a program or funding source is one of the organization's entries, never free text; administrators keep the lists",
+          arguments: Backend.allCases)
+    func listsNotFreeText(backend: Backend) async throws {
+        try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
+            let staff = try await CaseStoreTests.staff(test)
+            let admin = try await test.member(staff.org, role: .admin, name: "lists-admin")
+            #expect(Set(try await test.store.lists.entries(.program, in: staff.manager)) == Set(OrganizationList.program.defaults))
+            // A case manager cannot type a name into a report row, nor add it to the list.
+            await #expect(throws: CaseError.self) {
+                try await test.store.clients.create(NewClient(alias: "Ibis", phase: .survive, reporting: ClientReporting(program: "Maria Lopez's case")),
+                                                    in: staff.manager)
+            }
+            await #expect(throws: AccessError.forbidden) { try await test.store.lists.add("Maria Lopez", to: .program, in: staff.manager) }
+            let client = try await test.store.clients.create(NewClient(alias: "Ibis", phase: .survive), in: staff.manager)
+            await #expect(throws: CaseError.self) {
+                try await test.store.cases.addService(NewService(type: .transport, units: 1, fundingSource: "Paid by her uncle"), to: client.id, in: staff.manager)
+            }
+            _ = try await test.store.cases.addService(NewService(type: .transport, units: 1, fundingSource: "VOCA"), to: client.id, in: staff.manager)
+            // The administrator adds a program; case staff then pick it; retiring it keeps what was recorded.
+            #expect(try await test.store.lists.add("  Night shelter ", to: .program, in: admin) == "Night shelter")
+            await #expect(throws: CaseError.self) { try await test.store.lists.add("night SHELTER", to: .program, in: admin) }
+            _ = try await test.store.clients.updateReporting(client.id, ClientReporting(program: "Night shelter"), expectedVersion: nil, in: staff.manager)
+            try await test.store.lists.retire("Night shelter", from: .program, in: admin)
+            #expect(!(try await test.store.lists.entries(.program, in: staff.manager)).contains("Night shelter"))
+            #expect(try await test.store.clients.find(client.id, in: staff.manager).reporting.program == "Night shelter")
+            // Saved again unchanged it stays; another client cannot be given it any more.
+            _ = try await test.store.clients.updateReporting(client.id, ClientReporting(program: "Night shelter", exploitation: .labor), expectedVersion: nil,
+                                                             in: staff.manager)
+            await #expect(throws: CaseError.self) {
+                try await test.store.clients.create(NewClient(alias: "Egret", phase: .survive, reporting: ClientReporting(program: "Night shelter")),
+                                                    in: staff.manager)
+            }
+            await #expect(throws: AccessError.forbidden) { try await test.store.lists.entries(.program, in: staff.clinician) }
+        }
+    }
+}

@@ -19,6 +19,9 @@ struct ReportStoreTests {
                           _ body: @Sendable (TestStore, CaseStoreTests.Staff, TenantContext) async throws -> Void) async throws {
         try await TestStore.withStore(backend, clock: clock.clock) { test in
             let staff = try await CaseStoreTests.staff(test)
+            // The programs these tests record, as the organization's administrator keeps them.
+            let admin = try await test.member(staff.org, role: .admin, name: "report-admin-" + UUID().uuidString.prefix(6).lowercased())
+            for program in ["Youth", "Adults", "Harbor", "Lighthouse"] { _ = try await test.store.lists.add(program, to: .program, in: admin) }
             try await body(test, staff, try await analyst(test, staff))
         }
     }

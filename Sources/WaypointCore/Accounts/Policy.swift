@@ -2,7 +2,7 @@
 /// these; `Policy` alone says which roles hold it and how far it reaches into the caseload.
 public enum Permission: String, CaseIterable, Codable, Sendable {
     // Accounts and the organization
-    case manageUsers, readAudit, manageSettings
+    case manageUsers, readAudit, manageSettings, readOrganizationLists
     // Recognize and respond
     case screen, handOverScreening, manageReportingRoutes
     // Refer
@@ -49,6 +49,8 @@ public enum Policy {
         switch permission {
         case .manageUsers, .manageSettings, .manageReportingRoutes, .configureLRS, .defineReports: roles(.admin)
         case .readAudit: roles(.auditor, .admin)
+        // The organization's programs and funding sources: picked by those who record a case, kept by its administrators.
+        case .readOrganizationLists: roles(.admin, .caseManager, .supervisor)
         case .screen, .handOverScreening, .referFromScreening, .readOutbox: roles(.clinician)
         // Following up a referral: its clinician's from a screening, the case team's from a case (the store checks which).
         case .followReferral: roles(.clinician, .caseManager, .supervisor)

@@ -20,6 +20,7 @@ public struct Organizations: Repository {
                 INSERT INTO organizations (id, name, created_at) VALUES (\(bind: organization.id), \(bind: name), \(bind: now))
                 """).run()
             _ = try await keys.sealer(for: organization.id, on: db, now: now)
+            try await OrganizationLists.seedDefaults(orgId: organization.id, at: now, on: db)
             try await audit.append(AuditEvent(orgId: organization.id, actorId: "system", action: "organization.create",
                                               objectType: "organization", objectId: organization.id, requestId: requestId), on: db)
         }

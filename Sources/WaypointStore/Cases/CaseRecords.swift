@@ -60,6 +60,10 @@ public struct CaseRecords: Repository {
         let overrideReason = try FundRules.checkedOverride(new.overrideReason, role: context.role)
         return try await clients.change(clientId, action: "client.service", in: context) { db, _, sealer, now in
             let service = try CaseUseCases.service(new, id: Tokens.opaqueId(), by: context.userId, today: today)
+            // Charged to a fund, the fund names it; otherwise one of the organization's funding sources, never free text.
+            if (new.fundId ?? "").isEmpty {
+                try await OrganizationLists.check(service.fundingSource, .fundingSource, orgId: context.orgId, field: "funding_source", on: db)
+            }
             return try await deliver(service, fundId: new.fundId, overrideReason: overrideReason, to: clientId, in: context, key: sealer, at: now, on: db)
         }
     }

@@ -24,6 +24,15 @@ public struct CaseSeeding: Repository {
                      batch: Int = 200, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
         let now = clock.millis()
+        // The synthetic programs are entries of the organization's list, as a real case's must be.
+        try await database.transaction { db in
+            for program in Self.programs {
+                try await db.raw("""
+                    INSERT INTO org_list_entries (org_id, list, entry, created_at) VALUES (\(bind: orgId), 'program', \(bind: program), \(bind: now))
+                    ON CONFLICT (org_id, list, entry) DO NOTHING
+                    """).run()
+            }
+        }
         var start = 0
         while start < clients {
             let count = min(batch, clients - start)

@@ -95,6 +95,7 @@ public struct Clients: Repository {
         let id = Tokens.opaqueId()
         let flags = client.flags ?? ClientFlags()
         let reporting = client.reporting ?? ClientReporting()
+        try await OrganizationLists.check(reporting.program, .program, orgId: context.orgId, field: "program", on: db)
         let key = try await keys.clientSealer(id, orgId: context.orgId, on: db, now: now, create: true)
         let sealer = key.row(id, in: "clients", of: context.orgId)
         let identity = try client.identity.map { try sealer.seal(try Self.json($0), column: "identity") }
@@ -199,6 +200,10 @@ public struct Clients: Repository {
         try await change(id, action: "client.reporting", in: context, mustBeOpen: false) { db, row, _, now in
             let version = try row.decode(column: "version", as: Int64.self)
             try CaseUseCases.checkVersion(expected: expectedVersion, current: Int(version))
+            // A program retired since it was recorded stays as it is; a new choice must be an active entry.
+            if reporting.program != (try row.decode(column: "program", as: String.self)) {
+                try await OrganizationLists.check(reporting.program, .program, orgId: context.orgId, field: "program", on: db)
+            }
             try await bump(id, set: """
                 program = \(bind: reporting.program), exploitation = \(bind: reporting.exploitation.rawValue),
                 first_exploited_age = \(bind: reporting.firstExploitedAge)

@@ -30,7 +30,7 @@ public struct MigrationDrift: Error, CustomStringConvertible {
 enum Migrations {
     static let all: [Migration] = [
         m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014,
-        m015, m016, m017, m018, m019, m020, m021, m022, m023, m024, m025, m026, m027, m028,
+        m015, m016, m017, m018, m019, m020, m021, m022, m023, m024, m025, m026, m027, m028, m029,
     ]
 
     /// Full text and geography: FTS5 and an R*Tree in SQLite; a tsvector with GIN and a GiST index

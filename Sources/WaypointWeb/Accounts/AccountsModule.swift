@@ -5,5 +5,6 @@ extension FeatureModule {
         SignInPages(store: module.store, renderer: module.renderer, cookies: cookies, trustedProxies: module.configuration.trustedProxies).register(on: module.pages)
         StaffPages(store: module.store, renderer: module.renderer).register(on: module.pages)
         AccountsAPI(store: module.store, trustedProxies: module.configuration.trustedProxies).register(on: module.pages, api: module.api)
+        ListPages(store: module.store, renderer: module.renderer).register(on: module.pages, api: module.api)
     }
 }

@@ -13,7 +13,7 @@ extension CaseViews {
     /// The client page: every section, and each form with what was typed when it comes back.
     func detail(_ file: CaseFile, viewer: TenantContext, today: String, identity: ClientIdentity?, consentService: (id: String, name: String)?,
                 receiverLink: String?, typed: Typed, staff: [CaseStaffMember] = [], funds: [Fund] = [], sites: [HousingSite] = [],
-                timeZone: TimeZone = .current) -> Detail {
+                programs: [String] = [], fundingSources: [String] = [], timeZone: TimeZone = .current) -> Detail {
         let client = file.client
         let formatter = dayFormatter
         let typedHere = { (section: String) in typed.section == section ? typed.values : [:] }
@@ -87,6 +87,7 @@ extension CaseViews {
                 ServiceRow(date: $0.deliveredOn, type: strings["case_service_" + $0.type.rawValue], units: $0.units, funding: $0.fundingSource)
             },
             serviceTypes: ServiceType.allCases.map { Option(value: $0.rawValue, label: strings["case_service_" + $0.rawValue], selected: false) },
+            fundingSources: listOptions(fundingSources, current: typedHere("services")["funding_source"] ?? ""),
             notes: file.notes.map { note in
                 NoteRow(id: note.id, text: note.text, label: strings["case_note_" + note.sensitivity.rawValue], date: formatter.string(from: note.createdAt),
                         cosigned: note.cosignedBy != nil,
@@ -104,7 +105,7 @@ extension CaseViews {
                 ScreeningRow(instrument: $0.instrument.uppercased(), result: strings["case_screening_" + $0.result], date: formatter.string(from: $0.screenedAt))
             },
             phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: $0 == client.phase) },
-            reporting: reportingFields(typed.section == "reporting" ? Self.reporting(from: typed.values) : client.reporting),
+            reporting: reportingFields(typed.section == "reporting" ? Self.reporting(from: typed.values) : client.reporting, programs: programs),
             isForeignNational: client.flags.foreignNational, eligibility: file.eligibility.map { eligibilityRow($0, timeZone: timeZone) },
             eligibilityKinds: EligibilityRecord.Kind.allCases.filter { client.flags.minor ? $0 != .adultCertification : !$0.isForChildren }
                 .map { Option(value: $0.rawValue, label: label("kind", $0), selected: typedHere("eligibility")["kind"] == $0.rawValue) },

@@ -31,8 +31,10 @@ struct CasePages {
     }
 
     @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try tenant(context)
-        return renderer.page("case-new", titleKey: "case_new_title", view: CaseViews(context.language).new([:], error: nil), request: request, context: context)
+        let tenant = try tenant(context)
+        return renderer.page("case-new", titleKey: "case_new_title",
+                             view: CaseViews(context.language).new([:], programs: try await store.lists.entries(.program, in: tenant), error: nil),
+                             request: request, context: context)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
@@ -50,7 +52,8 @@ struct CasePages {
             return PageRenderer.redirect(to: "/cases/\(client.id)")
         } catch let error as CaseError {
             return renderer.page("case-new", titleKey: "case_new_title",
-                                 view: CaseViews(context.language).new(form, error: error.message(in: Localizer(context.language))),
+                                 view: CaseViews(context.language).new(form, programs: try await store.lists.entries(.program, in: tenant),
+                                                                       error: error.message(in: Localizer(context.language))),
                                  request: request, context: context, status: error.httpStatus)
         }
     }
@@ -73,7 +76,10 @@ struct CasePages {
         let funds = try await store.funds.list(in: tenant).filter { $0.periodEnd >= today }
         let view = CaseViews(context.language).detail(file, viewer: tenant, today: today, identity: identity,
                                                       consentService: consentService, receiverLink: receiverLink, typed: typed, staff: staff,
-                                                      funds: funds, sites: try await store.housing.sites(in: tenant), timeZone: store.clients.policy.timeZone)
+                                                      funds: funds, sites: try await store.housing.sites(in: tenant),
+                                                      programs: try await store.lists.entries(.program, in: tenant),
+                                                      fundingSources: try await store.lists.entries(.fundingSource, in: tenant),
+                                                      timeZone: store.clients.policy.timeZone)
         return renderer.page("case-detail", titleKey: "case_detail_title", view: view, request: request, context: context, status: status)
     }
 

@@ -19,10 +19,16 @@ struct CaseViews {
     struct List { let sections: [Section]; let clients: [Row]; let noClients: Bool }
 
     /// The reporting fields (program, type of exploitation, age band at first exploitation), on the new-client form and the case page.
-    struct ReportingFields { let program: String, exploitations: [Option], firstAges: [Option] }
+    struct ReportingFields { let programs: [Option], exploitations: [Option], firstAges: [Option] }
 
-    func reportingFields(_ reporting: ClientReporting) -> ReportingFields {
-        ReportingFields(program: reporting.program,
+    /// One of the organization's entries, or none; a value recorded before its entry was retired stays shown.
+    func listOptions(_ entries: [String], current: String) -> [Option] {
+        let values = [""] + entries + (current.isEmpty || entries.contains(current) ? [] : [current])
+        return values.map { Option(value: $0, label: $0.isEmpty ? strings["case_list_none"] : $0, selected: $0 == current) }
+    }
+
+    func reportingFields(_ reporting: ClientReporting, programs: [String]) -> ReportingFields {
+        ReportingFields(programs: listOptions(programs, current: reporting.program),
                         exploitations: ExploitationType.allCases.map {
                             Option(value: $0.rawValue, label: strings["report_value_exploitation_" + $0.rawValue], selected: $0 == reporting.exploitation)
                         },
@@ -78,7 +84,7 @@ struct CaseViews {
         let consents: [ConsentRow], categories: [Option], consentServiceId: String, consentServiceName: String?, consentExpires: String
         let referralConsents: [Option], hasReferralConsents: Bool, needs: [Option], contactMethods: [Option], referrals: [ReferralRow]
         let receiverLink: String?
-        let assessments: [AssessmentRow], domains: [Option], goals: [GoalRow], services: [ServiceRow], serviceTypes: [Option]
+        let assessments: [AssessmentRow], domains: [Option], goals: [GoalRow], services: [ServiceRow], serviceTypes: [Option], fundingSources: [Option]
         let notes: [NoteRow], noteLabels: [Option], tasks: [TaskRow], closures: [ClosureRow], hasClosures: Bool, closeReasons: [Option]
         let screenings: [ScreeningRow], phases: [Option], reporting: ReportingFields
         /// Foreign-national clients: eligibility requests and letters, and the kinds this client may start.
@@ -131,9 +137,9 @@ struct CaseViews {
         }, noClients: clients.isEmpty)
     }
 
-    func new(_ values: [String: String], error: String?) -> New {
+    func new(_ values: [String: String], programs: [String], error: String?) -> New {
         New(phases: CasePhase.allCases.map { Option(value: $0.rawValue, label: phaseLabel($0), selected: (values["phase"] ?? "survive") == $0.rawValue) },
-            reporting: reportingFields(Self.reporting(from: values)),
+            reporting: reportingFields(Self.reporting(from: values), programs: programs),
             alias: values["alias"] ?? "", clientLanguages: values["languages"] ?? "", legalName: values["legal_name"] ?? "", dob: values["dob"] ?? "",
             phone: values["phone"] ?? "", email: values["email"] ?? "", address: values["address"] ?? "",
             minor: values["minor"] != nil, foreignNational: values["foreign_national"] != nil, safetyConcern: values["safety_concern"] != nil,
