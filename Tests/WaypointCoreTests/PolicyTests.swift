@@ -72,7 +72,11 @@ struct PolicyTests {
         let mapped = [UInt8](repeating: 0, count: 10) + [0xff, 0xff, 10, 0, 0, 1]
         let uniqueLocal: [UInt8] = [0xfd] + [UInt8](repeating: 0, count: 15)
         let linkLocal: [UInt8] = [0xfe, 0x80] + [UInt8](repeating: 0, count: 14)
-        for refused in [loopback6, mapped, uniqueLocal, linkLocal, [UInt8](repeating: 0, count: 16)] {
+        let siteLocal: [UInt8] = [0xfe, 0xc0] + [UInt8](repeating: 0, count: 14)
+        let sixToFourPrivate: [UInt8] = [0x20, 0x02, 192, 168, 0, 1] + [UInt8](repeating: 0, count: 10)
+        let localNAT64: [UInt8] = [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01] + [UInt8](repeating: 0, count: 6) + [8, 8, 8, 8]
+        let translated: [UInt8] = [UInt8](repeating: 0, count: 8) + [0xff, 0xff, 0, 0, 10, 0, 0, 1]
+        for refused in [loopback6, mapped, uniqueLocal, linkLocal, [UInt8](repeating: 0, count: 16), siteLocal, sixToFourPrivate, localNAT64, translated] {
             #expect(!OutboundAddress.isPublic(refused), "\(refused)")
         }
         #expect(OutboundAddress.isPublic([0x26, 0x06, 0x47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11, 0x11]))

@@ -8,6 +8,14 @@ import WaypointTestSupport
 /// The paths an attacker found that forgot a rule kept elsewhere (issue 28), each kept closed.
 @Suite("Guarantees: break-the-glass, consent on every path out, erasure, former staff")
 struct GuaranteeTests {
+    /// An organization's case staff, the directory with a service to refer to, and a client of the case manager's.
+    static func caseWithService(_ test: TestStore) async throws -> (staff: CaseStoreTests.Staff, service: String, client: ClientRecord) {
+        let staff = try await CaseStoreTests.staff(test)
+        try await DirectoryStoreTests.seeded(test, owner: staff.org.orgId)
+        let service = try await ReferralStoreTests.casaPuente(test)
+        return (staff, service, try await test.store.clients.create(CaseStoreTests.newClient, in: staff.manager))
+    }
+
     @Test("break-the-glass reads for an hour and nothing more: no assignment, no purge, no writes, no consent; a purge keeps the opening for review",
           arguments: Backend.allCases)
     func breakGlassIsReadOnly(backend: Backend) async throws {
@@ -72,6 +80,11 @@ struct GuaranteeTests {
                 screening: screening.id, ScreeningHandover(consent: true, alias: "Finch", caseManagerId: staff.manager.userId), in: clinician)
             let file = try await test.store.cases.caseFile(handed.clientId, in: staff.manager)
             #expect(file.referrals.map(\.id) == [referral.id])
+            // Handed over, the person's referrals are made from the case, under its consents: none slips past it.
+            await #expect(throws: ReferralError.self) {
+                try await test.store.referrals.create(NewReferral(serviceId: service, screeningId: screening.id, consent: ReferralStoreTests.consent,
+                                                                  payload: ReferralStoreTests.payload), in: clinician)
+            }
             let consent = try #require(file.consents.first)
             #expect(file.consents.count == 1 && consent.recipient.serviceId == service)
             // The case team follows it up now; a manager of another team does not.
@@ -95,8 +108,13 @@ struct GuaranteeTests {
             #expect(try await test.store.referrals.receiverView(token: secondLink).payload?.alias == "Rosa")
             _ = try await test.store.oversight.purge(handedAgain.clientId, reason: "asked to be forgotten", in: staff.supervisor)
             await #expect(throws: ReferralError.linkGone) { try await test.store.referrals.receiverView(token: secondLink) }
+            // The purged person is not rebuilt from the screening: it was handed over once.
+            await #expect(throws: CaseError.self) {
+                try await test.store.cases.handOver(screening: second.id, ScreeningHandover(consent: true, alias: "Again", caseManagerId: staff.manager.userId),
+                                                    in: clinician)
+            }
             let left = try await test.store.database.withConnection { db in
-                try await db.raw("SELECT payload_sealed, service_name FROM referrals WHERE case_id = \(bind: handedAgain.clientId)").all()
+                try await db.raw("SELECT payload_sealed, service_name FROM referrals WHERE screening_id = \(bind: second.id)").all()
                     .map { try $0.decode(column: "payload_sealed", as: String.self) + $0.decode(column: "service_name", as: String.self) }
             }
             #expect(left == [""])
@@ -106,10 +124,7 @@ struct GuaranteeTests {
     @Test("safe times go out only with consent to contact; the client export names only the consent's recipient", arguments: Backend.allCases)
     func consentCategoriesShapeWhatGoesOut(backend: Backend) async throws {
         try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            try await DirectoryStoreTests.seeded(test, owner: staff.org.orgId)
-            let service = try await ReferralStoreTests.casaPuente(test)
-            let client = try await test.store.clients.create(CaseStoreTests.newClient, in: staff.manager)
+            let (staff, service, client) = try await Self.caseWithService(test)
             _ = try await test.store.clients.updateContactSafety(
                 client.id, ContactSafety(call: false, text: true, voicemail: false, safeTimes: "weekdays 2-4 pm", codeWord: "blue"),
                 expectedVersion: 1, in: staff.manager)
@@ -138,10 +153,7 @@ struct GuaranteeTests {
     @Test("someone taken off a case loses its referrals; a purge empties the line contact the case came from", arguments: Backend.allCases)
     func formerStaffAndTheLine(backend: Backend) async throws {
         try await TestStore.withStore(backend, clock: ManualClock().clock) { test in
-            let staff = try await CaseStoreTests.staff(test)
-            try await DirectoryStoreTests.seeded(test, owner: staff.org.orgId)
-            let service = try await ReferralStoreTests.casaPuente(test)
-            let client = try await test.store.clients.create(CaseStoreTests.newClient, in: staff.manager)
+            let (staff, service, client) = try await Self.caseWithService(test)
             _ = try await test.store.clients.assign(client.id, to: [staff.manager.userId, staff.teammate.userId], expectedVersion: nil, in: staff.supervisor)
             let consent = try await test.store.consents.create(
                 NewConsent(purpose: "referral", recipientServiceId: service, categories: [.needs], method: .written, givenBy: .client,

@@ -321,7 +321,7 @@ struct Fixtures: Sendable {
         if pattern.hasPrefix("/cases/{id}/{section}/{item}") {
             path = path.replacingOccurrences(of: "{section}/{item}/{step}", with: "tasks/\(taskId)/done")
         }
-        for (name, value) in [("{section}", pattern.hasPrefix("/partners/") ? "events" : "notes"), ("{action}", "callback-done"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId),
+        for (name, value) in [("{section}", pattern.hasPrefix("/partners/") ? "events" : "notes"), ("{action}", "callback-done"), ("{list}", "program"), ("{cid}", consentId), ("{gid}", pattern.contains("break-glass") ? grantId : goalId), ("{nid}", noteId), ("{tid}", taskId),
                             ("{eid}", pattern.contains("/stays/") ? stayId : pattern.contains("/vouchers/") ? voucherId : eligibilityId)] {
             path = path.replacingOccurrences(of: name, with: value)
         }

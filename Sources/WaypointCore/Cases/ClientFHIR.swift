@@ -51,11 +51,14 @@ public enum ClientFHIR {
         func sdoh(_ domain: NeedDomain) -> JSONValue {
             .object(["coding": .array([.object(["system": .string(sdohCodes), "code": .string(category(domain))])])])
         }
+        let covers = Set(consent.categories)
+        var patientResource: [String: JSONValue] = ["resourceType": "Patient", "id": .string(patientId), "meta": restricted]
+        // How to address the person goes with their needs; a consent to share goals alone does not name them.
+        if ConsentRelease.releases(.alias, under: covers) {
+            patientResource["name"] = .array([.object(["use": "anonymous", "text": .string(file.client.alias)])])
+        }
         var resources: [JSONValue] = [
-            .object([
-                "resourceType": "Patient", "id": .string(patientId), "meta": restricted,
-                "name": .array([.object(["use": "anonymous", "text": .string(file.client.alias)])]),
-            ]),
+            .object(patientResource),
             .object([
                 "resourceType": "Consent", "id": .string(ReferralFHIR.fhirId(consent.id)), "meta": meta("SDOHCC-Consent"),
                 "status": "active",
@@ -76,7 +79,6 @@ public enum ClientFHIR {
                 ]),
             ]),
         ]
-        let covers = Set(consent.categories)
         if ConsentRelease.releases(.assessments, under: covers), let latest = file.assessments.last {
             for score in latest.scores where score.level <= 2 {
                 resources.append(.object([

@@ -60,6 +60,17 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
         self.note = note
     }
 
+    /// What the consent releases of a stored payload, read again each time it goes out: a payload
+    /// stored before a rule existed is held to it all the same.
+    public func released(under consent: ReferralConsent) -> ReferralPayload {
+        let covered = ConsentRelease.categories(consent)
+        var payload = self
+        if !ConsentRelease.releases(.language, under: covered) { payload.language = "" }
+        if !ConsentRelease.releases(.contactDetail, under: covered) { payload.contactDetail = "" }
+        if !ConsentRelease.releases(.safeTimes, under: covered) { payload.safeTimes = "" }
+        return payload
+    }
+
     /// Checks the payload against the consent and the referral's own rules, trimming what it keeps.
     public func checked(consent: ReferralConsent?, recipient: String, today: String,
                         vocabulary: DirectoryVocabulary = .bundled) throws -> ReferralPayload {

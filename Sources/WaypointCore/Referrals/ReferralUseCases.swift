@@ -207,7 +207,8 @@ public enum ReferralUseCases {
     /// Right after its own final answer the service sees that answer, without the person's details.
     public static func receiverView(_ record: ReferralRecord, today: String) -> ReceiverView {
         ReceiverView(referralId: record.id, status: record.status, serviceName: record.serviceName,
-                     senderOrganization: record.senderOrganization, payload: record.isOpenToReceiver(today: today) ? record.payload : nil,
+                     senderOrganization: record.senderOrganization,
+                     payload: record.isOpenToReceiver(today: today) ? record.payload.released(under: record.consent) : nil,
                      allowedMoves: ReferralTransition.allowedMoves(from: record.status, by: .receiver),
                      events: record.events.map { ReferralEvent(at: $0.at, party: $0.party, actor: $0.party == .sender ? "sender" : $0.actor,
                                                                status: $0.status, reason: $0.reason, note: $0.party == .receiver ? $0.note : "") },

@@ -41,9 +41,12 @@ public enum OutboundAddress {
     private static func isPublicV6(_ b: [UInt8]) -> Bool {
         if isV4Mapped(b) { return isPublicV4(Array(b[12..<16])) }
         if b[0..<12].allSatisfy({ $0 == 0 }) { return false }                         // unspecified, loopback, IPv4-compatible
-        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b { return isPublicV4(Array(b[12..<16])) }  // NAT64
+        if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b { return b[4..<12].allSatisfy { $0 == 0 } && isPublicV4(Array(b[12..<16])) }  // NAT64; 64:ff9b:1::/48 local
+        if b[0..<8].allSatisfy({ $0 == 0 }) && b[8] == 0xff && b[9] == 0xff { return false }   // ::ffff:0:0:0/96 (SIIT translated)
+        if b[0] == 0x20 && b[1] == 0x02 { return isPublicV4(Array(b[2..<6])) }              // 6to4: the IPv4 address it embeds
         if b[0] & 0xfe == 0xfc { return false }                                        // unique local
         if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return false }                        // link-local
+        if b[0] == 0xfe && b[1] & 0xc0 == 0xc0 { return false }                        // site-local (deprecated, still routed inside some networks)
         if b[0] == 0xff { return false }                                               // multicast
         if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8 { return false } // documentation
         return true

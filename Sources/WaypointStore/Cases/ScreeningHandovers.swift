@@ -13,7 +13,9 @@ extension CaseRecords {
         let draft = try CaseUseCases.checked(try ScreeningHandoverRules.client(from: record, handover), today: clients.today())
         let now = clock.millis()
         return try await database.transaction { db in
-            guard try await db.raw("SELECT client_id FROM client_screenings WHERE screening_id = \(bind: screeningId)").first() == nil else {
+            // Once only, even after the case is purged (the screening remembers, the case's link to it is gone).
+            let handed = try await db.raw("SELECT handed_over FROM screenings WHERE id = \(bind: screeningId)").first()?.decode(column: "handed_over", as: Int64.self)
+            guard handed == 0 else {
                 throw CaseError.invalid(field: "screening_id", reason: LocalizedText("error_detail_handover_twice"))
             }
             guard try await Clients.isCaseStaff(handover.caseManagerId, in: context, on: db) else {
@@ -21,6 +23,7 @@ extension CaseRecords {
             }
             let (clientId, key) = try await clients.insert(draft, contactSafety: ContactSafety(), assignedTo: handover.caseManagerId,
                                                            in: context, at: now, on: db)
+            try await db.raw("UPDATE screenings SET handed_over = 1 WHERE id = \(bind: screeningId)").run()
             try await db.raw("""
                 INSERT INTO client_screenings (client_id, screening_id, attached_by, attached_at)
                 VALUES (\(bind: clientId), \(bind: screeningId), \(bind: context.userId), \(bind: now))
@@ -53,8 +56,8 @@ extension CaseRecords {
         guard Policy.allows(context.role, .handOverScreening) else { throw AccessError.forbidden }
         return try await database.withConnection { db in
             try await db.raw("""
-                SELECT a.client_id FROM client_screenings a JOIN screenings s ON s.id = a.screening_id
-                WHERE a.screening_id = \(bind: screeningId) AND s.org_id = \(bind: context.orgId) AND s.clinician_id = \(bind: context.userId)
+                SELECT id FROM screenings
+                WHERE id = \(bind: screeningId) AND org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId) AND handed_over = 1
                 """).first() != nil
         }
     }

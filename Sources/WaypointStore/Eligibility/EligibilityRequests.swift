@@ -29,7 +29,7 @@ public struct EligibilityRequests: Repository {
 
     public func list(for clientId: String, in context: TenantContext) async throws -> [EligibilityRecord] {
         let records = try await database.withConnection { db in
-            let (_, key) = try await clients.opened(clientId, for: .writeCase, in: context, on: db)
+            let (_, key) = try await clients.opened(clientId, for: .readClient, in: context, on: db)
             return try await Self.records(of: clientId, key: key, context: context, on: db)
         }
         try await audit.record(clients.audit(context, "client.eligibility-read", client: clientId))

@@ -62,7 +62,7 @@ public enum ClientDataMap {
     /// Tables that name a client or a screening and are deliberately not erased with the client, and why.
     public static let exempt: [String: String] = [
         "screenings": "the clinician's record of the encounter; it names no client",
-        "referral_events": "append-only history; its notes are sealed with the client's key, shredded with it",
+        "referral_events": "append-only history: a case's notes are sealed with the client's key and shredded with it; the notes on a referral made at a screening are sealed with the organization's key and stay (known gap: the history cannot be rewritten)",
         "purged_clients": "what a purge keeps: counts with no link back",
         "report_answers": "keyed digests of screenings only; no client",
         "audit_log": "ids and actions, never values; the chain cannot lose entries",

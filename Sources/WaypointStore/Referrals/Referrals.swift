@@ -26,10 +26,13 @@ public struct Referrals: Repository {
         let sent = Sending(id: id, serviceId: new.serviceId, target: target, screeningId: new.screeningId, clientId: nil, consentId: consent.id)
         return try await store(sent, at: now, in: context) { db in
             if let screening = new.screeningId {
-                let owned = try await db.raw("""
-                    SELECT id FROM screenings WHERE id = \(bind: screening) AND org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
-                    """).first()
-                guard owned != nil else { throw ReferralError.invalidPayload(field: "screening_id", reason: LocalizedText("error_detail_screening_not_yours")) }
+                guard let owned = try await db.raw("""
+                    SELECT handed_over FROM screenings WHERE id = \(bind: screening) AND org_id = \(bind: context.orgId) AND clinician_id = \(bind: context.userId)
+                    """).first() else { throw ReferralError.invalidPayload(field: "screening_id", reason: LocalizedText("error_detail_screening_not_yours")) }
+                // Handed over, the person's referrals are their case's: made from the case, under its consents.
+                guard try owned.decode(column: "handed_over", as: Int64.self) == 0 else {
+                    throw ReferralError.invalidPayload(field: "screening_id", reason: LocalizedText("error_detail_screening_handed_over"))
+                }
             }
             try await Consents.insert(consent, orgId: context.orgId, createdBy: context.userId, on: db, keys: keys)
             return decision
@@ -171,6 +174,7 @@ public struct Referrals: Repository {
                 throw AccessError.notFound
             }
             // A purged person's referrals keep their history and nothing else: there is nothing to open.
+            if try row.decode(column: "payload_sealed", as: String.self).isEmpty { throw AccessError.notFound }
             if let client = try row.decode(column: "client_id", as: String?.self) ?? row.decode(column: "case_id", as: String?.self),
                try await db.raw("SELECT id FROM clients WHERE id = \(bind: client) AND purged_at IS NOT NULL").first() != nil {
                 throw AccessError.notFound

@@ -41,8 +41,10 @@ struct ListPages: Sendable {
         struct ListForm: Decodable { let action: String?; let list: String?; let entry: String? }
         let form = try await FormReader.decode(ListForm.self, request, context: context)
         let tenant = try context.tenant()
-        guard let list = OrganizationList(rawValue: form.list ?? "") else { throw AccessError.notFound }
         do {
+            guard let list = OrganizationList(rawValue: form.list ?? "") else {
+                throw CaseError.invalid(field: "list", reason: LocalizedText("error_detail_list_action"))
+            }
             switch form.action {
             case "add": _ = try await store.lists.add(form.entry ?? "", to: list, in: tenant)
             case "retire": try await store.lists.retire(form.entry ?? "", from: list, in: tenant)
