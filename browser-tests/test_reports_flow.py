@@ -158,7 +158,7 @@ def test_case_manager_records_the_reporting_fields(browser, seeded_server):
     follow(browser, By.ID, "save-reporting")
     wait_for(browser, "reporting-form")
     assert Select(browser.find_element(By.ID, "exploitation")).first_selected_option.get_attribute("value") == "both"
-    assert Select(browser.find_element(By.ID, "program")).first_selected_option.text == "Harbor youth"
+    assert Select(browser.find_element(By.ID, "program")).first_selected_option.get_attribute("value") == "Harbor youth"
     assert serious_violations(browser) == []
 
 

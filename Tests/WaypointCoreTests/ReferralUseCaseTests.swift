@@ -71,7 +71,8 @@ struct ReferralUseCaseTests {
                            serviceId: "s", serviceName: "Harbor", screeningId: nil, consent: consent, payload: payload, events: events)
         }
         let open = ReferralUseCases.receiverView(record(.accepted), today: "2027-01-02")
-        #expect(open.payload == payload)
+        // What the consent does not cover stays out even of a payload stored with it (no consent to the language here).
+        #expect(open.payload?.language == "" && open.payload?.contactDetail == payload.contactDetail && open.payload?.alias == "Rosa")
         #expect(open.events.map(\.note) == ["", "booked"] && open.events[0].actor == "sender")
         #expect(ReferralUseCases.receiverView(record(.cancelled), today: "2027-01-02").payload == nil)
         #expect(ReferralUseCases.receiverView(record(.accepted), today: "2027-01-11").payload == nil)

@@ -26,6 +26,10 @@ struct GuaranteeTests {
             let grant = try await test.store.oversight.breakGlass(client.id, reason: "police at the door", in: staff.otherSupervisor)
             let outsider = staff.otherSupervisor
             #expect(try await test.store.clients.find(client.id, in: outsider).alias == "Wren")
+            // Reading, but not the substance-use notes: those reach the team's supervisor through the team only.
+            _ = try await test.store.cases.addNote(NewNote(text: "Part 2 note", sensitivity: .substanceUse), to: client.id, in: staff.manager)
+            #expect(try await test.store.cases.caseFile(client.id, in: outsider).notes.isEmpty)
+            #expect(try await test.store.cases.caseFile(client.id, in: staff.supervisor).notes.map(\.text) == ["Part 2 note"])
             // Putting themself on the case would make the hour permanent and remove the case manager.
             await #expect(throws: AccessError.notFound) {
                 try await test.store.clients.assign(client.id, to: [outsider.userId], expectedVersion: nil, in: outsider)

@@ -65,7 +65,9 @@ public enum Policy {
         case .breakGlass, .reviewBreakGlass, .overrideFund, .cosignNote: roles(.supervisor)
         // Therapy and legally privileged notes are written by the licensed supervisor of record;
         // substance-use notes are read, besides their author, by the supervisor only.
-        case .writeRestrictedNotes, .readSubstanceUseNotes: roles(.supervisor)
+        case .writeRestrictedNotes: roles(.supervisor)
+        // Through the team, never by breaking the glass.
+        case .readSubstanceUseNotes: Rule(grants: [.supervisor: [.assigned, .team]])
         case .readAccessLog: Rule(grants: [.supervisor: [.assigned, .team], .auditor: []])
         case .listCaseStaff: roles(.supervisor, .advocate, .clinician)
         case .answerLine: roles(.advocate, .supervisor)

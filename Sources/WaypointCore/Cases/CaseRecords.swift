@@ -171,11 +171,13 @@ public enum NoteSensitivity: String, Codable, Sendable, CaseIterable {
 
     /// Who may read it besides its author: everyone on the case for general notes; the team's
     /// supervisor for substance-use records; nobody else for therapy and privileged notes.
-    public func mayRead(_ role: Role, isAuthor: Bool) -> Bool {
+    /// `onTheTeam`: the reader reaches the client as its case team does (on the case, or its team's
+    /// supervisor), not only by breaking the glass.
+    public func mayRead(_ role: Role, isAuthor: Bool, onTheTeam: Bool) -> Bool {
         if isAuthor { return true }
         switch self {
         case .general: return Policy.allows(role, .readClient)
-        case .substanceUse: return Policy.allows(role, .readSubstanceUseNotes)
+        case .substanceUse: return onTheTeam && Policy.allows(role, .readSubstanceUseNotes)
         case .therapy, .legalPrivileged: return false
         }
     }

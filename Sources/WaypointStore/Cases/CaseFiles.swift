@@ -76,7 +76,7 @@ extension CaseRecords {
             }
             return CaseFile(client: client, consents: consents,
                             assessments: try await Self.assessments(of: clientId, orgId: orgId, sealer: sealer, on: db),
-                            goals: goals, services: services, notes: try await Self.notes(of: clientId, for: context, sealer: sealer, on: db),
+                            goals: goals, services: services, notes: try await Self.notes(of: clientId, for: context, sealer: sealer, at: now, on: db),
                             tasks: tasks, referrals: referrals, closures: closures, screenings: screenings,
                             eligibility: try await EligibilityRequests.records(of: clientId, key: sealer, context: context, on: db),
                             stays: try await Housing.stays(of: clientId, on: db), vouchers: try await Housing.vouchers(of: clientId, on: db))

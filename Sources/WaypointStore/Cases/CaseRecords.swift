@@ -111,7 +111,7 @@ public struct CaseRecords: Repository {
     /// A supervisor co-signs a note they may read (so never a therapy or privileged note of another's).
     public func cosign(_ noteId: String, of clientId: String, in context: TenantContext) async throws -> CaseNote {
         try await clients.change(clientId, action: "client.note-cosign", in: context, mustBeOpen: false) { db, _, sealer, now in
-            guard let note = try await Self.notes(of: clientId, for: context, sealer: sealer, on: db).first(where: { $0.id == noteId }) else {
+            guard let note = try await Self.notes(of: clientId, for: context, sealer: sealer, at: now, on: db).first(where: { $0.id == noteId }) else {
                 throw AccessError.notFound
             }
             try CaseUseCases.checkCosign(note, by: context)
@@ -228,11 +228,15 @@ public struct CaseRecords: Repository {
     }
 
     /// The notes this caller may read: labelled notes only for their author and the roles the label allows.
-    static func notes(of clientId: String, for context: TenantContext, sealer: FieldSealer, on db: any SQLDatabase) async throws -> [CaseNote] {
-        try await db.raw("SELECT * FROM case_notes WHERE client_id = \(bind: clientId) ORDER BY created_at DESC").all().compactMap { row in
+    static func notes(of clientId: String, for context: TenantContext, sealer: FieldSealer, at now: Int64, on db: any SQLDatabase) async throws -> [CaseNote] {
+        // Substance-use notes reach the team's supervisor through the team only, never through break-the-glass.
+        let onTheTeam = try await db.raw("""
+            SELECT c.id FROM clients c WHERE c.id = \(bind: clientId) AND \(Clients.visible(to: context, for: .readSubstanceUseNotes, now: now))
+            """).first() != nil
+        return try await db.raw("SELECT * FROM case_notes WHERE client_id = \(bind: clientId) ORDER BY created_at DESC").all().compactMap { row in
             let author = try row.decode(column: "author_id", as: String.self)
             let sensitivity = NoteSensitivity(rawValue: try row.decode(column: "sensitivity", as: String.self)) ?? .legalPrivileged
-            guard sensitivity.mayRead(context.role, isAuthor: author == context.userId) else { return nil }
+            guard sensitivity.mayRead(context.role, isAuthor: author == context.userId, onTheTeam: onTheTeam) else { return nil }
             let id = try row.decode(column: "id", as: String.self)
             return CaseNote(id: id, authorId: author, sensitivity: sensitivity,
                             text: try sealer.row(id, in: "case_notes", of: context.orgId).open("text", from: row),
