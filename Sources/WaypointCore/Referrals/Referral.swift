@@ -122,9 +122,7 @@ public struct ReferralPayload: Codable, Sendable, Equatable {
             payload.contactDetail = ""
         }
         // What the consent does not cover is left out (when to reach the person is contact information).
-        if !ConsentRelease.releases(.language, under: covered) { payload.language = "" }
-        if !ConsentRelease.releases(.safeTimes, under: covered) { payload.safeTimes = "" }
-        return payload
+        return payload.released(under: consent)
     }
 }
 

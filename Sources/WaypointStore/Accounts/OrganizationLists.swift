@@ -12,6 +12,22 @@ public struct OrganizationLists: Repository {
         return try await database.withConnection { db in try await Self.entries(list, orgId: context.orgId, on: db) }
     }
 
+    /// Every list's active entries, in one read (a case page offers two of them).
+    public func all(in context: TenantContext) async throws -> [OrganizationList: [String]] {
+        guard Policy.allows(context, .readOrganizationLists) else { throw AccessError.forbidden }
+        let rows = try await database.withConnection { db in
+            try await db.raw("""
+                SELECT list, entry FROM org_list_entries WHERE org_id = \(bind: context.orgId) AND retired_at IS NULL ORDER BY created_at, entry
+                """).all()
+        }
+        var lists = Dictionary(uniqueKeysWithValues: OrganizationList.allCases.map { ($0, [String]()) })
+        for row in rows {
+            guard let list = OrganizationList(rawValue: try row.decode(column: "list", as: String.self)) else { continue }
+            lists[list, default: []].append(try row.decode(column: "entry", as: String.self))
+        }
+        return lists
+    }
+
     static func entries(_ list: OrganizationList, orgId: String, on db: any SQLDatabase) async throws -> [String] {
         try await db.raw("""
             SELECT entry FROM org_list_entries WHERE org_id = \(bind: orgId) AND list = \(bind: list.rawValue) AND retired_at IS NULL
@@ -43,16 +59,20 @@ public struct OrganizationLists: Repository {
         }
     }
 
-    /// Takes an entry off the list for new records; cases that recorded it keep it.
+    /// Takes an entry off the list for new records; cases that recorded it keep it. Retiring it
+    /// again (a second click, a resent form) changes nothing; an entry never listed is not found.
     public func retire(_ entry: String, from list: OrganizationList, in context: TenantContext) async throws {
         guard Policy.allows(context, .manageSettings) else { throw AccessError.forbidden }
         let now = clock.millis()
         try await database.transaction { db in
-            let changed = try await db.raw("""
+            guard let row = try await db.raw("""
+                SELECT retired_at FROM org_list_entries WHERE org_id = \(bind: context.orgId) AND list = \(bind: list.rawValue) AND entry = \(bind: entry)
+                """).first() else { throw AccessError.notFound }
+            guard try row.decode(column: "retired_at", as: Int64?.self) == nil else { return }
+            try await db.raw("""
                 UPDATE org_list_entries SET retired_at = \(bind: now)
-                WHERE org_id = \(bind: context.orgId) AND list = \(bind: list.rawValue) AND entry = \(bind: entry) AND retired_at IS NULL RETURNING entry
-                """).all()
-            guard !changed.isEmpty else { throw AccessError.notFound }
+                WHERE org_id = \(bind: context.orgId) AND list = \(bind: list.rawValue) AND entry = \(bind: entry)
+                """).run()
             try await audit.append(AuditEvent(context, action: "organization.list-retire", objectType: "organization", objectId: context.orgId), on: db)
         }
     }

@@ -26,10 +26,9 @@ struct ListPages: Sendable {
     private func render(request: Request, context: WaypointRequestContext, notice: String? = nil, error: (any UserFacingError)? = nil) async throws -> Response {
         let tenant = try context.tenant()
         let strings = Localizer(context.language)
-        var lists: [ListView] = []
-        for list in OrganizationList.allCases {
-            let entries = try await store.lists.entries(list, in: tenant)
-            lists.append(ListView(key: list.rawValue, title: strings["list_" + list.rawValue], entries: entries, hasEntries: !entries.isEmpty))
+        let all = try await store.lists.all(in: tenant)
+        let lists = OrganizationList.allCases.map { list in
+            ListView(key: list.rawValue, title: strings["list_" + list.rawValue], entries: all[list] ?? [], hasEntries: !(all[list] ?? []).isEmpty)
         }
         return renderer.page("lists", titleKey: "lists_title", view: View(lists: lists, notice: notice.map { strings[$0] },
                                                                         error: error?.message(in: strings)),

@@ -48,36 +48,35 @@ struct CaseAPI {
         return try JSONBody.response(body)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant() }
     private func client(_ context: WaypointRequestContext) throws -> String { try context.parameters.require("id") }
 
     @Sendable func assessment(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewAssessment.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.addAssessment(body, to: try client(context), in: tenant), status: .created)
     }
 
     @Sendable func goal(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewGoal.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.addGoal(body, to: try client(context), in: tenant), status: .created)
     }
 
     @Sendable func goalStatus(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(GoalStatusBody.self, from: request, context: context)
         try await store.cases.setGoalStatus(try context.parameters.require("gid"), of: try client(context), to: body.status, in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func service(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewService.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.addService(body, to: try client(context), in: tenant), status: .created)
     }
 
     @Sendable func note(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewNote.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.addNote(body, to: try client(context), in: tenant), status: .created)
     }
@@ -88,39 +87,39 @@ struct CaseAPI {
     }
 
     @Sendable func task(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(NewTask.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.addTask(body, to: try client(context), in: tenant), status: .created)
     }
 
     @Sendable func taskDone(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         try await store.cases.completeTask(try context.parameters.require("tid"), of: try client(context), in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func phase(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(PhaseBody.self, from: request, context: context)
         try await store.cases.setPhase(body.phase, of: try client(context), expectedVersion: body.version, in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func close(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(CloseBody.self, from: request, context: context)
         return try JSONBody.response(try await store.cases.close(try client(context), reason: body.reason, outcome: body.outcome ?? "",
                                                                  expectedVersion: body.version, in: tenant))
     }
 
     @Sendable func reopen(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         try await store.cases.reopen(try client(context), in: tenant)
         return Response(status: .noContent)
     }
 
     @Sendable func attachScreening(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let body = try await JSONBody.decode(ScreeningBody.self, from: request, context: context)
         try await store.cases.attachScreening(body.screeningId, to: try client(context), in: tenant)
         return Response(status: .noContent)
@@ -161,6 +160,6 @@ struct CaseAPI {
     }
 
     @Sendable func caseload(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try JSONBody.response(try await store.oversight.caseload(in: try tenant(context)))
+        try JSONBody.response(try await store.oversight.caseload(in: try context.tenant()))
     }
 }

@@ -19,10 +19,9 @@ struct CasePages {
         router.post("/cases/:id/:section/:item/:step", .permission(.writeCase), scope: .organization, use: actOnItem)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant() }
 
     @Sendable func caseload(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let board = try await store.oversight.caseload(in: tenant)
         let clients = try await store.clients.list(in: tenant)
         return renderer.page("case-list", titleKey: "case_list_title",
@@ -31,14 +30,14 @@ struct CasePages {
     }
 
     @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         return renderer.page("case-new", titleKey: "case_new_title",
                              view: CaseViews(context.language).new([:], programs: try await store.lists.entries(.program, in: tenant), error: nil),
                              request: request, context: context)
     }
 
     @Sendable func create(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let identity = ClientIdentity(legalName: form["legal_name"] ?? "", dob: form["dob"] ?? "", phone: form["phone"] ?? "",
                                       email: form["email"] ?? "", address: form["address"] ?? "")
@@ -59,7 +58,7 @@ struct CasePages {
     }
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         var service: (id: String, name: String)?
         if let id = request.uri.queryParameters["service"].map(String.init), let header = try await store.directory.serviceHeader(id) {
             service = (id, header.name)
@@ -74,18 +73,18 @@ struct CasePages {
         let staff = Policy.allows(tenant.role, .assignCaseStaff) ? try await store.clients.caseStaff(in: tenant) : []
         let today = store.clients.today()
         let funds = try await store.funds.list(in: tenant).filter { $0.periodEnd >= today }
+        let lists = try await store.lists.all(in: tenant)
         let view = CaseViews(context.language).detail(file, viewer: tenant, today: today, identity: identity,
                                                       consentService: consentService, receiverLink: receiverLink, typed: typed, staff: staff,
                                                       funds: funds, sites: try await store.housing.sites(in: tenant),
-                                                      programs: try await store.lists.entries(.program, in: tenant),
-                                                      fundingSources: try await store.lists.entries(.fundingSource, in: tenant),
+                                                      programs: lists[.program] ?? [], fundingSources: lists[.fundingSource] ?? [],
                                                       timeZone: store.clients.policy.timeZone)
         return renderer.page("case-detail", titleKey: "case_detail_title", view: view, request: request, context: context, status: status)
     }
 
     /// One form on the client page. The action names the section the form belongs to.
     @Sendable func act(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let action = try context.parameters.require("section")
         let form = try await FormReader.read(request, context: context)
@@ -110,7 +109,7 @@ struct CasePages {
 
     /// A form about one item of a section: revoke a consent, move a goal, co-sign a note, finish a task.
     @Sendable func actOnItem(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let (kind, item, action) = (try context.parameters.require("section"), try context.parameters.require("item"), try context.parameters.require("step"))
         let form = try await FormReader.read(request, context: context)

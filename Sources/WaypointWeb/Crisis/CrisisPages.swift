@@ -18,21 +18,20 @@ struct CrisisPages {
         router.post("/line/:id/:action", .permission(.answerLine), scope: .organization, use: act)
     }
 
-    private func tenant(_ context: WaypointRequestContext) throws -> TenantContext { try context.tenant() }
     private func views(_ context: WaypointRequestContext) -> CrisisViews { CrisisViews(context.language, timeZone: store.clients.policy.timeZone) }
 
     @Sendable func shift(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let shift = try await store.crisis.shift(in: try tenant(context))
+        let shift = try await store.crisis.shift(in: try context.tenant())
         return renderer.page("line-shift", titleKey: "crisis_shift_title", view: views(context).shift(shift), request: request, context: context)
     }
 
     @Sendable func newForm(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        _ = try tenant(context)
+        _ = try context.tenant()
         return renderer.page("line-new", titleKey: "crisis_new_title", view: views(context).new([:]), request: request, context: context)
     }
 
     @Sendable func log(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let form = try await FormReader.read(request, context: context)
         let views = views(context)
         do {
@@ -46,7 +45,7 @@ struct CrisisPages {
     }
 
     @Sendable func detail(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        try await page(try context.parameters.require("id"), tenant: try tenant(context), request: request, context: context)
+        try await page(try context.parameters.require("id"), tenant: try context.tenant(), request: request, context: context)
     }
 
     func page(_ id: String, tenant: TenantContext, form: [String: String] = [:], error: String? = nil, status: HTTPResponse.Status = .ok,
@@ -58,7 +57,7 @@ struct CrisisPages {
     }
 
     @Sendable func act(_ request: Request, context: WaypointRequestContext) async throws -> Response {
-        let tenant = try tenant(context)
+        let tenant = try context.tenant()
         let id = try context.parameters.require("id")
         let form = try await FormReader.read(request, context: context)
         do {

@@ -93,7 +93,7 @@ struct DeclaredRoutes<Base: RouterMethods<WaypointRequestContext>> {
     @discardableResult
     func on(_ path: String, method: HTTPRequest.Method, _ access: RouteAccess, scope: RecordScope = .none, outbound: OutboundPath? = nil,
             use handler: @Sendable @escaping (Request, WaypointRequestContext) async throws -> some ResponseGenerator) -> Self {
-        let full = RouterPath(prefix + (path.isEmpty ? "" : path)).description
+        let full = RouterPath(prefix + path).description
         table.declare(RouteRule(method: method, path: full, access: access, scope: scope, outbound: outbound, module: module, gate: gate))
         base.on(RouterPath(path), method: method, use: handler)
         return self
